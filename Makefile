@@ -1,0 +1,43 @@
+# Webcare: `make run` opens the demo, `make test` runs every check. Both set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test check lint typecheck imports pytest bench system-deps clean
+
+run: system-deps $(STAMP)
+	$(BIN)/webcare demo
+
+test: system-deps $(STAMP) check pytest
+
+check: lint typecheck imports
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check webcare tests
+	$(BIN)/ruff check webcare tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-logo
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/benchmarks
+
+bench: system-deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/benchmarks -s
+
+system-deps:
+	./packaging/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Webcare needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -1,0 +1,146 @@
+"""The ``webcare`` command line: accounts, the server process, help and errors."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from webcare.cli import build_parser, main
+
+WEBCARE = [sys.executable, "-m", "webcare"]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*WEBCARE, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    db = tmp_path / "team.db"
+    proc = subprocess.Popen(
+        [*WEBCARE, "server", "--db", str(db), "--port", "0", "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        assert match, line + (proc.stderr.read() if proc.stderr else "")
+        url = match.group(1)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                if requests.get(url + "/v1/health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.05)
+        yield url, db, proc
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+
+
+def test_agent_add_then_sign_in_to_the_running_server(
+    server_process: tuple[str, Path, subprocess.Popen[str]],
+) -> None:
+    url, db, _proc = server_process
+    r = run("agent", "add", "Eva", "--role", "agent", "--name", "Eva", "--signature", "^Eva",
+            "--password-stdin", "--db", str(db), stdin="s3cret-pass\n")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Created agent 'eva'" in r.stdout
+    login = requests.post(
+        url + "/v1/auth/login", json={"username": "eva", "password": "s3cret-pass"}, timeout=10
+    )
+    assert login.status_code == 200
+    assert login.json()["user"]["signature"] == "^Eva"
+    token = login.json()["token"]
+
+    listed = run("agent", "list", "--db", str(db))
+    assert re.search(r"eva\s+Eva\s+\^Eva\s+agent\s+ok", listed.stdout), listed.stdout
+
+    assert run("agent", "disable", "eva", "--db", str(db)).returncode == 0
+    me = requests.get(url + "/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert me.status_code == 401  # out at once, though another process disabled it
+    assert run("agent", "enable", "eva", "--db", str(db)).returncode == 0
+    r = run("agent", "passwd", "eva", "--password-stdin", "--db", str(db), stdin="n3w-password\n")
+    assert r.returncode == 0
+    login = requests.post(
+        url + "/v1/auth/login", json={"username": "eva", "password": "n3w-password"}, timeout=10
+    )
+    assert login.status_code == 200
+
+
+def test_agent_add_refuses_bad_input(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    r = run("agent", "add", "eva", "--password-stdin", "--db", db, stdin="short\n")
+    assert r.returncode == 1
+    assert "at least 8 characters" in r.stderr
+    r = run("agent", "add", "bad name!", "--password-stdin", "--db", db, stdin="long enough 1\n")
+    assert r.returncode == 1
+    assert "A username is" in r.stderr
+    assert (
+        run(
+            "agent", "add", "eva", "--password-stdin", "--db", db, stdin="long enough 1\n"
+        ).returncode
+        == 0
+    )
+    r = run("agent", "add", "EVA", "--password-stdin", "--db", db, stdin="long enough 1\n")
+    assert r.returncode == 1
+    assert "already taken" in r.stderr
+
+
+def test_missing_database_option_is_explained(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WEBCARE_DB", raising=False)
+    assert main(["report", "response-times"]) == 1
+    assert "--db PATH" in capsys.readouterr().err
+
+
+def test_help_on_every_level(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    for argv in (
+        [], ["server"], ["demo"], ["agent"], ["agent", "add"], ["agent", "list"],
+        ["import"], ["import", "twcs"], ["report"], ["report", "response-times"],
+    ):  # fmt: skip
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args([*argv, "--help"])
+        assert exc.value.code == 0
+        assert "usage: webcare" in capsys.readouterr().out
+
+
+def test_server_survives_sigterm_cleanly(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    proc = subprocess.Popen(
+        [*WEBCARE, "server", "--db", str(db), "--port", "0", "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert "listening on" in proc.stdout.readline()
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert db.exists()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from webcare.server.security import (
+    LoginThrottle,
+    hash_password,
+    hash_token,
+    new_token,
+    verify_password,
+)
+
+
+def test_password_hashes_are_argon2id_and_verify() -> None:
+    h = hash_password("correct horse")
+    assert h.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(h, "correct horse")
+    assert not verify_password(h, "wrong horse")
+    assert not verify_password(None, "anything")
+    assert not verify_password("not a hash", "x")
+
+
+def test_tokens_are_random_and_hashed() -> None:
+    a, b = new_token(), new_token()
+    assert a != b and a.startswith("wct_") and len(a) > 40
+    assert hash_token(a) == hash_token(a) != hash_token(b)
+    assert a not in hash_token(a)
+
+
+def test_throttle_window() -> None:
+    now = [0.0]
+    t = LoginThrottle(3, 60, clock=lambda: now[0])
+    for _ in range(3):
+        assert t.retry_after("user:eva") == 0
+        t.failed("user:eva")
+    assert t.retry_after("user:eva") == 60
+    now[0] = 30
+    assert t.retry_after("user:eva", "ip:1") == 30
+    now[0] = 60.5
+    assert t.retry_after("user:eva") == 0
+    t.failed("user:eva")
+    t.succeeded("user:eva")
+    assert t.retry_after("user:eva") == 0

@@ -1,0 +1,5 @@
+"""Allow ``python -m webcare``."""
+
+from webcare.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Channel connectors: one module per source behind the small protocol in ``base``."""

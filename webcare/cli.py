@@ -1,0 +1,348 @@
+"""The ``webcare`` command: the desktop app, and the team server's tools.
+
+Subcommands import their dependencies lazily: starting the GUI must not pay for FastAPI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from webcare import __version__
+from webcare.domain.errors import ValidationError, WebcareError
+
+if TYPE_CHECKING:
+    from webcare.storage.db import Database
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    value = args.db or os.environ.get("WEBCARE_DB")
+    if not value:
+        raise ValidationError("Say which server database to use: --db PATH (or set WEBCARE_DB).")
+    return Path(value)
+
+
+def _open_db(args: argparse.Namespace) -> Database:
+    from webcare.storage.server_schema import open_server_db
+
+    return open_server_db(_db_path(args))
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise ValidationError("The two passwords differ.")
+    return password
+
+
+# --- server ---------------------------------------------------------------------------------
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from webcare.server.config import ServerConfig
+    from webcare.server.run import serve_forever
+
+    config = ServerConfig(
+        db_path=_db_path(args),
+        lease_s=args.lease_seconds,
+        sla_first_response_s=args.sla_minutes * 60,
+    )
+    serve_forever(config, args.host, args.port, log_level=args.log_level)
+    return 0
+
+
+# --- agents ---------------------------------------------------------------------------------
+
+
+def cmd_agent_add(args: argparse.Namespace) -> int:
+    from webcare.domain.models import Role
+    from webcare.server.services import accounts
+
+    password = _read_password(args)
+    db = _open_db(args)
+    try:
+        user_id = accounts.create_user(
+            db,
+            username=args.username,
+            display_name=args.name or args.username,
+            signature=args.signature
+            if args.signature is not None
+            else f"^{args.name or args.username}",
+            role=Role(args.role),
+            password=password,
+            now=_now(),
+        )
+    finally:
+        db.close()
+    print(f"Created {args.role} '{args.username.lower()}' (id {user_id}).")
+    return 0
+
+
+def cmd_agent_list(args: argparse.Namespace) -> int:
+    db = _open_db(args)
+    try:
+        with db.read() as conn:
+            rows = conn.execute(
+                "SELECT id, username, display_name, signature, role, disabled, brand,"
+                " password_hash IS NOT NULL AS can_login FROM users ORDER BY brand IS NOT NULL,"
+                " brand, username"
+            ).fetchall()
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps([dict(r) for r in rows], indent=2))
+        return 0
+    print(f"{'id':>4}  {'username':<28} {'name':<20} {'signature':<10} {'role':<6} state")
+    for r in rows:
+        state = "disabled" if r["disabled"] else ("ok" if r["can_login"] else "imported")
+        print(
+            f"{r['id']:>4}  {r['username']:<28} {r['display_name']:<20} {r['signature']:<10}"
+            f" {r['role']:<6} {state}"
+        )
+    return 0
+
+
+def _set_user(args: argparse.Namespace, **change: Any) -> int:
+    from webcare.server.services import accounts
+
+    db = _open_db(args)
+    try:
+        with db.read() as conn:
+            row = conn.execute(
+                "SELECT id FROM users WHERE username = ?", (args.username.strip().lower(),)
+            ).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no account '{args.username}'.")
+        # The command line acts with the machine owner's authority (it has the database file).
+        accounts.update_user(db, row["id"], actor=None, now=_now(), **change)
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_agent_disable(args: argparse.Namespace) -> int:
+    _set_user(args, disabled=True)
+    print(f"Disabled '{args.username}': signed out everywhere, claims released.")
+    return 0
+
+
+def cmd_agent_enable(args: argparse.Namespace) -> int:
+    _set_user(args, disabled=False)
+    print(f"Enabled '{args.username}'.")
+    return 0
+
+
+def cmd_agent_passwd(args: argparse.Namespace) -> int:
+    _set_user(args, password=_read_password(args))
+    print(f"New password set for '{args.username}'; their other sessions were signed out.")
+    return 0
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def cmd_import_twcs(args: argparse.Namespace) -> int:
+    from webcare.server.services.import_twcs import import_file
+
+    db = _open_db(args)
+    try:
+        stats = import_file(db, Path(args.file), now=_now())
+    finally:
+        db.close()
+    print(
+        f"Imported {args.file}: {stats.mentions_new} new mentions ({stats.mentions_known} known),"
+        f" {stats.replies_new} new replies ({stats.replies_known} known),"
+        f" {stats.agents_new} new agents, {stats.contacts_new} new contacts,"
+        f" {stats.channels_new} new channels."
+    )
+    if stats.problems:
+        print(f"Skipped {len(stats.problems)} item(s):")
+        for problem in stats.problems[: args.show_problems]:
+            print(f"  - {problem}")
+        if len(stats.problems) > args.show_problems:
+            print(f"  ... and {len(stats.problems) - args.show_problems} more")
+    return 0
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = round(seconds)
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    if s < 60:
+        return f"{sign}{s}s"
+    if s < 3600:
+        return f"{sign}{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{sign}{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{sign}{s // 86400}d {s % 86400 // 3600:02d}h"
+
+
+def _parse_when(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError(
+            f"'{text}' is not a date like 2017-10-11 or 2017-10-11T13:00."
+        ) from exc
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
+
+
+def cmd_report_response_times(args: argparse.Namespace) -> int:
+    from webcare.reports.response_times import GroupBy
+    from webcare.server.services import reports
+
+    db = _open_db(args)
+    try:
+        report = reports.response_times(
+            db,
+            by=GroupBy(args.by),
+            sla_s=args.sla_minutes * 60,
+            now=_now(),
+            since=_parse_when(args.since),
+            until=_parse_when(args.until),
+        )
+    finally:
+        db.close()
+    data = report.as_dict(include_mentions=args.mentions)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    head = f"{args.by:<32} {'mentions':>8} {'answered':>8} {'median':>9} {'p90':>9} {'SLA late':>8}"
+    print(f"First response times by {args.by} (SLA {args.sla_minutes:g} min)")
+    print(head)
+    print("-" * len(head))
+    for group in [*data["groups"], data["summary"]]:
+        frt = group["first_response"]
+        late = group["sla_breaches"] + group["open_breaches"]
+        print(
+            f"{group['key'][:32]:<32} {group['mentions']:>8} {group['answered']:>8}"
+            f" {_duration(frt['median_s']):>9} {_duration(frt['p90_s']):>9} {late:>8}"
+        )
+    return 0
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from webcare.server.demo import run_demo_server
+
+    return run_demo_server(host=args.host, port=args.port, db=Path(args.db) if args.db else None)
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="server database file (default: $WEBCARE_DB)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="webcare", description="Webcare: a shared inbox for webcare teams."
+    )
+    parser.add_argument("--version", action="version", version=f"webcare {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("server", help="run the team server")
+    _add_db(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8750, help="port (default 8750; 0 = any free port)")
+    p.add_argument("--lease-seconds", type=float, default=900, help="claim lease (default 900)")
+    p.add_argument("--sla-minutes", type=float, default=60, help="first-response target")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.set_defaults(func=cmd_server)
+
+    p = sub.add_parser("demo", help="run a team server seeded with real sample mentions")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    p.add_argument("--db", help="keep the demo database here (default: a temporary file)")
+    p.set_defaults(func=cmd_demo)
+
+    agent = sub.add_parser("agent", help="manage accounts").add_subparsers(
+        dest="agent_command", metavar="ACTION", required=True
+    )
+    p = agent.add_parser("add", help="create an account")
+    p.add_argument("username")
+    p.add_argument("--role", choices=["agent", "lead", "admin"], default="agent")
+    p.add_argument("--name", help="display name, e.g. Eva")
+    p.add_argument("--signature", help="signature appended to replies, e.g. ^Eva")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _add_db(p)
+    p.set_defaults(func=cmd_agent_add)
+    p = agent.add_parser("list", help="list accounts")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_agent_list)
+    for name, func, text in (
+        ("disable", cmd_agent_disable, "disable an account (signs it out, releases its claims)"),
+        ("enable", cmd_agent_enable, "enable an account again"),
+        ("passwd", cmd_agent_passwd, "set a new password"),
+    ):
+        p = agent.add_parser(name, help=text)
+        p.add_argument("username")
+        if name == "passwd":
+            p.add_argument("--password-stdin", action="store_true")
+        _add_db(p)
+        p.set_defaults(func=func)
+
+    imp = sub.add_parser("import", help="import mentions from a file").add_subparsers(
+        dest="import_format", metavar="FORMAT", required=True
+    )
+    p = imp.add_parser("twcs", help='"Customer Support on Twitter" CSV (re-import is a no-op)')
+    p.add_argument("file")
+    p.add_argument("--show-problems", type=int, default=10, metavar="N")
+    _add_db(p)
+    p.set_defaults(func=cmd_import_twcs)
+
+    rep = sub.add_parser("report", help="print reports").add_subparsers(
+        dest="report", metavar="REPORT", required=True
+    )
+    p = rep.add_parser("response-times", help="first response and resolution times")
+    _add_db(p)
+    p.add_argument("--by", choices=["agent", "brand", "channel", "day", "hour"], default="agent")
+    p.add_argument("--since", help="from this date/time (ISO 8601, UTC)")
+    p.add_argument("--until", help="up to this date/time (exclusive)")
+    p.add_argument("--sla-minutes", type=float, default=60)
+    p.add_argument("--json", action="store_true", help="the same JSON as the server endpoint")
+    p.add_argument("--mentions", action="store_true", help="include per-mention rows (JSON)")
+    p.set_defaults(func=cmd_report_response_times)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        result: int = args.func(args)
+    except WebcareError as exc:
+        print(f"webcare: {exc.title}: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return result

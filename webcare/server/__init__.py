@@ -1,0 +1,1 @@
+"""Webcare server package."""

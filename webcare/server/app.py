@@ -1,0 +1,292 @@
+"""The team server's FastAPI application: composition, error mapping, background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from webcare import __version__
+from webcare.domain import errors
+from webcare.server import changes
+from webcare.server.config import ServerConfig
+from webcare.server.context import ServerContext
+from webcare.server.routers import auth, mentions, misc, reports, sync, templates, users
+from webcare.server.routers import mutations as mutations_router
+from webcare.server.services import claims
+from webcare.server.services.mutations import OutboxConflict
+from webcare.storage.server_schema import open_server_db
+
+log = logging.getLogger("webcare.server")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reply(self, send: Send, status: int, error: str, message: str) -> None:
+        body = JSONResponse({"error": error, "message": message}, status_code=status).body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                if not value.isdigit():
+                    await self._reply(send, 400, "bad_request", "Invalid Content-Length header.")
+                    return
+                if int(value) > limit:
+                    await self._reply(
+                        send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
+                    )
+                    return
+        seen = 0
+        too_large = False
+        replaced = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # Frameworks turn errors while reading the body into their own 400;
+                    # we stop the body here and answer 413 in place of whatever follows.
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal replaced
+            if not too_large:
+                await send(message)
+                return
+            if message["type"] == "http.response.start" and not replaced:
+                replaced = True
+                await self._reply(
+                    send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
+                )
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not replaced:
+            await self._reply(
+                send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
+            )
+
+
+def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
+    headers = extra.pop("headers", None)
+    return JSONResponse(
+        {"error": error, "message": message, **extra}, status_code=status, headers=headers
+    )
+
+
+_TRANSIENT_SQLITE = ("locked", "busy", "disk i/o", "unable to open", "disk is full")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.WebcareError)
+    async def webcare_error(_request: Request, exc: errors.WebcareError) -> JSONResponse:
+        if isinstance(exc, errors.AuthError):
+            return _error(401, "unauthorized", exc.message, headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(exc, errors.PermissionDenied):
+            return _error(403, "forbidden", exc.message)
+        if isinstance(exc, errors.NotFoundError):
+            return _error(404, "not_found", exc.message)
+        if isinstance(exc, errors.ClaimConflict):
+            return _error(
+                409,
+                "claimed",
+                exc.message,
+                holder={"id": exc.holder_id, "display_name": exc.holder_name},
+                lease_remaining_s=exc.lease_remaining_s,
+            )
+        if isinstance(exc, errors.VersionConflict):
+            return _error(
+                412,
+                "version_conflict",
+                exc.message,
+                current_version=exc.current_version,
+                current=exc.current,
+                headers={"ETag": f'"{exc.current_version}"'},
+            )
+        if isinstance(exc, OutboxConflict):
+            return _error(409, exc.code, exc.message, last_seq=exc.last_seq, results=exc.results)
+        if isinstance(exc, errors.ConflictError):
+            return _error(409, "conflict", exc.message)
+        if isinstance(exc, errors.ValidationError):
+            if isinstance(exc, errors.PreconditionRequired):
+                return _error(428, "precondition_required", exc.message)
+            return _error(422, "invalid", exc.message)
+        if isinstance(exc, errors.TransientError):
+            return _error(
+                503,
+                "unavailable",
+                exc.message,
+                headers={"Retry-After": str(max(1, round(exc.retry_after_s)))},
+            )
+        return _error(400, "error", exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
+        parts = []
+        for p in problems[:5]:
+            where = ".".join(str(x) for x in p.get("loc", ()) if x != "body") or "body"
+            parts.append(f"{where}: {p.get('msg', 'invalid')}")
+        detail = [
+            {"loc": list(p.get("loc", ())), "msg": p.get("msg", ""), "type": p.get("type", "")}
+            for p in problems[:20]
+        ]
+        return _error(422, "invalid_request", "; ".join(parts) or "Invalid request.", detail=detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        names = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
+        message = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in message:
+            return _error(400, "malformed_json", "The request body is not valid UTF-8 JSON.")
+        return _error(
+            exc.status_code,
+            names.get(exc.status_code, "http_error"),
+            message,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def sqlite_error(_request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        text = str(exc).lower()
+        if any(word in text for word in _TRANSIENT_SQLITE):
+            log.warning("transient database error: %s", exc)
+            return _error(
+                503,
+                "unavailable",
+                "The server is busy; nothing was changed. Try again shortly.",
+                headers={"Retry-After": "1"},
+            )
+        log.exception("database error")
+        return _error(500, "internal", "Internal server error.")
+
+    @app.exception_handler(UnicodeError)
+    async def unicode_error(_request: Request, _exc: UnicodeError) -> JSONResponse:
+        return _error(422, "invalid_text", "The request contains text that is not valid Unicode.")
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return _error(500, "internal", "Internal server error.")
+
+
+async def _every(interval: float, work: Callable[[], Any], name: str) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(work)
+        except Exception:
+            log.exception("background task %s failed; retrying", name)
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """Build the team server. Opens (creating and migrating) the database at once."""
+    db = open_server_db(
+        config.db_path, synchronous=config.synchronous, busy_timeout_ms=config.busy_timeout_ms
+    )
+    ctx = ServerContext(config=config, db=db)
+    db.add_commit_listener(ctx.notifier.notify_threadsafe)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.notifier.bind(asyncio.get_running_loop())
+        last_head = -1
+
+        def watch_external() -> None:
+            # Writes by another process (a CLI import) do not pass our commit listener.
+            nonlocal last_head
+            with db.read() as conn:
+                head = changes.max_seq(conn)
+            if head != last_head:
+                last_head = head
+                ctx.notifier.notify_threadsafe()
+
+        tasks = [
+            asyncio.create_task(
+                _every(
+                    config.effective_sweep_interval_s,
+                    lambda: claims.sweep_expired(db, ctx.now()),
+                    "lease sweep",
+                )
+            ),
+            asyncio.create_task(_every(config.external_poll_s, watch_external, "watch")),
+        ]
+        try:
+            yield
+        finally:
+            ctx.closing = True
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            ctx.notifier.unbind()
+            db.close()
+
+    app = FastAPI(
+        title="Webcare team server",
+        version=__version__,
+        description="The shared queue, claims, outbox and change feed of a Webcare team.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    _install_error_handlers(app)
+    for module in (auth, sync, mentions, mutations_router, templates, users, reports, misc):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    return app
+
+
+def begin_shutdown(app: FastAPI) -> None:
+    """Wake long-polls so a stopping server does not wait for them (call from any thread)."""
+    ctx: ServerContext = app.state.ctx
+    ctx.closing = True
+    ctx.notifier.notify_threadsafe()

@@ -1,0 +1,40 @@
+"""Team server settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from webcare.domain.claims import DEFAULT_LEASE_S
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything the team server can be tuned with. Defaults suit a team on one machine."""
+
+    db_path: Path
+    lease_s: float = DEFAULT_LEASE_S
+    token_ttl_s: float = 30 * 24 * 3600
+    max_body_bytes: int = 1024 * 1024
+    changes_page_max: int = 1000
+    bootstrap_page_max: int = 5000
+    long_poll_max_s: float = 30.0
+    login_max_failures: int = 5
+    login_window_s: float = 300.0
+    sla_first_response_s: float = 3600.0
+    synchronous: str = "FULL"
+    #: How long a write waits for another process's write lock before answering 503.
+    busy_timeout_ms: int = 10_000
+    #: How often leases that ran out are swept (so every client sees the claim go away).
+    sweep_interval_s: float | None = None
+    #: How often the server looks for changes written by another process (CLI import).
+    external_poll_s: float = 1.0
+    clock: Callable[[], float] = field(default=time.time, repr=False)
+
+    @property
+    def effective_sweep_interval_s(self) -> float:
+        if self.sweep_interval_s is not None:
+            return self.sweep_interval_s
+        return max(0.2, min(5.0, self.lease_s / 4))

@@ -1,0 +1,97 @@
+"""A team server seeded with real sample mentions, demo accounts and canned answers."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import ExitStack
+from importlib import resources
+from pathlib import Path
+
+from webcare.domain.models import Role
+from webcare.domain.templates import TemplateFields
+from webcare.server.config import ServerConfig
+from webcare.server.run import serve_forever
+from webcare.server.services import accounts
+from webcare.server.services import templates as template_service
+from webcare.server.services.import_twcs import import_file
+from webcare.storage.db import Database
+from webcare.storage.server_schema import open_server_db
+
+DEMO_PASSWORD = "webcare-demo"  # noqa: S105 - published demo password
+DEMO_ACCOUNTS = (
+    ("eva", "Eva", "^Eva", Role.AGENT),
+    ("lars", "Lars", "^Lars", Role.LEAD),
+    ("anna", "Anna", "^Anna", Role.ADMIN),
+)
+DEMO_TEMPLATES = (
+    ("Excuses en DM", "nl", "dm", ("dm",),
+     "Hoi {{customer_name}}, wat vervelend om te lezen! Stuur je ons een DM met je"
+     " klantnummer? Dan zoeken we het voor je uit. {{agent_signature}}"),
+    ("Storing bekend", "nl", "storing", ("storing",),
+     "Hoi {{customer_name}}, er is op dit moment een storing. Onze collega's werken aan een"
+     " oplossing. Excuses voor het ongemak! {{agent_signature}}"),
+    ("Graag gedaan", "nl", "bedankt", (),
+     "Graag gedaan, {{customer_name}}! Fijne dag nog. {{agent_signature}}"),
+    ("Apology and DM", "en", "dm-en", ("dm",),
+     "Hi {{customer_name}}, sorry to hear that! Could you DM us the details so we can look"
+     " into it for you? {{agent_signature}}"),
+    ("Known issue", "en", "outage-en", ("outage",),
+     "Hi {{customer_name}}, we know about this issue and our team is working on a fix."
+     " Thanks for your patience! {{agent_signature}}"),
+    ("You're welcome", "en", "thanks-en", (),
+     "You're welcome, {{customer_name}}! Have a great day. {{agent_signature}}"),
+)  # fmt: skip
+
+
+def sample_path(stack: ExitStack) -> Path:
+    """The bundled twcs sample (real tweets from the public corpus)."""
+    ref = resources.files("webcare").joinpath("data/twcs_sample.csv")
+    return stack.enter_context(resources.as_file(ref))
+
+
+def seed(db: Database, now: float) -> None:
+    """Import the sample and add demo accounts and templates (each only once)."""
+    with ExitStack() as stack:
+        import_file(db, sample_path(stack), now=now)
+    with db.read() as conn:
+        existing = {r[0] for r in conn.execute("SELECT username FROM users")}
+        has_templates = conn.execute("SELECT 1 FROM templates LIMIT 1").fetchone() is not None
+    for username, name, signature, role in DEMO_ACCOUNTS:
+        if username not in existing:
+            accounts.create_user(
+                db,
+                username=username,
+                display_name=name,
+                signature=signature,
+                role=role,
+                password=DEMO_PASSWORD,
+                now=now,
+            )
+    if not has_templates:
+        with db.write() as conn:
+            for title, language, shortcut, tags, body in DEMO_TEMPLATES:
+                fields = TemplateFields.create(
+                    title=title, body=body, language=language, shortcut=shortcut, tags=tags
+                )
+                template_service.insert(conn, fields, None, now)
+
+
+def run_demo_server(*, host: str, port: int, db: Path | None) -> int:
+    """``webcare demo`` before the desktop client: serve seeded data in the foreground."""
+    with tempfile.TemporaryDirectory(prefix="webcare-demo-") as tmp:
+        path = db or Path(tmp) / "demo.db"
+        database = open_server_db(path)
+        try:
+            seed(database, time.time())
+        finally:
+            database.close()
+        print(f"Demo database: {path}")
+        print(
+            "Demo accounts (password '"
+            + DEMO_PASSWORD
+            + "'): "
+            + ", ".join(f"{u} ({r.value})" for u, _n, _s, r in DEMO_ACCOUNTS)
+        )
+        serve_forever(ServerConfig(db_path=path), host, port)
+    return 0

@@ -1,0 +1,55 @@
+"""FastAPI dependencies: the server context, the signed-in user, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from webcare.domain.errors import AuthError, PermissionDenied
+from webcare.domain.models import Role
+from webcare.server.context import ServerContext
+from webcare.server.services import accounts
+from webcare.server.services.accounts import AuthUser
+
+_bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/login")
+
+
+def get_ctx(request: Request) -> ServerContext:
+    ctx: ServerContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[ServerContext, Depends(get_ctx)]
+
+
+def current_user(
+    ctx: Ctx,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AuthUser:
+    if credentials is None:
+        raise AuthError("Sign in first: this request carried no token.")
+    user = accounts.resolve_token(ctx.db, credentials.credentials, ctx.now())
+    if user is None:
+        raise AuthError("Your session has ended (expired, signed out or disabled). Sign in again.")
+    return user
+
+
+CurrentUser = Annotated[AuthUser, Depends(current_user)]
+
+
+def require(role: Role) -> Callable[[AuthUser], AuthUser]:
+    """A dependency that lets only ``role`` and stronger roles through."""
+
+    def check(user: CurrentUser) -> AuthUser:
+        if not user.role.at_least(role):
+            raise PermissionDenied(f"This needs the {role.value} role; you are {user.role.value}.")
+        return user
+
+    return check
+
+
+LeadUser = Annotated[AuthUser, Depends(require(Role.LEAD))]
+AdminUser = Annotated[AuthUser, Depends(require(Role.ADMIN))]

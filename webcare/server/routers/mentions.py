@@ -1,0 +1,81 @@
+"""A mention's details and its claim: claim, renew, release, assign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from webcare.domain.claims import ClaimResult
+from webcare.server import serialize
+from webcare.server.deps import Ctx, CurrentUser, LeadUser
+from webcare.server.schemas import AssignIn, ClaimOut, ErrorOut, PathId
+from webcare.server.services import claims
+
+router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
+
+_CLAIM_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut},
+    409: {"model": ErrorOut, "description": "Held by someone else (holder, lease_remaining_s)"},
+}
+
+
+@router.get("/{mention_id}", responses={404: {"model": ErrorOut}})
+def get_mention(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """A mention with its author, replies and internal notes."""
+    now = ctx.now()
+    with ctx.db.read() as conn:
+        row = claims.load_state(conn, mention_id)
+        mention = serialize.mention(row, now)
+        contact = (
+            serialize.load_one(conn, "contact", row["contact_id"], now)
+            if row["contact_id"] is not None
+            else None
+        )
+        replies = [
+            serialize.reply(r, now)
+            for r in conn.execute(
+                "SELECT * FROM replies WHERE mention_id = ? ORDER BY accepted_at, id",
+                (mention_id,),
+            )
+        ]
+        notes = [
+            serialize.note(r, now)
+            for r in conn.execute(
+                "SELECT * FROM notes WHERE mention_id = ? ORDER BY created_at, id", (mention_id,)
+            )
+        ]
+    return {"mention": mention, "contact": contact, "replies": replies, "notes": notes}
+
+
+@router.post("/{mention_id}/claim", response_model=ClaimOut, responses=_CLAIM_ERRORS)
+def claim(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """Claim a mention (or renew your own claim). Exactly one agent holds a claim."""
+    out = claims.claim(ctx.db, user, mention_id, ctx.now(), ctx.config.lease_s)
+    return {"result": out.result.value, "mention": out.mention}
+
+
+@router.post("/{mention_id}/renew", response_model=ClaimOut, responses=_CLAIM_ERRORS)
+def renew(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """Extend your claim's lease while you keep working."""
+    out = claims.renew(ctx.db, user, mention_id, ctx.now(), ctx.config.lease_s)
+    return {"result": out.result.value, "mention": out.mention}
+
+
+@router.post("/{mention_id}/release", response_model=ClaimOut, responses=_CLAIM_ERRORS)
+def release(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """Give up your claim. Leads and admins may release anyone's claim."""
+    out = claims.release(ctx.db, user, mention_id, ctx.now())
+    result = "granted" if out.result is ClaimResult.GRANTED else "not_holder"
+    return {"result": result, "mention": out.mention}
+
+
+@router.post(
+    "/{mention_id}/assign",
+    response_model=ClaimOut,
+    responses={**_CLAIM_ERRORS, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+def assign(mention_id: PathId, body: AssignIn, user: LeadUser, ctx: Ctx) -> dict[str, Any]:
+    """Lead or admin: hand the mention to another agent (their claim starts now)."""
+    out = claims.assign(ctx.db, user, mention_id, body.agent_id, ctx.now(), ctx.config.lease_s)
+    return {"result": out.result.value, "mention": out.mention}

@@ -1,0 +1,27 @@
+"""Health and channels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from webcare import __version__
+from webcare.server import changes, serialize
+from webcare.server.deps import Ctx, CurrentUser
+from webcare.server.schemas import HealthOut
+
+router = APIRouter(prefix="/v1", tags=["misc"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(ctx: Ctx) -> dict[str, Any]:
+    """Liveness and database identity (no sign-in needed)."""
+    with ctx.db.read() as conn:
+        return {"status": "ok", "version": __version__, "db_id": changes.db_id(conn)}
+
+
+@router.get("/channels")
+def list_channels(user: CurrentUser, ctx: Ctx) -> list[dict[str, Any]]:
+    with ctx.db.read() as conn:
+        return serialize.all_of(conn, "channel", ctx.now())

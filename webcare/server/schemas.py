@@ -1,0 +1,200 @@
+"""Request and response bodies of the HTTP API (they also make ``/openapi.json``)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import BaseModel, Field, model_validator
+
+from webcare.domain.models import MutationType, Role
+from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
+from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
+from webcare.server.services.mutations import MAX_BODY as MAX_MUTATION_BODY
+
+MAX_ID = 2**62
+ID = Field(ge=1, le=MAX_ID)
+#: An id in a URL path: bounded, so a huge number is a 422 and never reaches SQLite.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OP_ID_PATTERN = r"^[A-Za-z0-9_.-]{8,80}$"
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    client_name: str = Field(default="", max_length=200)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    signature: str
+    role: Role
+    disabled: bool
+    brand: str | None = None
+    can_login: bool
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: str
+    user: UserOut
+
+
+class MutationIn(BaseModel):
+    client_seq: int = Field(ge=1, le=2**62)
+    op_id: str = Field(pattern=OP_ID_PATTERN)
+    type: MutationType
+    mention_id: int = ID
+    claim_epoch: int | None = Field(default=None, ge=0, le=2**62)
+    body: str | None = Field(default=None, max_length=MAX_MUTATION_BODY)
+    template_id: int | None = Field(default=None, ge=1, le=2**62)
+    status: Literal["open", "closed", "spam"] | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    priority: int | None = Field(default=None, ge=0, le=3)
+
+    @model_validator(mode="after")
+    def _fields_for_type(self) -> MutationIn:
+        needed = {
+            MutationType.REPLY: ("body", "claim_epoch"),
+            MutationType.NOTE: ("body",),
+            MutationType.SET_STATUS: ("status",),
+            MutationType.SET_TAGS: ("tags",),
+            MutationType.SET_PRIORITY: ("priority",),
+        }[self.type]
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.type.value} needs {', '.join(missing)}")
+        if self.tags is not None and any(len(t) > 100 for t in self.tags):
+            raise ValueError("tags are at most 100 characters")
+        return self
+
+
+class MutationBatchIn(BaseModel):
+    client_id: str = Field(pattern=OP_ID_PATTERN)
+    mutations: list[MutationIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> MutationBatchIn:
+        seqs = [m.client_seq for m in self.mutations]
+        if any(b != a + 1 for a, b in pairwise(seqs)):
+            raise ValueError("client_seq must increase by one within a batch")
+        if len({m.op_id for m in self.mutations}) != len(self.mutations):
+            raise ValueError("op_id must be unique within a batch")
+        return self
+
+
+class MutationResultOut(BaseModel):
+    client_seq: int
+    op_id: str
+    type: str
+    outcome: Literal["accepted", "rejected"]
+    reason: str | None
+    message: str
+    entity: str | None
+    entity_id: str | None
+    mention_id: int
+    body: str | None = None
+    replayed: bool = False
+
+
+class MutationBatchOut(BaseModel):
+    results: list[MutationResultOut]
+    last_seq: int
+
+
+class ClientStateOut(BaseModel):
+    client_id: str
+    last_seq: int
+
+
+class ClaimOut(BaseModel):
+    result: Literal["granted", "renewed", "not_holder"]
+    mention: dict[str, Any]
+
+
+class AssignIn(BaseModel):
+    agent_id: int = ID
+
+
+class TemplateIn(BaseModel):
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    body: str = Field(min_length=1, max_length=MAX_TEMPLATE_BODY)
+    language: Literal["nl", "en"] = "nl"
+    shortcut: str = Field(default="", max_length=MAX_SHORTCUT)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class TemplateOut(BaseModel):
+    id: int
+    title: str
+    body: str
+    language: str
+    shortcut: str
+    tags: list[str]
+    version: int
+    archived: bool
+    updated_by: int | None
+    updated_at: str | None
+
+
+class UserCreateIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=100)
+    signature: str = Field(default="", max_length=40)
+    role: Role = Role.AGENT
+    password: str = Field(min_length=8, max_length=1024)
+
+
+class UserPatchIn(BaseModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    signature: str | None = Field(default=None, max_length=40)
+    role: Role | None = None
+    disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=1024)
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    entity: Literal["mention", "contact", "reply", "note", "template", "user", "channel"]
+    id: str
+    op: Literal["upsert", "delete"]
+    data: dict[str, Any] | None
+
+
+class ChangesOut(BaseModel):
+    db_id: str
+    changes: list[ChangeOut]
+    cursor: int
+    has_more: bool
+    head: int
+
+
+class BootstrapOut(BaseModel):
+    db_id: str
+    cursor: int
+    server_time: str | None
+    lease_s: float
+    me: UserOut
+    users: list[UserOut]
+    channels: list[dict[str, Any]]
+    templates: list[TemplateOut]
+    counts: dict[str, int]
+
+
+class BootstrapPageOut(BaseModel):
+    items: list[dict[str, Any]]
+    next_after: int | None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+    db_id: str

@@ -1,0 +1,183 @@
+"""Rows to wire JSON, one function per entity, shared by the change feed, bootstrap and routers.
+
+Only what a team member may see leaves the server: no password hashes, no channel secrets,
+no tokens. Lease times leave as ``lease_remaining_s`` (clients never compare clocks with us).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from webcare.domain.claims import effective_status
+from webcare.domain.models import ClaimState, MentionStatus
+from webcare.domain.timeutil import iso
+
+Json = dict[str, Any]
+
+
+def claim_state(row: sqlite3.Row) -> ClaimState:
+    return ClaimState(
+        status=MentionStatus(row["status"]),
+        holder_id=row["claim_agent_id"],
+        epoch=row["claim_epoch"],
+        lease_expires_at=row["lease_expires_at"],
+        replied=row["replied_at"] is not None,
+    )
+
+
+def mention(row: sqlite3.Row, now: float) -> Json:
+    state = claim_state(row)
+    remaining = state.lease_remaining(now)
+    return {
+        "id": row["id"],
+        "channel_id": row["channel_id"],
+        "source_id": row["source_id"],
+        "contact_id": row["contact_id"],
+        "text": row["text"],
+        "url": row["url"],
+        "language": row["language"],
+        "parent_mention_id": row["parent_mention_id"],
+        "thread_id": row["thread_id"],
+        "created_at": iso(row["created_at"]),
+        "received_at": iso(row["received_at"]),
+        "status": effective_status(state, now).value,
+        "priority": row["priority"],
+        "tags": json.loads(row["tags"]),
+        "claim_agent_id": row["claim_agent_id"],
+        "claim_epoch": row["claim_epoch"],
+        "lease_remaining_s": round(remaining, 3) if remaining > 0 else None,
+        "replied_at": iso(row["replied_at"]),
+        "closed_at": iso(row["closed_at"]),
+        "updated_at": iso(row["updated_at"]),
+    }
+
+
+def contact(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "platform": row["platform"],
+        "platform_user_id": row["platform_user_id"],
+        "handle": row["handle"],
+        "name": row["name"],
+        "followers": row["followers"],
+    }
+
+
+def reply(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "mention_id": row["mention_id"],
+        "agent_id": row["agent_id"],
+        "body": row["body"],
+        "template_id": row["template_id"],
+        "accepted_at": iso(row["accepted_at"]),
+        "posted_at": iso(row["posted_at"]),
+        "delivery_state": row["delivery_state"],
+        "delivery_error": row["delivery_error"],
+        "platform_post_id": row["platform_post_id"],
+    }
+
+
+def note(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "mention_id": row["mention_id"],
+        "agent_id": row["agent_id"],
+        "body": row["body"],
+        "created_at": iso(row["created_at"]),
+    }
+
+
+def template(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "body": row["body"],
+        "language": row["language"],
+        "shortcut": row["shortcut"],
+        "tags": json.loads(row["tags"]),
+        "version": row["version"],
+        "archived": bool(row["archived"]),
+        "updated_by": row["updated_by"],
+        "updated_at": iso(row["updated_at"]),
+    }
+
+
+def user(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "display_name": row["display_name"],
+        "signature": row["signature"],
+        "role": row["role"],
+        "disabled": bool(row["disabled"]),
+        "brand": row["brand"],
+        "can_login": row["password_hash"] is not None,
+    }
+
+
+def channel(row: sqlite3.Row, _now: float) -> Json:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "name": row["name"],
+        "brand": row["brand"],
+        "handle": row["handle"],
+        "enabled": bool(row["enabled"]),
+        "char_limit": row["char_limit"],
+        "last_fetch_at": iso(row["last_fetch_at"]),
+        "last_error": row["last_error"],
+    }
+
+
+# entity -> (table, key column, serializer)
+_TABLES: dict[str, tuple[str, str, Callable[[sqlite3.Row, float], Json]]] = {
+    "mention": ("mentions", "id", mention),
+    "contact": ("contacts", "id", contact),
+    "reply": ("replies", "id", reply),
+    "note": ("notes", "id", note),
+    "template": ("templates", "id", template),
+    "user": ("users", "id", user),
+    "channel": ("channels", "id", channel),
+}
+
+_CHUNK = 500
+
+
+def load(conn: sqlite3.Connection, entity: str, ids: Sequence[str], now: float) -> dict[str, Json]:
+    """Load entities by id (as strings, as the change log stores them)."""
+    table, key, fn = _TABLES[entity]
+    out: dict[str, Json] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT * FROM {table} WHERE {key} IN ({marks})"  # noqa: S608 - names are ours
+        for row in conn.execute(sql, list(chunk)):
+            out[str(row[key])] = fn(row, now)
+    return out
+
+
+def load_one(
+    conn: sqlite3.Connection, entity: str, entity_id: int | str, now: float
+) -> Json | None:
+    return load(conn, entity, [str(entity_id)], now).get(str(entity_id))
+
+
+def page(
+    conn: sqlite3.Connection, entity: str, after: int, limit: int, now: float
+) -> tuple[list[Json], int | None]:
+    """A keyset page of all rows of ``entity`` by rowid, for bootstrap."""
+    table, _key, fn = _TABLES[entity]
+    sql = f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"  # noqa: S608
+    rows = conn.execute(sql, (after, limit)).fetchall()
+    items = [fn(row, now) for row in rows]
+    nxt = rows[-1]["_rowid"] if len(rows) == limit else None
+    return items, nxt
+
+
+def all_of(conn: sqlite3.Connection, entity: str, now: float) -> list[Json]:
+    table, _key, fn = _TABLES[entity]
+    return [fn(row, now) for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608

@@ -1,0 +1,1 @@
+"""Server use cases: each function is one transaction over the server database."""

@@ -1,0 +1,194 @@
+"""Claims: compare-and-set with a lease, inside one serialized write transaction each.
+
+The rules themselves are pure (``webcare.domain.claims``); this module loads the current state,
+asks the rule, writes the new state, the change row and the audit row, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from webcare.domain import claims as rules
+from webcare.domain.errors import ClaimConflict, ConflictError, NotFoundError, ValidationError
+from webcare.domain.models import ClaimState, Role
+from webcare.server import changes, serialize
+from webcare.server.services import audit
+from webcare.server.services.accounts import AuthUser
+from webcare.storage.db import Database
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    result: rules.ClaimResult
+    mention: dict[str, Any]
+
+
+def load_state(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no mention with id {mention_id}.")
+    return row  # type: ignore[no-any-return]
+
+
+def store_state(
+    conn: sqlite3.Connection,
+    mention_id: int,
+    state: ClaimState,
+    now: float,
+    *,
+    replied_at: float | None = None,
+    closed: bool | None = None,
+) -> None:
+    """Write a new claim state (+ change row). ``closed`` True stamps, False clears closed_at."""
+    extra = ""
+    args: list[Any] = [
+        state.status.value,
+        state.holder_id,
+        state.epoch,
+        state.lease_expires_at,
+        now,
+    ]
+    if replied_at is not None:
+        extra += ", replied_at = COALESCE(replied_at, ?)"
+        args.append(replied_at)
+    if closed is True:
+        extra += ", closed_at = ?"
+        args.append(now)
+    elif closed is False:
+        extra += ", closed_at = NULL"
+    args.append(mention_id)
+    sql = (
+        "UPDATE mentions SET status = ?, claim_agent_id = ?, claim_epoch = ?,"  # noqa: S608 - only fixed names are interpolated
+        f" lease_expires_at = ?, updated_at = ?{extra} WHERE id = ?"
+    )
+    conn.execute(sql, args)
+    changes.record(conn, "mention", mention_id, now)
+
+
+def _conflict(conn: sqlite3.Connection, state: ClaimState, now: float) -> ClaimConflict:
+    holder = None
+    if state.holder_id is not None:
+        holder = conn.execute(
+            "SELECT display_name FROM users WHERE id = ?", (state.holder_id,)
+        ).fetchone()
+    name = holder["display_name"] if holder else None
+    remaining = state.lease_remaining(now)
+    minutes = max(1, round(remaining / 60))
+    return ClaimConflict(
+        f"{name or 'Someone'} is working on this mention (claim ends in about {minutes} min).",
+        holder_id=state.holder_id,
+        holder_name=name,
+        lease_remaining_s=round(remaining, 3),
+    )
+
+
+def _final(state: ClaimState) -> ConflictError:
+    return ConflictError(
+        f"This mention is {state.status.value}; reopen it before working on it.",
+        title="Mention is closed",
+    )
+
+
+def claim(
+    db: Database, user: AuthUser, mention_id: int, now: float, lease_s: float
+) -> ClaimOutcome:
+    """Claim or renew. Raises :class:`ClaimConflict` when somebody else holds a live lease."""
+    with db.write() as conn:
+        state = serialize.claim_state(load_state(conn, mention_id))
+        decision = rules.decide_claim(state, user.id, now, lease_s)
+        if decision.result is rules.ClaimResult.HELD:
+            raise _conflict(conn, state, now)
+        if decision.result is rules.ClaimResult.FINAL:
+            raise _final(state)
+        store_state(conn, mention_id, decision.state, now)
+        if decision.result is rules.ClaimResult.GRANTED:
+            audit.record(
+                conn, now, user.id, "claim.grant", "mention", mention_id,
+                epoch=decision.state.epoch, previous_holder=state.holder_id,
+            )  # fmt: skip
+        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+
+
+def renew(
+    db: Database, user: AuthUser, mention_id: int, now: float, lease_s: float
+) -> ClaimOutcome:
+    with db.write() as conn:
+        state = serialize.claim_state(load_state(conn, mention_id))
+        decision = rules.decide_renew(state, user.id, now, lease_s)
+        if decision.result is rules.ClaimResult.HELD:
+            raise _conflict(conn, state, now)
+        if decision.result is rules.ClaimResult.NOT_HOLDER:
+            raise ConflictError(
+                "You do not hold this mention any more; claim it again.", title="Claim ended"
+            )
+        if decision.result is rules.ClaimResult.FINAL:
+            raise _final(state)
+        store_state(conn, mention_id, decision.state, now)
+        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+
+
+def release(db: Database, user: AuthUser, mention_id: int, now: float) -> ClaimOutcome:
+    """Give a claim up. Leads and admins may release anybody's claim (audited)."""
+    force = user.role.at_least(Role.LEAD)
+    with db.write() as conn:
+        state = serialize.claim_state(load_state(conn, mention_id))
+        decision = rules.decide_release(state, user.id, now, force=force)
+        if decision.result is rules.ClaimResult.HELD:
+            raise _conflict(conn, state, now)
+        if decision.ok:
+            store_state(conn, mention_id, decision.state, now)
+            audit.record(
+                conn, now, user.id, "claim.release", "mention", mention_id,
+                holder=state.holder_id, forced=state.holder_id != user.id,
+            )  # fmt: skip
+        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+
+
+def assign(
+    db: Database, user: AuthUser, mention_id: int, agent_id: int, now: float, lease_s: float
+) -> ClaimOutcome:
+    """A lead reassigns a mention to ``agent_id`` (new epoch: the old holder's reply is fenced)."""
+    with db.write() as conn:
+        agent = conn.execute(
+            "SELECT id, disabled, password_hash FROM users WHERE id = ?", (agent_id,)
+        ).fetchone()
+        if agent is None or agent["disabled"] or agent["password_hash"] is None:
+            raise ValidationError("Assign to an enabled account that can sign in.")
+        state = serialize.claim_state(load_state(conn, mention_id))
+        decision = rules.decide_assign(state, agent_id, now, lease_s)
+        if decision.result is rules.ClaimResult.FINAL:
+            raise _final(state)
+        store_state(conn, mention_id, decision.state, now)
+        audit.record(
+            conn, now, user.id, "claim.assign", "mention", mention_id,
+            to=agent_id, previous_holder=state.holder_id, epoch=decision.state.epoch,
+        )  # fmt: skip
+        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+
+
+def sweep_expired(db: Database, now: float) -> int:
+    """Turn claims whose lease ran out back into open (or answered) mentions, for every client."""
+    with db.read() as conn:
+        due = conn.execute(
+            "SELECT 1 FROM mentions WHERE status = 'claimed' AND lease_expires_at <= ? LIMIT 1",
+            (now,),
+        ).fetchone()
+    if due is None:
+        return 0
+    count = 0
+    with db.write() as conn:
+        rows = conn.execute(
+            "SELECT * FROM mentions WHERE status = 'claimed' AND lease_expires_at <= ?", (now,)
+        ).fetchall()
+        for row in rows:
+            new = rules.expire(serialize.claim_state(row), now)
+            if new is not None:
+                store_state(conn, row["id"], new, now)
+                audit.record(
+                    conn, now, None, "claim.expire", "mention", row["id"],
+                    holder=row["claim_agent_id"], epoch=row["claim_epoch"],
+                )  # fmt: skip
+                count += 1
+    return count

@@ -1,0 +1,262 @@
+"""Store what connectors fetched: channels, contacts, mentions, threads and history replies.
+
+Idempotent by construction: mentions are unique per (channel, platform id), imported replies
+have a deterministic id, and a row that did not change writes no change row. Importing the same
+file twice therefore changes nothing, not even the change log.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
+from webcare.domain.models import Role
+from webcare.domain.signatures import Signature
+from webcare.server import changes
+from webcare.server.services import audit
+from webcare.server.services.accounts import insert_user
+from webcare.storage.db import Database
+
+
+@dataclass
+class IngestStats:
+    mentions_new: int = 0
+    mentions_known: int = 0
+    replies_new: int = 0
+    replies_known: int = 0
+    replies_unmatched: int = 0
+    contacts_new: int = 0
+    agents_new: int = 0
+    channels_new: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestStats) -> None:
+        for name in (
+            "mentions_new", "mentions_known", "replies_new", "replies_known",
+            "replies_unmatched", "contacts_new", "agents_new", "channels_new",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
+
+def ensure_channel(
+    conn: sqlite3.Connection, info: ChannelInfo, now: float, stats: IngestStats
+) -> int:
+    row = conn.execute("SELECT id FROM channels WHERE name = ?", (info.name,)).fetchone()
+    if row is not None:
+        return int(row["id"])
+    cur = conn.execute(
+        "INSERT INTO channels(kind, name, brand, handle, char_limit, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (info.kind, info.name, info.brand, info.handle, info.char_limit, now, now),
+    )
+    channel_id = int(cur.lastrowid or 0)
+    changes.record(conn, "channel", channel_id, now)
+    audit.record(conn, now, None, "channel.create", "channel", channel_id, name=info.name)
+    stats.channels_new += 1
+    return channel_id
+
+
+def _contact(
+    conn: sqlite3.Connection, platform: str, m: IncomingMention, now: float, stats: IngestStats
+) -> int:
+    a = m.author
+    row = conn.execute(
+        "SELECT id, handle, name, followers FROM contacts"
+        " WHERE platform = ? AND platform_user_id = ?",
+        (platform, a.platform_user_id),
+    ).fetchone()
+    if row is None:
+        cur = conn.execute(
+            "INSERT INTO contacts(platform, platform_user_id, handle, name, followers,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (platform, a.platform_user_id, a.handle, a.name, a.followers, now, now),
+        )
+        contact_id = int(cur.lastrowid or 0)
+        changes.record(conn, "contact", contact_id, now)
+        stats.contacts_new += 1
+        return contact_id
+    name = a.name if a.name is not None else row["name"]
+    followers = a.followers if a.followers is not None else row["followers"]
+    if (a.handle, name, followers) != (row["handle"], row["name"], row["followers"]):
+        conn.execute(
+            "UPDATE contacts SET handle = ?, name = ?, followers = ?, updated_at = ? WHERE id = ?",
+            (a.handle, name, followers, now, row["id"]),
+        )
+        changes.record(conn, "contact", row["id"], now)
+    return int(row["id"])
+
+
+def _username(brand: str, sig: Signature | None) -> str:
+    raw = f"{brand}-{sig.name}" if sig else brand
+    name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
+    return (name or "brand")[:64]
+
+
+def _agent(
+    conn: sqlite3.Connection, brand: str, sig: Signature | None, now: float, stats: IngestStats
+) -> int:
+    username = _username(brand, sig)
+    row = conn.execute("SELECT id FROM users WHERE username = ?", (username,)).fetchone()
+    if row is not None:
+        return int(row["id"])
+    stats.agents_new += 1
+    return insert_user(
+        conn,
+        username=username,
+        display_name=sig.name if sig else brand,
+        signature=sig.mark if sig else "",
+        role=Role.AGENT,
+        password_hash=None,
+        now=now,
+        actor_id=None,
+        brand=brand,
+    )
+
+
+def _resolve_target(conn: sqlite3.Connection, channel_id: int, source_id: str) -> int | None:
+    """The mention a platform post belongs to: itself if it is a mention, or the mention that
+    the brand reply with this id answered."""
+    row = conn.execute(
+        "SELECT id FROM mentions WHERE channel_id = ? AND source_id = ?", (channel_id, source_id)
+    ).fetchone()
+    if row is not None:
+        return int(row["id"])
+    row = conn.execute(
+        "SELECT r.mention_id FROM replies r JOIN mentions m ON m.id = r.mention_id"
+        " WHERE r.source_id = ? AND m.channel_id = ?",
+        (source_id, channel_id),
+    ).fetchone()
+    return int(row["mention_id"]) if row is not None else None
+
+
+def _link(conn: sqlite3.Connection, mention_id: int, parent_id: int, now: float) -> None:
+    """Attach a mention to its parent; its whole thread moves under the parent's thread."""
+    parent = conn.execute("SELECT thread_id FROM mentions WHERE id = ?", (parent_id,)).fetchone()
+    own = conn.execute("SELECT thread_id FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    new_thread = parent["thread_id"] or parent_id
+    conn.execute(
+        "UPDATE mentions SET parent_mention_id = ?, updated_at = ? WHERE id = ?",
+        (parent_id, now, mention_id),
+    )
+    moved = [
+        r["id"]
+        for r in conn.execute(
+            "SELECT id FROM mentions WHERE thread_id = ? AND thread_id != ?",
+            (own["thread_id"], new_thread),
+        )
+    ]
+    if moved:
+        conn.execute(
+            "UPDATE mentions SET thread_id = ?, updated_at = ? WHERE thread_id = ?",
+            (new_thread, now, own["thread_id"]),
+        )
+    for mid in {mention_id, *moved}:
+        changes.record(conn, "mention", mid, now)
+
+
+def _link_pending(conn: sqlite3.Connection, channel_id: int, now: float) -> None:
+    """Link every mention of the channel whose parent has arrived by now."""
+    pending = conn.execute(
+        "SELECT id, parent_source_id FROM mentions WHERE channel_id = ?"
+        " AND parent_source_id IS NOT NULL AND parent_mention_id IS NULL ORDER BY created_at",
+        (channel_id,),
+    ).fetchall()
+    for row in pending:
+        parent_id = _resolve_target(conn, channel_id, row["parent_source_id"])
+        if parent_id is not None and parent_id != row["id"]:
+            _link(conn, row["id"], parent_id, now)
+
+
+def _insert_mention(
+    conn: sqlite3.Connection,
+    channel_id: int,
+    platform: str,
+    m: IncomingMention,
+    received_at: float,
+    now: float,
+    stats: IngestStats,
+) -> None:
+    contact_id = _contact(conn, platform, m, now, stats)
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO mentions(channel_id, source_id, contact_id, text, url, language,"
+        " parent_source_id, created_at, received_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (channel_id, m.source_id, contact_id, m.text, m.url, m.language, m.parent_source_id,
+         m.created_at, received_at, now),
+    )  # fmt: skip
+    if cur.rowcount == 0:
+        stats.mentions_known += 1
+        return
+    mention_id = int(cur.lastrowid or 0)
+    conn.execute("UPDATE mentions SET thread_id = id WHERE id = ?", (mention_id,))
+    changes.record(conn, "mention", mention_id, now)
+    stats.mentions_new += 1
+
+
+def _insert_reply(
+    conn: sqlite3.Connection,
+    channel_id: int,
+    info: ChannelInfo,
+    r: IncomingReply,
+    now: float,
+    stats: IngestStats,
+) -> None:
+    reply_id = f"{info.kind}:{r.source_id}"
+    if conn.execute("SELECT 1 FROM replies WHERE id = ?", (reply_id,)).fetchone():
+        stats.replies_known += 1
+        return
+    mention_id = _resolve_target(conn, channel_id, r.in_reply_to_source_id)
+    if mention_id is None:
+        stats.replies_unmatched += 1
+        stats.problems.append(
+            f"reply {r.source_id}: answers {r.in_reply_to_source_id}, which is not in the data"
+        )
+        return
+    agent_id = _agent(conn, info.brand, r.signature, now, stats)
+    conn.execute(
+        "INSERT INTO replies(id, mention_id, agent_id, body, accepted_at, posted_at, source_id,"
+        " delivery_state, platform_post_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'imported', ?)",
+        (reply_id, mention_id, agent_id, r.text, r.created_at, r.created_at, r.source_id,
+         r.source_id),
+    )  # fmt: skip
+    changes.record(conn, "reply", reply_id, now)
+    row = conn.execute(
+        "SELECT status, replied_at FROM mentions WHERE id = ?", (mention_id,)
+    ).fetchone()
+    replied_at = r.created_at if row["replied_at"] is None else min(row["replied_at"], r.created_at)
+    status = "answered" if row["status"] == "open" else row["status"]
+    if (status, replied_at) != (row["status"], row["replied_at"]):
+        conn.execute(
+            "UPDATE mentions SET status = ?, replied_at = ?, updated_at = ? WHERE id = ?",
+            (status, replied_at, now, mention_id),
+        )
+        changes.record(conn, "mention", mention_id, now)
+    stats.replies_new += 1
+
+
+def ingest(
+    db: Database, batch: Batch, now: float, *, history: bool, actor_id: int | None = None
+) -> IngestStats:
+    """Store one batch in one transaction.
+
+    ``history`` marks imported history: its mentions count as received at their platform time
+    (the server did not exist then), so response times come out as the platform's.
+    """
+    stats = IngestStats(problems=list(batch.skipped))
+    with db.write() as conn:
+        channel_id = ensure_channel(conn, batch.channel, now, stats)
+        for m in sorted(batch.mentions, key=lambda m: (m.created_at, m.source_id)):
+            received = m.created_at if history else now
+            _insert_mention(conn, channel_id, batch.channel.kind, m, received, now, stats)
+        for r in sorted(batch.replies, key=lambda r: (r.created_at, r.source_id)):
+            _insert_reply(conn, channel_id, batch.channel, r, now, stats)
+        if stats.mentions_new or stats.replies_new:
+            _link_pending(conn, channel_id, now)
+            audit.record(
+                conn, now, actor_id, "ingest", "channel", channel_id,
+                mentions=stats.mentions_new, replies=stats.replies_new,
+            )  # fmt: skip
+    return stats

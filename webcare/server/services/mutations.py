@@ -1,0 +1,326 @@
+"""The client outbox endpoint: ordered, idempotent, fenced writes.
+
+Each client numbers its writes (``client_seq``, 1, 2, 3 ...) and names each with an ``op_id``.
+
+* ``seq <= last`` and the same ``op_id``: a replay; the stored result is returned, nothing runs.
+* ``seq <= last`` with another ``op_id``: the client lost its state (restored an old copy);
+  ``409 seq_conflict`` tells it to register a new client id instead of silently dropping text.
+* ``seq > last + 1``: ``409 gap``; nothing after the gap runs.
+* an ``op_id`` seen before under another client id: the stored result is returned (the unique
+  reply id makes a second reply impossible even when a client lost its whole state).
+* otherwise the write is applied, its result stored and ``last`` advanced, in one transaction.
+  Permanent rejections (claim lost, mention closed) are results too: stored, counted, returned.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from webcare.domain import claims as rules
+from webcare.domain.errors import ConflictError, PermissionDenied
+from webcare.domain.models import (
+    MentionStatus,
+    MutationOutcome,
+    MutationType,
+    RejectReason,
+    Role,
+)
+from webcare.server import changes, serialize
+from webcare.server.services import audit
+from webcare.server.services.accounts import AuthUser
+from webcare.server.services.claims import store_state
+from webcare.storage.db import Database
+
+MAX_BODY = 10_000
+MAX_TAGS = 20
+MAX_TAG_LEN = 40
+
+
+@dataclass(frozen=True)
+class Mutation:
+    client_seq: int
+    op_id: str
+    type: MutationType
+    mention_id: int
+    claim_epoch: int | None = None
+    body: str | None = None
+    template_id: int | None = None
+    status: MentionStatus | None = None
+    tags: tuple[str, ...] | None = None
+    priority: int | None = None
+
+
+class OutboxConflict(ConflictError):
+    """The batch cannot continue: a gap in the numbering, or a numbering reused for new writes."""
+
+    def __init__(
+        self, message: str, *, code: str, last_seq: int, results: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(message, title="Outbox out of step")
+        self.code = code
+        self.last_seq = last_seq
+        self.results = results
+
+
+def _result(
+    m: Mutation,
+    outcome: MutationOutcome,
+    *,
+    reason: RejectReason | None = None,
+    message: str = "",
+    entity: str | None = None,
+    entity_id: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "client_seq": m.client_seq,
+        "op_id": m.op_id,
+        "type": m.type.value,
+        "outcome": outcome.value,
+        "reason": reason.value if reason else None,
+        "message": message,
+        "entity": entity,
+        "entity_id": entity_id,
+        "mention_id": m.mention_id,
+    }
+
+
+_REJECT_TEXT = {
+    RejectReason.CLAIM_LOST: "Someone else claimed this mention before your reply arrived.",
+    RejectReason.NOT_CLAIMED: "Claim the mention before replying.",
+    RejectReason.MENTION_CLOSED: "The mention was closed before your reply arrived.",
+    RejectReason.NOT_FOUND: "The mention no longer exists.",
+    RejectReason.INVALID: "The reply is empty.",
+    RejectReason.TOO_LONG: "The reply is longer than the channel allows.",
+    RejectReason.FORBIDDEN: "Your role does not allow this.",
+}
+
+
+_OP_TAKEN = "This write id is already in use; the client must give each write a new id."
+
+
+def _reject(m: Mutation, reason: RejectReason, message: str | None = None) -> dict[str, Any]:
+    result = _result(
+        m, MutationOutcome.REJECTED, reason=reason, message=message or _REJECT_TEXT[reason]
+    )
+    if m.body is not None:
+        # Recorded with the rejection and handed back: what an agent typed is never lost.
+        result["body"] = m.body
+    return result
+
+
+def _apply_reply(
+    conn: sqlite3.Connection, user: AuthUser, client_id: str, m: Mutation, row: sqlite3.Row,
+    now: float, lease_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    body = (m.body or "").strip()
+    if not body:
+        return _reject(m, RejectReason.INVALID)
+    limit = conn.execute(
+        "SELECT char_limit FROM channels WHERE id = ?", (row["channel_id"],)
+    ).fetchone()[0]
+    if limit is not None and len(body) > limit:
+        return _reject(
+            m, RejectReason.TOO_LONG, f"The reply has {len(body)} characters; the limit is {limit}."
+        )
+    state = serialize.claim_state(row)
+    reason = rules.check_reply(state, user.id, m.claim_epoch if m.claim_epoch is not None else -1)
+    if reason is not None:
+        return _reject(m, reason)
+    conn.execute(
+        "INSERT INTO replies(id, mention_id, agent_id, client_id, client_seq, claim_epoch,"
+        " template_id, body, accepted_at, delivery_state) VALUES (?,?,?,?,?,?,?,?,?,'queued')",
+        (m.op_id, m.mention_id, user.id, client_id, m.client_seq, m.claim_epoch,
+         m.template_id, body, now),
+    )  # fmt: skip
+    changes.record(conn, "reply", m.op_id, now)
+    store_state(conn, m.mention_id, rules.after_reply(state, now, lease_s), now, replied_at=now)
+    audit.record(
+        conn, now, user.id, "reply.accept", "mention", m.mention_id,
+        reply_id=m.op_id, epoch=m.claim_epoch,
+    )  # fmt: skip
+    return _result(
+        m, MutationOutcome.ACCEPTED, message="Reply accepted.", entity="reply", entity_id=m.op_id
+    )
+
+
+def _apply_note(
+    conn: sqlite3.Connection, user: AuthUser, client_id: str, m: Mutation, now: float
+) -> dict[str, Any]:
+    body = (m.body or "").strip()
+    if not body:
+        return _reject(m, RejectReason.INVALID, "The note is empty.")
+    conn.execute(
+        "INSERT INTO notes(id, mention_id, agent_id, client_id, client_seq, body, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (m.op_id, m.mention_id, user.id, client_id, m.client_seq, body, now),
+    )
+    changes.record(conn, "note", m.op_id, now)
+    audit.record(conn, now, user.id, "note.add", "mention", m.mention_id, note_id=m.op_id)
+    return _result(
+        m, MutationOutcome.ACCEPTED, message="Note saved.", entity="note", entity_id=m.op_id
+    )
+
+
+def _apply_status(
+    conn: sqlite3.Connection, user: AuthUser, m: Mutation, row: sqlite3.Row, now: float
+) -> dict[str, Any]:
+    assert m.status is not None
+    state = serialize.claim_state(row)
+    new, reason = rules.decide_status(
+        state, user.id, m.status, now, force=user.role.at_least(Role.LEAD)
+    )
+    if reason is not None or new is None:
+        return _reject(
+            m, reason or RejectReason.INVALID, "Someone else is working on this mention."
+        )
+    store_state(conn, m.mention_id, new, now, closed=new.status is MentionStatus.CLOSED)
+    audit.record(
+        conn, now, user.id, "mention.status", "mention", m.mention_id,
+        status=new.status.value, previous=state.status.value,
+    )  # fmt: skip
+    return _result(m, MutationOutcome.ACCEPTED, message=f"Marked {new.status.value}.")
+
+
+def _apply_meta(
+    conn: sqlite3.Connection, user: AuthUser, m: Mutation, now: float
+) -> dict[str, Any]:
+    if m.type is MutationType.SET_TAGS:
+        assert m.tags is not None
+        tags = list(dict.fromkeys(t.strip().lower() for t in m.tags if t.strip()))
+        if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG_LEN for t in tags):
+            return _reject(
+                m, RejectReason.INVALID, f"At most {MAX_TAGS} tags of {MAX_TAG_LEN} characters."
+            )
+        conn.execute(
+            "UPDATE mentions SET tags = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(tags), now, m.mention_id),
+        )
+        audit.record(conn, now, user.id, "mention.tags", "mention", m.mention_id, tags=tags)
+    else:
+        assert m.priority is not None
+        conn.execute(
+            "UPDATE mentions SET priority = ?, updated_at = ? WHERE id = ?",
+            (m.priority, now, m.mention_id),
+        )
+        audit.record(
+            conn, now, user.id, "mention.priority", "mention", m.mention_id, priority=m.priority
+        )
+    changes.record(conn, "mention", m.mention_id, now)
+    return _result(m, MutationOutcome.ACCEPTED, message="Saved.")
+
+
+def _apply(
+    conn: sqlite3.Connection, user: AuthUser, client_id: str, m: Mutation, now: float,
+    lease_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    row = conn.execute("SELECT * FROM mentions WHERE id = ?", (m.mention_id,)).fetchone()
+    if row is None:
+        return _reject(m, RejectReason.NOT_FOUND)
+    taken = conn.execute(
+        "SELECT 1 FROM replies WHERE id = ? UNION ALL SELECT 1 FROM notes WHERE id = ?",
+        (m.op_id, m.op_id),
+    ).fetchone()
+    if taken is not None:
+        return _reject(m, RejectReason.INVALID, _OP_TAKEN)
+    if m.type is MutationType.REPLY:
+        return _apply_reply(conn, user, client_id, m, row, now, lease_s)
+    if m.type is MutationType.NOTE:
+        return _apply_note(conn, user, client_id, m, now)
+    if m.type is MutationType.SET_STATUS:
+        return _apply_status(conn, user, m, row, now)
+    return _apply_meta(conn, user, m, now)
+
+
+def _client(conn: sqlite3.Connection, user: AuthUser, client_id: str, now: float) -> int:
+    row = conn.execute(
+        "SELECT user_id, last_mutation_seq FROM clients WHERE client_id = ?", (client_id,)
+    ).fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO clients(client_id, user_id, created_at, last_seen_at) VALUES (?,?,?,?)",
+            (client_id, user.id, now, now),
+        )
+        return 0
+    if row["user_id"] != user.id:
+        raise PermissionDenied("This client id belongs to another account.")
+    return int(row["last_mutation_seq"])
+
+
+def apply_batch(
+    db: Database,
+    user: AuthUser,
+    client_id: str,
+    batch: Sequence[Mutation],
+    now: float,
+    lease_s: float,
+) -> list[dict[str, Any]]:
+    """Apply an outbox batch in order, one transaction per write. See the module docstring."""
+    results: list[dict[str, Any]] = []
+    for m in batch:
+        with db.write() as conn:
+            last = _client(conn, user, client_id, now)
+            if m.client_seq <= last:
+                stored = conn.execute(
+                    "SELECT op_id, result FROM mutation_results"
+                    " WHERE client_id = ? AND client_seq = ?",
+                    (client_id, m.client_seq),
+                ).fetchone()
+                if stored is None or stored["op_id"] != m.op_id:
+                    raise OutboxConflict(
+                        f"Write {m.client_seq} was already used for another change; this client"
+                        " must register again under a new client id.",
+                        code="seq_conflict",
+                        last_seq=last,
+                        results=results,
+                    )
+                results.append({**json.loads(stored["result"]), "replayed": True})
+                continue
+            if m.client_seq > last + 1:
+                raise OutboxConflict(
+                    f"Write {m.client_seq} arrived before write {last + 1}.",
+                    code="gap",
+                    last_seq=last,
+                    results=results,
+                )
+            prior = conn.execute(
+                "SELECT r.result, c.user_id FROM mutation_results r"
+                " JOIN clients c ON c.client_id = r.client_id WHERE r.op_id = ? LIMIT 1",
+                (m.op_id,),
+            ).fetchone()
+            if prior is not None and prior["user_id"] == user.id:
+                result = {**json.loads(prior["result"]), "client_seq": m.client_seq}
+            elif prior is not None:
+                result = _reject(m, RejectReason.INVALID, _OP_TAKEN)
+                prior = None
+            else:
+                result = _apply(conn, user, client_id, m, now, lease_s)
+            conn.execute(
+                "INSERT INTO mutation_results(client_id, client_seq, op_id, type, result,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (client_id, m.client_seq, m.op_id, m.type.value, json.dumps(result), now),
+            )
+            conn.execute(
+                "UPDATE clients SET last_mutation_seq = ?, last_seen_at = ? WHERE client_id = ?",
+                (m.client_seq, now, client_id),
+            )
+            if prior is not None:
+                result = {**result, "replayed": True}
+        results.append(result)
+    return results
+
+
+def client_state(db: Database, user: AuthUser, client_id: str) -> int:
+    """The last write number the server applied for this client (0 for a new client)."""
+    with db.read() as conn:
+        row = conn.execute(
+            "SELECT user_id, last_mutation_seq FROM clients WHERE client_id = ?", (client_id,)
+        ).fetchone()
+    if row is None:
+        return 0
+    if row["user_id"] != user.id:
+        raise PermissionDenied("This client id belongs to another account.")
+    return int(row["last_mutation_seq"])

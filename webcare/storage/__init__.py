@@ -1,0 +1,1 @@
+"""Webcare storage package."""

@@ -1,0 +1,229 @@
+"""The team server's schema, as append-only migrations (sqlite-utils ``Migrations``).
+
+Never edit a migration that has shipped; add a new one. Each migration runs in one transaction
+together with the record that it ran.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from webcare.storage.db import BUSY_TIMEOUT_MS, Database
+
+migrations = Migrations("webcare-server")
+
+_INITIAL = [
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        signature TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL CHECK (role IN ('agent', 'lead', 'admin')),
+        password_hash TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        brand TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )""",
+    """CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        label TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        revoked_at REAL
+    )""",
+    "CREATE INDEX tokens_user ON tokens(user_id)",
+    """CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        last_mutation_seq INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        last_seen_at REAL NOT NULL
+    )""",
+    """CREATE TABLE channels (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        brand TEXT NOT NULL DEFAULT '',
+        handle TEXT NOT NULL DEFAULT '',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        char_limit INTEGER,
+        config TEXT NOT NULL DEFAULT '{}',
+        cursor TEXT,
+        last_fetch_at REAL,
+        last_error TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )""",
+    """CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        name TEXT,
+        followers INTEGER,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        UNIQUE (platform, platform_user_id)
+    )""",
+    """CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        source_id TEXT NOT NULL,
+        contact_id INTEGER REFERENCES contacts(id),
+        text TEXT NOT NULL,
+        url TEXT,
+        language TEXT,
+        parent_source_id TEXT,
+        parent_mention_id INTEGER REFERENCES mentions(id),
+        thread_id INTEGER,
+        created_at REAL NOT NULL,
+        received_at REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'claimed', 'answered', 'closed', 'spam')),
+        priority INTEGER NOT NULL DEFAULT 1 CHECK (priority BETWEEN 0 AND 3),
+        tags TEXT NOT NULL DEFAULT '[]',
+        claim_agent_id INTEGER REFERENCES users(id),
+        claim_epoch INTEGER NOT NULL DEFAULT 0,
+        lease_expires_at REAL,
+        replied_at REAL,
+        closed_at REAL,
+        updated_at REAL NOT NULL,
+        UNIQUE (channel_id, source_id)
+    )""",
+    "CREATE INDEX mentions_status ON mentions(status, received_at)",
+    "CREATE INDEX mentions_contact ON mentions(contact_id, created_at)",
+    "CREATE INDEX mentions_thread ON mentions(thread_id)",
+    "CREATE INDEX mentions_parent_source ON mentions(channel_id, parent_source_id)",
+    """CREATE INDEX mentions_leases ON mentions(lease_expires_at)
+        WHERE status = 'claimed'""",
+    """CREATE VIRTUAL TABLE mentions_fts USING fts5(
+        text, content='mentions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions BEGIN
+        INSERT INTO mentions_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+        INSERT INTO mentions_fts(mentions_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    """CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text ON mentions BEGIN
+        INSERT INTO mentions_fts(mentions_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO mentions_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TABLE replies (
+        id TEXT PRIMARY KEY,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id),
+        agent_id INTEGER NOT NULL REFERENCES users(id),
+        client_id TEXT,
+        client_seq INTEGER,
+        claim_epoch INTEGER,
+        template_id INTEGER,
+        body TEXT NOT NULL,
+        accepted_at REAL NOT NULL,
+        posted_at REAL,
+        source_id TEXT,
+        delivery_state TEXT NOT NULL
+            CHECK (delivery_state IN ('queued', 'sending', 'sent', 'failed', 'imported')),
+        delivery_error TEXT,
+        delivery_attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL,
+        platform_post_id TEXT,
+        UNIQUE (client_id, client_seq)
+    )""",
+    "CREATE INDEX replies_mention ON replies(mention_id, accepted_at)",
+    "CREATE INDEX replies_delivery ON replies(delivery_state, next_attempt_at)",
+    """CREATE TABLE notes (
+        id TEXT PRIMARY KEY,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id),
+        agent_id INTEGER NOT NULL REFERENCES users(id),
+        client_id TEXT,
+        client_seq INTEGER,
+        body TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        UNIQUE (client_id, client_seq)
+    )""",
+    "CREATE INDEX notes_mention ON notes(mention_id, created_at)",
+    """CREATE TABLE templates (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'nl',
+        shortcut TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 1,
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_by INTEGER REFERENCES users(id),
+        updated_by INTEGER REFERENCES users(id),
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )""",
+    """CREATE UNIQUE INDEX templates_shortcut ON templates(shortcut)
+        WHERE archived = 0 AND shortcut != ''""",
+    """CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+        at REAL NOT NULL
+    )""",
+    """CREATE TABLE mutation_results (
+        client_id TEXT NOT NULL,
+        client_seq INTEGER NOT NULL,
+        op_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (client_id, client_seq)
+    )""",
+    "CREATE INDEX mutation_results_op ON mutation_results(op_id)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        actor_id INTEGER REFERENCES users(id),
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX audit_entity ON audit(entity, entity_id)",
+    "CREATE INDEX audit_at ON audit(at)",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+]
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: sqlite_utils.Database) -> None:
+    for statement in _INITIAL:
+        db.execute(statement)
+    db.execute("INSERT INTO meta(key, value) VALUES ('db_id', ?)", [secrets.token_hex(8)])
+    db.execute("INSERT INTO meta(key, value) VALUES ('changes_floor', '0')")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema of an open connection up to date."""
+    migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))
+
+
+def open_server_db(
+    path: str | Path, *, synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
+    """Open (creating if needed) the team server's database and migrate it."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    database = Database(path, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
+    with database.schema_writer() as conn:
+        migrate(conn)
+    return database

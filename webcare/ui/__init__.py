@@ -1,0 +1,1 @@
+"""Webcare ui package."""
