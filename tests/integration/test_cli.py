@@ -144,3 +144,35 @@ def test_server_survives_sigterm_cleanly(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert db.exists()
+
+
+def test_demo_serves_the_sample_to_eva(tmp_path: Path) -> None:
+    """What `make run` starts: a seeded server that eva can sign in to."""
+    proc = subprocess.Popen(
+        [*WEBCARE, "demo", "--port", "0", "--db", str(tmp_path / "demo.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        assert "password 'webcare-demo'" in lines[1]
+        url = re.search(r"(http://127\.0\.0\.1:\d+)", lines[2])
+        assert url, lines
+        login = requests.post(
+            url.group(1) + "/v1/auth/login",
+            json={"username": "eva", "password": "webcare-demo"},
+            timeout=20,
+        )
+        assert login.status_code == 200
+        boot = requests.get(
+            url.group(1) + "/v1/bootstrap",
+            headers={"Authorization": f"Bearer {login.json()['token']}"},
+            timeout=20,
+        ).json()
+        assert boot["counts"]["mentions"] == 49
+        assert {t["language"] for t in boot["templates"]} == {"nl", "en"}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.sample import SAMPLE
+from tests.support.server import running_server
 from webcare.cli import main
 
 
@@ -153,3 +154,24 @@ def test_wrong_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
         main(["import", "twcs", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "s.db")]) == 1
     )
     assert "Cannot read" in capsys.readouterr().err
+
+
+def test_author_history_across_threads(tmp_path: Path) -> None:
+    with running_server(tmp_path) as server:
+        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == 0
+        eva = server.user("eva")
+        with server.ctx.db.read() as conn:
+            (contact_id,) = conn.execute(
+                "SELECT id FROM contacts WHERE platform_user_id = '105847'"
+            ).fetchone()
+        history = eva.get(f"/v1/contacts/{contact_id}").json()
+        assert history["contact"]["handle"] == "@105847"
+        # 105847 wrote to SpotifyCares four times on two days; every reply is there
+        assert [m["source_id"] for m in history["mentions"]] == [
+            "119283",
+            "119282",
+            "119285",
+            "119287",
+        ]
+        assert len(history["replies"]) == 4
+        assert eva.get("/v1/contacts/99999").status_code == 404

@@ -281,6 +281,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, misc):
         app.include_router(module.router)
+    app.include_router(mentions.contacts_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     return app
 

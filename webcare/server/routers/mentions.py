@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from webcare.domain.claims import ClaimResult
+from webcare.domain.errors import NotFoundError
 from webcare.server import serialize
 from webcare.server.deps import Ctx, CurrentUser, LeadUser
 from webcare.server.schemas import AssignIn, ClaimOut, ErrorOut, PathId
 from webcare.server.services import claims
 
 router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
+contacts_router = APIRouter(prefix="/v1/contacts", tags=["mentions"])
 
 _CLAIM_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut},
@@ -79,3 +81,29 @@ def assign(mention_id: PathId, body: AssignIn, user: LeadUser, ctx: Ctx) -> dict
     """Lead or admin: hand the mention to another agent (their claim starts now)."""
     out = claims.assign(ctx.db, user, mention_id, body.agent_id, ctx.now(), ctx.config.lease_s)
     return {"result": out.result.value, "mention": out.mention}
+
+
+@contacts_router.get("/{contact_id}", responses={404: {"model": ErrorOut}})
+def contact_history(contact_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """An author and their whole history with the team: every mention, across threads and
+    channels, oldest first, with the replies each got."""
+    now = ctx.now()
+    with ctx.db.read() as conn:
+        contact = serialize.load_one(conn, "contact", contact_id, now)
+        if contact is None:
+            raise NotFoundError(f"There is no contact with id {contact_id}.")
+        mentions = [
+            serialize.mention(r, now)
+            for r in conn.execute(
+                "SELECT * FROM mentions WHERE contact_id = ? ORDER BY created_at, id", (contact_id,)
+            )
+        ]
+        replies = [
+            serialize.reply(r, now)
+            for r in conn.execute(
+                "SELECT r.* FROM replies r JOIN mentions m ON m.id = r.mention_id"
+                " WHERE m.contact_id = ? ORDER BY r.accepted_at, r.id",
+                (contact_id,),
+            )
+        ]
+    return {"contact": contact, "mentions": mentions, "replies": replies}
