@@ -34,3 +34,26 @@ def _no_leftover_threads() -> Iterator[None]:
             break
         time.sleep(0.05)
     assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
+# --- keyring backends for tests (the machine has none) -------------------------------------
+
+from tests.support.keyring import LockedKeyring, MemoryKeyring, NoKeyring, installed  # noqa: E402
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    with installed(MemoryKeyring()) as backend:
+        yield backend  # type: ignore[misc]
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[NoKeyring]:
+    with installed(NoKeyring()) as backend:
+        yield backend  # type: ignore[misc]
+
+
+@pytest.fixture
+def locked_keyring() -> Iterator[LockedKeyring]:
+    with installed(LockedKeyring()) as backend:
+        yield backend  # type: ignore[misc]

@@ -1,0 +1,319 @@
+"""Where the sign-in token is kept: the system keyring, and a plain file only on request.
+
+Tokens live in the keyring under service ``webcare`` and key ``<server url>|<account>``. Keyring
+trouble (none installed, locked, broken) never stops the app: every call degrades and says, in a
+sentence for the user, what happens instead (usually: you sign in again next time). A token is
+written to a plain file only when the user explicitly opted in (``allow_plaintext``); that file
+is JSON, readable by its owner only (0600), and replaced atomically.
+
+This is the only module that imports :mod:`keyring`. Nothing here logs or prints a token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import chainer, fail, null
+
+SERVICE = "webcare"
+#: The key ``status()`` reads to see whether the keyring answers; nothing is ever stored there.
+PROBE_KEY = "__webcare_probe__"
+
+IN_KEYRING = "Your sign-in is kept in the system keyring."
+_AGAIN = "so you will be asked to sign in again next time"
+
+log = logging.getLogger("webcare.credentials")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringStatus:
+    """Whether the system keyring can keep a sign-in.
+
+    Attributes:
+        available: The keyring answered and can store secrets.
+        locked: A keyring exists but is locked (unlocking it would make it available).
+        reason: One sentence for the user describing the situation.
+    """
+
+    available: bool
+    locked: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    """Where :meth:`CredentialStore.save` put the token, and a sentence saying so.
+
+    Attributes:
+        where: ``"keyring"``, ``"file"`` (the user's plain-file opt-in) or ``"nowhere"``.
+        message: What this means for the user, e.g. that they will sign in again next time.
+    """
+
+    where: Literal["keyring", "file", "nowhere"]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """Why the keyring cannot be used; ``cause`` is the first half of a user sentence."""
+
+    locked: bool
+    cause: str
+
+    def status(self) -> KeyringStatus:
+        reason = f"{self.cause}, {_AGAIN}."
+        if self.locked:
+            reason += " Unlock the keyring to avoid this."
+        return KeyringStatus(available=False, locked=self.locked, reason=reason)
+
+
+_NO_KEYRING = _Problem(False, "No system keyring is available")
+_LOCKED = _Problem(True, "The system keyring is locked")
+
+
+def _broken(exc: BaseException) -> _Problem:
+    return _Problem(False, f"The system keyring is not working ({type(exc).__name__})")
+
+
+def _classify(exc: BaseException) -> _Problem:
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return _LOCKED
+    if isinstance(exc, keyring.errors.NoKeyringError | keyring.errors.InitError):
+        return _NO_KEYRING
+    return _broken(exc)
+
+
+def normalize_server_url(server_url: str) -> str:
+    """The canonical form of a server address: lower-case scheme and host, no trailing slash.
+
+    It matches :func:`webcare.net.api.normalize_url` for every address the client accepts (a
+    test keeps the two in step; this module may not import the network layer), and it never
+    raises: an address the client would refuse still gets a stable key, so it can be deleted.
+    """
+    text = server_url.strip()
+    parts = urlsplit(text)
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not parts.scheme or not host:
+        return text.rstrip("/")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), "", ""))
+
+
+def credential_key(server_url: str, account: str) -> str:
+    """The keyring user name for ``account`` on ``server_url``.
+
+    Account names are not case-sensitive on the server, so the key uses the lower-case name:
+    ``Eva`` and ``eva`` find the same sign-in.
+
+    Returns:
+        ``"<normalized server url>|<account>"``, e.g. ``"https://webcare.example.com|eva"``.
+    """
+    return f"{normalize_server_url(server_url)}|{account.strip().lower()}"
+
+
+def _unusable_backend(backend: keyring.backend.KeyringBackend) -> _Problem | None:
+    """Backends that answer without storing anything count as no keyring.
+
+    ``fail.Keyring`` raises on every call, but ``null.Keyring`` (keyring disabled) and a
+    chainer with nothing to chain accept writes silently and keep nothing, which would make
+    a save look successful.
+    """
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return _NO_KEYRING
+    if isinstance(backend, chainer.ChainerBackend) and not list(backend.backends):
+        return _NO_KEYRING
+    return None
+
+
+class CredentialStore:
+    """Keeps sign-in tokens in the system keyring, or (opt-in) a plain file.
+
+    All methods are safe to call from worker threads and never raise because of the keyring:
+    they degrade (a token is not found; a save lands ``"nowhere"``) and say so.
+
+    Attributes:
+        plaintext_path: The JSON file used when the user opted in; ``None``: no file ever.
+        allow_plaintext: The user explicitly chose to keep the sign-in in that file when no
+            keyring works. May be changed at any time (the login dialog's checkbox).
+    """
+
+    def __init__(self, *, plaintext_path: Path | None = None, allow_plaintext: bool = False):
+        """Set up the store; no keyring access happens here.
+
+        Args:
+            plaintext_path: Where the opt-in file lives (e.g. the user's config folder).
+            allow_plaintext: The user's explicit opt-in to that file.
+        """
+        self.plaintext_path = plaintext_path
+        self.allow_plaintext = allow_plaintext
+        self._file_lock = threading.Lock()
+
+    # --- the keyring ------------------------------------------------------------------------
+
+    def status(self) -> KeyringStatus:
+        """Probe the keyring: is there one, is it locked, does it answer?
+
+        Reads one harmless key (nothing is written). On some desktops this may show the
+        keyring's own unlock prompt, as any later read would.
+        """
+        try:
+            problem = _unusable_backend(keyring.get_keyring())
+            if problem is None:
+                keyring.get_password(SERVICE, PROBE_KEY)
+        except Exception as exc:  # any backend failure means "not usable", never a crash
+            problem = _classify(exc)
+        if problem is not None:
+            log.info("keyring not usable: %s", problem.cause)
+            return problem.status()
+        return KeyringStatus(available=True, locked=False, reason=IN_KEYRING)
+
+    def load(self, server_url: str, account: str) -> str | None:
+        """The kept token for ``account`` on ``server_url``, or ``None``.
+
+        Looks in the keyring, then (only with the opt-in) in the plain file.
+        """
+        key = credential_key(server_url, account)
+        token: str | None = None
+        try:
+            if _unusable_backend(keyring.get_keyring()) is None:
+                token = keyring.get_password(SERVICE, key)
+        except Exception as exc:  # a broken keyring reads as "nothing kept"
+            log.info("keyring read failed: %s", type(exc).__name__)
+        if isinstance(token, str) and token:
+            return token
+        if self.allow_plaintext:
+            return self._read_file().get(key)
+        return None
+
+    def save(self, server_url: str, account: str, token: str) -> SaveOutcome:
+        """Keep ``token`` for the next start.
+
+        Returns:
+            Where it went: the keyring; the plain file (only with the opt-in, when the keyring
+            cannot be used); or nowhere, with a message saying the user will sign in again.
+        """
+        key = credential_key(server_url, account)
+        problem: _Problem | None
+        try:
+            problem = _unusable_backend(keyring.get_keyring())
+            if problem is None:
+                keyring.set_password(SERVICE, key, token)
+                # Read back: some backends accept a write and keep nothing.
+                if keyring.get_password(SERVICE, key) != token:
+                    problem = _Problem(False, "The system keyring did not keep the sign-in")
+        except Exception as exc:  # keep the app running whatever the backend does
+            problem = _classify(exc)
+            log.info("keyring write failed: %s", type(exc).__name__)
+        if problem is None:
+            # A copy left in the file from an earlier opt-in must not outlive this one.
+            self._remove_from_file(key)
+            return SaveOutcome("keyring", IN_KEYRING)
+        if self.allow_plaintext and self.plaintext_path is not None:
+            try:
+                with self._file_lock:
+                    data = self._read_file_unlocked()
+                    data[key] = token
+                    self._write_file_unlocked(data)
+            except OSError as exc:
+                log.warning("could not write the sign-in file: %s", type(exc).__name__)
+                return SaveOutcome(
+                    "nowhere",
+                    f"{problem.cause}, and the file {self.plaintext_path} could not be written,"
+                    f" {_AGAIN}.",
+                )
+            return SaveOutcome(
+                "file",
+                f"{problem.cause}, so your sign-in is kept in {self.plaintext_path}, a file only"
+                " you can read, as you chose.",
+            )
+        return SaveOutcome("nowhere", problem.status().reason)
+
+    def delete(self, server_url: str, account: str) -> None:
+        """Forget the token for ``account`` on ``server_url`` everywhere it may be kept.
+
+        The plain file is cleaned too, even without the opt-in (the user may have withdrawn
+        it since the token was written).
+        """
+        key = credential_key(server_url, account)
+        try:
+            if _unusable_backend(keyring.get_keyring()) is None:
+                keyring.delete_password(SERVICE, key)
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing was kept: already forgotten
+        except Exception as exc:  # a broken keyring cannot hold it either
+            log.info("keyring delete failed: %s", type(exc).__name__)
+        self._remove_from_file(key)
+
+    # --- the opt-in file --------------------------------------------------------------------
+
+    def _read_file(self) -> dict[str, str]:
+        with self._file_lock:
+            return self._read_file_unlocked()
+
+    def _read_file_unlocked(self) -> dict[str, str]:
+        path = self.plaintext_path
+        if path is None:
+            return {}
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            # A damaged file must not stop the start-up; it is rewritten on the next save.
+            log.warning("ignoring unreadable sign-in file: %s", type(exc).__name__)
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def _remove_from_file(self, key: str) -> None:
+        if self.plaintext_path is None:
+            return
+        try:
+            with self._file_lock:
+                data = self._read_file_unlocked()
+                if key not in data:
+                    return
+                del data[key]
+                if data:
+                    self._write_file_unlocked(data)
+                else:
+                    self.plaintext_path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not update the sign-in file: %s", type(exc).__name__)
+
+    def _write_file_unlocked(self, data: dict[str, str]) -> None:
+        """Write the file atomically, created 0600 from the start (never briefly readable)."""
+        path = self.plaintext_path
+        assert path is not None
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(tmp, flags, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=1, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
