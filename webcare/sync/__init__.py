@@ -1,1 +1,1 @@
-"""Webcare sync package."""
+"""Keeping the local store in step with the team server: pull by cursor, push the outbox."""

@@ -1,0 +1,220 @@
+"""The client's local store: applier, outbox, views, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webcare.domain.timeutil import parse_iso
+from webcare.storage.local import (
+    LocalStore,
+    ParsedSearch,
+    QueueFilter,
+    Sort,
+    View,
+    fts_query,
+    parse_search,
+)
+
+NOW = 1_800_000_000.0
+NOW_DAY = parse_iso("2026-01-01T10:00:00Z")
+
+
+def mention(mid: int, **kw: Any) -> dict[str, Any]:
+    base = {
+        "id": mid, "channel_id": 1, "source_id": str(mid), "contact_id": 1,
+        "text": f"Mention {mid}", "url": None, "language": None, "parent_mention_id": None,
+        "thread_id": mid, "created_at": "2026-01-01T10:00:00.000Z",
+        "received_at": f"2026-01-01T10:{mid:02d}:00.000Z", "status": "open", "priority": 1,
+        "tags": [], "claim_agent_id": None, "claim_epoch": 0, "lease_remaining_s": None,
+        "replied_at": None, "closed_at": None, "updated_at": "2026-01-01T10:00:00.000Z",
+    }  # fmt: skip
+    base.update(kw)
+    return base
+
+
+HEAD = {
+    "db_id": "db1",
+    "cursor": 10,
+    "me": {"id": 7},
+    "users": [
+        {"id": 7, "username": "eva", "display_name": "Eva", "signature": "^Eva",
+         "role": "agent", "disabled": False, "brand": None, "can_login": True},
+        {"id": 8, "username": "tom", "display_name": "Tom", "signature": "^Tom",
+         "role": "agent", "disabled": False, "brand": None, "can_login": True},
+    ],
+    "channels": [{"id": 1, "kind": "twitter", "name": "@Brand on Twitter", "brand": "Brand",
+                  "handle": "@Brand", "enabled": True, "char_limit": 280,
+                  "last_fetch_at": None, "last_error": None}],
+    "templates": [],
+    "counts": {},
+}  # fmt: skip
+CONTACT = {"id": 1, "platform": "twitter", "platform_user_id": "1", "handle": "@jan",
+           "name": "Jan", "followers": 12}  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalStore:
+    s = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
+    s.start_bootstrap(HEAD)
+    s.apply_bootstrap_page("contact", [CONTACT], None)
+    s.apply_bootstrap_page(
+        "mention",
+        [
+            mention(1),
+            mention(2, status="claimed", claim_agent_id=7, claim_epoch=1, lease_remaining_s=600),
+            mention(3, status="claimed", claim_agent_id=8, claim_epoch=4, lease_remaining_s=600),
+            mention(4, status="answered", replied_at="2026-01-01T11:00:00.000Z"),
+            mention(5, status="claimed", claim_agent_id=8, claim_epoch=2, lease_remaining_s=None),
+            mention(6, status="closed", text="Opzeggen graag, de storing duurt te lang"),
+        ],
+        None,
+    )
+    s.finish_bootstrap()
+    yield s
+    s.close()
+
+
+def ids(store: LocalStore, f: QueueFilter) -> list[int]:
+    return [r.id for r in store.rows(f, 0, 100, NOW)]
+
+
+def test_views_follow_claims_and_leases(store: LocalStore) -> None:
+    assert store.cursor == 10
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5, 1]  # 5's lease ran out
+    assert ids(store, QueueFilter(View.MINE)) == [2]
+    assert ids(store, QueueFilter(View.ANSWERED)) == [4]
+    assert ids(store, QueueFilter(View.ALL)) == [6, 5, 4, 3, 2, 1]
+    assert store.view_counts(NOW) == {
+        View.UNCLAIMED: 2,
+        View.MINE: 1,
+        View.ALL: 6,
+        View.ANSWERED: 1,
+    }
+    row = store.rows(QueueFilter(View.ALL), 3, 1, NOW)[0]
+    assert (row.id, row.holder, row.live_claim(NOW)) == (3, "Tom", True)
+    assert row.live_claim(NOW + 601) is False
+
+
+def test_search_filters_and_positions(store: LocalStore) -> None:
+    assert ids(store, QueueFilter(View.ALL, text="storing")) == [6]
+    assert ids(store, QueueFilter(View.ALL, text="stor")) == [6]  # prefix match
+    assert ids(store, QueueFilter(View.ALL, text="@jan")) == [6, 5, 4, 3, 2, 1]
+    assert ids(store, QueueFilter(View.ALL, text='"; DROP TABLE mentions; --')) == []
+    assert ids(store, QueueFilter(View.ALL, statuses=("claimed",))) == [5, 3, 2]
+    assert ids(store, QueueFilter(View.ALL, sort=Sort.OLDEST))[:2] == [1, 2]
+    f = QueueFilter(View.ALL)
+    assert [store.position(f, m, NOW) for m in (6, 4, 1)] == [0, 2, 5]
+    assert store.position(QueueFilter(View.MINE), 6, NOW) is None
+    assert fts_query("  ") is None
+    assert fts_query('a"b') == '"a"* "b"*'
+
+
+def test_changes_page_is_applied_with_cursor_and_unread(store: LocalStore) -> None:
+    page = {
+        "db_id": "db1",
+        "cursor": 15,
+        "changes": [
+            {"seq": 11, "entity": "mention", "id": "9", "op": "upsert",
+             "data": mention(9, text="Nieuw!")},
+            {"seq": 12, "entity": "mention", "id": "1", "op": "upsert",
+             "data": mention(1, status="closed")},
+            {"seq": 13, "entity": "reply", "id": "op-1", "op": "upsert",
+             "data": {"id": "op-1", "mention_id": 4, "agent_id": 7, "body": "Graag gedaan ^Eva",
+                      "template_id": None, "accepted_at": "2026-01-01T12:00:00.000Z",
+                      "posted_at": None, "delivery_state": "queued", "delivery_error": None,
+                      "platform_post_id": None}},
+            {"seq": 14, "entity": "mention", "id": "6", "op": "delete", "data": None},
+            {"seq": 15, "entity": "gadget", "id": "1", "op": "upsert", "data": {}},
+        ],
+        "has_more": False,
+        "head": 15,
+    }  # fmt: skip
+    summary = store.apply_changes(page)
+    assert store.cursor == 15
+    assert summary.new_mentions == [9]
+    assert summary.mention_ids == {9, 1, 4, 6}
+    assert ids(store, QueueFilter(View.ALL)) == [9, 5, 4, 3, 2, 1]
+    assert store.rows(QueueFilter(View.ALL), 0, 1, NOW)[0].unread is True
+    assert ids(store, QueueFilter(View.ALL, text="graag")) == [4]  # replies are searchable
+    assert store.mark_read(9) is True
+    assert store.rows(QueueFilter(View.ALL), 0, 1, NOW)[0].unread is False
+
+
+def test_a_failed_page_does_not_move_the_cursor(store: LocalStore) -> None:
+    change = {"seq": 11, "entity": "mention", "id": "9", "op": "upsert", "data": {"id": 9}}
+    bad = {"db_id": "db1", "cursor": 99, "changes": [change]}
+    with pytest.raises(KeyError):
+        store.apply_changes(bad)
+    assert store.cursor == 10
+    assert ids(store, QueueFilter(View.ALL)) == [6, 5, 4, 3, 2, 1]
+
+
+def test_outbox_numbering_results_and_renumbering(store: LocalStore) -> None:
+    a = store.enqueue("reply", 2, {"body": "Hoi ^Eva", "claim_epoch": 1})
+    b = store.enqueue("note", 2, {"body": "belt terug"})
+    c = store.enqueue("set_status", 2, {"status": "closed"})
+    assert [e.client_seq for e in (a, b, c)] == [1, 2, 3]
+    assert a.wire() == {"body": "Hoi ^Eva", "claim_epoch": 1, "client_seq": 1,
+                        "op_id": a.op_id, "type": "reply", "mention_id": 2}  # fmt: skip
+    assert store.outbox_counts() == {"queued": 3, "rejected": 0}
+    store.apply_results([
+        {"op_id": a.op_id, "outcome": "accepted"},
+        {"op_id": b.op_id, "outcome": "rejected", "message": "Mention closed"},
+    ])  # fmt: skip
+    assert [e.op_id for e in store.unsent()] == [c.op_id]
+    assert store.outbox_counts() == {"queued": 1, "rejected": 1}
+    old_client = store.client_id
+    new_client = store.new_client_id()
+    assert new_client != old_client
+    (renumbered,) = store.unsent()
+    assert (renumbered.client_id, renumbered.client_seq, renumbered.op_id) == (
+        new_client,
+        1,
+        c.op_id,
+    )
+    d = store.enqueue("note", 2, {"body": "next"})
+    assert (d.client_id, d.client_seq) == (new_client, 2)
+    store.dismiss(b.op_id)
+    assert store.outbox_counts() == {"queued": 2, "rejected": 0}
+
+
+def test_conversation_merges_history_and_outbox(store: LocalStore) -> None:
+    entry = store.enqueue("reply", 2, {"body": "Stuur ons een DM ^Eva", "claim_epoch": 1})
+    items = store.conversation(2)
+    kinds = [(i.kind, i.mention_id) for i in items]
+    assert ("outbox", 2) in kinds
+    assert sum(1 for k, _ in kinds if k == "mention") == 6  # the author's whole history
+    assert next(i for i in items if i.kind == "outbox").state == "queued"
+    assert [i.current for i in items if i.kind == "mention" and i.mention_id == 2] == [True]
+    # once the server's copy arrives, the outbox entry is no longer shown twice
+    store.apply_changes({"db_id": "db1", "cursor": 11, "changes": [
+        {"seq": 11, "entity": "reply", "id": entry.op_id, "op": "upsert",
+         "data": {"id": entry.op_id, "mention_id": 2, "agent_id": 7,
+                  "body": "Stuur ons een DM ^Eva", "template_id": None,
+                  "accepted_at": "2026-01-01T12:00:00.000Z", "posted_at": None,
+                  "delivery_state": "queued", "delivery_error": None,
+                  "platform_post_id": None}}]})  # fmt: skip
+    kinds = [i.kind for i in store.conversation(2)]
+    assert "outbox" not in kinds and "reply" in kinds
+
+
+def test_bootstrap_restart_keeps_the_outbox(store: LocalStore) -> None:
+    store.enqueue("note", 1, {"body": "keep me"})
+    store.start_bootstrap(HEAD)  # a resync empties the mirror ...
+    assert ids(store, QueueFilter(View.ALL)) == []
+    assert store.outbox_counts()["queued"] == 1  # ... never the outbox
+    assert store.cursor is None
+
+
+def test_search_tokens_become_filters(store: LocalStore) -> None:
+    q = parse_search("tag:Storing since:2026-01-01T10:03 until:2026-01-01T10:06 prio:high wifi")
+    assert q == ParsedSearch(
+        text="wifi", tag="storing", since=NOW_DAY + 3 * 60, until=NOW_DAY + 6 * 60, min_priority=2
+    )
+    bad = parse_search("since:gisteren prio:heel-hoog hallo")
+    assert bad.text == "hallo" and bad.since is None and len(bad.problems) == 2
+    f = QueueFilter(View.ALL, since=NOW_DAY + 3 * 60, until=NOW_DAY + 6 * 60)
+    assert ids(store, f) == [5, 4, 3]

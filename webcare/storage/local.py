@@ -1,0 +1,908 @@
+"""The desktop client's local store: sync applier, outbox, and the queries behind the window.
+
+One :class:`LocalStore` owns one SQLite connection. In the app it lives on the one DB worker
+thread (see ``webcare.ui.tasks``); nothing here knows about threads or Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from webcare.domain.timeutil import parse_iso
+from webcare.storage.client_schema import migrate
+from webcare.storage.db import connect, in_transaction
+
+Json = dict[str, Any]
+
+
+def default_store_path(server_url: str, username: str) -> Path:
+    """One store per server and account, under the platform's data directory."""
+    parts = urlsplit(server_url)
+    host = f"{parts.hostname or 'server'}_{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{host}-{username.lower()}")
+    return Path(platformdirs.user_data_dir("webcare", appauthor=False)) / "stores" / f"{slug}.db"
+
+
+class View(StrEnum):
+    UNCLAIMED = "unclaimed"
+    MINE = "mine"
+    ALL = "all"
+    ANSWERED = "answered"
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRIORITY = "priority"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue shows: a view, an optional search and filters."""
+
+    view: View = View.UNCLAIMED
+    text: str = ""
+    statuses: tuple[str, ...] = ()
+    channel_id: int | None = None
+    tag: str | None = None
+    min_priority: int | None = None
+    since: float | None = None
+    until: float | None = None
+    sort: Sort = Sort.NEWEST
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue, everything the table shows (no further I/O needed)."""
+
+    id: int
+    received_at: float
+    status: str
+    priority: int
+    tags: tuple[str, ...]
+    text: str
+    author: str
+    channel: str
+    holder_id: int | None
+    holder: str | None
+    lease_expires_local: float | None
+    unread: bool
+    replied: bool
+
+    def live_claim(self, now: float) -> bool:
+        return self.holder_id is not None and (self.lease_expires_local or 0) > now
+
+    def effective_status(self, now: float) -> str:
+        if self.status == "claimed" and not self.live_claim(now):
+            return "answered" if self.replied else "open"
+        return self.status
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationItem:
+    """One message in an author's history: their mention, our reply, a note, or a queued write."""
+
+    kind: str  # mention | reply | note | outbox
+    id: str
+    mention_id: int
+    at: float
+    author: str
+    text: str
+    state: str = ""  # delivery state, or outbox state (queued / accepted / rejected)
+    detail: str = ""  # e.g. why an outbox entry was rejected
+    current: bool = False  # belongs to the selected mention
+
+
+@dataclass(frozen=True, slots=True)
+class MentionDetail:
+    id: int
+    text: str
+    status: str
+    priority: int
+    tags: tuple[str, ...]
+    received_at: float
+    created_at: float
+    url: str | None
+    language: str | None
+    channel_id: int
+    channel: str
+    brand: str
+    char_limit: int | None
+    contact_id: int | None
+    handle: str
+    name: str | None
+    followers: int | None
+    holder_id: int | None
+    holder: str | None
+    claim_epoch: int
+    lease_expires_local: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: int
+    title: str
+    body: str
+    language: str
+    shortcut: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    id: int
+    username: str
+    display_name: str
+    signature: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    client_id: str
+    client_seq: int
+    op_id: str
+    type: str
+    mention_id: int
+    payload: Json
+    state: str
+    result: Json | None
+    attempts: int
+
+    def wire(self) -> Json:
+        return {
+            **self.payload,
+            "client_seq": self.client_seq,
+            "op_id": self.op_id,
+            "type": self.type,
+            "mention_id": self.mention_id,
+        }
+
+
+@dataclass
+class ChangeSummary:
+    """What a sync step changed, so the window refreshes only what it must."""
+
+    entities: set[str] = field(default_factory=set)
+    mention_ids: set[int] = field(default_factory=set)
+    new_mentions: list[int] = field(default_factory=list)
+
+    def merge(self, other: ChangeSummary) -> None:
+        self.entities |= other.entities
+        self.mention_ids |= other.mention_ids
+        self.new_mentions.extend(other.new_mentions)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities)
+
+
+def _t(value: str | None) -> float | None:
+    return parse_iso(value) if value else None
+
+
+# entity -> (table, columns, converter from wire JSON to a row tuple)
+def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
+    lease = d.get("lease_remaining_s")
+    return (
+        d["id"], d["channel_id"], d["source_id"], d.get("contact_id"), d["text"], d.get("url"),
+        d.get("language"), d.get("parent_mention_id"), d.get("thread_id"),
+        parse_iso(d["created_at"]), parse_iso(d["received_at"]), d["status"], d["priority"],
+        json.dumps(d.get("tags") or []), d.get("claim_agent_id"), d.get("claim_epoch", 0),
+        now + lease if lease else None, _t(d.get("replied_at")), _t(d.get("closed_at")),
+        _t(d.get("updated_at")),
+    )  # fmt: skip
+
+
+_TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any, ...]]]] = {
+    "mention": (
+        "mentions",
+        ("id", "channel_id", "source_id", "contact_id", "text", "url", "language",
+         "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
+         "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
+         "closed_at", "updated_at"),
+        _mention_row,
+    ),
+    "contact": (
+        "contacts",
+        ("id", "platform", "platform_user_id", "handle", "name", "followers"),
+        lambda d, _n: (d["id"], d["platform"], d["platform_user_id"], d["handle"], d.get("name"),
+                       d.get("followers")),
+    ),
+    "reply": (
+        "replies",
+        ("id", "mention_id", "agent_id", "body", "template_id", "accepted_at", "posted_at",
+         "delivery_state", "delivery_error", "platform_post_id"),
+        lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"], d.get("template_id"),
+                       parse_iso(d["accepted_at"]), _t(d.get("posted_at")), d["delivery_state"],
+                       d.get("delivery_error"), d.get("platform_post_id")),
+    ),
+    "note": (
+        "notes",
+        ("id", "mention_id", "agent_id", "body", "created_at"),
+        lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"],
+                       parse_iso(d["created_at"])),
+    ),
+    "template": (
+        "templates",
+        ("id", "title", "body", "language", "shortcut", "tags", "version", "archived",
+         "updated_by", "updated_at"),
+        lambda d, _n: (d["id"], d["title"], d["body"], d["language"], d["shortcut"],
+                       json.dumps(d.get("tags") or []), d["version"], int(d["archived"]),
+                       d.get("updated_by"), _t(d.get("updated_at"))),
+    ),
+    "user": (
+        "users",
+        ("id", "username", "display_name", "signature", "role", "disabled", "brand", "can_login"),
+        lambda d, _n: (d["id"], d["username"], d["display_name"], d["signature"], d["role"],
+                       int(d["disabled"]), d.get("brand"), int(d.get("can_login", True))),
+    ),
+    "channel": (
+        "channels",
+        ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
+         "last_error"),
+        lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
+                       d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error")),
+    ),
+}  # fmt: skip
+
+_UPSERTS = {
+    entity: (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        f" ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    )
+    for entity, (table, cols, _fn) in _TABLES.items()
+}
+MIRROR_TABLES = tuple(table for table, _c, _f in _TABLES.values())
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
+_PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSearch:
+    text: str
+    tag: str | None = None
+    since: float | None = None
+    until: float | None = None
+    min_priority: int | None = None
+    problems: tuple[str, ...] = ()
+
+
+def parse_search(query: str) -> ParsedSearch:
+    """Split ``tag:x since:2017-10-11 until:2017-10-12 prio:high words`` into filters + words.
+
+    Dates are ISO 8601 and read as UTC, like every time in Webcare. Unreadable tokens are
+    reported, not silently dropped.
+    """
+    found: dict[str, str] = {}
+    problems: list[str] = []
+    for match in _TOKEN.finditer(query):
+        found[match.group(1).lower()] = match.group(2)
+    text = " ".join(_TOKEN.sub(" ", query).split())
+
+    def when(key: str) -> float | None:
+        if key not in found:
+            return None
+        try:
+            return parse_iso(found[key])
+        except ValueError:
+            problems.append(f"{key}: '{found[key]}' is not a date like 2017-10-11")
+            return None
+
+    priority = None
+    if "prio" in found:
+        priority = _PRIORITIES.get(found["prio"].lower())
+        if priority is None:
+            problems.append(f"prio: use one of {', '.join(_PRIORITIES)}")
+    return ParsedSearch(
+        text=text,
+        tag=found.get("tag", "").lower() or None,
+        since=when("since"),
+        until=when("until"),
+        min_priority=priority,
+        problems=tuple(problems),
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word must match (as a prefix)."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words[:20])
+
+
+class LocalStore:
+    """The client's SQLite store. Use it from one thread only."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.clock = clock
+        self.conn = connect(path, synchronous="FULL")
+        migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        if in_transaction(self.conn):
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if in_transaction(self.conn):
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- sync state -------------------------------------------------------------------------
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_state(self, key: str, value: str | int | None) -> None:
+        with self.transaction() as conn:
+            if value is None:
+                conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO sync_state(key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, str(value)),
+                )
+
+    @property
+    def cursor(self) -> int | None:
+        value = self.get_state("cursor")
+        return int(value) if value is not None else None
+
+    @property
+    def client_id(self) -> str:
+        value = self.get_state("client_id")
+        assert value is not None
+        return value
+
+    # --- the sync applier (the only writer of mirror tables) --------------------------------
+
+    def _upsert(
+        self, conn: sqlite3.Connection, entity: str, items: Sequence[Json], now: float
+    ) -> None:
+        _table, _cols, fn = _TABLES[entity]
+        conn.executemany(_UPSERTS[entity], [fn(item, now) for item in items])
+
+    def start_bootstrap(self, head: Json) -> None:
+        """Store the small entities of ``/v1/bootstrap`` and remember its cursor."""
+        now = self.clock()
+        with self.transaction() as conn:
+            for table in MIRROR_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM unread")
+            self._upsert(conn, "user", head["users"], now)
+            self._upsert(conn, "channel", head["channels"], now)
+            self._upsert(conn, "template", head["templates"], now)
+            for key, value in (
+                ("db_id", head["db_id"]),
+                ("bootstrap_cursor", head["cursor"]),
+                ("user_id", head["me"]["id"]),
+            ):
+                conn.execute(
+                    "INSERT INTO sync_state(key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, str(value)),
+                )
+            conn.execute("DELETE FROM sync_state WHERE key = 'cursor' OR key LIKE 'boot_after_%'")
+
+    def apply_bootstrap_page(
+        self, entity: str, items: Sequence[Json], next_after: int | None
+    ) -> None:
+        """Store one bootstrap page and where to continue (so a restart resumes here)."""
+        with self.transaction() as conn:
+            self._upsert(conn, entity, items, self.clock())
+            conn.execute(
+                "INSERT INTO sync_state(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (f"boot_after_{entity}", "done" if next_after is None else str(next_after)),
+            )
+
+    def finish_bootstrap(self) -> None:
+        with self.transaction() as conn:
+            cursor = self.get_state("bootstrap_cursor")
+            assert cursor is not None
+            conn.execute(
+                "INSERT INTO sync_state(key, value) VALUES ('cursor', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (cursor,),
+            )
+            conn.execute("DELETE FROM sync_state WHERE key LIKE 'boot_after_%'")
+
+    def apply_changes(self, page: Json) -> ChangeSummary:
+        """Apply one ``/v1/changes`` page and advance the cursor, in one transaction."""
+        now = self.clock()
+        summary = ChangeSummary()
+        upserts: dict[str, list[Json]] = {}
+        with self.transaction() as conn:
+            for change in page["changes"]:
+                entity = change["entity"]
+                if entity not in _TABLES:
+                    continue  # a newer server's entity: ignore, do not fail the page
+                summary.entities.add(entity)
+                if change["op"] == "delete" or change["data"] is None:
+                    table = _TABLES[entity][0]
+                    conn.execute(f"DELETE FROM {table} WHERE id = ?", (change["id"],))
+                    if entity == "mention":
+                        summary.mention_ids.add(int(change["id"]))
+                        conn.execute("DELETE FROM unread WHERE mention_id = ?", (change["id"],))
+                    continue
+                upserts.setdefault(entity, []).append(change["data"])
+            mentions = upserts.get("mention", [])
+            if mentions:
+                ids = [m["id"] for m in mentions]
+                known = {
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM mentions WHERE id IN ({','.join('?' * len(ids))})",
+                        ids,
+                    )
+                }
+                summary.mention_ids.update(ids)
+                summary.new_mentions.extend(i for i in ids if i not in known)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO unread(mention_id) VALUES (?)",
+                    [(i,) for i in summary.new_mentions],
+                )
+            for entity, items in upserts.items():
+                self._upsert(conn, entity, items, now)
+                if entity in ("reply", "note"):
+                    summary.mention_ids.update(int(i["mention_id"]) for i in items)
+            conn.execute(
+                "INSERT INTO sync_state(key, value) VALUES ('cursor', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(page["cursor"]),),
+            )
+        return summary
+
+    # --- outbox -----------------------------------------------------------------------------
+
+    def enqueue(self, type_: str, mention_id: int, payload: Json) -> OutboxEntry:
+        """Commit a write locally first; the sender delivers it later, exactly once."""
+        with self.transaction() as conn:
+            client_id = self.client_id
+            (last,) = conn.execute(
+                "SELECT COALESCE(MAX(client_seq), 0) FROM outbox WHERE client_id = ?",
+                (client_id,),
+            ).fetchone()
+            op_id = f"op-{uuid.uuid4().hex}"
+            cur = conn.execute(
+                "INSERT INTO outbox(client_id, client_seq, op_id, type, mention_id, payload,"
+                " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
+                (client_id, last + 1, op_id, type_, mention_id, json.dumps(payload), self.clock()),
+            )
+            entry_id = int(cur.lastrowid or 0)
+        entry = self.outbox_entry(entry_id)
+        assert entry is not None
+        return entry
+
+    def _entry(self, row: sqlite3.Row) -> OutboxEntry:
+        return OutboxEntry(
+            id=row["id"],
+            client_id=row["client_id"],
+            client_seq=row["client_seq"],
+            op_id=row["op_id"],
+            type=row["type"],
+            mention_id=row["mention_id"],
+            payload=json.loads(row["payload"]),
+            state=row["state"],
+            result=json.loads(row["result"]) if row["result"] else None,
+            attempts=row["attempts"],
+        )
+
+    def outbox_entry(self, entry_id: int) -> OutboxEntry | None:
+        row = self.conn.execute("SELECT * FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        return self._entry(row) if row else None
+
+    def unsent(self, limit: int = 50) -> list[OutboxEntry]:
+        """Queued writes of the current client id, in order."""
+        rows = self.conn.execute(
+            "SELECT * FROM outbox WHERE state = 'queued' AND client_id = ?"
+            " ORDER BY client_seq LIMIT ?",
+            (self.client_id, limit),
+        ).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def note_attempt(self, entries: Iterable[OutboxEntry], error: str | None) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                [(error, e.id) for e in entries],
+            )
+
+    def apply_results(self, results: Iterable[Json]) -> int:
+        """Record the server's verdicts. Returns how many writes were settled."""
+        count = 0
+        with self.transaction() as conn:
+            for result in results:
+                state = "accepted" if result.get("outcome") == "accepted" else "rejected"
+                count += conn.execute(
+                    "UPDATE outbox SET state = ?, result = ?, last_error = NULL"
+                    " WHERE op_id = ? AND state = 'queued'",
+                    (state, json.dumps(result), result["op_id"]),
+                ).rowcount
+        return count
+
+    def requeue_after(self, last_seq: int) -> None:
+        """The server lost writes after ``last_seq`` (restored from a backup): send them again."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = 'queued' WHERE client_id = ? AND client_seq > ?"
+                " AND state IN ('accepted', 'rejected')",
+                (self.client_id, last_seq),
+            )
+
+    def new_client_id(self) -> str:
+        """Register anew: queued writes are renumbered 1, 2, 3 … under a fresh client id.
+
+        Their op ids stay, so anything the server already applied is not applied twice.
+        """
+        new_id = f"c-{uuid.uuid4().hex}"
+        with self.transaction() as conn:
+            queued = conn.execute(
+                "SELECT id FROM outbox WHERE state = 'queued' ORDER BY client_seq, id"
+            ).fetchall()
+            for seq, row in enumerate(queued, start=1):
+                conn.execute(
+                    "UPDATE outbox SET client_id = ?, client_seq = ? WHERE id = ?",
+                    (new_id, seq, row["id"]),
+                )
+            conn.execute("UPDATE sync_state SET value = ? WHERE key = 'client_id'", (new_id,))
+        return new_id
+
+    def dismiss(self, op_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = 'dismissed' WHERE op_id = ? AND state = 'rejected'",
+                (op_id,),
+            )
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT state, count(*) FROM outbox WHERE state IN ('queued', 'rejected')"
+            " GROUP BY state"
+        ).fetchall()
+        counts = {"queued": 0, "rejected": 0}
+        counts.update({r[0]: r[1] for r in rows})
+        return counts
+
+    def rejected(self) -> list[OutboxEntry]:
+        rows = self.conn.execute(
+            "SELECT * FROM outbox WHERE state = 'rejected' ORDER BY id"
+        ).fetchall()
+        return [self._entry(r) for r in rows]
+
+    # --- queries for the window ---------------------------------------------------------------
+
+    def me(self) -> Me | None:
+        user_id = self.get_state("user_id")
+        if user_id is None:
+            return None
+        row = self.conn.execute("SELECT * FROM users WHERE id = ?", (int(user_id),)).fetchone()
+        if row is None:
+            return None
+        return Me(row["id"], row["username"], row["display_name"], row["signature"], row["role"])
+
+    def _where(self, f: QueueFilter, me: int | None, now: float) -> tuple[str, list[Any]]:
+        live = "(m.claim_agent_id IS NOT NULL AND COALESCE(m.lease_expires_local, 0) > ?)"
+        clauses: list[str] = []
+        args: list[Any] = []
+        if f.view is View.UNCLAIMED:
+            clauses.append(f"(m.status = 'open' OR (m.status = 'claimed' AND NOT {live}))")
+            args.append(now)
+        elif f.view is View.MINE:
+            clauses.append(
+                f"(m.claim_agent_id = ? AND {live} AND m.status NOT IN ('closed', 'spam'))"
+            )
+            args.extend([me if me is not None else -1, now])
+        elif f.view is View.ANSWERED:
+            clauses.append("m.status = 'answered'")
+        if f.statuses:
+            clauses.append(f"m.status IN ({','.join('?' * len(f.statuses))})")
+            args.extend(f.statuses)
+        if f.channel_id is not None:
+            clauses.append("m.channel_id = ?")
+            args.append(f.channel_id)
+        if f.tag:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(m.tags) WHERE value = ?)")
+            args.append(f.tag.lower())
+        if f.min_priority is not None:
+            clauses.append("m.priority >= ?")
+            args.append(f.min_priority)
+        if f.since is not None:
+            clauses.append("m.received_at >= ?")
+            args.append(f.since)
+        if f.until is not None:
+            clauses.append("m.received_at < ?")
+            args.append(f.until)
+        query = fts_query(f.text)
+        if query is not None:
+            handle = f"%{f.text.strip().lstrip('@')}%"
+            clauses.append(
+                "(m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)"
+                " OR m.id IN (SELECT mention_id FROM replies_fts WHERE replies_fts MATCH ?)"
+                " OR m.contact_id IN (SELECT id FROM contacts WHERE handle LIKE ? OR name LIKE ?))"
+            )
+            args.extend([query, query, handle, handle])
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    _ORDER: ClassVar[dict[Sort, str]] = {
+        Sort.NEWEST: "m.received_at DESC, m.id DESC",
+        Sort.OLDEST: "m.received_at ASC, m.id ASC",
+        Sort.PRIORITY: "m.priority DESC, m.received_at ASC, m.id ASC",
+    }
+
+    def _me_id(self) -> int | None:
+        value = self.get_state("user_id")
+        return int(value) if value is not None else None
+
+    def count(self, f: QueueFilter, now: float | None = None) -> int:
+        where, args = self._where(f, self._me_id(), now if now is not None else self.clock())
+        sql = f"SELECT count(*) FROM mentions m{where}"
+        return int(self.conn.execute(sql, args).fetchone()[0])
+
+    def view_counts(self, now: float | None = None) -> dict[View, int]:
+        t = now if now is not None else self.clock()
+        return {view: self.count(QueueFilter(view=view), t) for view in View}
+
+    def rows(
+        self, f: QueueFilter, offset: int, limit: int, now: float | None = None
+    ) -> list[QueueRow]:
+        where, args = self._where(f, self._me_id(), now if now is not None else self.clock())
+        # Pick the page by key first, then join: sorting keys is cheap, sorting whole rows
+        # (with their text) for a 100k-row view is not.
+        sql = (
+            "WITH page AS MATERIALIZED (SELECT m.id FROM mentions m"
+            f"{where} ORDER BY {self._ORDER[f.sort]} LIMIT ? OFFSET ?)"
+            " SELECT m.id, m.received_at, m.status, m.priority, m.tags, m.text, m.claim_agent_id,"
+            " m.lease_expires_local, m.replied_at, c.handle, c.name,"
+            " COALESCE(NULLIF(ch.handle, ''), ch.name) AS channel,"
+            " u.display_name AS holder, un.mention_id IS NOT NULL AS unread"
+            " FROM page JOIN mentions m ON m.id = page.id"
+            " LEFT JOIN contacts c ON c.id = m.contact_id"
+            " LEFT JOIN channels ch ON ch.id = m.channel_id"
+            " LEFT JOIN users u ON u.id = m.claim_agent_id"
+            " LEFT JOIN unread un ON un.mention_id = m.id"
+            f" ORDER BY {self._ORDER[f.sort]}"
+        )
+        out = []
+        for r in self.conn.execute(sql, [*args, limit, offset]):
+            out.append(
+                QueueRow(
+                    id=r["id"],
+                    received_at=r["received_at"],
+                    status=r["status"],
+                    priority=r["priority"],
+                    tags=tuple(json.loads(r["tags"])),
+                    text=r["text"],
+                    author=r["name"] or r["handle"] or "?",
+                    channel=r["channel"] or "",
+                    holder_id=r["claim_agent_id"],
+                    holder=r["holder"],
+                    lease_expires_local=r["lease_expires_local"],
+                    unread=bool(r["unread"]),
+                    replied=r["replied_at"] is not None,
+                )
+            )
+        return out
+
+    def position(self, f: QueueFilter, mention_id: int, now: float | None = None) -> int | None:
+        """The row number of ``mention_id`` under ``f`` (to keep a selection), or None."""
+        t = now if now is not None else self.clock()
+        where, args = self._where(f, self._me_id(), t)
+        row = self.conn.execute(
+            "SELECT received_at, priority FROM mentions WHERE id = ?", (mention_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        inside = self.conn.execute(
+            f"SELECT 1 FROM mentions m{where}{' AND' if where else ' WHERE'} m.id = ?",
+            [*args, mention_id],
+        ).fetchone()
+        if inside is None:
+            return None
+        rec, prio = row["received_at"], row["priority"]
+        before = {
+            Sort.NEWEST: ("(m.received_at > ? OR (m.received_at = ? AND m.id > ?))",
+                          [rec, rec, mention_id]),
+            Sort.OLDEST: ("(m.received_at < ? OR (m.received_at = ? AND m.id < ?))",
+                          [rec, rec, mention_id]),
+            Sort.PRIORITY: ("(m.priority > ? OR (m.priority = ? AND (m.received_at < ?"
+                            " OR (m.received_at = ? AND m.id < ?))))",
+                            [prio, prio, rec, rec, mention_id]),
+        }[f.sort]  # fmt: skip
+        sql = f"SELECT count(*) FROM mentions m{where}{' AND' if where else ' WHERE'} {before[0]}"
+        return int(self.conn.execute(sql, [*args, *before[1]]).fetchone()[0])
+
+    def detail(self, mention_id: int) -> MentionDetail | None:
+        r = self.conn.execute(
+            "SELECT m.*, c.handle, c.name, c.followers, ch.name AS channel, ch.brand,"
+            " ch.char_limit, u.display_name AS holder"
+            " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
+            " LEFT JOIN channels ch ON ch.id = m.channel_id"
+            " LEFT JOIN users u ON u.id = m.claim_agent_id WHERE m.id = ?",
+            (mention_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        return MentionDetail(
+            id=r["id"],
+            text=r["text"],
+            status=r["status"],
+            priority=r["priority"],
+            tags=tuple(json.loads(r["tags"])),
+            received_at=r["received_at"],
+            created_at=r["created_at"],
+            url=r["url"],
+            language=r["language"],
+            channel_id=r["channel_id"],
+            channel=r["channel"] or "",
+            brand=r["brand"] or "",
+            char_limit=r["char_limit"],
+            contact_id=r["contact_id"],
+            handle=r["handle"] or "?",
+            name=r["name"],
+            followers=r["followers"],
+            holder_id=r["claim_agent_id"],
+            holder=r["holder"],
+            claim_epoch=r["claim_epoch"],
+            lease_expires_local=r["lease_expires_local"],
+        )
+
+    def conversation(self, mention_id: int) -> list[ConversationItem]:
+        """The author's whole history with the team, across threads: oldest first."""
+        row = self.conn.execute(
+            "SELECT contact_id FROM mentions WHERE id = ?", (mention_id,)
+        ).fetchone()
+        if row is None:
+            return []
+        if row["contact_id"] is None:
+            ids = [mention_id]
+        else:
+            ids = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM mentions WHERE contact_id = ?", (row["contact_id"],)
+                )
+            ]
+        marks = ",".join("?" * len(ids))
+        items: list[ConversationItem] = []
+        for r in self.conn.execute(
+            "SELECT m.id, m.created_at, m.text, c.handle, c.name FROM mentions m"
+            f" LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.id IN ({marks})",
+            ids,
+        ):
+            items.append(
+                ConversationItem(
+                    "mention",
+                    str(r["id"]),
+                    r["id"],
+                    r["created_at"],
+                    r["name"] or r["handle"] or "?",
+                    r["text"],
+                    current=r["id"] == mention_id,
+                )
+            )
+        shown_ops: set[str] = set()
+        for r in self.conn.execute(
+            "SELECT r.*, u.display_name FROM replies r LEFT JOIN users u ON u.id = r.agent_id"
+            f" WHERE r.mention_id IN ({marks})",
+            ids,
+        ):
+            shown_ops.add(r["id"])
+            items.append(
+                ConversationItem(
+                    "reply",
+                    r["id"],
+                    r["mention_id"],
+                    r["accepted_at"],
+                    r["display_name"] or "?",
+                    r["body"],
+                    state=r["delivery_state"],
+                    detail=r["delivery_error"] or "",
+                    current=r["mention_id"] == mention_id,
+                )
+            )
+        for r in self.conn.execute(
+            "SELECT n.*, u.display_name FROM notes n LEFT JOIN users u ON u.id = n.agent_id"
+            f" WHERE n.mention_id IN ({marks})",
+            ids,
+        ):
+            shown_ops.add(r["id"])
+            items.append(
+                ConversationItem(
+                    "note",
+                    r["id"],
+                    r["mention_id"],
+                    r["created_at"],
+                    r["display_name"] or "?",
+                    r["body"],
+                    current=r["mention_id"] == mention_id,
+                )
+            )
+        me = self.me()
+        for r in self.conn.execute(
+            "SELECT * FROM outbox WHERE type IN ('reply', 'note') AND state != 'dismissed'"
+            f" AND mention_id IN ({marks})",
+            ids,
+        ):
+            if r["op_id"] in shown_ops:
+                continue  # the server's copy is here already
+            payload = json.loads(r["payload"])
+            result = json.loads(r["result"]) if r["result"] else {}
+            items.append(
+                ConversationItem(
+                    "outbox", r["op_id"], r["mention_id"], r["created_at"],
+                    me.display_name if me else "me", payload.get("body", ""),
+                    state=r["state"], detail=result.get("message", "") if result else "",
+                    current=r["mention_id"] == mention_id,
+                )
+            )  # fmt: skip
+        items.sort(key=lambda i: (i.at, i.kind != "mention"))
+        return items
+
+    def templates(self) -> list[Template]:
+        rows = self.conn.execute(
+            "SELECT * FROM templates WHERE archived = 0 ORDER BY title COLLATE NOCASE"
+        ).fetchall()
+        return [
+            Template(
+                r["id"],
+                r["title"],
+                r["body"],
+                r["language"],
+                r["shortcut"],
+                tuple(json.loads(r["tags"])),
+            )
+            for r in rows
+        ]
+
+    def mark_read(self, mention_id: int) -> bool:
+        with self.transaction() as conn:
+            return bool(
+                conn.execute("DELETE FROM unread WHERE mention_id = ?", (mention_id,)).rowcount
+            )
+
+    def unread_in(self, f: QueueFilter, ids: Sequence[int]) -> list[int]:
+        """Which of ``ids`` are unread and inside the filter (for notifications)."""
+        if not ids:
+            return []
+        where, args = self._where(f, self._me_id(), self.clock())
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "SELECT m.id FROM mentions m JOIN unread u ON u.mention_id = m.id"
+            f"{where}{' AND' if where else ' WHERE'} m.id IN ({marks})"
+        )
+        return [r[0] for r in self.conn.execute(sql, [*args, *ids])]
+
+    def channels(self) -> list[tuple[int, str]]:
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM channels ORDER BY name")
+        ]

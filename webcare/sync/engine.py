@@ -1,0 +1,197 @@
+"""SyncEngine: bootstrap, pull the change feed by cursor, push the outbox.
+
+It owns no thread. Every local-store call goes through ``run_db`` (in the app: a hop to the one
+DB worker thread; in tests: a direct call), every server call through the :class:`ApiClient`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from webcare.domain.errors import ValidationError
+from webcare.net.api import ApiClient
+from webcare.net.errors import CursorGone, OutboxOutOfStep
+from webcare.storage.local import ChangeSummary, LocalStore
+
+T = TypeVar("T")
+
+# Bootstrap order: authors before their mentions, mentions before their replies and notes.
+BOOTSTRAP_ENTITIES = (("contacts", "contact"), ("mentions", "mention"),
+                      ("replies", "reply"), ("notes", "note"))  # fmt: skip
+ALL_ENTITIES = frozenset({"mention", "contact", "reply", "note", "template", "user", "channel"})
+
+
+class RunDb(Protocol):
+    def __call__(self, fn: Callable[[LocalStore], T], /) -> T: ...
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PullResult:
+    summary: ChangeSummary
+    has_more: bool
+    resynced: bool = False
+
+
+@dataclass(frozen=True)
+class PushResult:
+    sent: int
+    settled: int
+    results: list[dict[str, Any]]
+    again: bool = False  # the outbox was re-numbered or re-queued: push once more now
+
+    @property
+    def progressed(self) -> bool:
+        return self.again or (self.sent > 0 and self.settled > 0)
+
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r.get("outcome") == "rejected"]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        api: ApiClient,
+        run_db: RunDb,
+        *,
+        page_size: int = 2000,
+        changes_limit: int = 500,
+        push_batch: int = 50,
+    ) -> None:
+        self.api = api
+        self.run_db = run_db
+        self.page_size = page_size
+        self.changes_limit = changes_limit
+        self.push_batch = push_batch
+
+    # --- pull -------------------------------------------------------------------------------
+
+    def needs_bootstrap(self) -> bool:
+        return self.run_db(lambda s: s.cursor is None)
+
+    def bootstrap(self, progress: ProgressFn | None = None) -> None:
+        """Fetch the full state. Resumes an interrupted bootstrap of the same database."""
+        head = self.api.bootstrap()
+        resume = self.run_db(
+            lambda s: (
+                s.cursor is None
+                and s.get_state("bootstrap_cursor") is not None
+                and s.get_state("db_id") == head["db_id"]
+                and s.get_state("user_id") == str(head["me"]["id"])
+            )
+        )
+        if not resume:
+            self.run_db(lambda s: s.start_bootstrap(head))
+        total = sum(int(head["counts"].get(name, 0)) for name, _entity in BOOTSTRAP_ENTITIES)
+        done = 0
+        for name, entity in BOOTSTRAP_ENTITIES:
+            key = f"boot_after_{entity}"
+            after_text = self.run_db(lambda s, k=key: s.get_state(k))  # type: ignore[misc]
+            if after_text == "done":
+                done += int(head["counts"].get(name, 0))
+                continue
+            after: int | None = int(after_text) if after_text else 0
+            while after is not None:
+                page = self.api.bootstrap_page(name, after=after, limit=self.page_size)
+                items, nxt = page["items"], page["next_after"]
+                self.run_db(
+                    lambda s, e=entity, i=items, n=nxt: s.apply_bootstrap_page(e, i, n)  # type: ignore[misc]
+                )
+                done += len(items)
+                if progress is not None:
+                    progress(min(done, total), total)
+                after = nxt
+        self.run_db(lambda s: s.finish_bootstrap())
+
+    def pull(self, wait: float = 0.0, progress: ProgressFn | None = None) -> PullResult:
+        """Apply the next page of changes (waiting up to ``wait`` s for one)."""
+        if self.needs_bootstrap():
+            self.bootstrap(progress)
+            return PullResult(ChangeSummary(entities=set(ALL_ENTITIES)), False, resynced=True)
+        cursor = self.run_db(lambda s: s.cursor)
+        assert cursor is not None
+        try:
+            page = self.api.changes(cursor, limit=self.changes_limit, wait=wait)
+            _check_page(page)
+        except CursorGone:
+            return self._resync(progress)
+        if page["db_id"] != self.run_db(lambda s: s.get_state("db_id")):
+            return self._resync(progress)  # the server's database was replaced
+        summary = self.run_db(lambda s: s.apply_changes(page))
+        return PullResult(summary, bool(page["has_more"]))
+
+    def _resync(self, progress: ProgressFn | None) -> PullResult:
+        # The outbox is kept: nothing typed is lost by a resync.
+        self.run_db(lambda s: s.set_state("cursor", None))
+        self.bootstrap(progress)
+        return PullResult(ChangeSummary(entities=set(ALL_ENTITIES)), False, resynced=True)
+
+    def catch_up(self, progress: ProgressFn | None = None) -> ChangeSummary:
+        """Pull until the feed has nothing more right now."""
+        total = ChangeSummary()
+        while True:
+            result = self.pull(0.0, progress)
+            total.merge(result.summary)
+            if not result.has_more:
+                return total
+
+    # --- push -------------------------------------------------------------------------------
+
+    def push(self) -> PushResult:
+        """Send queued writes in order, one batch. Raises on transient failures (retry later)."""
+        entries = self.run_db(lambda s: s.unsent(self.push_batch))
+        if not entries:
+            return PushResult(0, 0, [])
+        client_id = entries[0].client_id
+        try:
+            response = self.api.post_mutations(client_id, [e.wire() for e in entries])
+        except OutboxOutOfStep as exc:
+            results, code, last_seq = list(exc.results), exc.code, exc.last_seq
+            settled = self.run_db(lambda s: s.apply_results(results))
+            if code == "seq_conflict":
+                self.run_db(lambda s: s.new_client_id())
+            else:  # gap: the server lost writes it had acknowledged (restored backup)
+                self.run_db(lambda s: s.requeue_after(last_seq))
+            return PushResult(len(entries), settled, results, again=True)
+        except Exception as exc:
+            error = str(exc)[:500]
+            self.run_db(lambda s: s.note_attempt(entries, error))
+            raise
+        results = list(response["results"])
+        settled = self.run_db(lambda s: s.apply_results(results))
+        return PushResult(len(entries), settled, results)
+
+    def push_all(self, max_conflicts: int = 3) -> list[dict[str, Any]]:
+        """Push until the outbox is empty; returns every result."""
+        results: list[dict[str, Any]] = []
+        conflicts = 0
+        while True:
+            outcome = self.push()
+            results.extend(outcome.results)
+            conflicts += outcome.again
+            if not outcome.progressed or conflicts > max_conflicts:
+                return results
+
+
+def _check_page(page: Any) -> None:
+    """A malformed page must not move the cursor (nor crash the client)."""
+    ok = (
+        isinstance(page, dict)
+        and isinstance(page.get("changes"), list)
+        and isinstance(page.get("cursor"), int)
+        and isinstance(page.get("db_id"), str)
+        and all(
+            isinstance(c, dict)
+            and isinstance(c.get("entity"), str)
+            and c.get("op") in ("upsert", "delete")
+            and (c.get("data") is None or isinstance(c.get("data"), dict))
+            for c in page["changes"]
+        )
+    )
+    if not ok:
+        raise ValidationError("The server sent a change page this client cannot read.")
