@@ -247,9 +247,21 @@ def cmd_report_response_times(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from webcare.server.demo import run_demo_server
+    if args.server_only:
+        from webcare.server.demo import run_demo_server
 
-    return run_demo_server(host=args.host, port=args.port, db=Path(args.db) if args.db else None)
+        return run_demo_server(
+            host=args.host, port=args.port, db=Path(args.db) if args.db else None
+        )
+    from webcare.app import run_demo
+
+    return run_demo(screenshot=Path(args.screenshot) if args.screenshot else None, port=args.port)
+
+
+def cmd_gui(_args: argparse.Namespace) -> int:
+    from webcare.app import run_gui
+
+    return run_gui()
 
 
 # --- parser ---------------------------------------------------------------------------------
@@ -261,7 +273,10 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="webcare", description="Webcare: a shared inbox for webcare teams."
+        prog="webcare",
+        description=(
+            "Webcare: a shared inbox for webcare teams. Without a command: the desktop app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"webcare {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -275,10 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_server)
 
-    p = sub.add_parser("demo", help="run a team server seeded with real sample mentions")
-    p.add_argument("--host", default="127.0.0.1")
+    p = sub.add_parser(
+        "demo", help="open the client on an embedded team server with real sample mentions"
+    )
+    p.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
+    p.add_argument("--server-only", action="store_true", help="run only the seeded team server")
+    p.add_argument("--host", default="127.0.0.1", help="(--server-only) address to listen on")
     p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
-    p.add_argument("--db", help="keep the demo database here (default: a temporary file)")
+    p.add_argument("--db", help="(--server-only) keep the demo database here")
     p.set_defaults(func=cmd_demo)
 
     agent = sub.add_parser("agent", help="manage accounts").add_subparsers(
@@ -336,8 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        args.func = cmd_gui
     try:
         result: int = args.func(args)
     except WebcareError as exc:

@@ -147,9 +147,9 @@ def test_server_survives_sigterm_cleanly(tmp_path: Path) -> None:
 
 
 def test_demo_serves_the_sample_to_eva(tmp_path: Path) -> None:
-    """What `make run` starts: a seeded server that eva can sign in to."""
+    """The seeded team server the demo runs: eva can sign in and sees the sample."""
     proc = subprocess.Popen(
-        [*WEBCARE, "demo", "--port", "0", "--db", str(tmp_path / "demo.db")],
+        [*WEBCARE, "demo", "--server-only", "--port", "0", "--db", str(tmp_path / "demo.db")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,1 +1,1 @@
-"""Webcare ui package."""
+"""The desktop client's Qt layer: the only package (with ``webcare.app``) that imports PySide6."""

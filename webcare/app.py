@@ -1,0 +1,361 @@
+"""Composition root of the desktop client: builds and wires everything, holds no globals.
+
+Start-up: sign in (a token from the keyring, or the login dialog), open the local store for
+that server and account, start the sync loops, show the inbox. Offline with a local store, the
+inbox opens anyway and the outbox waits for the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from webcare import __version__
+from webcare.credentials import CredentialStore
+from webcare.domain.errors import AuthError, WebcareError
+from webcare.net.api import ApiClient
+from webcare.net.errors import OfflineError
+from webcare.storage.local import Me, default_store_path
+from webcare.sync.engine import SyncEngine
+from webcare.ui import theme
+from webcare.ui.controllers.inbox import InboxController
+from webcare.ui.sync_service import SyncService
+from webcare.ui.tasks import TaskRunner
+from webcare.ui.widgets.login_dialog import LoginDialog
+from webcare.ui.widgets.main_window import MainWindow
+
+log = logging.getLogger("webcare.app")
+
+
+@dataclass
+class Session:
+    """Everything that lives while one account is signed in to one server."""
+
+    server_url: str
+    username: str
+    api: ApiClient
+    runner: TaskRunner
+    engine: SyncEngine
+    sync: SyncService
+    window: MainWindow
+    controller: InboxController
+
+    def close(self) -> None:
+        """Stop in dependency order: loops, then reactions, then threads, then the window."""
+        self.sync.stop()
+        self.controller.shutdown()
+        self.runner.shutdown()
+        self.api.close()
+        self.window.closing.disconnect()
+        self.window.close()
+
+
+class WebcareApp:
+    """The running desktop application."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        *,
+        settings: QSettings | None = None,
+        credentials: CredentialStore | None = None,
+        store_path: Callable[[str, str], Path] = default_store_path,
+        sync_wait_s: float = 25.0,
+    ) -> None:
+        self.qapp = qapp
+        self.settings = settings or QSettings("Webcare", "Webcare")
+        plaintext = Path(platformdirs.user_config_dir("webcare", appauthor=False)) / "tokens.json"
+        self.credentials = credentials or CredentialStore(
+            plaintext_path=plaintext,
+            allow_plaintext=self._setting_bool("plaintext_token_opt_in"),
+        )
+        self.store_path = store_path
+        self.sync_wait_s = sync_wait_s
+        self.session: Session | None = None
+        self.login_dialog: LoginDialog | None = None
+        self._startup = TaskRunner()  # network and keyring work before a session exists
+        self.on_session: Callable[[Session], None] | None = None
+        self.warn_about_keyring = True  # the demo signs in by itself and stores nothing
+
+    def _setting_bool(self, key: str) -> bool:
+        return str(self.settings.value(key, "false")).lower() in ("1", "true", "yes")
+
+    # --- start ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Resume the last session from the keyring, or ask to sign in."""
+        server = str(self.settings.value("server_url", "") or "")
+        user = str(self.settings.value("username", "") or "")
+        if not server or not user:
+            self.show_login()
+            return
+
+        def find_token() -> str | None:
+            return self.credentials.load(server, user)
+
+        def got_token(token: str | None) -> None:
+            if not token:
+                self.show_login()
+                return
+            api = ApiClient(server, token=token)
+
+            def verified(me: dict[str, Any]) -> None:
+                self.open_session(server, user, api, me)
+
+            def failed(error: BaseException) -> None:
+                if isinstance(error, OfflineError) and self.store_path(server, user).exists():
+                    self.open_session(server, user, api, None)  # work offline
+                    return
+                api.close()
+                if isinstance(error, AuthError):
+                    self._startup.net(lambda: self.credentials.delete(server, user))
+                self.show_login(error.message if isinstance(error, WebcareError) else str(error))
+
+            self._startup.net(api.me, verified, failed)
+
+        self._startup.net(find_token, got_token, lambda _e: self.show_login())
+
+    def show_login(self, message: str = "") -> None:
+        status = self.credentials.status()
+        note = "" if status.available else status.reason
+        dialog = LoginDialog(
+            server_url=str(self.settings.value("server_url", "") or ""),
+            username=str(self.settings.value("username", "") or ""),
+            keyring_note=note,
+        )
+        if not status.available:
+            dialog.offer_plaintext(self._setting_bool("plaintext_token_opt_in"))
+        if message:
+            dialog.show_error(message)
+        dialog.loginRequested.connect(self._login)
+        dialog.rejected.connect(self._login_cancelled)
+        self.login_dialog = dialog
+        dialog.show()
+
+    def _login_cancelled(self) -> None:
+        if self.session is None:
+            self.qapp.quit()
+
+    def _login(self, url: str, username: str, password: str, remember: bool) -> None:
+        dialog = self.login_dialog
+        assert dialog is not None
+        try:
+            api = ApiClient(url)
+        except WebcareError as exc:
+            dialog.show_error(exc.message)
+            return
+        if dialog.plaintext_opt_in is not None:
+            opted = dialog.plaintext_opt_in.isChecked()
+            self.settings.setValue("plaintext_token_opt_in", opted)
+            self.credentials.allow_plaintext = opted
+
+        def signed_in(result: dict[str, Any]) -> None:
+            self.settings.setValue("server_url", api.base_url)
+            self.settings.setValue("username", username.strip().lower())
+            if remember:
+                token = result["token"]
+                self._startup.net(
+                    lambda: self.credentials.save(api.base_url, username.strip().lower(), token),
+                    lambda outcome: self._saved(outcome.message),
+                )
+            dialog.accept()
+            self.open_session(api.base_url, username.strip().lower(), api, result["user"])
+
+        def failed(error: BaseException) -> None:
+            api.close()
+            dialog.show_error(error.message if isinstance(error, WebcareError) else str(error))
+
+        self._startup.net(
+            lambda: api.login(username.strip(), password, f"Webcare {__version__} desktop"),
+            signed_in,
+            failed,
+        )
+
+    def _saved(self, message: str) -> None:
+        if self.session is not None:
+            self.session.controller.notice(message)
+
+    # --- the session ------------------------------------------------------------------------
+
+    def open_session(
+        self, server_url: str, username: str, api: ApiClient, me_json: dict[str, Any] | None
+    ) -> Session:
+        runner = TaskRunner()
+        runner.open_store(self.store_path(server_url, username))
+        me = _me_from(me_json) or _me_from_store(runner)
+        if me is None:
+            runner.shutdown()
+            raise WebcareError("This account has no local data yet; connect to the server once.")
+        engine = SyncEngine(api, runner.run_db)
+        window = MainWindow()
+        sync = SyncService(runner, engine, window, wait_s=self.sync_wait_s)
+        window.setWindowTitle(f"Webcare — {me.display_name} @ {server_url}")
+        controller = InboxController(window, runner, api, sync, me)
+        session = Session(server_url, username, api, runner, engine, sync, window, controller)
+        self.session = session
+        window.actions_by_name["signout"].triggered.connect(self.sign_out)
+        window.closing.connect(self.end_session)
+        if self.warn_about_keyring:
+            status = self.credentials.status()
+            if not status.available:
+                window.show_banner(status.reason)
+        sync.start()
+        controller.start()
+        window.show()
+        if self.on_session is not None:
+            self.on_session(session)
+        return session
+
+    def end_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()
+
+    def sign_out(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        api, server, user = session.api, session.server_url, session.username
+
+        def forget() -> None:
+            # offline: the token still dies with its expiry, and is forgotten here
+            with contextlib.suppress(WebcareError):
+                api.logout()
+            self.credentials.delete(server, user)
+
+        self._startup.net(forget)
+        self.end_session()
+        self.show_login()
+
+    def shutdown(self) -> None:
+        self.end_session()
+        self._startup.shutdown()
+
+
+def _me_from(data: dict[str, Any] | None) -> Me | None:
+    if not data:
+        return None
+    return Me(data["id"], data["username"], data["display_name"], data["signature"], data["role"])
+
+
+def _me_from_store(runner: TaskRunner) -> Me | None:
+    return runner.db_at_startup(lambda s: s.me())
+
+
+def create_qapp(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Webcare")
+    app.setOrganizationName("Webcare")
+    app.setApplicationVersion(__version__)
+    theme.apply(app)
+    return app
+
+
+def run_gui() -> int:
+    """``webcare`` with no subcommand: the desktop client."""
+    qapp = create_qapp()
+    app = WebcareApp(qapp)
+    app.start()
+    try:
+        return qapp.exec()
+    finally:
+        app.shutdown()
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def run_demo(*, screenshot: Path | None = None, port: int = 0) -> int:
+    """``webcare demo``: an embedded team server with the real sample, signed in as eva."""
+    from webcare.server.config import ServerConfig
+    from webcare.server.demo import DEMO_PASSWORD, seed
+    from webcare.server.run import ServerThread
+    from webcare.storage.server_schema import open_server_db
+
+    with tempfile.TemporaryDirectory(prefix="webcare-demo-") as tmp:
+        db_path = Path(tmp) / "team.db"
+        database = open_server_db(db_path)
+        try:
+            seed(database, time.time())
+        finally:
+            database.close()
+        server = ServerThread(ServerConfig(db_path=db_path), port=port).start()
+        qapp = create_qapp()
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        app = WebcareApp(
+            qapp,
+            settings=settings,
+            credentials=CredentialStore(),
+            store_path=lambda _url, user: Path(tmp) / f"{user}.db",
+        )
+        app.warn_about_keyring = False
+        print(f"Webcare demo: team server at {server.url} (accounts eva, lars, anna;"
+              f" password '{DEMO_PASSWORD}')", flush=True)  # fmt: skip
+        exit_code = 0
+        try:
+            api = ApiClient(server.url)
+            result = api.login("eva", DEMO_PASSWORD, f"Webcare {__version__} demo")
+            session = app.open_session(server.url, "eva", api, result["user"])
+            if screenshot is not None:
+                shooter = DemoScreenshot(session, screenshot, qapp)
+                QTimer.singleShot(0, shooter.step)
+            exit_code = qapp.exec()
+            if screenshot is not None and not screenshot.exists():
+                print(f"webcare demo: could not render {screenshot}", file=sys.stderr)
+                exit_code = 1
+        finally:
+            app.shutdown()
+            server.stop()
+        return exit_code
+
+
+class DemoScreenshot:
+    """Waits until the inbox shows real data, stages a reply, renders the window, quits."""
+
+    def __init__(self, session: Session, path: Path, qapp: QApplication, timeout_s: float = 60):
+        self.session = session
+        self.path = path
+        self.qapp = qapp
+        self.deadline = time.monotonic() + timeout_s
+        self.stage = "wait-data"
+
+    def step(self) -> None:
+        c = self.session.controller
+        if time.monotonic() > self.deadline:
+            print("webcare demo: timed out waiting for the inbox", file=sys.stderr)
+            self.qapp.exit(1)
+            return
+        if self.stage == "wait-data":
+            if c.bootstrapped and c.model.rowCount() > 0 and c.detail is not None:
+                c.claim()
+                self.stage = "wait-claim"
+        elif self.stage == "wait-claim":
+            if c.detail is not None and c.detail.holder_id == c.me.id:
+                c.window.detail.composer.insert_text(
+                    "Hi @" + c.detail.handle.lstrip("@") + ", sorry to hear that! Could you DM"
+                    " us the details so we can look into it for you?"
+                )
+                self.stage = "render"
+        elif self.stage == "render":
+            window = self.session.window
+            window.resize(1360, 820)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(self.path))
+            print(f"Saved {self.path}", flush=True)
+            self.qapp.quit()
+            return
+        QTimer.singleShot(100, self.step)

@@ -1,0 +1,140 @@
+"""An author's history as a column of messages. Every text is a plain-text label."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from webcare.storage.local import ConversationItem
+from webcare.ui.text import relative_time
+
+
+def plain_label(text: str, *, selectable: bool = True, wrap: bool = True) -> QLabel:
+    """A QLabel that never interprets its text (no HTML, no links, no images)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setOpenExternalLinks(False)
+    return label
+
+
+class MessageFrame(QFrame):
+    def __init__(self, item: ConversationItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName(f"msg_{item.kind}")
+        self.setProperty("kind", item.kind)
+        self.setProperty("state", item.state)
+        self.setProperty("current", item.current)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(3)
+        self.header = plain_label(self._header_text(), selectable=False)
+        self.header.setObjectName("msgHeader")
+        self.body = plain_label(item.text)
+        self.body.setObjectName("msgBody")
+        self.body.setAccessibleName(self._header_text())
+        layout.addWidget(self.header)
+        layout.addWidget(self.body)
+        if item.detail:
+            detail = plain_label(item.detail, selectable=False)
+            detail.setObjectName("msgDetail")
+            layout.addWidget(detail)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def _header_text(self) -> str:
+        item = self.item
+        when = relative_time(item.at, time.time())
+        kind = {
+            "mention": "",
+            "reply": self.tr("reply"),
+            "note": self.tr("internal note"),
+        }.get(item.kind, "")
+        if item.kind == "outbox":
+            kind = {
+                "queued": self.tr("queued — will be sent when the server is reachable"),
+                "accepted": self.tr("sent to the team server"),
+                "rejected": self.tr("NOT SENT"),
+            }.get(item.state, item.state)
+        elif item.kind == "reply" and item.state in ("queued", "sending"):
+            kind = self.tr("reply · waiting for delivery")
+        elif item.kind == "reply" and item.state == "failed":
+            kind = self.tr("reply · delivery failed")
+        parts = [item.author, when] + ([kind] if kind else [])
+        return " · ".join(parts)
+
+
+class ConversationView(QScrollArea):
+    """The selected author's messages, oldest first, scrolled to the newest."""
+
+    dismissRequested = Signal(str)  # noqa: N815 - op id of a rejected write
+    reuseRequested = Signal(str)  # noqa: N815 - put a rejected text back into the composer
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(self.tr("Conversation"))
+        self._inner = QWidget()
+        self._inner.setObjectName("conversationInner")
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(8, 8, 8, 8)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+        self.frames: list[MessageFrame] = []
+
+    def clear(self) -> None:
+        for frame in self.frames:
+            self._layout.removeWidget(frame)
+            frame.deleteLater()
+        self.frames = []
+        while self._layout.count() > 1:
+            taken = self._layout.takeAt(1)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def set_items(self, items: list[ConversationItem]) -> None:
+        self.clear()
+        for item in items:
+            frame = MessageFrame(item, self._inner)
+            if item.kind == "outbox" and item.state == "rejected":
+                row = QHBoxLayout()
+                reuse = QPushButton(self.tr("Put text back in the composer"), frame)
+                reuse.clicked.connect(lambda _=False, t=item.text: self.reuseRequested.emit(t))
+                dismiss = QPushButton(self.tr("Dismiss"), frame)
+                dismiss.clicked.connect(lambda _=False, o=item.id: self.dismissRequested.emit(o))
+                row.addWidget(reuse)
+                row.addWidget(dismiss)
+                row.addStretch(1)
+                layout = frame.layout()
+                assert isinstance(layout, QVBoxLayout)
+                layout.addLayout(row)
+            self._layout.addWidget(frame)
+            self.frames.append(frame)
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._scroll_to_end)
+
+    def _scroll_to_end(self, _minimum: int, maximum: int) -> None:
+        self.verticalScrollBar().setValue(maximum)
+        self.verticalScrollBar().rangeChanged.disconnect(self._scroll_to_end)
+
+    def texts(self) -> list[str]:
+        """What the messages display (for tests and accessibility checks)."""
+        return [frame.body.text() for frame in self.frames]

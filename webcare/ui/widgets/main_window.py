@@ -1,0 +1,273 @@
+"""The agent's inbox window: views, queue, conversation, composer. Widgets only; the
+:class:`~webcare.ui.controllers.inbox.InboxController` acts on their signals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from webcare.storage.local import View
+from webcare.ui.models.queue_model import Col
+from webcare.ui.widgets.composer import Composer
+from webcare.ui.widgets.conversation import ConversationView, plain_label
+
+VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
+
+
+class DetailPane(QWidget):
+    """The selected mention: its author, who is on it, the history and the composer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.author = plain_label("", selectable=True)
+        self.author.setObjectName("authorName")
+        self.profile = plain_label("", selectable=True)
+        self.profile.setObjectName("authorProfile")
+        self.presence = plain_label("", selectable=False)
+        self.presence.setObjectName("presence")
+        self.presence.setAccessibleName(self.tr("Who is working on this mention"))
+        self.claim_button = QPushButton(self.tr("Claim"), self)
+        self.release_button = QPushButton(self.tr("Release"), self)
+        self.resolve_button = QPushButton(self.tr("Resolve"), self)
+        self.spam_button = QPushButton(self.tr("Spam"), self)
+        self.conversation = ConversationView(self)
+        self.composer = Composer(self)
+        self.empty = plain_label(self.tr("Select a mention (J/K to move, C to claim)."))
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        buttons = QHBoxLayout()
+        for button in (self.claim_button, self.release_button, self.resolve_button,
+                       self.spam_button):  # fmt: skip
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        header = QVBoxLayout()
+        header.setSpacing(2)
+        header.addWidget(self.author)
+        header.addWidget(self.profile)
+        header.addWidget(self.presence)
+        header.addLayout(buttons)
+        self.body = QWidget(self)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(header)
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        body.addWidget(line)
+        body.addWidget(self.conversation, 1)
+        body.addWidget(self.composer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.body, 1)
+        self.show_empty(True)
+
+    def show_empty(self, empty: bool) -> None:
+        self.empty.setVisible(empty)
+        self.body.setVisible(not empty)
+
+
+class MainWindow(QMainWindow):
+    viewSelected = Signal(object)  # noqa: N815 - View
+    searchChanged = Signal(str)  # noqa: N815
+    closing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Webcare")
+        self.resize(1360, 820)
+
+        # sidebar: views with counters
+        self.views = QListWidget(self)
+        self.views.setObjectName("views")
+        self.views.setAccessibleName(self.tr("Views"))
+        self.views.setFixedWidth(170)
+        self.views.setIconSize(QSize(0, 0))
+        self._view_names = {
+            View.UNCLAIMED: self.tr("Unclaimed"),
+            View.MINE: self.tr("Mine"),
+            View.ALL: self.tr("All"),
+            View.ANSWERED: self.tr("Answered"),
+        }
+        for view in VIEW_ORDER:
+            item = QListWidgetItem(self._view_names[view])
+            item.setData(Qt.ItemDataRole.UserRole, view.value)
+            self.views.addItem(item)
+        self.views.setCurrentRow(0)
+        self.views.currentRowChanged.connect(
+            lambda row: self.viewSelected.emit(VIEW_ORDER[row]) if row >= 0 else None
+        )
+
+        # queue with search and filters
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            self.tr("Search (/) — words, @handle, tag:storing, since:2017-10-11, prio:high")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search"))
+        self.search.textChanged.connect(self.searchChanged.emit)
+        self.status_filter = QComboBox(self)
+        self.status_filter.setAccessibleName(self.tr("Status filter"))
+        for label, value in ((self.tr("Any status"), ""), (self.tr("Open"), "open"),
+                             (self.tr("Claimed"), "claimed"), (self.tr("Answered"), "answered"),
+                             (self.tr("Closed"), "closed"), (self.tr("Spam"), "spam")):  # fmt: skip
+            self.status_filter.addItem(label, value)
+        self.channel_filter = QComboBox(self)
+        self.channel_filter.setAccessibleName(self.tr("Channel filter"))
+        self.channel_filter.addItem(self.tr("All channels"), None)
+        self.priority_filter = QComboBox(self)
+        self.priority_filter.setAccessibleName(self.tr("Priority filter"))
+        priorities: list[tuple[str, int | None]] = [
+            (self.tr("Any priority"), None),
+            (self.tr("High and up"), 2),
+            (self.tr("Urgent"), 3),
+        ]
+        for label, priority in priorities:
+            self.priority_filter.addItem(label, priority)
+        self.sort_box = QComboBox(self)
+        self.sort_box.setAccessibleName(self.tr("Sort order"))
+        for label, value in ((self.tr("Newest first"), "newest"), (self.tr("Oldest first"),
+                             "oldest"), (self.tr("Priority"), "priority")):  # fmt: skip
+            self.sort_box.addItem(label, value)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("queue")
+        self.table.setAccessibleName(self.tr("Queue"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        for combo in (self.status_filter, self.channel_filter, self.priority_filter,
+                      self.sort_box):  # fmt: skip
+            filters.addWidget(combo)
+        middle = QWidget(self)
+        mid = QVBoxLayout(middle)
+        mid.setContentsMargins(0, 8, 0, 0)
+        self.banner = plain_label("", selectable=False)
+        self.banner.setObjectName("banner")
+        self.banner.setVisible(False)
+        mid.addWidget(self.banner)
+        mid.addLayout(filters)
+        mid.addWidget(self.table, 1)
+
+        self.detail = DetailPane(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.views)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([170, 720, 470])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        # status bar
+        self.sync_label = QLabel(self.tr("Connecting…"), self)
+        self.sync_label.setObjectName("syncState")
+        self.queued_label = QLabel("", self)
+        self.queued_label.setObjectName("queuedCount")
+        self.user_label = QLabel("", self)
+        # permanent: a passing status message never hides the sync state
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.queued_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+
+    def _action(self, name: str, text: str, keys: list[str], menu_name: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setObjectName(f"action_{name}")
+        self.addAction(action)
+        self._menus[menu_name].addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self._menus = {
+            "mention": bar.addMenu(self.tr("&Mention")),
+            "view": bar.addMenu(self.tr("&View")),
+            "help": bar.addMenu(self.tr("&Help")),
+        }
+        a = self._action
+        a("claim", self.tr("&Claim"), ["C"], "mention")
+        a("release", self.tr("&Release claim"), ["U"], "mention")
+        a("reply", self.tr("&Reply"), ["R"], "mention")
+        a("template", self.tr("Insert &template…"), ["T", "Ctrl+T"], "mention")
+        a("note", self.tr("Internal &note mode"), ["N"], "mention")
+        a("send", self.tr("&Send"), ["Ctrl+Return", "Ctrl+Enter"], "mention")
+        self._menus["mention"].addSeparator()
+        a("resolve", self.tr("Resolve (&close)"), ["E"], "mention")
+        a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
+        a("next", self.tr("&Next mention"), ["J"], "view")
+        a("previous", self.tr("&Previous mention"), ["K"], "view")
+        a("queue", self.tr("Back to the &queue"), ["Escape"], "view")
+        a("search", self.tr("&Search"), ["/", "Ctrl+F"], "view")
+        self._menus["view"].addSeparator()
+        for i, view in enumerate(VIEW_ORDER, start=1):
+            act = a(f"view_{view.value}", self._view_names[view], [f"Ctrl+{i}"], "view")
+            act.triggered.connect(lambda _=False, r=i - 1: self.views.setCurrentRow(r))
+        a("refresh", self.tr("Sync &now"), ["F5"], "view")
+        a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
+        a("signout", self.tr("Sign &out"), [], "help")
+        a("quit", self.tr("&Quit"), ["Ctrl+Q"], "help")
+        self.actions_by_name["quit"].triggered.connect(self.close)
+        self.actions_by_name["search"].triggered.connect(self._focus_search)
+        self.actions_by_name["queue"].triggered.connect(self._focus_queue)
+
+    def _focus_queue(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def set_counts(self, counts: dict[View, int]) -> None:
+        for row, view in enumerate(VIEW_ORDER):
+            item = self.views.item(row)
+            item.setText(f"{self._view_names[view]}  ({counts.get(view, 0)})")
+
+    def configure_table(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Col.TEXT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((Col.PRIORITY, 24), (Col.AUTHOR, 110), (Col.CHANNEL, 120),
+                           (Col.RECEIVED, 92), (Col.STATE, 130)):  # fmt: skip
+            self.table.setColumnWidth(col, width)
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.closing.emit()
+        super().closeEvent(event)

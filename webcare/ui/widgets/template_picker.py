@@ -1,0 +1,113 @@
+"""Pick a canned answer with the keyboard: type to filter, arrows to choose, Enter to insert."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from webcare.storage.local import Template
+from webcare.ui.text import one_line
+from webcare.ui.widgets.conversation import plain_label
+
+RenderFn = Callable[[Template], str]
+
+
+class TemplatePicker(QDialog):
+    def __init__(
+        self,
+        templates: list[Template],
+        *,
+        language: str | None,
+        render: RenderFn,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Templates"))
+        self.setModal(True)
+        self.resize(560, 420)
+        self._templates = sorted(
+            templates, key=lambda t: (t.language != (language or t.language), t.title.lower())
+        )
+        self._render = render
+        self.chosen: Template | None = None
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Type to filter by title, shortcut or text"))
+        self.search.setAccessibleName(self.tr("Filter templates"))
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(self.tr("Templates"))
+        self.preview = plain_label("")
+        self.preview.setObjectName("templatePreview")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.preview)
+        layout.addWidget(buttons)
+
+        self.search.textChanged.connect(self._fill)
+        self.list.currentItemChanged.connect(self._show_preview)
+        self.list.itemActivated.connect(lambda _item: self.accept())
+        self.search.installEventFilter(self)
+        self._fill("")
+
+    def _fill(self, text: str) -> None:
+        needle = text.strip().lower()
+        self.list.clear()
+        for template in self._templates:
+            haystack = f"{template.title} {template.shortcut} {template.body}".lower()
+            if needle and needle not in haystack:
+                continue
+            label = f"{template.title}  [{template.language}]"
+            if template.shortcut:
+                label += f"  /{template.shortcut}"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, template.id)
+            item.setToolTip(one_line(template.body, 120).replace("<", "‹"))
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+        else:
+            self.preview.setText(self.tr("No template matches."))
+
+    def _current(self) -> Template | None:
+        item: QListWidgetItem | None = self.list.currentItem()
+        if item is None:
+            return None
+        template_id = item.data(Qt.ItemDataRole.UserRole)
+        return next((t for t in self._templates if t.id == template_id), None)
+
+    def _show_preview(self) -> None:
+        template = self._current()
+        self.preview.setText(self._render(template) if template else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Up/Down in the filter box move through the list: no mouse needed.
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
+                self.list.setCurrentRow(row)
+                return True
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        self.chosen = self._current()
+        if self.chosen is not None:
+            super().accept()
