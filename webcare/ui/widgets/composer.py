@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -141,6 +140,3 @@ class Composer(QWidget):
         if not self.send_button.isEnabled():
             return
         self.sendRequested.emit(self.final_text(), self.is_note)
-
-
-SEND_SHORTCUT = QKeySequence("Ctrl+Return")
