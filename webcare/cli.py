@@ -57,11 +57,7 @@ def cmd_server(args: argparse.Namespace) -> int:
     from webcare.server.config import ServerConfig
     from webcare.server.run import serve_forever
 
-    config = ServerConfig(
-        db_path=_db_path(args),
-        lease_s=args.lease_seconds,
-        sla_first_response_s=args.sla_minutes * 60,
-    )
+    config = ServerConfig(db_path=_db_path(args), lease_s=args.lease_seconds)
     serve_forever(config, args.host, args.port, log_level=args.log_level)
     return 0
 
@@ -209,28 +205,49 @@ def _parse_when(text: str | None) -> float | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
+def _report_range(args: argparse.Namespace) -> tuple[float | None, float | None]:
+    return _parse_when(args.since), _parse_when(args.until)
+
+
+def _emit(args: argparse.Namespace, data: Any, rows: list[Any]) -> bool:
+    """Print JSON or CSV when asked; True when done."""
+    from webcare.reports.export import to_csv
+
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return True
+    if args.csv:
+        sys.stdout.write(to_csv(rows))
+        return True
+    return False
+
+
 def cmd_report_response_times(args: argparse.Namespace) -> int:
+    from webcare.reports.export import mention_rows, response_times_rows
     from webcare.reports.response_times import GroupBy
     from webcare.server.services import reports
 
+    since, until = _report_range(args)
     db = _open_db(args)
     try:
         report = reports.response_times(
             db,
             by=GroupBy(args.by),
-            sla_s=args.sla_minutes * 60,
             now=_now(),
-            since=_parse_when(args.since),
-            until=_parse_when(args.until),
+            since=since,
+            until=until,
+            business=args.business,
+            sla_s=args.sla_minutes * 60 if args.sla_minutes else None,
         )
     finally:
         db.close()
     data = report.as_dict(include_mentions=args.mentions)
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+    rows = mention_rows(data) if args.mentions else response_times_rows(data)
+    if _emit(args, data, rows):
         return 0
     head = f"{args.by:<32} {'mentions':>8} {'answered':>8} {'median':>9} {'p90':>9} {'SLA late':>8}"
-    print(f"First response times by {args.by} (SLA {args.sla_minutes:g} min)")
+    targets = ", ".join(f"{k} {_duration(v)}" for k, v in data["sla_targets_s"].items())
+    print(f"First response times by {args.by} ({data['basis']} time; SLA {targets})")
     print(head)
     print("-" * len(head))
     for group in [*data["groups"], data["summary"]]:
@@ -240,6 +257,62 @@ def cmd_report_response_times(args: argparse.Namespace) -> int:
             f"{group['key'][:32]:<32} {group['mentions']:>8} {group['answered']:>8}"
             f" {_duration(frt['median_s']):>9} {_duration(frt['p90_s']):>9} {late:>8}"
         )
+    return 0
+
+
+def cmd_report_volume(args: argparse.Namespace) -> int:
+    from webcare.reports.export import volume_rows
+    from webcare.server.services import reports
+
+    since, until = _report_range(args)
+    db = _open_db(args)
+    try:
+        data = reports.volume(db, since=since, until=until)
+    finally:
+        db.close()
+    rows = volume_rows(data)
+    if not _emit(args, data, rows):
+        print(f"Mentions per weekday and hour ({data['timezone']})")
+        print("     " + "".join(f"{h:>4}" for h in range(24)))
+        for row in rows[1:]:
+            print(f"{row[0]:<5}" + "".join(f"{n or '.':>4}" for n in row[1:]))
+    return 0
+
+
+def cmd_report_backlog(args: argparse.Namespace) -> int:
+    from webcare.reports.export import backlog_rows
+    from webcare.server.services import reports
+
+    since, until = _report_range(args)
+    end = until if until is not None else _now()
+    start = since if since is not None else end - 14 * 86400
+    db = _open_db(args)
+    try:
+        data = reports.backlog(db, since=start, until=end, step=args.step)
+    finally:
+        db.close()
+    rows = backlog_rows(data)
+    if not _emit(args, data, rows):
+        print(f"Mentions waiting for a first reply, by {args.step} ({data['timezone']})")
+        for at, waiting in rows[1:]:
+            print(f"{at}  {waiting:>6}")
+    return 0
+
+
+def cmd_report_template_usage(args: argparse.Namespace) -> int:
+    from webcare.reports.export import template_usage_rows
+    from webcare.server.services import reports
+
+    since, until = _report_range(args)
+    db = _open_db(args)
+    try:
+        data = reports.template_usage(db, since=since, until=until)
+    finally:
+        db.close()
+    if not _emit(args, data, template_usage_rows(data)):
+        for t in data:
+            agents = ", ".join(f"{a} {n}" for a, n in sorted(t["by_agent"].items()))
+            print(f"{t['total']:>6}  {t['title'][:40]:<40} {agents}")
     return 0
 
 
@@ -286,7 +359,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8750, help="port (default 8750; 0 = any free port)")
     p.add_argument("--lease-seconds", type=float, default=900, help="claim lease (default 900)")
-    p.add_argument("--sla-minutes", type=float, default=60, help="first-response target")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_server)
 
@@ -340,14 +412,33 @@ def build_parser() -> argparse.ArgumentParser:
         dest="report", metavar="REPORT", required=True
     )
     p = rep.add_parser("response-times", help="first response and resolution times")
-    _add_db(p)
-    p.add_argument("--by", choices=["agent", "brand", "channel", "day", "hour"], default="agent")
-    p.add_argument("--since", help="from this date/time (ISO 8601, UTC)")
-    p.add_argument("--until", help="up to this date/time (exclusive)")
-    p.add_argument("--sla-minutes", type=float, default=60)
-    p.add_argument("--json", action="store_true", help="the same JSON as the server endpoint")
-    p.add_argument("--mentions", action="store_true", help="include per-mention rows (JSON)")
+    p.add_argument(
+        "--by", choices=["agent", "brand", "channel", "day", "hour", "priority"], default="agent"
+    )
+    p.add_argument("--business", action="store_true", help="count business hours only")
+    p.add_argument(
+        "--sla-minutes", type=float, help="one target for all priorities (default: the team's)"
+    )
+    p.add_argument("--mentions", action="store_true", help="per-mention rows instead of groups")
     p.set_defaults(func=cmd_report_response_times)
+    reports = [p]
+    p = rep.add_parser("volume", help="mentions per weekday and hour (team time zone)")
+    p.set_defaults(func=cmd_report_volume)
+    reports.append(p)
+    p = rep.add_parser("backlog", help="mentions waiting for a first reply over time")
+    p.add_argument("--step", choices=["hour", "day"], default="day")
+    p.set_defaults(func=cmd_report_backlog)
+    reports.append(p)
+    p = rep.add_parser("template-usage", help="how often each template was used, per agent")
+    p.set_defaults(func=cmd_report_template_usage)
+    reports.append(p)
+    for p in reports:
+        _add_db(p)
+        p.add_argument("--since", help="from this date/time (ISO 8601, UTC)")
+        p.add_argument("--until", help="up to this date/time (exclusive)")
+        out = p.add_mutually_exclusive_group()
+        out.add_argument("--json", action="store_true", help="the same JSON as the server")
+        out.add_argument("--csv", action="store_true", help="CSV, as the client exports it")
     return parser
 
 

@@ -21,7 +21,16 @@ from webcare.domain import errors
 from webcare.server import changes
 from webcare.server.config import ServerConfig
 from webcare.server.context import ServerContext
-from webcare.server.routers import auth, mentions, misc, reports, sync, templates, users
+from webcare.server.routers import (
+    auth,
+    mentions,
+    misc,
+    reports,
+    settings,
+    sync,
+    templates,
+    users,
+)
 from webcare.server.routers import mutations as mutations_router
 from webcare.server.services import claims
 from webcare.server.services.mutations import OutboxConflict
@@ -279,7 +288,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.ctx = ctx
     _install_error_handlers(app)
-    for module in (auth, sync, mentions, mutations_router, templates, users, reports, misc):
+    for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
+                   misc):  # fmt: skip
         app.include_router(module.router)
     app.include_router(mentions.contacts_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)

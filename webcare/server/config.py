@@ -23,7 +23,6 @@ class ServerConfig:
     long_poll_max_s: float = 30.0
     login_max_failures: int = 5
     login_window_s: float = 300.0
-    sla_first_response_s: float = 3600.0
     synchronous: str = "FULL"
     #: How long a write waits for another process's write lock before answering 503.
     busy_timeout_ms: int = 10_000

@@ -49,6 +49,9 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         "claim_agent_id": row["claim_agent_id"],
         "claim_epoch": row["claim_epoch"],
         "lease_remaining_s": round(remaining, 3) if remaining > 0 else None,
+        "claimed_for_s": round(now - row["claimed_at"], 3)
+        if remaining > 0 and row["claimed_at"] is not None
+        else None,
         "replied_at": iso(row["replied_at"]),
         "closed_at": iso(row["closed_at"]),
         "updated_at": iso(row["updated_at"]),
@@ -78,6 +81,7 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
         "delivery_state": row["delivery_state"],
         "delivery_error": row["delivery_error"],
         "platform_post_id": row["platform_post_id"],
+        "automatic": bool(row["automatic"]),
     }
 
 

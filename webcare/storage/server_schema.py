@@ -213,6 +213,14 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO meta(key, value) VALUES ('changes_floor', '0')")
 
 
+@migrations(name="m002_claimed_at_and_automatic_replies")
+def m002_claimed_at_and_automatic_replies(db: sqlite_utils.Database) -> None:
+    # since when the current holder holds a claim (leads see "for 12 min")
+    db.execute("ALTER TABLE mentions ADD COLUMN claimed_at REAL")
+    # out-of-hours acknowledgements: sent for the team, not a first response
+    db.execute("ALTER TABLE replies ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

@@ -49,6 +49,10 @@ def store_state(
         state.epoch,
         state.lease_expires_at,
         now,
+        # claimed_at: kept while the same tenure (epoch) goes on, stamped when it changes
+        state.holder_id,
+        state.epoch,
+        now,
     ]
     if replied_at is not None:
         extra += ", replied_at = COALESCE(replied_at, ?)"
@@ -61,7 +65,8 @@ def store_state(
     args.append(mention_id)
     sql = (
         "UPDATE mentions SET status = ?, claim_agent_id = ?, claim_epoch = ?,"  # noqa: S608 - only fixed names are interpolated
-        f" lease_expires_at = ?, updated_at = ?{extra} WHERE id = ?"
+        " lease_expires_at = ?, updated_at = ?, claimed_at = CASE WHEN ? IS NULL THEN NULL"
+        f" WHEN claim_epoch != ? THEN ? ELSE claimed_at END{extra} WHERE id = ?"
     )
     conn.execute(sql, args)
     changes.record(conn, "mention", mention_id, now)

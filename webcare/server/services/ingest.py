@@ -12,10 +12,12 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
-from webcare.domain.models import Role
+from webcare.domain.errors import TemplateError
+from webcare.domain.models import Role, TemplateContext
 from webcare.domain.signatures import Signature
+from webcare.domain.templates import render
 from webcare.server import changes
-from webcare.server.services import audit
+from webcare.server.services import audit, settings
 from webcare.server.services.accounts import insert_user
 from webcare.storage.db import Database
 
@@ -170,6 +172,58 @@ def _link_pending(conn: sqlite3.Connection, channel_id: int, now: float) -> None
             _link(conn, row["id"], parent_id, now)
 
 
+AUTO_ACK_USERNAME = "auto-reply"
+
+
+def _auto_ack(
+    conn: sqlite3.Connection, info: ChannelInfo, mention_id: int, m: IncomingMention, now: float
+) -> None:
+    """Acknowledge a mention that arrived outside business hours, if the team wants that.
+
+    The reply is marked automatic: it goes out like any reply, but it is not a first response
+    (the SLA clock keeps running until a person answers).
+    """
+    ack = settings.auto_ack(conn)
+    if not ack.enabled or settings.business_hours(conn).is_open(now):
+        return
+    row = conn.execute(
+        "SELECT body FROM templates WHERE id = ? AND archived = 0", (ack.template_id,)
+    ).fetchone()
+    if row is None:
+        return
+    context = TemplateContext(
+        customer_name=m.author.name or m.author.handle,
+        customer_handle=m.author.handle,
+        agent_name=info.brand,
+        brand=info.brand,
+    )
+    try:
+        body = render(row["body"], context).strip()
+    except TemplateError:
+        return
+    if not body or (info.char_limit is not None and len(body) > info.char_limit):
+        audit.record(conn, now, None, "auto_ack.skipped", "mention", mention_id,
+                     reason="empty or too long for the channel")  # fmt: skip
+        return
+    agent = conn.execute("SELECT id FROM users WHERE username = ?", (AUTO_ACK_USERNAME,)).fetchone()
+    agent_id = (
+        int(agent["id"])
+        if agent is not None
+        else insert_user(
+            conn, username=AUTO_ACK_USERNAME, display_name="Automatic reply", signature="",
+            role=Role.AGENT, password_hash=None, now=now, actor_id=None,
+        )
+    )  # fmt: skip
+    reply_id = f"auto-{mention_id}"
+    conn.execute(
+        "INSERT OR IGNORE INTO replies(id, mention_id, agent_id, body, accepted_at,"
+        " delivery_state, automatic) VALUES (?, ?, ?, ?, ?, 'queued', 1)",
+        (reply_id, mention_id, agent_id, body, now),
+    )
+    changes.record(conn, "reply", reply_id, now)
+    audit.record(conn, now, None, "auto_ack.sent", "mention", mention_id, reply_id=reply_id)
+
+
 def _insert_mention(
     conn: sqlite3.Connection,
     channel_id: int,
@@ -178,7 +232,7 @@ def _insert_mention(
     received_at: float,
     now: float,
     stats: IngestStats,
-) -> None:
+) -> int | None:
     contact_id = _contact(conn, platform, m, now, stats)
     cur = conn.execute(
         "INSERT OR IGNORE INTO mentions(channel_id, source_id, contact_id, text, url, language,"
@@ -189,11 +243,12 @@ def _insert_mention(
     )  # fmt: skip
     if cur.rowcount == 0:
         stats.mentions_known += 1
-        return
+        return None
     mention_id = int(cur.lastrowid or 0)
     conn.execute("UPDATE mentions SET thread_id = id WHERE id = ?", (mention_id,))
     changes.record(conn, "mention", mention_id, now)
     stats.mentions_new += 1
+    return mention_id
 
 
 def _insert_reply(
@@ -250,7 +305,9 @@ def ingest(
         channel_id = ensure_channel(conn, batch.channel, now, stats)
         for m in sorted(batch.mentions, key=lambda m: (m.created_at, m.source_id)):
             received = m.created_at if history else now
-            _insert_mention(conn, channel_id, batch.channel.kind, m, received, now, stats)
+            new_id = _insert_mention(conn, channel_id, batch.channel.kind, m, received, now, stats)
+            if new_id is not None and not history:
+                _auto_ack(conn, batch.channel, new_id, m, now)
         for r in sorted(batch.replies, key=lambda r: (r.created_at, r.source_id)):
             _insert_reply(conn, channel_id, batch.channel, r, now, stats)
         if stats.mentions_new or stats.replies_new:

@@ -1,0 +1,89 @@
+"""Team settings (leads read, admins write) and channel switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from webcare.domain.errors import NotFoundError
+from webcare.server import changes, serialize
+from webcare.server.deps import AdminUser, Ctx, LeadUser
+from webcare.server.schemas import ErrorOut, PathId
+from webcare.server.services import audit, settings
+
+router = APIRouter(prefix="/v1", tags=["settings"])
+_ERRORS: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+class BusinessHoursIn(BaseModel):
+    timezone: str = Field(min_length=1, max_length=64)
+    weekly: dict[str, list[list[str]]] = Field(default_factory=dict)
+    holidays: list[str] = Field(default_factory=list, max_length=366)
+
+
+class SlaTargetsIn(BaseModel):
+    low: float = Field(gt=0, le=1e7)
+    normal: float = Field(gt=0, le=1e7)
+    high: float = Field(gt=0, le=1e7)
+    urgent: float = Field(gt=0, le=1e7)
+
+
+class AutoAckIn(BaseModel):
+    enabled: bool
+    template_id: int | None = Field(default=None, ge=1, le=2**62)
+
+
+class ChannelPatchIn(BaseModel):
+    enabled: bool
+
+
+@router.get("/settings", responses=_ERRORS)
+def get_settings(user: LeadUser, ctx: Ctx) -> dict[str, Any]:
+    """Business hours, SLA targets per priority (seconds), out-of-hours acknowledgement."""
+    return settings.all_settings(ctx.db)
+
+
+@router.put("/settings/business-hours", responses=_ERRORS)
+def put_business_hours(body: BusinessHoursIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """Opening hours per weekday (local times, e.g. [["08:00", "22:00"]]), holidays."""
+    settings.set_business_hours(ctx.db, user, body.model_dump(), ctx.now())
+    return settings.all_settings(ctx.db)
+
+
+@router.put("/settings/sla-targets", responses=_ERRORS)
+def put_sla_targets(body: SlaTargetsIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """First-response targets in seconds per priority (e.g. urgent within 900)."""
+    settings.set_sla_targets(ctx.db, user, body.model_dump(), ctx.now())
+    return settings.all_settings(ctx.db)
+
+
+@router.put("/settings/auto-ack", responses=_ERRORS)
+def put_auto_ack(body: AutoAckIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """Send a template automatically to mentions that arrive outside business hours."""
+    settings.set_auto_ack(ctx.db, user, body.enabled, body.template_id, ctx.now())
+    return settings.all_settings(ctx.db)
+
+
+@router.patch("/channels/{channel_id}", responses={**_ERRORS, 404: {"model": ErrorOut}})
+def patch_channel(
+    channel_id: PathId, body: ChannelPatchIn, user: AdminUser, ctx: Ctx
+) -> dict[str, Any]:
+    """Switch a channel on or off (a disabled channel is not fetched)."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        row = conn.execute("SELECT enabled FROM channels WHERE id = ?", (channel_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no channel with id {channel_id}.")
+        if bool(row["enabled"]) != body.enabled:
+            conn.execute(
+                "UPDATE channels SET enabled = ?, updated_at = ? WHERE id = ?",
+                (int(body.enabled), now, channel_id),
+            )
+            changes.record(conn, "channel", channel_id, now)
+            audit.record(conn, now, user.id, "channel.update", "channel", channel_id,
+                         enabled=body.enabled)  # fmt: skip
+        data = serialize.load_one(conn, "channel", channel_id, now)
+    assert data is not None
+    return data
