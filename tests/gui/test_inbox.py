@@ -178,7 +178,10 @@ def test_second_client_sees_the_claim_and_cannot_reply(
     tc = tom.controller
     qtbot.waitUntil(lambda: tc.detail is not None and tc.detail.holder == "Eva", timeout=5000)
     assert time.monotonic() - t0 < 3  # live: the long-poll brings it at once
-    qtbot.waitUntil(lambda: "Eva is replying" in tom.window.detail.presence.text(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "Eva is replying… for under a minute" in tom.window.detail.presence.text(),
+        timeout=5000,
+    )
     composer = tom.window.detail.composer
     composer.editor.setPlainText("Ik help je!")
     assert not composer.send_button.isEnabled()  # the UI refuses before the server does

@@ -745,6 +745,69 @@ class ApiClient:
             "the template",
         )
 
+    def set_template_archived(self, template_id: int, archived: bool, *, version: int) -> Json:
+        """Admin: archive (hide from agents) or restore a template read at ``version``."""
+        action = "archive" if archived else "restore"
+        return self._dict(
+            self._call(
+                "POST",
+                f"/v1/templates/{int(template_id)}/{action}",
+                headers={"If-Match": f'"{int(version)}"'},
+            ),
+            "the template",
+        )
+
+    # --- team: leads and admins -------------------------------------------------------------
+
+    def report(self, name: str, **params: Any) -> Any:
+        """A report (``response-times``, ``volume``, ``backlog``, ``workload``,
+        ``template-usage``) with its query parameters; None values are left out."""
+        if name not in ("response-times", "volume", "backlog", "workload", "template-usage"):
+            raise ValidationError(f"Unknown report {name!r}.")
+        query = {k: v for k, v in params.items() if v is not None}
+        for key, value in query.items():
+            if isinstance(value, bool):
+                query[key] = "true" if value else "false"
+        return self._call("GET", f"/v1/reports/{name}", params=query)
+
+    def settings(self) -> Json:
+        return self._dict(self._call("GET", "/v1/settings"), "the team settings")
+
+    def put_setting(self, name: str, value: Json) -> Json:
+        """Admin: ``business-hours``, ``sla-targets`` or ``auto-ack``."""
+        if name not in ("business-hours", "sla-targets", "auto-ack"):
+            raise ValidationError(f"Unknown setting {name!r}.")
+        return self._dict(
+            self._call("PUT", f"/v1/settings/{name}", json_body=value), "the team settings"
+        )
+
+    def users(self) -> list[Json]:
+        """Admin: every account."""
+        return self._list(self._call("GET", "/v1/users"), "the accounts")
+
+    def create_user(self, fields: Json) -> Json:
+        return self._dict(self._call("POST", "/v1/users", json_body=fields), "the account")
+
+    def update_user(self, user_id: int, fields: Json) -> Json:
+        return self._dict(
+            self._call("PATCH", f"/v1/users/{int(user_id)}", json_body=fields), "the account"
+        )
+
+    def channels(self) -> list[Json]:
+        return self._list(self._call("GET", "/v1/channels"), "the channels")
+
+    def set_channel_enabled(self, channel_id: int, enabled: bool) -> Json:
+        return self._dict(
+            self._call("PATCH", f"/v1/channels/{int(channel_id)}", json_body={"enabled": enabled}),
+            "the channel",
+        )
+
+    def audit(self, **filters: Any) -> list[Json]:
+        """Lead/admin: the audit trail, newest first (``entity``, ``actor_id``, ``action``,
+        ``before_id``, ``limit``)."""
+        query = {k: v for k, v in filters.items() if v not in (None, "")}
+        return self._list(self._call("GET", "/v1/audit", params=query), "the audit log")
+
 
 # --- helpers --------------------------------------------------------------------------------
 

@@ -116,5 +116,11 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="m002_claimed_since")
+def m002_claimed_since(db: sqlite_utils.Database) -> None:
+    # local time since when the current holder holds the claim ("Eva is replying… for 4 min")
+    db.execute("ALTER TABLE mentions ADD COLUMN claimed_since_local REAL")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

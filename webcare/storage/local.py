@@ -129,6 +129,7 @@ class MentionDetail:
     holder: str | None
     claim_epoch: int
     lease_expires_local: float | None
+    claimed_since_local: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,7 @@ def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
         json.dumps(d.get("tags") or []), d.get("claim_agent_id"), d.get("claim_epoch", 0),
         now + lease if lease else None, _t(d.get("replied_at")), _t(d.get("closed_at")),
         _t(d.get("updated_at")),
+        now - d["claimed_for_s"] if d.get("claimed_for_s") is not None else None,
     )  # fmt: skip
 
 
@@ -213,7 +215,7 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
         ("id", "channel_id", "source_id", "contact_id", "text", "url", "language",
          "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
-         "closed_at", "updated_at"),
+         "closed_at", "updated_at", "claimed_since_local"),
         _mention_row,
     ),
     "contact": (
@@ -774,6 +776,7 @@ class LocalStore:
             holder=r["holder"],
             claim_epoch=r["claim_epoch"],
             lease_expires_local=r["lease_expires_local"],
+            claimed_since_local=r["claimed_since_local"],
         )
 
     def conversation(self, mention_id: int) -> list[ConversationItem]:

@@ -56,6 +56,10 @@ QLabel#syncState[online="true"] { color: #15803d; }
 QLabel#syncState[online="false"] { color: #b45309; }
 QLabel#loginError { color: #b91c1c; }
 QLabel#keyringNote { color: #92400e; }
+QLabel#templateProblem, QLabel#reportStatus { color: #b91c1c; }
+QLabel#templateConflict { background: #fef3c7; color: #78350f; padding: 6px; border-radius: 6px; }
+QLabel#reportSummary { font-size: 13px; font-weight: 600; color: #1f2937; }
+QLabel#blockTitle { font-weight: 600; color: #374151; }
 QLabel#emptyState { color: #9ca3af; font-size: 15px; }
 """
 

@@ -34,6 +34,7 @@ from webcare.sync.loops import SyncStatus
 from webcare.ui.models.queue_model import QueueModel, Role
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
+from webcare.ui.team.team_window import TeamWindow, tabs_for
 from webcare.ui.text import minutes
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.main_window import MainWindow
@@ -131,6 +132,13 @@ class InboxController(QObject):
         self._banner_timer.setSingleShot(True)
         self._banner_timer.setInterval(8000)
         self._banner_timer.timeout.connect(lambda: self.window.show_banner(""))
+
+        self.team_window: TeamWindow | None = None
+        window.add_team_menu(tabs_for(me.role))
+        for tab in tabs_for(me.role):
+            window.actions_by_name[f"team_{tab}"].triggered.connect(
+                lambda _=False, t=tab: self.open_team(t)
+            )
 
         self._tick = QTimer(self)
         self._tick.setInterval(15_000)
@@ -352,9 +360,15 @@ class InboxController(QObject):
             )
             block = ""
         elif state == "other":
-            text = self.tr("{name} is replying… (claim ends in {t})").format(
-                name=d.holder or "?", t=minutes(left)
-            )
+            if d.claimed_since_local is not None:
+                text = self.tr("{name} is replying… for {since} (claim ends in {t})").format(
+                    name=d.holder or "?", since=minutes(time.time() - d.claimed_since_local),
+                    t=minutes(left),
+                )  # fmt: skip
+            else:
+                text = self.tr("{name} is replying… (claim ends in {t})").format(
+                    name=d.holder or "?", t=minutes(left)
+                )
             block = self.tr("{name} holds this mention; you cannot reply until it is free.").format(
                 name=d.holder or "?"
             )
@@ -719,6 +733,14 @@ class InboxController(QObject):
         return self._last_notice
 
     @Slot()
+    def open_team(self, tab: str) -> TeamWindow:
+        """Open (once) the team window on ``tab``; its lifetime is the inbox window's."""
+        if self.team_window is None:
+            self.team_window = TeamWindow(self.runner, self.api, self.me.role, self.me.id)
+            self.window.closing.connect(self.team_window.close)
+        self.team_window.open_tab(tab)
+        return self.team_window
+
     def show_shortcuts(self) -> None:
         sheet = CheatSheet(list(self.window.actions_by_name.values()), self.window)
         self.cheatsheet = sheet

@@ -49,7 +49,6 @@ class Role(IntEnum):
 
 
 _PRIORITY = {0: "", 1: "", 2: "▲", 3: "⚠"}
-_PRIORITY_TIP = {0: "Low", 1: "Normal", 2: "High", 3: "Urgent"}
 
 
 class QueueModel(QAbstractTableModel):
@@ -67,6 +66,12 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._loading: set[int] = set()
         self._generation = 0
+        self._priority_tips = {
+            0: self.tr("Low"),
+            1: self.tr("Normal"),
+            2: self.tr("High"),
+            3: self.tr("Urgent"),
+        }
         self._headers = [
             self.tr("!"), self.tr("Author"), self.tr("Mention"), self.tr("Channel"),
             self.tr("Received"), self.tr("State"),
@@ -215,7 +220,7 @@ class QueueModel(QAbstractTableModel):
             if col == Col.TEXT:
                 return plain_tooltip(row.text)
             if col == Col.PRIORITY:
-                return self.tr(_PRIORITY_TIP.get(row.priority, ""))
+                return self._priority_tips.get(row.priority, "")
             return None
         if role == Qt.ItemDataRole.FontRole and row.unread:
             font = QFont()

@@ -244,6 +244,26 @@ class MainWindow(QMainWindow):
         self.actions_by_name["search"].triggered.connect(self._focus_search)
         self.actions_by_name["queue"].triggered.connect(self._focus_queue)
 
+    def add_team_menu(self, tabs: list[str]) -> None:
+        """Leads and admins get a Team menu; agents never see it (the server refuses anyway)."""
+        if not tabs:
+            return
+        names = {
+            "reports": (self.tr("&Reports"), "Ctrl+Shift+R"),
+            "workload": (self.tr("&Workload"), "Ctrl+Shift+W"),
+            "audit": (self.tr("&Audit log"), "Ctrl+Shift+L"),
+            "templates": (self.tr("&Templates"), "Ctrl+Shift+T"),
+            "agents": (self.tr("A&gents"), "Ctrl+Shift+A"),
+            "channels": (self.tr("&Channels"), "Ctrl+Shift+H"),
+            "settings": (self.tr("&Settings"), "Ctrl+Shift+S"),
+        }
+        menu = self.menuBar().addMenu(self.tr("&Team"))
+        self._menus["team"] = menu
+        self.menuBar().insertMenu(self._menus["help"].menuAction(), menu)
+        for tab in tabs:
+            text, keys = names[tab]
+            self._action(f"team_{tab}", text, [keys], "team")
+
     def _focus_queue(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 

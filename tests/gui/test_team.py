@@ -1,0 +1,269 @@
+"""Leads' and admins' screens through real widgets, a real server and real data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import OpenClient
+from tests.support.sample import SAMPLE
+from tests.support.server import TestServer
+from webcare.app import Session
+from webcare.cli import main
+from webcare.domain.models import Role
+from webcare.reports.export import response_times_rows, to_csv
+from webcare.ui.team.agents_view import AgentsView
+from webcare.ui.team.audit_view import AuditView
+from webcare.ui.team.channels_view import ChannelsView
+from webcare.ui.team.common import RowsModel
+from webcare.ui.team.reports_view import ReportsView
+from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.templates_view import TemplatesView
+from webcare.ui.team.workload_view import WorkloadView
+
+
+def team_view(qtbot: QtBot, session: Session, tab: str) -> object:
+    window = session.controller.open_team(tab)
+    qtbot.addWidget(window)
+    return window.views[tab]
+
+
+def colours(image: QImage, step: int = 7) -> int:
+    seen = set()
+    for x in range(0, image.width(), step):
+        for y in range(0, image.height(), step):
+            seen.add(image.pixel(x, y))
+    return len(seen)
+
+
+def test_menus_follow_the_role(open_client: OpenClient, team: TestServer) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    eva, lars, anna = open_client("eva"), open_client("lars"), open_client("anna")
+    assert not any(n.startswith("team_") for n in eva.window.actions_by_name)
+    assert sorted(n for n in lars.window.actions_by_name if n.startswith("team_")) == [
+        "team_audit", "team_reports", "team_workload"]  # fmt: skip
+    assert len([n for n in anna.window.actions_by_name if n.startswith("team_")]) == 7
+    assert eva.window.menuBar().actions()[-1].text().replace("&", "") == "Help"
+
+
+def test_rows_model_passes_the_model_tester(qtmodeltester: object) -> None:
+    model = RowsModel()
+    model.set_rows(["a", "b"], [[1, "x"], [2.5, None], ["<b>html</b>", 3]])
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.index(2, 0).data() == "<b>html</b>"
+
+
+def test_reports_view_on_the_sample(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == 0
+    session = open_client("lars")
+    view = team_view(qtbot, session, "reports")
+    assert isinstance(view, ReportsView)
+    qtbot.waitUntil(lambda: "times" in view.data and "backlog" in view.data, timeout=15_000)
+    assert view.summary.text().startswith("49 mentions · 41 answered")
+    agents = [view.times.model.value(r, 0) for r in range(view.times.model.rowCount())]
+    assert "MM (VirginTrains)" in agents and agents[-1] == "all"
+    # the exported CSV is exactly what `webcare report ... --csv` writes
+    view.times.export.export_to(tmp_path / "times.csv")
+    assert (tmp_path / "times.csv").read_text() == to_csv(response_times_rows(view.data["times"]))
+    assert sum(map(sum, view.heatmap.counts)) == 49
+    assert (
+        view.breaches.model.rowCount()
+        == view.data["times"]["summary"]["sla_breaches"]
+        + view.data["times"]["summary"]["open_breaches"]
+    )
+    points = view.data["backlog"]["points"]
+    assert view.data["backlog"]["step"] == "hour" and max(p["waiting"] for p in points) > 0
+    # every tab renders something, not an empty widget
+    view.resize(1100, 700)
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        image = view.grab().toImage()
+        assert colours(image) > 8, view.tabs.tabText(index)
+    view.tabs.setCurrentIndex(0)
+    view.grab().save(str(tmp_path / "reports.png"))
+    assert (tmp_path / "reports.png").stat().st_size > 10_000
+    # calendar vs business time: the group-by and basis controls reload
+    view.group_by.setCurrentIndex(view.group_by.findData("brand"))
+    qtbot.waitUntil(lambda: view.data["times"]["by"] == "brand", timeout=10_000)
+    view.basis.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.data["times"]["basis"] == "business", timeout=10_000)
+
+
+def test_workload_reassign_and_release(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    (m1, m2) = team.add_mentions(2)
+    eva, lars = open_client("eva"), open_client("lars")
+    eva.api.claim(m1)
+    eva.api.claim(m2)
+    view = team_view(qtbot, lars, "workload")
+    assert isinstance(view, WorkloadView)
+    qtbot.waitUntil(lambda: view.table.model.rowCount() == 2, timeout=10_000)
+    assert "Eva: 2" in view.summary.text()
+    view.table.view.selectRow(0)
+    view.target.setCurrentIndex(view.target.findText("Tom"))
+    view.assign_selected()
+    qtbot.waitUntil(lambda: "Tom: 1" in view.summary.text(), timeout=10_000)
+    row = next(r for r in range(2) if view.table.model.value(r, 0) == "Eva")
+    view.table.view.selectRow(row)
+    view.release_selected()
+    qtbot.waitUntil(lambda: view.table.model.rowCount() == 1, timeout=10_000)
+    with team.ctx.db.read() as conn:
+        holders = sorted(r[0] for r in conn.execute(
+            "SELECT claim_agent_id FROM mentions WHERE claim_agent_id IS NOT NULL"))  # fmt: skip
+    assert holders == [team.users["tom"]]
+
+
+def test_template_manager_edits_and_resolves_a_conflict(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    team.add_user("bert", Role.ADMIN, name="Bert")
+    anna, bert = open_client("anna"), open_client("bert")
+    view = team_view(qtbot, anna, "templates")
+    assert isinstance(view, TemplatesView)
+    qtbot.waitUntil(lambda: view.list.model.columnCount() > 0, timeout=10_000)
+
+    view.new_template()
+    view.title.setText("DM vragen")
+    view.body.setPlainText("Hoi {{klant}}!")
+    assert "Unknown variable {{klant}}" in view.problem.text()
+    assert not view.save_button.isEnabled()
+    view.body.setPlainText("Hoi {{customer_name}}, stuur ons een DM! {{agent_signature}}")
+    assert view.preview.text() == "Hoi Jan de Vries, stuur ons een DM! ^Eva"
+    view.shortcut.setText("dm")
+    view.save()
+    qtbot.waitUntil(
+        lambda: view.current is not None and view.current.get("version") == 1, timeout=10_000
+    )
+
+    # bert edits the same template and saves first
+    other = team_view(qtbot, bert, "templates")
+    assert isinstance(other, TemplatesView)
+    qtbot.waitUntil(lambda: len(other.templates) == 1, timeout=10_000)
+    other.list.view.selectRow(0)
+    other.body.setPlainText("Bert's tekst {{agent_signature}}")
+    other.save()
+    qtbot.waitUntil(
+        lambda: other.current is not None and other.current["version"] == 2, timeout=10_000
+    )
+
+    view.body.setPlainText("Anna's tekst {{agent_signature}}")
+    view.save()
+    qtbot.waitUntil(view.conflict_note.isVisible, timeout=10_000)
+    assert "Bert's tekst" in view.conflict_note.text()
+    assert view.body.toPlainText() == "Anna's tekst {{agent_signature}}"  # nothing lost
+    view.keep_mine.click()
+    qtbot.waitUntil(
+        lambda: view.current is not None and view.current["version"] == 3, timeout=10_000
+    )
+    with team.ctx.db.read() as conn:
+        stored = conn.execute("SELECT body FROM templates").fetchone()[0]
+    assert stored == "Anna's tekst {{agent_signature}}"
+
+    # duplicate, archive, usage counts column, export and import
+    view.duplicate()
+    assert view.title.text() == "DM vragen (copy)" and view.shortcut.text() == ""
+    view.save()
+    qtbot.waitUntil(lambda: len(view.templates) == 2, timeout=10_000)
+    view.export_file(tmp_path / "templates.json")
+    exported = json.loads((tmp_path / "templates.json").read_text())
+    assert {t["title"] for t in exported} == {"DM vragen", "DM vragen (copy)"}
+    (tmp_path / "in.json").write_text(json.dumps([
+        {"title": "Storing", "body": "Er is een storing, {{customer_name}}.", "language": "nl"},
+        {"title": "Kapot", "body": "Hoi {{onbekend}}"},
+    ]))  # fmt: skip
+    view.import_file(tmp_path / "in.json")
+    qtbot.waitUntil(lambda: len(view.templates) == 3, timeout=10_000)
+    assert "Imported 1 template(s)" in view.status.text()
+    assert "row 2: Unknown variable {{onbekend}}" in view.status.text()
+    row = next(i for i, t in enumerate(view.templates) if t["title"] == "Storing")
+    view.list.view.selectRow(row)
+    view.toggle_archived()
+    qtbot.waitUntil(lambda: any(t["archived"] for t in view.templates), timeout=10_000)
+
+
+def test_agent_manager(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "agents")
+    assert isinstance(view, AgentsView)
+    qtbot.waitUntil(lambda: len(view.users) == 4, timeout=10_000)
+    view.add_agent()  # first press: an empty form
+    view.username.setText("bram")
+    view.display_name.setText("Bram")
+    view.signature.setText("^Bram")
+    view._create("bram-secret-1")
+    qtbot.waitUntil(lambda: any(u["username"] == "bram" for u in view.users), timeout=10_000)
+    bram_api = team.login("bram", "bram-secret-1")
+    view.select_username("bram")
+    view.role.setCurrentIndex(view.role.findData("lead"))
+    view.save_selected()
+
+    def bram() -> dict[str, object]:
+        return next(u for u in view.users if u["username"] == "bram")
+
+    qtbot.waitUntil(lambda: bram()["role"] == "lead", timeout=10_000)
+    view.select_username("bram")
+    view.toggle_disabled()
+    qtbot.waitUntil(lambda: bool(bram()["disabled"]), timeout=10_000)
+    assert bram_api.get("/v1/me").status_code == 401  # out at once
+    view.select_username("anna")
+    assert not view.disable_button.isEnabled()  # cannot lock yourself out
+
+
+def test_channels_settings_and_audit(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    team.add_mentions(1)
+    session = open_client("anna")
+    channels = team_view(qtbot, session, "channels")
+    assert isinstance(channels, ChannelsView)
+    qtbot.waitUntil(lambda: len(channels.channels) == 1, timeout=10_000)
+    channels.table.view.selectRow(0)
+    channels.toggle_selected()
+    qtbot.waitUntil(lambda: channels.channels[0]["enabled"] is False, timeout=10_000)
+
+    settings = team_view(qtbot, session, "settings")
+    assert isinstance(settings, SettingsView)
+    qtbot.waitUntil(lambda: settings.timezone.currentText() == "UTC", timeout=10_000)
+    settings.timezone.setCurrentText("Europe/Amsterdam")
+    for key in ("mon", "tue", "wed", "thu", "fri"):
+        settings.days[key].setText("08:00-22:00")
+    settings.days["sat"].setText("10:00-18:00")
+    settings.holidays.setPlainText("2026-12-25")
+    settings.save_business_hours()
+    qtbot.waitUntil(lambda: settings.status.text() == "Saved.", timeout=10_000)
+    settings.days["sun"].setText("18:00-10:00")
+    settings.save_business_hours()
+    assert "must end after it starts" in settings.status.text() or "end" in settings.status.text()
+    settings.targets["urgent"].setValue(10)
+    settings.save_targets()
+    qtbot.waitUntil(lambda: settings.status.text() == "Saved.", timeout=10_000)
+    stored = session.api.settings()
+    assert stored["business_hours"]["weekly"]["sat"] == [["10:00", "18:00"]]
+    assert stored["sla_targets_s"]["urgent"] == 600
+
+    audit = team_view(qtbot, session, "audit")
+    assert isinstance(audit, AuditView)
+    qtbot.waitUntil(lambda: len(audit.entries) > 0, timeout=10_000)
+    actions = [e["action"] for e in audit.entries]
+    assert "settings.sla_targets" in actions and "channel.update" in actions
+    audit.entity.setCurrentIndex(audit.entity.findData("channel"))
+    qtbot.waitUntil(
+        lambda: [e["action"] for e in audit.entries][:1] == ["channel.update"], timeout=10_000
+    )
+
+
+def test_lead_cannot_reach_admin_tabs(open_client: OpenClient, qtbot: QtBot) -> None:
+    session = open_client("lars")
+    window = session.controller.open_team("reports")
+    qtbot.addWidget(window)
+    assert sorted(window.views) == ["audit", "reports", "workload"]
+    assert window.open_tab("templates") is None

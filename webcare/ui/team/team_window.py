@@ -1,0 +1,85 @@
+"""The team window: what a lead or an admin may use, as tabs. Agents never see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+
+from webcare.net.api import ApiClient
+from webcare.ui.tasks import TaskRunner
+from webcare.ui.team.agents_view import AgentsView
+from webcare.ui.team.audit_view import AuditView
+from webcare.ui.team.channels_view import ChannelsView
+from webcare.ui.team.reports_view import ReportsView
+from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.templates_view import TemplatesView
+from webcare.ui.team.workload_view import WorkloadView
+
+#: tab -> the roles that see it (the server checks the same roles again)
+TABS: dict[str, tuple[str, ...]] = {
+    "reports": ("lead", "admin"),
+    "workload": ("lead", "admin"),
+    "audit": ("lead", "admin"),
+    "templates": ("admin",),
+    "agents": ("admin",),
+    "channels": ("admin",),
+    "settings": ("admin",),
+}
+
+
+def tabs_for(role: str) -> list[str]:
+    return [name for name, roles in TABS.items() if role in roles]
+
+
+class TeamWindow(QMainWindow):
+    def __init__(
+        self,
+        runner: TaskRunner,
+        api: ApiClient,
+        role: str,
+        me_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Webcare — Team"))
+        self.resize(1200, 780)
+        self.tabs = QTabWidget(self)
+        self.setCentralWidget(self.tabs)
+        self.views: dict[str, QWidget] = {}
+        self._loaded: set[str] = set()
+        factories: dict[str, tuple[str, Callable[[], QWidget]]] = {
+            "reports": (self.tr("Reports"), lambda: ReportsView(runner, api, self)),
+            "workload": (self.tr("Workload"), lambda: WorkloadView(runner, api, self)),
+            "audit": (self.tr("Audit log"), lambda: AuditView(runner, api, self)),
+            "templates": (self.tr("Templates"), lambda: TemplatesView(runner, api, self)),
+            "agents": (self.tr("Agents"), lambda: AgentsView(runner, api, me_id, self)),
+            "channels": (self.tr("Channels"), lambda: ChannelsView(runner, api, self)),
+            "settings": (self.tr("Settings"), lambda: SettingsView(runner, api, self)),
+        }
+        for name in tabs_for(role):
+            title, make = factories[name]
+            view = make()
+            self.views[name] = view
+            self.tabs.addTab(view, title)
+        self.tabs.currentChanged.connect(self._load_current)
+
+    def open_tab(self, name: str) -> QWidget | None:
+        view = self.views.get(name)
+        if view is None:
+            return None
+        self.tabs.setCurrentWidget(view)
+        self._load_current()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        return view
+
+    def _load_current(self) -> None:
+        view = self.tabs.currentWidget()
+        name = next((n for n, v in self.views.items() if v is view), None)
+        if name is not None and name not in self._loaded:
+            self._loaded.add(name)
+            refresh: Callable[[], None] | None = getattr(view, "refresh", None)
+            if refresh is not None:
+                refresh()
