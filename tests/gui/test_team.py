@@ -63,7 +63,8 @@ def test_reports_view_on_the_sample(
     session = open_client("lars")
     view = team_view(qtbot, session, "reports")
     assert isinstance(view, ReportsView)
-    qtbot.waitUntil(lambda: "times" in view.data and "backlog" in view.data, timeout=15_000)
+    answers = ("times", "backlog", "volume", "usage")
+    qtbot.waitUntil(lambda: all(k in view.data for k in answers), timeout=15_000)
     assert view.summary.text().startswith("49 mentions · 41 answered")
     agents = [view.times.model.value(r, 0) for r in range(view.times.model.rowCount())]
     assert "MM (VirginTrains)" in agents and agents[-1] == "all"
@@ -258,6 +259,15 @@ def test_channels_settings_and_audit(
     audit.entity.setCurrentIndex(audit.entity.findData("channel"))
     qtbot.waitUntil(
         lambda: [e["action"] for e in audit.entries][:1] == ["channel.update"], timeout=10_000
+    )
+    audit.entity.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: audit.actor.findText("Eva") >= 0, timeout=10_000)
+    audit.actor.setCurrentIndex(audit.actor.findText("Eva"))  # eva did nothing audited
+    qtbot.waitUntil(lambda: audit.entries == [], timeout=10_000)
+    audit.actor.setCurrentIndex(audit.actor.findText("Anna"))
+    audit.dated.setChecked(True)  # the last 7 days: everything anna did just now
+    qtbot.waitUntil(
+        lambda: {e["actor_username"] for e in audit.entries} == {"anna"}, timeout=10_000
     )
 
 

@@ -905,6 +905,16 @@ class LocalStore:
         )
         return [r[0] for r in self.conn.execute(sql, [*args, *ids])]
 
+    def people(self) -> list[tuple[int, str]]:
+        """Accounts that can sign in (id, display name), for pickers like the audit filter."""
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT id, display_name FROM users WHERE can_login = 1"
+                " ORDER BY display_name COLLATE NOCASE"
+            )
+        ]
+
     def channels(self) -> list[tuple[int, str]]:
         return [
             (r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM channels ORDER BY name")

@@ -118,9 +118,12 @@ def audit_log(
     actor_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
     before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    since: Since = None,
+    until: Until = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Who did what, newest first. Page with ``before_id`` = the last id you got."""
+    start, end = _range(since, until)
     with ctx.db.read() as conn:
         return audit.query(
             conn,
@@ -129,5 +132,7 @@ def audit_log(
             actor_id=actor_id,
             action=action,
             before_id=before_id,
+            since=start,
+            until=end,
             limit=limit,
         )

@@ -33,9 +33,11 @@ def query(
     actor_id: int | None = None,
     action: str | None = None,
     before_id: int | None = None,
+    since: float | None = None,
+    until: float | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Newest first, keyset-paged by ``before_id``."""
+    """Newest first, keyset-paged by ``before_id``; ``since``/``until`` bound the time."""
     where: list[str] = []
     args: list[Any] = []
     for column, value in (
@@ -50,6 +52,12 @@ def query(
     if before_id is not None:
         where.append("a.id < ?")
         args.append(before_id)
+    if since is not None:
+        where.append("a.at >= ?")
+        args.append(since)
+    if until is not None:
+        where.append("a.at < ?")
+        args.append(until)
     sql = (
         "SELECT a.*, u.username AS actor_username FROM audit a"  # noqa: S608 - only fixed names are interpolated
         " LEFT JOIN users u ON u.id = a.actor_id"

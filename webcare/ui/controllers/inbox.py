@@ -34,6 +34,7 @@ from webcare.sync.loops import SyncStatus
 from webcare.ui.models.queue_model import QueueModel, Role
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
+from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
 from webcare.ui.text import minutes
 from webcare.ui.widgets.cheatsheet import CheatSheet
@@ -738,6 +739,9 @@ class InboxController(QObject):
         if self.team_window is None:
             self.team_window = TeamWindow(self.runner, self.api, self.me.role, self.me.id)
             self.window.closing.connect(self.team_window.close)
+            audit = self.team_window.views.get("audit")
+            if isinstance(audit, AuditView):
+                self.runner.db(lambda s: s.people(), audit.set_people)
         self.team_window.open_tab(tab)
         return self.team_window
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from webcare.net.api import ApiClient
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.team.common import TableBlock, error_text
+from webcare.ui.team.common import Latest, TableBlock, error_text
 from webcare.ui.widgets.conversation import plain_label
 
 PAGE = 200
@@ -24,6 +33,7 @@ class AuditView(QWidget):
         self.runner = runner
         self.api = api
         self.entries: list[dict[str, Any]] = []
+        self._latest = Latest()
         self.entity = QComboBox(self)
         self.entity.setAccessibleName(self.tr("What"))
         for label, value in (
@@ -35,6 +45,16 @@ class AuditView(QWidget):
             (self.tr("Settings"), "settings"),
         ):
             self.entity.addItem(label, value)
+        self.actor = QComboBox(self)
+        self.actor.setAccessibleName(self.tr("Who"))
+        self.actor.addItem(self.tr("Anyone"), None)
+        self.dated = QCheckBox(self.tr("Between"), self)
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-7), self)
+        self.date_to = QDateEdit(QDate.currentDate(), self)
+        for edit, name in ((self.date_from, self.tr("From")), (self.date_to, self.tr("To"))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
         self.action = QLineEdit(self)
         self.action.setPlaceholderText(self.tr("action, e.g. claim.assign"))
         self.action.setAccessibleName(self.tr("Action"))
@@ -43,7 +63,8 @@ class AuditView(QWidget):
         self.table = TableBlock(self.tr("Audit log"), "audit-log", self)
         self.status = plain_label("", selectable=True)
         top = QHBoxLayout()
-        top.addWidget(self.entity)
+        for w in (self.entity, self.actor, self.dated, self.date_from, self.date_to):
+            top.addWidget(w)
         top.addWidget(self.action, 1)
         top.addWidget(self.search)
         layout = QVBoxLayout(self)
@@ -56,24 +77,38 @@ class AuditView(QWidget):
         self.search.clicked.connect(self.refresh)
         self.action.returnPressed.connect(self.refresh)
         self.entity.currentIndexChanged.connect(self.refresh)
+        self.actor.currentIndexChanged.connect(self.refresh)
+        self.dated.toggled.connect(self.refresh)
         self.more.clicked.connect(self.load_older)
 
+    def set_people(self, people: list[tuple[int, str]]) -> None:
+        """Who can be picked as the actor (from the local store: leads cannot list accounts)."""
+        for user_id, name in people:
+            self.actor.addItem(name, user_id)
+
     def _filters(self) -> dict[str, Any]:
-        return {
+        filters: dict[str, Any] = {
             "entity": self.entity.currentData() or None,
             "action": self.action.text().strip() or None,
+            "actor_id": self.actor.currentData(),
             "limit": PAGE,
         }
+        if self.dated.isChecked():
+            filters["since"] = self.date_from.date().toString("yyyy-MM-dd")
+            filters["until"] = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        return filters
 
     def refresh(self) -> None:
         filters = self._filters()
-        self.runner.net(lambda: self.api.audit(**filters), self._replace, self._failed)
+        fresh = self._latest.next()
+        self.runner.net(lambda: self.api.audit(**filters), fresh(self._replace), self._failed)
 
     def load_older(self) -> None:
         if not self.entries:
             return
         filters = {**self._filters(), "before_id": self.entries[-1]["id"]}
-        self.runner.net(lambda: self.api.audit(**filters), self._append, self._failed)
+        fresh = self._latest.next()
+        self.runner.net(lambda: self.api.audit(**filters), fresh(self._append), self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(error_text(error))

@@ -38,6 +38,31 @@ def duration(seconds: float | None) -> str:
     return f"{s // 86400}d {s % 86400 // 3600:02d}h"
 
 
+class Latest:
+    """Only the newest request's answer counts.
+
+    The network pool runs requests side by side, so answers may arrive out of order; when a
+    filter changes twice, the first answer must not overwrite the second.
+    """
+
+    def __init__(self) -> None:
+        self._generation = 0
+
+    def next(self) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+        """Start a new request; returns a wrapper that drops the callback if it went stale."""
+        self._generation += 1
+        generation = self._generation
+
+        def guard(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def deliver(value: Any) -> None:
+                if generation == self._generation:
+                    callback(value)
+
+            return deliver
+
+        return guard
+
+
 def error_text(error: BaseException) -> str:
     return error.message if isinstance(error, WebcareError) else str(error)
 

@@ -40,7 +40,7 @@ from webcare.reports.export import (
     volume_rows,
 )
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.team.common import ExportButton, TableBlock, duration, error_text
+from webcare.ui.team.common import ExportButton, Latest, TableBlock, duration, error_text
 from webcare.ui.team.heatmap import Heatmap
 from webcare.ui.widgets.conversation import plain_label
 
@@ -73,6 +73,8 @@ class ReportsView(QWidget):
         self.api = api
         self.data: dict[str, Any] = {}
         self._pending = 0
+        self._latest = Latest()
+        self._fresh = self._latest.next()
 
         self.preset = QComboBox(self)
         self.preset.setAccessibleName(self.tr("Period"))
@@ -232,6 +234,7 @@ class ReportsView(QWidget):
         self.status.setText(self.tr("Loading…"))
         self._pending = 3
         api = self.api
+        self._fresh = fresh = self._latest.next()  # answers to older settings are dropped
         self.runner.net(
             lambda: api.report(
                 "response-times",
@@ -241,15 +244,17 @@ class ReportsView(QWidget):
                 until=until,
                 include_mentions=True,
             ),
-            self._show_times,
+            fresh(self._show_times),
             self._failed,
         )
         self.runner.net(
-            lambda: api.report("volume", since=since, until=until), self._show_volume, self._failed
+            lambda: api.report("volume", since=since, until=until),
+            fresh(self._show_volume),
+            self._failed,
         )
         self.runner.net(
             lambda: api.report("template-usage", since=since, until=until),
-            self._show_usage,
+            fresh(self._show_usage),
             self._failed,
         )
 
@@ -388,7 +393,7 @@ class ReportsView(QWidget):
                 until=datetime.fromtimestamp(end, UTC).isoformat(),
                 step=step,
             ),
-            self._show_backlog,
+            self._fresh(self._show_backlog),
             self._failed,
         )
 
