@@ -175,6 +175,86 @@ def cmd_import_twcs(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- channels -------------------------------------------------------------------------------
+
+
+def _pairs(items: list[str] | None, what: str) -> dict[str, Any]:
+    """``name=value`` options; a value in JSON form (a number, true, a list) is read as such."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValidationError(f"{what} must look like name=value, not {item!r}.")
+        try:
+            parsed: Any = json.loads(value)
+        except ValueError:
+            parsed = value
+        out[name.strip()] = parsed if not isinstance(parsed, str | type(None)) else value
+    return out
+
+
+def _secrets(args: argparse.Namespace) -> dict[str, str | None]:
+    secrets: dict[str, str | None] = {k: str(v) for k, v in _pairs(args.secret, "--secret").items()}
+    if args.secret_stdin:
+        secrets[args.secret_stdin] = sys.stdin.readline().rstrip("\r\n")
+    return secrets
+
+
+def cmd_channel_add(args: argparse.Namespace) -> int:
+    from webcare.server.services import channels
+
+    db = _open_db(args)
+    try:
+        channel_id, generated = channels.create(
+            db, None, connector=args.connector, name=args.name, brand=args.brand or "",
+            handle=args.handle or "", config=_pairs(args.set, "--set"), secrets=_secrets(args),
+            interval_s=args.interval, enabled=not args.disabled, now=_now(),
+        )  # fmt: skip
+    finally:
+        db.close()
+    print(f"Added channel {channel_id}: {args.name} ({args.connector}).")
+    for name, value in generated.items():
+        print(f"{name} (shown once, keep it safe): {value}")
+    return 0
+
+
+def cmd_channel_set(args: argparse.Namespace) -> int:
+    from webcare.server.services import channels
+
+    db = _open_db(args)
+    try:
+        channels.update(
+            db, None, args.channel_id, now=_now(),
+            enabled=True if args.enable else False if args.disable else None,
+            config=_pairs(args.set, "--set") or None, secrets=_secrets(args) or None,
+            interval_s=args.interval,
+        )  # fmt: skip
+    finally:
+        db.close()
+    print(f"Channel {args.channel_id} updated.")
+    return 0
+
+
+def cmd_channel_list(args: argparse.Namespace) -> int:
+    from webcare.server import serialize
+
+    db = _open_db(args)
+    try:
+        with db.read() as conn:
+            rows = serialize.all_of(conn, "channel", _now())
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'id':>4}  {'name':<32} {'connector':<10} {'state':<8} last fetch / error")
+    for r in rows:
+        state = "on" if r["enabled"] else "off"
+        status = r["last_error"] or r["last_fetch_at"] or "-"
+        print(f"{r['id']:>4}  {r['name']:<32} {r['connector'] or 'import':<10} {state:<8} {status}")
+    return 0
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -407,6 +487,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-problems", type=int, default=10, metavar="N")
     _add_db(p)
     p.set_defaults(func=cmd_import_twcs)
+
+    chan = sub.add_parser("channel", help="configure channels (connectors)").add_subparsers(
+        dest="channel_command", metavar="ACTION", required=True
+    )
+    p = chan.add_parser("add", help="add a channel driven by a connector")
+    p.add_argument("--connector", required=True,
+                   help="mastodon, bluesky, twitter, email, rss, webhook or sandbox")  # fmt: skip
+    p.add_argument("--name", required=True, help='unique, e.g. "@KPN on Mastodon"')
+    p.add_argument("--brand")
+    p.add_argument("--handle")
+    p.add_argument("--interval", type=float, help="seconds between fetches")
+    p.add_argument("--disabled", action="store_true")
+    p.set_defaults(func=cmd_channel_add)
+    adds = p
+    p = chan.add_parser("set", help="change a channel's settings or secrets")
+    p.add_argument("channel_id", type=int)
+    p.add_argument("--interval", type=float)
+    onoff = p.add_mutually_exclusive_group()
+    onoff.add_argument("--enable", action="store_true")
+    onoff.add_argument("--disable", action="store_true")
+    p.set_defaults(func=cmd_channel_set)
+    for q in (adds, p):
+        _add_db(q)
+        q.add_argument("--set", action="append", metavar="NAME=VALUE", help="a setting")
+        q.add_argument(
+            "--secret",
+            action="append",
+            metavar="NAME=VALUE",
+            help="a secret; VALUE env:VAR reads it from the server's environment",
+        )
+        q.add_argument("--secret-stdin", metavar="NAME", help="read this secret from stdin")
+    p = chan.add_parser("list", help="channels with their connector and health")
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_channel_list)
 
     rep = sub.add_parser("report", help="print reports").add_subparsers(
         dest="report", metavar="REPORT", required=True

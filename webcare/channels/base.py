@@ -2,13 +2,19 @@
 
 A connector knows one platform. It turns the platform's data into these plain records; the team
 server (``webcare.server.services.ingest``) stores them, deduplicated by the platform's id.
+
+The protocol is three calls (see :class:`Connector`): fetch what is new since a cursor, deliver a
+reply, and look a delivered reply up by our own reference so that a retry after a crash never
+posts twice where the platform allows such a lookup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from webcare.channels.errors import ChannelError
 from webcare.domain.signatures import Signature
 
 
@@ -42,6 +48,9 @@ class IncomingMention:
     url: str | None = None
     parent_source_id: str | None = None  # the post it answers, if any
     language: str | None = None
+    #: What the connector needs later to answer this post (a Bluesky cid and thread root, an
+    #: e-mail's Message-ID, References and Subject...). Stored with the mention, never shown.
+    meta: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +73,98 @@ class Batch:
     replies: list[IncomingReply] = field(default_factory=list)
     cursor: str | None = None
     skipped: list[str] = field(default_factory=list)  # human-readable reasons
+    #: True when the platform has more right now: the scheduler fetches again at once.
+    more: bool = False
+    #: The platform asked us to wait this long before the next call (rate limit nearly spent).
+    wait_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingReply:
+    """A reply accepted by the team server, to be posted on the platform."""
+
+    reference: str  # our reply id: stable across retries, used as idempotency key / lookup key
+    text: str  # exactly what to post (the agent's signature is already in it)
+    mention_source_id: str  # the platform's id of the post being answered
+    author_handle: str  # who wrote that post (an @handle, or an e-mail address)
+    accepted_at: float = 0.0  # when the team server accepted it (stable across retries)
+    mention_text: str = ""
+    mention_url: str | None = None
+    mention_meta: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """Where the platform put a reply."""
+
+    platform_post_id: str
+    posted_at: float | None = None  # the platform's time, when it says; else the server's
+    url: str | None = None
 
 
 class Connector(Protocol):
-    """Fetch new mentions since a cursor. (Delivery and lookup arrive with live connectors.)"""
+    """One platform account (or one import source)."""
+
+    #: Whether replies can be posted at all (RSS listening and CSV import cannot).
+    can_reply: bool
+    #: Whether :meth:`lookup` can find a reply we may have posted before a crash.
+    can_lookup: bool
 
     def fetch(self, cursor: str | None) -> list[Batch]:
-        """Everything new after ``cursor``, grouped per channel."""
+        """Everything new after ``cursor``, grouped per channel (one batch for live channels).
+
+        Raises :class:`webcare.channels.errors.ChannelError` when the platform cannot be read;
+        a malformed single entry is skipped and reported in ``Batch.skipped`` instead.
+        """
         ...
+
+    def deliver(self, reply: OutgoingReply) -> Delivered:
+        """Post ``reply``; raises ``ChannelError`` (``permanent`` when a retry cannot help)."""
+        ...
+
+    def lookup(self, reply: OutgoingReply) -> Delivered | None:
+        """Find ``reply`` if an earlier attempt posted it; ``None`` when it is not there."""
+        ...
+
+
+class ConnectorBase:
+    """Defaults for connectors: replies allowed, no lookup."""
+
+    can_reply = True
+    can_lookup = False
+
+    def fetch(self, cursor: str | None) -> list[Batch]:
+        raise NotImplementedError
+
+    def deliver(self, reply: OutgoingReply) -> Delivered:
+        raise ChannelError("This channel cannot post replies.", permanent=True)
+
+    def lookup(self, reply: OutgoingReply) -> Delivered | None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigField:
+    """One setting an admin fills in for a channel (the client builds its form from these)."""
+
+    name: str
+    label: str
+    required: bool = False
+    secret: bool = False  # write-only: stored apart from the config, never sent back
+    default: Any = None
+    help: str = ""
+    kind: str = "text"  # text | int | bool | list (comma separated) | url
+
+
+@dataclass(frozen=True)
+class ConnectorSpec:
+    """What the registry knows about one kind of connector."""
+
+    kind: str
+    label: str
+    fields: tuple[ConfigField, ...]
+    char_limit: int | None
+    can_reply: bool
+    lookup: str  # how retries stay exactly-once: "exact", "idempotency-key", "search", "none"
+    default_interval_s: float = 60.0
+    polls: bool = True  # False for push-only sources (the signed webhook)

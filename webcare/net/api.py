@@ -802,6 +802,35 @@ class ApiClient:
             "the channel",
         )
 
+    def update_channel(self, channel_id: int, fields: Json) -> Json:
+        """Admin: enable, rename, change connector, settings (``config``) or ``secrets``."""
+        return self._dict(
+            self._call("PATCH", f"/v1/channels/{int(channel_id)}", json_body=fields), "the channel"
+        )
+
+    def create_channel(self, fields: Json) -> Json:
+        """Admin: a new channel; ``generated_secrets`` holds a webhook's key (shown once)."""
+        return self._dict(self._call("POST", "/v1/channels", json_body=fields), "the channel")
+
+    def channel_config(self, channel_id: int) -> Json:
+        return self._dict(
+            self._call("GET", f"/v1/channels/{int(channel_id)}/config"), "the channel settings"
+        )
+
+    def connectors(self) -> list[Json]:
+        return self._list(self._call("GET", "/v1/connectors"), "the connectors")
+
+    def fetch_channel_now(self, channel_id: int) -> Json:
+        return self._dict(
+            self._call("POST", f"/v1/channels/{int(channel_id)}/fetch"), "the channel"
+        )
+
+    def retry_delivery(self, reply_id: str) -> Json:
+        """Queue a failed reply for delivery again (its author or a lead)."""
+        return self._dict(
+            self._call("POST", f"/v1/replies/{quote(reply_id, safe='')}/retry"), "the reply"
+        )
+
     def audit(self, **filters: Any) -> list[Json]:
         """Lead/admin: the audit trail, newest first (``entity``, ``actor_id``, ``action``,
         ``before_id``, ``limit``)."""

@@ -19,10 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from webcare import __version__
 from webcare.domain import errors
 from webcare.server import changes
+from webcare.server.channel_runner import ChannelRunner
 from webcare.server.config import ServerConfig
 from webcare.server.context import ServerContext
 from webcare.server.routers import (
     auth,
+    channels,
     mentions,
     misc,
     reports,
@@ -268,10 +270,18 @@ def create_app(config: ServerConfig) -> FastAPI:
             ),
             asyncio.create_task(_every(config.external_poll_s, watch_external, "watch")),
         ]
+        if config.channels:
+            ctx.runner = ChannelRunner(
+                db, ctx.now, tick_s=config.channel_tick_s, delivery_base_s=config.delivery_base_s
+            )
+            db.add_commit_listener(ctx.runner.wake)
+            await run_in_threadpool(ctx.runner.start)
         try:
             yield
         finally:
             ctx.closing = True
+            if ctx.runner is not None:
+                await run_in_threadpool(ctx.runner.stop)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -289,7 +299,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.ctx = ctx
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
-                   misc):  # fmt: skip
+                   channels, misc):  # fmt: skip
         app.include_router(module.router)
     app.include_router(mentions.contacts_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)

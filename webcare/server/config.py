@@ -30,6 +30,14 @@ class ServerConfig:
     sweep_interval_s: float | None = None
     #: How often the server looks for changes written by another process (CLI import).
     external_poll_s: float = 1.0
+    #: Run the channel scheduler and delivery outbox (fetch connectors, post replies).
+    channels: bool = True
+    #: How often the scheduler looks for due work when nothing wakes it.
+    channel_tick_s: float = 1.0
+    #: First retry delay of a failed delivery (doubles per attempt, capped at an hour).
+    delivery_base_s: float = 15.0
+    #: The signed webhook accepts timestamps this far from the server's clock.
+    webhook_window_s: float = 300.0
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
     @property

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from webcare.server.config import ServerConfig
 from webcare.server.notifier import ChangeNotifier
 from webcare.server.security import LoginThrottle
 from webcare.storage.db import Database
+
+if TYPE_CHECKING:
+    from webcare.server.channel_runner import ChannelRunner
 
 
 @dataclass
@@ -18,6 +22,7 @@ class ServerContext:
     user_throttle: LoginThrottle | None = None
     ip_throttle: LoginThrottle | None = None
     closing: bool = False
+    runner: ChannelRunner | None = None
 
     def __post_init__(self) -> None:
         cfg = self.config

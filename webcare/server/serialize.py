@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from webcare.channels import registry
 from webcare.domain.claims import effective_status
 from webcare.domain.models import ClaimState, MentionStatus
 from webcare.domain.timeutil import iso
@@ -81,6 +82,8 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
         "delivery_state": row["delivery_state"],
         "delivery_error": row["delivery_error"],
         "platform_post_id": row["platform_post_id"],
+        "posted_url": row["posted_url"],
+        "delivery_attempts": row["delivery_attempts"],
         "automatic": bool(row["automatic"]),
     }
 
@@ -124,6 +127,11 @@ def user(row: sqlite3.Row, _now: float) -> Json:
 
 
 def channel(row: sqlite3.Row, _now: float) -> Json:
+    connector = row["connector"]
+    try:
+        config = json.loads(row["config"] or "{}")
+    except ValueError:
+        config = {}
     return {
         "id": row["id"],
         "kind": row["kind"],
@@ -134,6 +142,13 @@ def channel(row: sqlite3.Row, _now: float) -> Json:
         "char_limit": row["char_limit"],
         "last_fetch_at": iso(row["last_fetch_at"]),
         "last_error": row["last_error"],
+        "last_error_at": iso(row["last_error_at"]),
+        "connector": connector,
+        "can_reply": registry.can_reply(connector, config),
+        "interval_s": row["interval_s"],
+        "next_fetch_at": iso(row["next_fetch_at"]),
+        "failures": row["failures"],
+        "fetched_total": row["fetched_total"],
     }
 
 

@@ -122,5 +122,13 @@ def m002_claimed_since(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE mentions ADD COLUMN claimed_since_local REAL")
 
 
+@migrations(name="m003_channel_connectors")
+def m003_channel_connectors(db: sqlite_utils.Database) -> None:
+    # listen-only channels (RSS, a webhook without reply URL) cannot take replies
+    db.execute("ALTER TABLE channels ADD COLUMN connector TEXT")
+    db.execute("ALTER TABLE channels ADD COLUMN can_reply INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE replies ADD COLUMN posted_url TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

@@ -130,6 +130,8 @@ class MentionDetail:
     claim_epoch: int
     lease_expires_local: float | None
     claimed_since_local: float | None = None
+    can_reply: bool = True  # False on listen-only channels (RSS, a webhook without reply URL)
+    channel_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +229,10 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
     "reply": (
         "replies",
         ("id", "mention_id", "agent_id", "body", "template_id", "accepted_at", "posted_at",
-         "delivery_state", "delivery_error", "platform_post_id"),
+         "delivery_state", "delivery_error", "platform_post_id", "posted_url"),
         lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"], d.get("template_id"),
                        parse_iso(d["accepted_at"]), _t(d.get("posted_at")), d["delivery_state"],
-                       d.get("delivery_error"), d.get("platform_post_id")),
+                       d.get("delivery_error"), d.get("platform_post_id"), d.get("posted_url")),
     ),
     "note": (
         "notes",
@@ -255,9 +257,10 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
     "channel": (
         "channels",
         ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
-         "last_error"),
+         "last_error", "connector", "can_reply"),
         lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
-                       d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error")),
+                       d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error"),
+                       d.get("connector"), int(d.get("can_reply", True))),
     ),
 }  # fmt: skip
 
@@ -746,7 +749,7 @@ class LocalStore:
     def detail(self, mention_id: int) -> MentionDetail | None:
         r = self.conn.execute(
             "SELECT m.*, c.handle, c.name, c.followers, ch.name AS channel, ch.brand,"
-            " ch.char_limit, u.display_name AS holder"
+            " ch.char_limit, ch.can_reply, ch.kind AS channel_kind, u.display_name AS holder"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id WHERE m.id = ?",
@@ -777,6 +780,8 @@ class LocalStore:
             claim_epoch=r["claim_epoch"],
             lease_expires_local=r["lease_expires_local"],
             claimed_since_local=r["claimed_since_local"],
+            can_reply=r["can_reply"] is None or bool(r["can_reply"]),
+            channel_kind=r["channel_kind"] or "",
         )
 
     def conversation(self, mention_id: int) -> list[ConversationItem]:

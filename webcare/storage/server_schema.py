@@ -221,6 +221,29 @@ def m002_claimed_at_and_automatic_replies(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE replies ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="m003_connectors")
+def m003_connectors(db: sqlite_utils.Database) -> None:
+    # which connector drives a channel (NULL: import only), its schedule and health
+    db.execute("ALTER TABLE channels ADD COLUMN connector TEXT")
+    db.execute("ALTER TABLE channels ADD COLUMN interval_s REAL")
+    db.execute("ALTER TABLE channels ADD COLUMN next_fetch_at REAL")
+    db.execute("ALTER TABLE channels ADD COLUMN failures INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE channels ADD COLUMN last_error_at REAL")
+    db.execute("ALTER TABLE channels ADD COLUMN fetched_total INTEGER NOT NULL DEFAULT 0")
+    # secrets live apart from the config and never leave the server (value may be env:NAME)
+    db.execute(
+        """CREATE TABLE channel_secrets (
+            channel_id INTEGER NOT NULL REFERENCES channels(id),
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (channel_id, name)
+        )"""
+    )
+    # what a connector needs later to answer a post (Bluesky cid/root, e-mail Message-ID...)
+    db.execute("ALTER TABLE mentions ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+    db.execute("ALTER TABLE replies ADD COLUMN posted_url TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

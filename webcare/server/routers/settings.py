@@ -1,4 +1,4 @@
-"""Team settings (leads read, admins write) and channel switches."""
+"""Team settings (leads read, admins write)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from webcare.domain.errors import NotFoundError
-from webcare.server import changes, serialize
 from webcare.server.deps import AdminUser, Ctx, LeadUser
-from webcare.server.schemas import ErrorOut, PathId
-from webcare.server.services import audit, settings
+from webcare.server.schemas import ErrorOut
+from webcare.server.services import settings
 
 router = APIRouter(prefix="/v1", tags=["settings"])
 _ERRORS: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -33,10 +31,6 @@ class SlaTargetsIn(BaseModel):
 class AutoAckIn(BaseModel):
     enabled: bool
     template_id: int | None = Field(default=None, ge=1, le=2**62)
-
-
-class ChannelPatchIn(BaseModel):
-    enabled: bool
 
 
 @router.get("/settings", responses=_ERRORS)
@@ -66,24 +60,8 @@ def put_auto_ack(body: AutoAckIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
     return settings.all_settings(ctx.db)
 
 
-@router.patch("/channels/{channel_id}", responses={**_ERRORS, 404: {"model": ErrorOut}})
-def patch_channel(
-    channel_id: PathId, body: ChannelPatchIn, user: AdminUser, ctx: Ctx
-) -> dict[str, Any]:
-    """Switch a channel on or off (a disabled channel is not fetched)."""
-    now = ctx.now()
-    with ctx.db.write() as conn:
-        row = conn.execute("SELECT enabled FROM channels WHERE id = ?", (channel_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"There is no channel with id {channel_id}.")
-        if bool(row["enabled"]) != body.enabled:
-            conn.execute(
-                "UPDATE channels SET enabled = ?, updated_at = ? WHERE id = ?",
-                (int(body.enabled), now, channel_id),
-            )
-            changes.record(conn, "channel", channel_id, now)
-            audit.record(conn, now, user.id, "channel.update", "channel", channel_id,
-                         enabled=body.enabled)  # fmt: skip
-        data = serialize.load_one(conn, "channel", channel_id, now)
-    assert data is not None
-    return data
+@router.put("/settings/priority-rules", responses=_ERRORS)
+def put_priority_rules(body: dict[str, Any], user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """Influencer threshold, keyword rules (``opzeg*``) and negative words for new mentions."""
+    settings.set_priority_rules(ctx.db, user, body, ctx.now())
+    return settings.all_settings(ctx.db)

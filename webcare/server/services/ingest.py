@@ -7,13 +7,17 @@ file twice therefore changes nothing, not even the change log.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
+from webcare.domain import language
 from webcare.domain.errors import TemplateError
 from webcare.domain.models import Role, TemplateContext
+from webcare.domain.priority import PriorityRules
 from webcare.domain.signatures import Signature
 from webcare.domain.templates import render
 from webcare.server import changes
@@ -232,14 +236,29 @@ def _insert_mention(
     received_at: float,
     now: float,
     stats: IngestStats,
+    rules: PriorityRules | None = None,
 ) -> int | None:
+    if conn.execute(
+        "SELECT 1 FROM mentions WHERE channel_id = ? AND source_id = ?", (channel_id, m.source_id)
+    ).fetchone():
+        stats.mentions_known += 1
+        return None
     contact_id = _contact(conn, platform, m, now, stats)
+    lang = m.language or language.detect(m.text)
+    priority, tags = 1, list[str]()
+    if rules is not None:  # live mentions are triaged on arrival; history keeps its defaults
+        followers = m.author.followers
+        if followers is None:
+            row = conn.execute("SELECT followers FROM contacts WHERE id = ?", (contact_id,))
+            followers = row.fetchone()["followers"]
+        priority, tags = rules.evaluate(m.text, followers)
     cur = conn.execute(
         "INSERT OR IGNORE INTO mentions(channel_id, source_id, contact_id, text, url, language,"
-        " parent_source_id, created_at, received_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (channel_id, m.source_id, contact_id, m.text, m.url, m.language, m.parent_source_id,
-         m.created_at, received_at, now),
+        " parent_source_id, created_at, received_at, updated_at, meta, priority, tags)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (channel_id, m.source_id, contact_id, m.text, m.url, lang, m.parent_source_id,
+         m.created_at, received_at, now, json.dumps(dict(m.meta), sort_keys=True), priority,
+         json.dumps(tags)),
     )  # fmt: skip
     if cur.rowcount == 0:
         stats.mentions_known += 1
@@ -293,19 +312,34 @@ def _insert_reply(
 
 
 def ingest(
-    db: Database, batch: Batch, now: float, *, history: bool, actor_id: int | None = None
+    db: Database,
+    batch: Batch,
+    now: float,
+    *,
+    history: bool,
+    actor_id: int | None = None,
+    channel_id: int | None = None,
+    then: Callable[[sqlite3.Connection, IngestStats], None] | None = None,
 ) -> IngestStats:
     """Store one batch in one transaction.
 
     ``history`` marks imported history: its mentions count as received at their platform time
-    (the server did not exist then), so response times come out as the platform's.
+    (the server did not exist then), so response times come out as the platform's. Live
+    mentions get their priority and tags from the team's priority rules, and a language.
+
+    ``channel_id`` names the channel a scheduled fetch belongs to (else the batch's channel is
+    found or created by name); ``then`` runs in the same transaction, after the rows are in, so
+    a fetch's cursor moves if and only if its mentions were committed.
     """
     stats = IngestStats(problems=list(batch.skipped))
     with db.write() as conn:
-        channel_id = ensure_channel(conn, batch.channel, now, stats)
+        if channel_id is None:
+            channel_id = ensure_channel(conn, batch.channel, now, stats)
+        platform = batch.channel.kind
+        rules = None if history else settings.priority_rules(conn)
         for m in sorted(batch.mentions, key=lambda m: (m.created_at, m.source_id)):
             received = m.created_at if history else now
-            new_id = _insert_mention(conn, channel_id, batch.channel.kind, m, received, now, stats)
+            new_id = _insert_mention(conn, channel_id, platform, m, received, now, stats, rules)
             if new_id is not None and not history:
                 _auto_ack(conn, batch.channel, new_id, m, now)
         for r in sorted(batch.replies, key=lambda r: (r.created_at, r.source_id)):
@@ -316,4 +350,6 @@ def ingest(
                 conn, now, actor_id, "ingest", "channel", channel_id,
                 mentions=stats.mentions_new, replies=stats.replies_new,
             )  # fmt: skip
+        if then is not None:
+            then(conn, stats)
     return stats

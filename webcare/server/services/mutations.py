@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from webcare.channels import registry
 from webcare.domain import claims as rules
 from webcare.domain.errors import ConflictError, PermissionDenied
 from webcare.domain.models import (
@@ -119,9 +120,17 @@ def _apply_reply(
     body = (m.body or "").strip()
     if not body:
         return _reject(m, RejectReason.INVALID)
-    limit = conn.execute(
-        "SELECT char_limit FROM channels WHERE id = ?", (row["channel_id"],)
-    ).fetchone()[0]
+    channel = conn.execute(
+        "SELECT char_limit, connector, config FROM channels WHERE id = ?", (row["channel_id"],)
+    ).fetchone()
+    limit = channel["char_limit"]
+    if not registry.can_reply(channel["connector"], json.loads(channel["config"] or "{}")):
+        return _reject(
+            m,
+            RejectReason.INVALID,
+            "This channel is listen-only: replies cannot be posted there. Mark the mention"
+            " handled, or answer the author on another channel.",
+        )
     if limit is not None and len(body) > limit:
         return _reject(
             m, RejectReason.TOO_LONG, f"The reply has {len(body)} characters; the limit is {limit}."

@@ -9,6 +9,7 @@ from typing import Any
 
 from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ValidationError
+from webcare.domain.priority import PriorityRules
 from webcare.reports.response_times import Basis, ReportOptions, SlaTargets
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
@@ -17,6 +18,7 @@ from webcare.storage.db import Database
 BUSINESS_HOURS = "business_hours"
 SLA_TARGETS = "sla_targets"
 AUTO_ACK = "auto_ack"
+PRIORITY_RULES = "priority_rules"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,18 @@ def auto_ack(conn: sqlite3.Connection) -> AutoAck:
     return AutoAck(bool(data.get("enabled", False)), data.get("template_id"))
 
 
+def priority_rules(conn: sqlite3.Connection) -> PriorityRules:
+    data = _get(conn, PRIORITY_RULES)
+    return PriorityRules.from_dict(data) if data is not None else PriorityRules()
+
+
+def set_priority_rules(db: Database, actor: AuthUser, data: dict[str, Any], now: float) -> None:
+    rules = PriorityRules.from_dict(data)  # a clear 422 on any mistake
+    with db.write() as conn:
+        _put(conn, PRIORITY_RULES, rules.to_dict())
+        audit.record(conn, now, actor.id, "settings.priority_rules", "settings", PRIORITY_RULES)
+
+
 def report_options(conn: sqlite3.Connection, *, business: bool) -> ReportOptions:
     return ReportOptions(
         targets=sla_targets(conn),
@@ -70,6 +84,7 @@ def all_settings(db: Database) -> dict[str, Any]:
             "business_hours": business_hours(conn).to_dict(),
             "sla_targets_s": sla_targets(conn).to_dict(),
             "auto_ack": auto_ack(conn).to_dict(),
+            "priority_rules": priority_rules(conn).to_dict(),
         }
 
 

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from webcare.domain.errors import ClaimConflict, WebcareError
@@ -110,6 +111,7 @@ class InboxController(QObject):
         pane.composer.editor.textChanged.connect(self._on_typing)
         pane.conversation.dismissRequested.connect(self.dismiss_rejected)
         pane.conversation.reuseRequested.connect(self._reuse_text)
+        pane.conversation.retryRequested.connect(self.retry_delivery)
 
         actions = window.actions_by_name
         for name, slot in (
@@ -118,6 +120,7 @@ class InboxController(QObject):
             ("send", self.send), ("resolve", self.resolve), ("spam", self.spam),
             ("next", self.next_mention), ("previous", self.previous_mention),
             ("refresh", self.refresh_all), ("shortcuts", self.show_shortcuts),
+            ("open_link", self.open_link),
         ):  # fmt: skip
             actions[name].triggered.connect(slot)
 
@@ -380,6 +383,11 @@ class InboxController(QObject):
             label = {"answered": self.tr("Answered"), "open": self.tr("Unclaimed")}
             text = label.get(d.status, self.tr("Unclaimed")) + " — " + self.tr("press C to claim")
             block = ""
+        if not d.can_reply and state != "other":
+            block = self.tr(
+                "{channel} is listen-only: replies cannot be posted there. Open it on the"
+                " platform (O) to respond, then resolve it (E)."
+            ).format(channel=d.channel or self.tr("This channel"))
         pane.presence.setText(text)
         pane.presence.setProperty("state", state)
         pane.presence.style().unpolish(pane.presence)
@@ -399,9 +407,37 @@ class InboxController(QObject):
         a["release"].setEnabled(has and state == "mine")
         a["resolve"].setEnabled(has and state in ("free", "mine"))
         a["spam"].setEnabled(has and state in ("free", "mine"))
-        a["reply"].setEnabled(has and state in ("free", "mine"))
+        can_reply = self.detail is not None and self.detail.can_reply
+        a["reply"].setEnabled(has and can_reply and state in ("free", "mine"))
+        a["open_link"].setEnabled(has and self._link() is not None)
         a["template"].setEnabled(has)
         a["note"].setEnabled(has)
+
+    def _link(self) -> str | None:
+        """The mention's address on its platform, if it is a web address."""
+        url = self.detail.url if self.detail is not None else None
+        return url if url and url.lower().startswith(("https://", "http://")) else None
+
+    @Slot()
+    def open_link(self) -> None:
+        url = self._link()
+        if url is not None:
+            QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode))
+
+    @Slot(str)
+    def retry_delivery(self, reply_id: str) -> None:
+        self.notice(self.tr("Asking the server to deliver it again…"))
+        self.runner.net(
+            lambda: self.api.retry_delivery(reply_id),
+            lambda _reply: self._after_retry(),
+            lambda error: self.notice(
+                error.message if isinstance(error, WebcareError) else str(error)
+            ),
+        )
+
+    def _after_retry(self) -> None:
+        self.notice(self.tr("The reply is queued for delivery again."))
+        self.sync.wake_push()
 
     # --- claims (online only: the server decides) ---------------------------------------------
 

@@ -73,6 +73,8 @@ class MessageFrame(QFrame):
             }.get(item.state, item.state)
         elif item.kind == "reply" and item.state in ("queued", "sending"):
             kind = self.tr("reply · waiting for delivery")
+            if item.detail:
+                kind = self.tr("reply · delivery delayed, retrying")
         elif item.kind == "reply" and item.state == "failed":
             kind = self.tr("reply · delivery failed")
         parts = [item.author, when] + ([kind] if kind else [])
@@ -84,6 +86,7 @@ class ConversationView(QScrollArea):
 
     dismissRequested = Signal(str)  # noqa: N815 - op id of a rejected write
     reuseRequested = Signal(str)  # noqa: N815 - put a rejected text back into the composer
+    retryRequested = Signal(str)  # noqa: N815 - reply id whose delivery failed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +125,16 @@ class ConversationView(QScrollArea):
                 dismiss.clicked.connect(lambda _=False, o=item.id: self.dismissRequested.emit(o))
                 row.addWidget(reuse)
                 row.addWidget(dismiss)
+                row.addStretch(1)
+                layout = frame.layout()
+                assert isinstance(layout, QVBoxLayout)
+                layout.addLayout(row)
+            elif item.kind == "reply" and item.state == "failed":
+                row = QHBoxLayout()
+                retry = QPushButton(self.tr("Try delivering again"), frame)
+                retry.setObjectName("retryDelivery")
+                retry.clicked.connect(lambda _=False, r=item.id: self.retryRequested.emit(r))
+                row.addWidget(retry)
                 row.addStretch(1)
                 layout = frame.layout()
                 assert isinstance(layout, QVBoxLayout)

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self._menus["mention"].addSeparator()
         a("resolve", self.tr("Resolve (&close)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
+        a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
         a("next", self.tr("&Next mention"), ["J"], "view")
         a("previous", self.tr("&Previous mention"), ["K"], "view")
         a("queue", self.tr("Back to the &queue"), ["Escape"], "view")

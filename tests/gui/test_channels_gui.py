@@ -1,0 +1,140 @@
+"""Channels in the client: listen-only mentions, failed deliveries with the platform's words and
+a retry button, and the admin's channel settings dialog — real widgets, server and delivery."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import OpenClient
+from tests.gui.test_inbox import select
+from tests.gui.test_team import team_view
+from tests.support.fakes.receiver import receiver
+from tests.support.server import Api, TestServer
+from webcare.channels.webhook import signed_headers
+from webcare.domain.models import Role
+from webcare.ui.team.channels_view import ChannelsView
+
+
+def webhook(team: TestServer, reply_url: str | None) -> tuple[Api, int, str]:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    admin = team.login("anna")
+    config = {"reply_url": reply_url} if reply_url else {}
+    r = admin.post("/v1/channels", json={"connector": "webhook", "name": "Forum", "config": config})
+    assert r.status_code == 201, r.text
+    return admin, r.json()["id"], r.json()["generated_secrets"]["signing_secret"]
+
+
+def push(team: TestServer, cid: int, secret: str, text: str) -> int:
+    payload: dict[str, Any] = {
+        "mentions": [
+            {
+                "id": "p1",
+                "text": text,
+                "created_at": time.time() - 30,
+                "author": {"id": "7", "handle": "jan@example.org", "name": "Jan"},
+                "url": "https://forum.example.org/t/1",
+            }
+        ]
+    }
+    body = json.dumps(payload).encode()
+    r = team.anonymous().post(
+        f"/v1/ingest/{cid}", data=body, headers=signed_headers(secret, body, time.time())
+    )
+    assert r.status_code == 202 and r.json()["accepted"] == 1, r.text
+    with team.ctx.db.read() as conn:
+        return int(conn.execute("SELECT id FROM mentions WHERE source_id = 'p1'").fetchone()[0])
+
+
+def test_listen_only_mentions_cannot_be_answered(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    _admin, cid, secret = webhook(team, None)
+    mid = push(team, cid, secret, "De nieuwe modem van KPN is echt top")
+    session = open_client("eva")
+    c, w = session.controller, session.window
+    select(qtbot, session, mid)
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    composer = w.detail.composer
+    composer.editor.setPlainText("Dank je!")
+    assert not composer.send_button.isEnabled()
+    assert "Forum is listen-only" in composer.notice.text()
+    assert not w.actions_by_name["reply"].isEnabled()
+    assert w.actions_by_name["open_link"].isEnabled()  # O opens the forum post instead
+    assert c.detail is not None and c.detail.language == "nl"
+
+
+def test_a_failed_delivery_shows_the_platform_error_and_can_be_retried(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    with receiver() as rx:
+        _admin, cid, secret = webhook(team, rx.url)
+        rx.secret = secret
+        mid = push(team, cid, secret, "My order never arrived, can you help?")
+        rx.fail_next(422, {"error": "Message rejected: the thread is locked"})
+        session = open_client("eva")
+        c, w = session.controller, session.window
+        select(qtbot, session, mid)
+        c.claim()
+        qtbot.waitUntil(
+            lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000
+        )
+        w.detail.composer.editor.setPlainText("Sorry! We sent a new one.")
+        w.detail.composer.request_send()
+
+        def frame_states() -> list[tuple[str, str]]:
+            return [(f.item.kind, f.item.state) for f in w.detail.conversation.frames]
+
+        qtbot.waitUntil(lambda: ("reply", "failed") in frame_states(), timeout=15_000)
+        frame = w.detail.conversation.frames[-1]
+        assert "delivery failed" in frame.header.text()
+        assert "the thread is locked" in frame.item.detail
+        button = frame.findChild(type(w.detail.claim_button), "retryDelivery")
+        assert button is not None
+        button.click()
+        qtbot.waitUntil(lambda: ("reply", "sent") in frame_states(), timeout=15_000)
+        assert [p["text"] for p in rx.posts] == ["Sorry! We sent a new one. ^Eva"]
+        assert "queued for delivery again" in c.last_notice
+
+
+def test_admin_adds_and_edits_a_channel(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "channels")
+    assert isinstance(view, ChannelsView)
+    qtbot.waitUntil(lambda: len(view.connectors) >= 7 and view.add.isEnabled(), timeout=10_000)
+    dialog = view.open_add()
+    dialog.connector.setCurrentIndex(dialog.connector.findData("webhook"))
+    assert set(dialog.inputs) == {"reply_url", "signing_secret"}
+    dialog.name.setText("Community forum")
+    dialog.inputs["reply_url"].setText("https://forum.example.org/hooks/webcare")  # type: ignore[attr-defined]
+    dialog.accept()
+    qtbot.waitUntil(lambda: "shown once" in view.status.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(c["name"] == "Community forum" for c in view.channels), timeout=10_000
+    )
+    row = next(i for i, c in enumerate(view.channels) if c["name"] == "Community forum")
+    channel = view.channels[row]
+    assert channel["connector"] == "webhook" and channel["can_reply"] is True
+    # edit: the secret is shown as set, never its value; the interval changes
+    view.table.view.selectRow(row)
+    view.open_edit()
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog is not dialog, timeout=10_000)
+    edit = view.dialog
+    assert edit is not None
+    secret_box = edit.inputs["signing_secret"]
+    assert secret_box.placeholderText() == "set — leave empty to keep"  # type: ignore[attr-defined]
+    assert secret_box.text() == ""  # type: ignore[attr-defined]
+    edit.interval.setValue(120)
+    edit.accept()
+    qtbot.waitUntil(lambda: "Saved Community forum" in view.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: any(c.get("interval_s") == 120 for c in view.channels), timeout=10_000)
+    with team.ctx.db.read() as conn:
+        secrets = conn.execute("SELECT COUNT(*) FROM channel_secrets").fetchone()[0]
+    assert secrets == 1  # kept, not wiped by the empty field

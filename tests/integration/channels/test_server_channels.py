@@ -1,0 +1,359 @@
+"""Channels on a real team server: admin set-up, the signed webhook, triage on arrival, and the
+delivery outbox (sent once, retried with backoff, failed with the platform's words, retried by
+hand), all through uvicorn on 127.0.0.1 and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.fakes.receiver import receiver
+from tests.support.server import Api, TestServer, running_server, wait_until
+from webcare.channels.webhook import signed_headers
+from webcare.domain.models import Role
+
+
+@pytest.fixture
+def fast(tmp_path: Path) -> Iterator[TestServer]:
+    """A server whose failed deliveries are retried after ~50 ms instead of 15 s."""
+    with running_server(tmp_path, delivery_base_s=0.05, channel_tick_s=0.1) as srv:
+        yield srv
+
+
+def push(
+    api: Api,
+    channel_id: int,
+    secret: str,
+    payload: Any,
+    *,
+    at: float | None = None,
+    signature: str | None = None,
+) -> Any:
+    body = json.dumps(payload).encode()
+    headers = signed_headers(secret, body, time.time() if at is None else at)
+    if signature is not None:
+        headers["X-Webcare-Signature"] = signature
+    return api.post(f"/v1/ingest/{channel_id}", data=body, headers=headers)
+
+
+def mention(
+    i: int,
+    text: str = "Mijn internet doet het niet, wat moet ik doen?",
+    followers: int = 12,
+    handle: str = "jan",
+) -> dict[str, Any]:
+    return {
+        "id": f"m{i}",
+        "text": text,
+        "created_at": "2026-11-20T10:00:00Z",
+        "author": {
+            "id": handle,
+            "handle": f"@{handle}",
+            "name": handle.title(),
+            "followers": followers,
+        },
+        "url": f"https://example.invalid/{i}",
+    }
+
+
+def webhook_channel(admin: Api, reply_url: str | None = None) -> tuple[int, str]:
+    config = {"reply_url": reply_url} if reply_url else {}
+    r = admin.post(
+        "/v1/channels",
+        json={"connector": "webhook", "name": "Forum", "brand": "KPN", "config": config},
+    )
+    assert r.status_code == 201, r.text
+    data = r.json()
+    return data["id"], data["generated_secrets"]["signing_secret"]
+
+
+def claim_and_reply(server: TestServer, api: Api, mid: int, body: str, seq: int = 1) -> str:
+    r = api.post(f"/v1/mentions/{mid}/claim")
+    assert r.status_code == 200, r.text
+    epoch = r.json()["mention"]["claim_epoch"]
+    op = f"op-reply-{mid:04d}-{seq}"
+    r = api.post(
+        "/v1/mutations",
+        json={
+            "client_id": f"client-{api.token}"[:40],
+            "mutations": [
+                {
+                    "client_seq": seq,
+                    "op_id": op,
+                    "type": "reply",
+                    "mention_id": mid,
+                    "claim_epoch": epoch,
+                    "body": body,
+                }
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][0]["outcome"] == "accepted", r.json()
+    return op
+
+
+def reply_row(server: TestServer, reply_id: str) -> dict[str, Any]:
+    with server.ctx.db.read() as conn:
+        row = conn.execute("SELECT * FROM replies WHERE id = ?", (reply_id,)).fetchone()
+    return dict(row)
+
+
+def mention_ids(server: TestServer, channel_id: int) -> list[int]:
+    with server.ctx.db.read() as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM mentions WHERE channel_id = ? ORDER BY source_id", (channel_id,)
+            )
+        ]
+
+
+def test_admin_sets_up_a_webhook_channel_and_secrets_never_leave(server: TestServer) -> None:
+    admin = server.user("anna", Role.ADMIN)
+    lead, agent = server.user("lars", Role.LEAD), server.user("eva")
+    for api in (lead, agent):
+        r = api.post("/v1/channels", json={"connector": "webhook", "name": "X"})
+        assert r.status_code == 403
+        assert api.get("/v1/connectors").status_code == 403
+    kinds = {c["kind"]: c for c in admin.get("/v1/connectors").json()}
+    assert {"mastodon", "bluesky", "twitter", "email", "rss", "webhook", "sandbox"} <= set(kinds)
+    assert kinds["webhook"]["lookup"] == "none"
+    cid, secret = webhook_channel(admin, "http://127.0.0.1:9/replies")
+    assert len(secret) >= 40
+    listed = {c["id"]: c for c in agent.get("/v1/channels").json()}
+    assert listed[cid]["connector"] == "webhook" and listed[cid]["can_reply"] is True
+    config = admin.get(f"/v1/channels/{cid}/config").json()
+    assert config == {
+        "connector": "webhook",
+        "config": {"reply_url": "http://127.0.0.1:9/replies"},
+        "secrets_set": ["signing_secret"],
+        "interval_s": 60.0,
+    }
+    everything = json.dumps([listed, config, admin.get("/v1/audit").json()])
+    assert secret not in everything
+    # validation in words
+    r = admin.post(
+        "/v1/channels",
+        json={"connector": "mastodon", "name": "M", "config": {"base_url": "ftp://x", "colour": 1}},
+    )
+    assert r.status_code == 422 and "colour" in r.json()["message"]
+    r = admin.post("/v1/channels", json={"connector": "myspace", "name": "M"})
+    assert r.status_code == 422 and "Unknown connector" in r.json()["message"]
+    r = admin.post("/v1/channels", json={"connector": "webhook", "name": "Forum"})
+    assert r.status_code == 409
+    r = admin.patch(f"/v1/channels/{cid}", json={"config": {"reply_url": "not a url"}})
+    assert r.status_code == 422 and "http" in r.json()["message"]
+
+
+def test_signed_webhook_accepts_once_and_refuses_bad_signatures(server: TestServer) -> None:
+    admin = server.user("anna", Role.ADMIN)
+    cid, secret = webhook_channel(admin)
+    anon = server.anonymous()
+    payload = {
+        "mentions": [
+            mention(1),
+            mention(2, "Thanks, it works again!"),
+            {"id": "m3", "text": "no author"},
+        ]
+    }
+    r = push(anon, cid, secret, payload)
+    assert r.status_code == 202, r.text
+    assert r.json()["accepted"] == 2 and r.json()["known"] == 0
+    assert r.json()["skipped"] == ["mentions[2]: author must be an object"]
+    # the same request again (a replay inside the window) changes nothing
+    r = push(anon, cid, secret, payload)
+    assert (r.json()["accepted"], r.json()["known"]) == (0, 2)
+    assert len(mention_ids(server, cid)) == 2
+    # refused: wrong secret, stale timestamp, no signature, not JSON, wrong shape
+    assert push(anon, cid, "wrong", payload).status_code == 401
+    r = push(anon, cid, secret, payload, at=time.time() - 3600)
+    assert r.status_code == 401 and "replay window" in r.json()["message"]
+    r = anon.post(f"/v1/ingest/{cid}", json=payload)
+    assert r.status_code == 401
+    body = b"{not json"
+    r = anon.post(f"/v1/ingest/{cid}", data=body, headers=signed_headers(secret, body, time.time()))
+    assert r.status_code == 422 and "JSON" in r.json()["message"]
+    r = push(anon, cid, secret, {"mention": []})
+    assert r.status_code == 422
+    assert push(anon, 999, secret, payload).status_code == 404
+    admin.patch(f"/v1/channels/{cid}", json={"enabled": False})
+    assert push(anon, cid, secret, {"mentions": [mention(9)]}).status_code == 409
+
+
+def test_new_mentions_get_priority_tags_and_language(server: TestServer) -> None:
+    admin = server.user("anna", Role.ADMIN)
+    cid, secret = webhook_channel(admin)
+    r = admin.put(
+        "/v1/settings/priority-rules",
+        json={
+            "influencer_followers": 5000,
+            "influencer_priority": 3,
+            "keywords": [{"words": ["opzeg*", "cancel"], "priority": 2, "tag": "churn-risk"}],
+            "negative_words": ["waardeloos"],
+            "negative_priority": 2,
+        },
+    )
+    assert r.status_code == 200, r.text
+    bad = admin.put("/v1/settings/priority-rules", json={"keywords": [{"words": ["op*zeg"]}]})
+    assert bad.status_code == 422 and "'*'" in bad.json()["message"]
+    assert server.user("eva").put("/v1/settings/priority-rules", json={}).status_code == 403
+    payload = {
+        "mentions": [
+            mention(1, "Ik wil mijn abonnement opzeggen, dit is waardeloos"),
+            mention(
+                2,
+                "Hello, my router keeps rebooting. What can I do?",
+                followers=80_000,
+                handle="famous",
+            ),
+            mention(3, "ok"),
+        ]
+    }
+    assert push(server.anonymous(), cid, secret, payload).json()["accepted"] == 3
+    with server.ctx.db.read() as conn:
+        rows = {
+            r["source_id"]: r
+            for r in conn.execute(
+                "SELECT source_id, priority, tags, language FROM mentions WHERE channel_id = ?",
+                (cid,),
+            )
+        }
+    assert (rows["m1"]["priority"], json.loads(rows["m1"]["tags"]), rows["m1"]["language"]) == (
+        2,
+        ["churn-risk", "negative"],
+        "nl",
+    )
+    assert (rows["m2"]["priority"], json.loads(rows["m2"]["tags"]), rows["m2"]["language"]) == (
+        3,
+        ["influencer"],
+        "en",
+    )
+    assert (rows["m3"]["priority"], json.loads(rows["m3"]["tags"]), rows["m3"]["language"]) == (
+        1,
+        [],
+        None,
+    )
+
+
+def test_a_reply_is_delivered_once_with_the_platform_id(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    with receiver() as rx:
+        cid, secret = webhook_channel(admin, rx.url)
+        rx.secret = secret
+        push(fast.anonymous(), cid, secret, {"mentions": [mention(1)]})
+        (mid,) = mention_ids(fast, cid)
+        eva = fast.user("eva")
+        op = claim_and_reply(fast, eva, mid, "Vervelend! Ik kijk even mee. ^Eva")
+        assert wait_until(lambda: reply_row(fast, op)["delivery_state"] == "sent", 10)
+        row = reply_row(fast, op)
+        assert row["platform_post_id"] == "post-1" and row["delivery_attempts"] == 1
+        assert rx.posts == [
+            {
+                "reference": op,
+                "in_reply_to": "m1",
+                "to": "@jan",
+                "id": "post-1",
+                "text": "Vervelend! Ik kijk even mee. ^Eva",
+                "key": op,
+            }
+        ]
+        assert rx.bad_signatures == 0
+        # the agent's client sees it sent, through the change feed
+        detail = eva.get(f"/v1/mentions/{mid}").json()
+        assert detail["replies"][0]["delivery_state"] == "sent"
+        assert detail["replies"][0]["platform_post_id"] == "post-1"
+        time.sleep(0.3)  # nothing else is sent later
+        assert rx.requests == 1
+
+
+def test_transient_errors_retry_and_permanent_ones_fail_in_words(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    with receiver() as rx:
+        cid, secret = webhook_channel(admin, rx.url)
+        rx.secret = secret
+        push(fast.anonymous(), cid, secret, {"mentions": [mention(1), mention(2)]})
+        m1, m2 = mention_ids(fast, cid)
+        eva = fast.user("eva")
+        rx.fail_next(503, {"error": "maintenance"}, times=2)
+        op1 = claim_and_reply(fast, eva, m1, "First ^Eva", seq=1)
+        assert wait_until(lambda: reply_row(fast, op1)["delivery_state"] == "sent", 15)
+        assert reply_row(fast, op1)["delivery_attempts"] == 3
+        assert [p["text"] for p in rx.posts] == ["First ^Eva"]
+        # a permanent refusal: failed, with the platform's words, visible to the agent
+        rx.fail_next(422, {"error": "Text contains a forbidden word"})
+        op2 = claim_and_reply(fast, eva, m2, "Second ^Eva", seq=2)
+        assert wait_until(lambda: reply_row(fast, op2)["delivery_state"] == "failed", 10)
+        detail = eva.get(f"/v1/mentions/{m2}").json()["replies"][0]
+        assert detail["delivery_state"] == "failed"
+        assert "Text contains a forbidden word" in detail["delivery_error"]
+        # somebody else may not retry it; its author may
+        tom = fast.user("tom")
+        assert tom.post(f"/v1/replies/{op2}/retry").status_code == 403
+        assert eva.post(f"/v1/replies/{op2}/retry").json()["delivery_state"] == "queued"
+        assert wait_until(lambda: reply_row(fast, op2)["delivery_state"] == "sent", 10)
+        assert eva.post(f"/v1/replies/{op2}/retry").status_code == 409
+        assert [p["text"] for p in rx.posts] == ["First ^Eva", "Second ^Eva"]
+
+
+def test_a_lost_answer_is_retried_under_the_same_idempotency_key(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    with receiver() as rx:
+        cid, secret = webhook_channel(admin, rx.url)
+        rx.secret = secret
+        push(fast.anonymous(), cid, secret, {"mentions": [mention(1)]})
+        (mid,) = mention_ids(fast, cid)
+        rx.lose_answers = 1
+        op = claim_and_reply(fast, fast.user("eva"), mid, "Hallo ^Eva")
+        assert wait_until(lambda: reply_row(fast, op)["delivery_state"] == "sent", 15)
+        assert rx.requests == 2 and len(rx.posts) == 1
+        assert reply_row(fast, op)["platform_post_id"] == "post-1"
+
+
+def test_listen_only_channels_refuse_replies(server: TestServer) -> None:
+    admin = server.user("anna", Role.ADMIN)
+    cid, secret = webhook_channel(admin)
+    assert admin.get("/v1/channels").json()[0]["can_reply"] is False
+    push(server.anonymous(), cid, secret, {"mentions": [mention(1)]})
+    (mid,) = mention_ids(server, cid)
+    eva = server.user("eva")
+    epoch = eva.post(f"/v1/mentions/{mid}/claim").json()["mention"]["claim_epoch"]
+    r = eva.post(
+        "/v1/mutations",
+        json={
+            "client_id": "client-listen",
+            "mutations": [
+                {
+                    "client_seq": 1,
+                    "op_id": "op-listen-1",
+                    "type": "reply",
+                    "mention_id": mid,
+                    "claim_epoch": epoch,
+                    "body": "hi",
+                }
+            ],
+        },
+    )
+    result = r.json()["results"][0]
+    assert result["outcome"] == "rejected" and "listen-only" in result["message"]
+    assert result["body"] == "hi"
+
+
+def test_sandbox_channel_marks_replies_sent(tmp_path: Path) -> None:
+    with running_server(tmp_path) as srv:
+        admin = srv.user("anna", Role.ADMIN)
+        (mid,) = srv.add_mentions(1)
+        with srv.ctx.db.read() as conn:
+            cid = conn.execute("SELECT channel_id FROM mentions WHERE id = ?", (mid,)).fetchone()[0]
+        op = claim_and_reply(srv, srv.user("eva"), mid, "Sorry! ^Eva")
+        time.sleep(0.3)
+        assert reply_row(srv, op)["delivery_state"] == "queued"  # no connector: it waits
+        r = admin.patch(f"/v1/channels/{cid}", json={"connector": "sandbox"})
+        assert r.status_code == 200, r.text
+        assert wait_until(lambda: reply_row(srv, op)["delivery_state"] == "sent", 10)
+        assert reply_row(srv, op)["platform_post_id"] == f"sandbox-{op}"

@@ -1,0 +1,81 @@
+"""Which connectors exist, what an admin configures for each, and how one is built.
+
+Each connector module defines ``SPEC`` (a :class:`ConnectorSpec`) and
+``create(info, config, secrets, *, clock) -> Connector``. Modules are imported on first use,
+so the team server only loads the platforms it has channels for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from webcare.channels.base import ChannelInfo, Connector, ConnectorSpec
+from webcare.channels.errors import NotConfigured
+from webcare.domain.errors import ValidationError
+
+MODULES: dict[str, str] = {
+    "mastodon": "webcare.channels.mastodon",
+    "bluesky": "webcare.channels.bluesky",
+    "twitter": "webcare.channels.twitter",
+    "email": "webcare.channels.mail",
+    "rss": "webcare.channels.rss",
+    "webhook": "webcare.channels.webhook",
+    "sandbox": "webcare.channels.sandbox",
+}
+
+
+def kinds() -> list[str]:
+    return list(MODULES)
+
+
+def _module(kind: str) -> Any:
+    if kind not in MODULES:
+        raise ValidationError(
+            f"Unknown connector {kind!r}; known: {', '.join(MODULES)}.", title="Unknown connector"
+        )
+    return importlib.import_module(MODULES[kind])
+
+
+def spec(kind: str) -> ConnectorSpec:
+    result: ConnectorSpec = _module(kind).SPEC
+    return result
+
+
+def check_config(kind: str, config: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
+    """Raise :class:`NotConfigured` naming the first required setting that is missing."""
+    for f in spec(kind).fields:
+        if not f.required:
+            continue
+        value = secrets.get(f.name) if f.secret else config.get(f.name)
+        if value in (None, "", []):
+            raise NotConfigured(f"{f.label} is not set for this channel.")
+
+
+def create(
+    kind: str,
+    info: ChannelInfo,
+    config: Mapping[str, Any],
+    secrets: Mapping[str, str],
+    *,
+    clock: Callable[[], float] = time.time,
+) -> Connector:
+    check_config(kind, config, secrets)
+    connector: Connector = _module(kind).create(info, config, secrets, clock=clock)
+    return connector
+
+
+def can_reply(kind: str | None, config: Mapping[str, Any]) -> bool:
+    """Whether a channel driven by ``kind`` can post replies (import-only channels: yes, later)."""
+    if kind is None:
+        return True
+    try:
+        module = _module(kind)
+    except ValidationError:
+        return False
+    decide = getattr(module, "can_reply", None)
+    if callable(decide):
+        return bool(decide(config))
+    return bool(module.SPEC.can_reply)

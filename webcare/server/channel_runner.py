@@ -1,0 +1,434 @@
+"""The team server's channel scheduler and delivery outbox.
+
+One loop thread decides what is due; a small pool runs the connector calls, so one slow or
+failing platform never holds up the others. Per channel, at most one fetch and one delivery job
+run at a time (each with its own connector instance).
+
+Fetching: a channel is fetched when ``next_fetch_at`` has come. Its mentions, the new cursor and
+its health are written in one transaction, so the cursor moves if and only if the mentions are
+committed. Errors back off exponentially (with jitter, capped at an hour) or as long as the
+platform asked; the last error is kept for admins.
+
+Delivery: each accepted reply is marked ``sending`` (durably) before the platform is called,
+then ``sent`` with the platform's post id, or back to ``queued`` with a backoff, or ``failed``
+with the platform's words when a retry cannot help. A reply found ``sending`` at start-up was
+interrupted by a crash: it is queued again, and because it has been attempted before, the
+connector first looks it up by our reference, so it is not posted twice where the platform
+allows a lookup (and the platform's idempotency key covers the rest where it offers one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from webcare.channels import registry
+from webcare.channels.base import Connector, Delivered, OutgoingReply
+from webcare.channels.errors import ChannelError, NotConfigured
+from webcare.server import changes
+from webcare.server.services import audit, ingest
+from webcare.server.services.channels import ChannelRuntime, runtime
+from webcare.storage.db import Database
+
+log = logging.getLogger("webcare.channels")
+
+MAX_BACKOFF_S = 3600.0
+MAX_DELIVERY_ATTEMPTS = 12
+DELIVERY_BASE_S = 15.0
+DELIVERIES_PER_JOB = 20
+
+
+def backoff(failures: int, base_s: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: between half and all of ``base * 2**(n-1)``, capped."""
+    ceiling = min(MAX_BACKOFF_S, base_s * 2 ** max(0, min(failures - 1, 20)))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+@dataclass
+class _Cached:
+    version: float
+    connector: Connector
+
+
+class ChannelRunner:
+    """Fetch every configured channel on its schedule; deliver accepted replies."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], float],
+        *,
+        tick_s: float = 1.0,
+        workers: int = 4,
+        delivery_base_s: float = DELIVERY_BASE_S,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.tick_s = tick_s
+        self.delivery_base_s = delivery_base_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ThreadPoolExecutor-channels")
+        self._lock = threading.Lock()
+        self._busy: set[tuple[str, int]] = set()
+        self._cache: dict[tuple[str, int], _Cached] = {}
+        self._thread: threading.Thread | None = None
+
+    # --- life cycle ------------------------------------------------------------------------
+    def start(self) -> ChannelRunner:
+        self.recover()
+        self._thread = threading.Thread(target=self._loop, name="webcare-channels", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for cached in self._cache.values():
+            close = getattr(cached.connector, "close", None)
+            if callable(close):
+                close()
+        self._cache.clear()
+
+    def wake(self) -> None:
+        """Look for due work now (called after every commit: a reply may have been accepted)."""
+        self._wake.set()
+
+    def recover(self) -> int:
+        """Queue again what a crash left ``sending``; it will be looked up before a retry."""
+        now = self.clock()
+        with self.db.write() as conn:
+            rows = conn.execute(
+                "SELECT id FROM replies WHERE delivery_state = 'sending'"
+            ).fetchall()
+            for row in rows:
+                conn.execute(
+                    "UPDATE replies SET delivery_state = 'queued', next_attempt_at = ?"
+                    " WHERE id = ?",
+                    (now, row["id"]),
+                )
+                changes.record(conn, "reply", row["id"], now)
+        if rows:
+            log.warning("%d replies were being sent when the server stopped; re-queued", len(rows))
+        return len(rows)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except sqlite3.Error:
+                log.exception("channel scheduler: database error; trying again")
+            self._wake.wait(self.tick_s)
+            self._wake.clear()
+
+    # --- scheduling ------------------------------------------------------------------------
+    def run_once(self) -> None:
+        """Start every job that is due and not already running."""
+        now = self.clock()
+        with self.db.read() as conn:
+            fetch_due = [
+                (r["id"], r["connector"])
+                for r in conn.execute(
+                    "SELECT id, connector FROM channels WHERE connector IS NOT NULL"
+                    " AND enabled = 1 AND (next_fetch_at IS NULL OR next_fetch_at <= ?)",
+                    (now,),
+                )
+            ]
+            deliver_due = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT m.channel_id FROM replies r"
+                    " JOIN mentions m ON m.id = r.mention_id"
+                    " JOIN channels c ON c.id = m.channel_id"
+                    " WHERE r.delivery_state = 'queued' AND c.connector IS NOT NULL"
+                    " AND c.enabled = 1 AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)",
+                    (now,),
+                )
+            ]
+        for channel_id, kind in fetch_due:
+            try:
+                polls = registry.spec(kind).polls
+            except Exception:  # an unknown connector is reported by the fetch
+                polls = True
+            if polls:
+                self._submit("fetch", channel_id, self.fetch)
+        for channel_id in deliver_due:
+            self._submit("deliver", channel_id, self.deliver)
+
+    def _submit(self, job: str, channel_id: int, fn: Callable[[int], object]) -> None:
+        key = (job, channel_id)
+        with self._lock:
+            if key in self._busy or self._stop.is_set():
+                return
+            self._busy.add(key)
+
+        def run() -> None:
+            try:
+                fn(channel_id)
+            except Exception:
+                log.exception("channel %s: %s job failed", channel_id, job)
+            finally:
+                with self._lock:
+                    self._busy.discard(key)
+                self._wake.set()
+
+        try:
+            self._pool.submit(run)
+        except RuntimeError:  # shutting down
+            with self._lock:
+                self._busy.discard(key)
+
+    def _connector(self, purpose: str, rt: ChannelRuntime) -> Connector:
+        key = (purpose, rt.id)
+        cached = self._cache.get(key)
+        if cached is not None and cached.version == rt.version:
+            return cached.connector
+        if cached is not None:
+            close = getattr(cached.connector, "close", None)
+            if callable(close):
+                close()
+        connector = registry.create(rt.connector, rt.info, rt.config, rt.secrets, clock=self.clock)
+        self._cache[key] = _Cached(rt.version, connector)
+        return connector
+
+    def _runtime(self, channel_id: int) -> tuple[sqlite3.Row, ChannelRuntime] | None:
+        with self.db.read() as conn:
+            row = conn.execute("SELECT * FROM channels WHERE id = ?", (channel_id,)).fetchone()
+            if row is None or row["connector"] is None:
+                return None
+            return row, runtime(conn, row)
+
+    # --- fetching --------------------------------------------------------------------------
+    def fetch(self, channel_id: int) -> ingest.IngestStats | None:
+        """Fetch one channel once, store what came, and plan the next fetch."""
+        row: sqlite3.Row | None = None
+        try:
+            loaded = self._runtime(channel_id)
+            if loaded is None:
+                return None
+            row, rt = loaded
+            connector = self._connector("fetch", rt)
+            batches = connector.fetch(row["cursor"])
+        except Exception as exc:  # every failure is recorded for the admin
+            self._fetch_failed(channel_id, row, exc)
+            return None
+        total = ingest.IngestStats()
+        now = self.clock()
+        for i, batch in enumerate(batches):
+            last = i == len(batches) - 1
+            delay = 0.0 if batch.more else rt.interval_s
+            if batch.wait_s is not None:
+                delay = max(delay, batch.wait_s)
+
+            def then(conn: sqlite3.Connection, stats: ingest.IngestStats, *, last: bool = last,
+                     cursor: str | None = batch.cursor, delay: float = delay) -> None:  # fmt: skip
+                had_error = conn.execute(
+                    "SELECT last_error FROM channels WHERE id = ?", (channel_id,)
+                ).fetchone()[0]
+                conn.execute(
+                    "UPDATE channels SET cursor = COALESCE(?, cursor), last_fetch_at = ?,"
+                    " fetched_total = fetched_total + ?, failures = 0, last_error = NULL,"
+                    " last_error_at = NULL, next_fetch_at = CASE WHEN ? THEN ? ELSE next_fetch_at"
+                    " END WHERE id = ?",
+                    (cursor, now, stats.mentions_new, last, now + delay, channel_id),
+                )
+                if had_error is not None:
+                    changes.record(conn, "channel", channel_id, now)
+                    audit.record(conn, now, None, "channel.recovered", "channel", channel_id)
+
+            same = batch.channel.name == rt.info.name
+            stats = ingest.ingest(
+                self.db, batch, now, history=False, channel_id=channel_id if same else None,
+                then=then,
+            )  # fmt: skip
+            total.add(stats)
+            if stats.problems:
+                log.info("channel %s skipped: %s", channel_id, "; ".join(stats.problems[:5]))
+        if not batches:
+            with self.db.write() as conn:
+                conn.execute(
+                    "UPDATE channels SET next_fetch_at = ?, last_fetch_at = ? WHERE id = ?",
+                    (now + rt.interval_s, now, channel_id),
+                )
+        return total
+
+    def _fetch_failed(self, channel_id: int, row: sqlite3.Row | None, exc: Exception) -> None:
+        now = self.clock()
+        if isinstance(exc, ChannelError):
+            message = exc.message
+            log.warning("channel %s: %s", channel_id, message)
+        else:
+            message = f"Internal error in the connector: {type(exc).__name__}: {exc}"
+            log.error("channel %s: connector crashed", channel_id, exc_info=exc)
+        with self.db.write() as conn:
+            current = conn.execute(
+                "SELECT failures, last_error, interval_s, connector FROM channels WHERE id = ?",
+                (channel_id,),
+            ).fetchone()
+            if current is None:
+                return
+            failures = current["failures"] + 1
+            interval = current["interval_s"] or 60.0
+            if isinstance(exc, NotConfigured):
+                delay = max(interval, 300.0)
+            elif isinstance(exc, ChannelError) and exc.retry_after_s is not None:
+                delay = max(exc.retry_after_s, 1.0)
+            else:
+                delay = min(MAX_BACKOFF_S, max(backoff(failures, interval), 5.0))
+            conn.execute(
+                "UPDATE channels SET failures = ?, last_error = ?, last_error_at = ?,"
+                " next_fetch_at = ? WHERE id = ?",
+                (failures, message[:2000], now, now + delay, channel_id),
+            )
+            if current["last_error"] != message[:2000]:
+                changes.record(conn, "channel", channel_id, now)
+                audit.record(conn, now, None, "channel.error", "channel", channel_id,
+                             error=message[:500], retry_in_s=round(delay))  # fmt: skip
+
+    # --- delivery --------------------------------------------------------------------------
+    def deliver(self, channel_id: int) -> int:
+        """Deliver this channel's due replies in the order they were accepted; returns # sent."""
+        loaded = self._runtime(channel_id)
+        if loaded is None:
+            return 0
+        _row, rt = loaded
+        try:
+            connector = self._connector("deliver", rt)
+        except ChannelError as exc:
+            self._postpone_channel(channel_id, exc)
+            return 0
+        sent = 0
+        for _ in range(DELIVERIES_PER_JOB):
+            if self._stop.is_set():
+                break
+            claimed = self._claim_next(channel_id)
+            if claimed is None:
+                break
+            out, attempts_before = claimed
+            try:
+                found = (
+                    connector.lookup(out) if attempts_before > 0 and connector.can_lookup else None
+                )
+                delivered = found or connector.deliver(out)
+            except ChannelError as exc:
+                self._delivery_failed(out.reference, exc)
+                if not exc.permanent:
+                    break  # the platform is unwell or limiting us: the rest waits too
+                continue
+            except Exception as exc:  # a connector bug must not lose the reply
+                log.error("channel %s: delivery crashed", channel_id, exc_info=exc)
+                self._delivery_failed(
+                    out.reference, ChannelError(f"Internal error: {type(exc).__name__}: {exc}")
+                )
+                break
+            self._delivered(out.reference, delivered, found is not None)
+            sent += 1
+        return sent
+
+    def _claim_next(self, channel_id: int) -> tuple[OutgoingReply, int] | None:
+        now = self.clock()
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT r.id, r.body, r.accepted_at, r.delivery_attempts, m.source_id, m.text,"
+                " m.url, m.meta, ct.handle FROM replies r JOIN mentions m ON m.id = r.mention_id"
+                " LEFT JOIN contacts ct ON ct.id = m.contact_id"
+                " WHERE m.channel_id = ? AND r.delivery_state = 'queued'"
+                " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)"
+                " ORDER BY r.accepted_at, r.id LIMIT 1",
+                (channel_id, now),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE replies SET delivery_state = 'sending',"
+                " delivery_attempts = delivery_attempts + 1 WHERE id = ?",
+                (row["id"],),
+            )
+            changes.record(conn, "reply", row["id"], now)
+        try:
+            meta = json.loads(row["meta"] or "{}")
+        except ValueError:
+            meta = {}
+        out = OutgoingReply(
+            reference=row["id"],
+            text=row["body"],
+            mention_source_id=row["source_id"],
+            author_handle=row["handle"] or "",
+            accepted_at=row["accepted_at"],
+            mention_text=row["text"],
+            mention_url=row["url"],
+            mention_meta={str(k): str(v) for k, v in meta.items()}
+            if isinstance(meta, dict)
+            else {},
+        )
+        return out, int(row["delivery_attempts"])
+
+    def _delivered(self, reply_id: str, delivered: Delivered, found: bool) -> None:
+        now = self.clock()
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE replies SET delivery_state = 'sent', platform_post_id = ?,"
+                " posted_at = ?, posted_url = ?, delivery_error = NULL, next_attempt_at = NULL"
+                " WHERE id = ?",
+                (delivered.platform_post_id, delivered.posted_at or now, delivered.url, reply_id),
+            )
+            changes.record(conn, "reply", reply_id, now)
+            audit.record(conn, now, None, "reply.delivered", "reply", reply_id,
+                         post_id=delivered.platform_post_id, found_by_lookup=found)  # fmt: skip
+
+    def _delivery_failed(self, reply_id: str, exc: ChannelError) -> None:
+        now = self.clock()
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT delivery_attempts FROM replies WHERE id = ?", (reply_id,)
+            ).fetchone()
+            attempts = int(row[0]) if row else 1
+            final = exc.permanent or attempts >= MAX_DELIVERY_ATTEMPTS
+            if final:
+                conn.execute(
+                    "UPDATE replies SET delivery_state = 'failed', delivery_error = ?,"
+                    " next_attempt_at = NULL WHERE id = ?",
+                    (exc.message[:2000], reply_id),
+                )
+                audit.record(conn, now, None, "reply.delivery_failed", "reply", reply_id,
+                             error=exc.message[:500], attempts=attempts)  # fmt: skip
+            else:
+                delay = backoff(attempts, self.delivery_base_s)
+                if exc.retry_after_s is not None:
+                    delay = max(delay, exc.retry_after_s)
+                conn.execute(
+                    "UPDATE replies SET delivery_state = 'queued', delivery_error = ?,"
+                    " next_attempt_at = ? WHERE id = ?",
+                    (exc.message[:2000], now + delay, reply_id),
+                )
+            changes.record(conn, "reply", reply_id, now)
+        log.warning("reply %s not delivered (%s): %s", reply_id, "final" if final else "retry",
+                    exc.message)  # fmt: skip
+
+    def _postpone_channel(self, channel_id: int, exc: ChannelError) -> None:
+        """The connector cannot even start (not configured): its replies wait, with the reason."""
+        now = self.clock()
+        with self.db.write() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT r.id FROM replies r JOIN mentions m ON m.id = r.mention_id"
+                    " WHERE m.channel_id = ? AND r.delivery_state = 'queued'",
+                    (channel_id,),
+                )
+            ]
+            for reply_id in ids:
+                conn.execute(
+                    "UPDATE replies SET delivery_error = ?, next_attempt_at = ? WHERE id = ?",
+                    (exc.message[:2000], now + 300.0, reply_id),
+                )
+                changes.record(conn, "reply", reply_id, now)

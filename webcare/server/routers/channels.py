@@ -1,0 +1,204 @@
+"""Channels: connectors and their settings (admins), the signed webhook, delivery retries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from webcare.channels import registry, webhook
+from webcare.domain.errors import (
+    AuthError,
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
+from webcare.domain.models import Role
+from webcare.server import changes, serialize
+from webcare.server.deps import AdminUser, Ctx, CurrentUser
+from webcare.server.schemas import ErrorOut, PathId
+from webcare.server.services import audit, ingest
+from webcare.server.services import channels as service
+
+router = APIRouter(prefix="/v1", tags=["channels"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+_NAME = Field(min_length=1, max_length=120)
+
+
+class ChannelCreateIn(BaseModel):
+    connector: str = Field(min_length=1, max_length=40)
+    name: str = _NAME
+    brand: str = Field(default="", max_length=120)
+    handle: str = Field(default="", max_length=200)
+    config: dict[str, Any] = Field(default_factory=dict)
+    secrets: dict[str, str | None] = Field(default_factory=dict)
+    interval_s: float | None = Field(default=None, ge=1, le=86_400)
+    enabled: bool = True
+
+
+class ChannelPatchIn(BaseModel):
+    enabled: bool | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    brand: str | None = Field(default=None, max_length=120)
+    handle: str | None = Field(default=None, max_length=200)
+    connector: str | None = Field(default=None, min_length=1, max_length=40)
+    config: dict[str, Any] | None = None
+    secrets: dict[str, str | None] | None = None
+    interval_s: float | None = Field(default=None, ge=1, le=86_400)
+
+
+def _channel(ctx: Ctx, channel_id: int) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        data = serialize.load_one(conn, "channel", channel_id, ctx.now())
+    if data is None:
+        raise NotFoundError(f"There is no channel with id {channel_id}.")
+    return data
+
+
+@router.get("/connectors", responses=_ERRORS)
+def list_connectors(user: AdminUser) -> list[dict[str, Any]]:
+    """Every kind of connector, with the settings an admin fills in for it."""
+    return [service.spec_json(kind) for kind in registry.kinds()]
+
+
+@router.post("/channels", status_code=201, responses={**_ERRORS, 409: {"model": ErrorOut}})
+def create_channel(body: ChannelCreateIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """Add a channel. A webhook channel gets a signing secret, returned here once only."""
+    channel_id, generated = service.create(
+        ctx.db, user.id, connector=body.connector, name=body.name.strip(), brand=body.brand,
+        handle=body.handle, config=body.config, secrets=body.secrets,
+        interval_s=body.interval_s, enabled=body.enabled, now=ctx.now(),
+    )  # fmt: skip
+    if ctx.runner is not None:
+        ctx.runner.wake()
+    return {**_channel(ctx, channel_id), "generated_secrets": generated}
+
+
+@router.get("/channels/{channel_id}/config", responses=_ERRORS)
+def channel_config(channel_id: PathId, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """The channel's settings; secrets only as the names of those that are set."""
+    with ctx.db.read() as conn:
+        return service.config_of(conn, channel_id)
+
+
+@router.patch("/channels/{channel_id}", responses={**_ERRORS, 409: {"model": ErrorOut}})
+def patch_channel(
+    channel_id: PathId, body: ChannelPatchIn, user: AdminUser, ctx: Ctx
+) -> dict[str, Any]:
+    """Switch a channel on or off, rename it, change its connector, settings or secrets."""
+    fields = body.model_dump(exclude_unset=True)
+    service.update(ctx.db, user.id, channel_id, now=ctx.now(), **fields)
+    if ctx.runner is not None:
+        ctx.runner.wake()
+    return _channel(ctx, channel_id)
+
+
+@router.post("/channels/{channel_id}/fetch", status_code=202, responses=_ERRORS)
+def fetch_now(channel_id: PathId, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+    """Fetch this channel at once instead of at its next turn."""
+    service.fetch_now(ctx.db, user.id, channel_id, ctx.now())
+    if ctx.runner is not None:
+        ctx.runner.wake()
+    return {"queued": True}
+
+
+@router.post("/replies/{reply_id}/retry", responses={**_ERRORS, 409: {"model": ErrorOut}})
+def retry_delivery(
+    reply_id: Annotated[str, Field(min_length=1, max_length=120)], user: CurrentUser, ctx: Ctx
+) -> dict[str, Any]:
+    """Try a failed delivery again (its author, or a lead). It is looked up before re-posting."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        row = conn.execute(
+            "SELECT agent_id, delivery_state FROM replies WHERE id = ?", (reply_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("There is no such reply.")
+        if row["agent_id"] != user.id and not user.role.at_least(Role.LEAD):
+            raise PermissionDenied("Only the reply's author or a lead can retry its delivery.")
+        if row["delivery_state"] != "failed":
+            raise ConflictError(f"This reply is {row['delivery_state']}, not failed.")
+        conn.execute(
+            "UPDATE replies SET delivery_state = 'queued', next_attempt_at = ? WHERE id = ?",
+            (now, reply_id),
+        )
+        changes.record(conn, "reply", reply_id, now)
+        audit.record(conn, now, user.id, "reply.retry", "reply", reply_id)
+        data = serialize.load_one(conn, "reply", reply_id, now)
+    assert data is not None
+    return data
+
+
+@router.post(
+    "/ingest/{channel_id}",
+    status_code=202,
+    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 404: {"model": ErrorOut},
+               422: {"model": ErrorOut}},
+)  # fmt: skip
+async def webhook_ingest(
+    channel_id: PathId,
+    request: Request,
+    ctx: Ctx,
+    x_webcare_timestamp: Annotated[str | None, Header()] = None,
+    x_webcare_signature: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Push mentions into a webhook channel.
+
+    Sign the raw body: ``X-Webcare-Timestamp: <unix seconds>`` and ``X-Webcare-Signature:
+    sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the channel's signing secret>``. A
+    timestamp outside the replay window is refused; a replayed request inside it changes
+    nothing, because mentions are unique per channel and id.
+    """
+    body = await request.body()
+    now = ctx.now()
+
+    def load() -> tuple[Any, str | None]:
+        with ctx.db.read() as conn:
+            row = conn.execute(
+                "SELECT * FROM channels WHERE id = ? AND connector = 'webhook'", (channel_id,)
+            ).fetchone()
+            return row, service.secret(conn, channel_id, "signing_secret") if row else None
+
+    row, secret = await run_in_threadpool(load)
+    if row is None or secret is None:
+        raise NotFoundError(f"There is no webhook channel with id {channel_id}.")
+    if not row["enabled"]:
+        raise ConflictError("This channel is switched off.")
+    if not x_webcare_timestamp or not x_webcare_signature:
+        raise AuthError("Sign the request: X-Webcare-Timestamp and X-Webcare-Signature.")
+    try:
+        stamp = float(x_webcare_timestamp)
+    except ValueError:
+        raise AuthError("X-Webcare-Timestamp must be unix seconds.") from None
+    if abs(now - stamp) > ctx.config.webhook_window_s:
+        raise AuthError(
+            f"The timestamp is outside the {ctx.config.webhook_window_s:.0f} s replay window."
+        )
+    expected = "sha256=" + webhook.sign(secret, x_webcare_timestamp, body)
+    if not hmac.compare_digest(expected.encode(), x_webcare_signature.strip().encode()):
+        raise AuthError("The signature does not match this channel's signing secret.")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("The body is not valid UTF-8 JSON.") from None
+    batch = webhook.parse_payload(service.info_of(row), payload)
+    stats = await run_in_threadpool(
+        lambda: ingest.ingest(ctx.db, batch, now, history=False, channel_id=channel_id)
+    )
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    return JSONResponse(
+        {"accepted": stats.mentions_new, "known": stats.mentions_known,
+         "skipped": batch.skipped, "digest": digest},
+        status_code=202,
+    )  # fmt: skip
