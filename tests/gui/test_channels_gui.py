@@ -17,6 +17,7 @@ from tests.support.server import Api, TestServer
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role
 from webcare.ui.team.channels_view import ChannelsView
+from webcare.ui.team.settings_view import SettingsView
 
 
 def webhook(team: TestServer, reply_url: str | None) -> tuple[Api, int, str]:
@@ -138,3 +139,24 @@ def test_admin_adds_and_edits_a_channel(
     with team.ctx.db.read() as conn:
         secrets = conn.execute("SELECT COUNT(*) FROM channel_secrets").fetchone()[0]
     assert secrets == 1  # kept, not wiped by the empty field
+
+
+def test_admin_sets_priority_rules(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "settings")
+    assert isinstance(view, SettingsView)
+    qtbot.waitUntil(lambda: "churn-risk" in view.keyword_rules.toPlainText(), timeout=10_000)
+    assert view.influencers.value() == 10_000  # the defaults are shown
+    view.keyword_rules.setPlainText("urgent | outage | storing, down\nbogus line")
+    view.save_priority_rules()
+    assert "Line 2" in view.status.text()  # checked before anything is sent
+    view.keyword_rules.setPlainText("urgent | outage | storing, down")
+    view.influencers.setValue(0)  # off
+    view.negative_words.setText("boos, slecht")
+    view.save_priority_rules()
+    qtbot.waitUntil(lambda: view.status.text() == "Saved.", timeout=10_000)
+    rules = team.login("anna").get("/v1/settings").json()["priority_rules"]
+    assert rules["influencer_followers"] is None
+    assert rules["keywords"] == [{"words": ["storing", "down"], "priority": 3, "tag": "outage"}]
+    assert rules["negative_words"] == ["boos", "slecht"]

@@ -774,8 +774,8 @@ class ApiClient:
         return self._dict(self._call("GET", "/v1/settings"), "the team settings")
 
     def put_setting(self, name: str, value: Json) -> Json:
-        """Admin: ``business-hours``, ``sla-targets`` or ``auto-ack``."""
-        if name not in ("business-hours", "sla-targets", "auto-ack"):
+        """Admin: ``business-hours``, ``sla-targets``, ``auto-ack`` or ``priority-rules``."""
+        if name not in ("business-hours", "sla-targets", "auto-ack", "priority-rules"):
             raise ValidationError(f"Unknown setting {name!r}.")
         return self._dict(
             self._call("PUT", f"/v1/settings/{name}", json_body=value), "the team settings"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ValidationError
+from webcare.domain.priority import PriorityRules
 from webcare.net.api import ApiClient
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import error_text
@@ -29,6 +30,34 @@ from webcare.ui.widgets.conversation import plain_label
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITY_KEYS = ("urgent", "high", "normal", "low")
+PRIORITY_LEVELS = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+
+def rules_text(keywords: list[dict[str, Any]]) -> str:
+    """Keyword rules as lines: ``high | churn-risk | opzeg*, cancel*``."""
+    names = {v: k for k, v in PRIORITY_LEVELS.items()}
+    return "\n".join(
+        f"{names.get(r['priority'], 'high')} | {r.get('tag', '')} | {', '.join(r['words'])}"
+        for r in keywords
+    )
+
+
+def parse_rules(text: str) -> list[dict[str, Any]]:
+    rules = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split("|")]
+        if len(parts) != 3 or parts[0].lower() not in PRIORITY_LEVELS:
+            raise ValidationError(
+                f"Line {n}: write a rule as 'high | tag | word, word*' (priority: low, normal,"
+                " high or urgent)."
+            )
+        words = [w.strip() for w in parts[2].split(",") if w.strip()]
+        rules.append(
+            {"priority": PRIORITY_LEVELS[parts[0].lower()], "tag": parts[1], "words": words}
+        )
+    return rules
 
 
 def spans_text(spans: list[list[str]]) -> str:
@@ -61,13 +90,33 @@ class SettingsView(QWidget):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(zoneinfo.available_timezones()))
         self.timezone.setAccessibleName(self.tr("Time zone"))
-        day_names = dict(zip(DAY_KEYS, (
-            self.tr("Monday"), self.tr("Tuesday"), self.tr("Wednesday"), self.tr("Thursday"),
-            self.tr("Friday"), self.tr("Saturday"), self.tr("Sunday"),
-        ), strict=True))  # fmt: skip
-        priority_names = dict(zip(PRIORITY_KEYS, (
-            self.tr("Urgent"), self.tr("High"), self.tr("Normal"), self.tr("Low"),
-        ), strict=True))  # fmt: skip
+        day_names = dict(
+            zip(
+                DAY_KEYS,
+                (
+                    self.tr("Monday"),
+                    self.tr("Tuesday"),
+                    self.tr("Wednesday"),
+                    self.tr("Thursday"),
+                    self.tr("Friday"),
+                    self.tr("Saturday"),
+                    self.tr("Sunday"),
+                ),
+                strict=True,
+            )
+        )
+        priority_names = dict(
+            zip(
+                PRIORITY_KEYS,
+                (
+                    self.tr("Urgent"),
+                    self.tr("High"),
+                    self.tr("Normal"),
+                    self.tr("Low"),
+                ),
+                strict=True,
+            )
+        )
         self.days = {key: QLineEdit(self) for key in DAY_KEYS}
         for key, edit in self.days.items():
             edit.setPlaceholderText(self.tr("closed"))
@@ -109,12 +158,39 @@ class SettingsView(QWidget):
         af.addRow(self.tr("Template"), self.ack_template)
         af.addRow(self.save_ack)
 
+        self.influencers = QSpinBox(self)
+        self.influencers.setRange(0, 1_000_000_000)
+        self.influencers.setSpecialValueText(self.tr("off"))
+        self.influencers.setSuffix(self.tr(" followers"))
+        self.influencers.setAccessibleName(self.tr("Influencer threshold"))
+        self.influencer_priority = QComboBox(self)
+        self.negative_priority = QComboBox(self)
+        for box in (self.influencer_priority, self.negative_priority):
+            for key in PRIORITY_KEYS:
+                box.addItem(priority_names[key], PRIORITY_LEVELS[key])
+        self.keyword_rules = QPlainTextEdit(self)
+        self.keyword_rules.setPlaceholderText("high | churn-risk | opzeg*, cancel*")
+        self.keyword_rules.setAccessibleName(self.tr("Keyword rules"))
+        self.keyword_rules.setMaximumHeight(80)
+        self.negative_words = QLineEdit(self)
+        self.negative_words.setAccessibleName(self.tr("Negative words"))
+        self.save_rules = QPushButton(self.tr("Save rules"), self)
+        rules_box = QGroupBox(self.tr("Priority rules for new mentions"), self)
+        rf = QFormLayout(rules_box)
+        rf.addRow(self.tr("Influencer from"), self.influencers)
+        rf.addRow(self.tr("Influencer priority"), self.influencer_priority)
+        rf.addRow(self.tr("Keyword rules"), self.keyword_rules)
+        rf.addRow(self.tr("Negative words"), self.negative_words)
+        rf.addRow(self.tr("Negative priority"), self.negative_priority)
+        rf.addRow(self.save_rules)
+
         self.status = plain_label("", selectable=True)
         columns = QHBoxLayout()
         columns.addWidget(hours_box, 3)
         right = QVBoxLayout()
         right.addWidget(sla_box)
         right.addWidget(ack_box)
+        right.addWidget(rules_box)
         right.addStretch(1)
         columns.addLayout(right, 2)
         layout = QVBoxLayout(self)
@@ -123,6 +199,7 @@ class SettingsView(QWidget):
         self.save_hours.clicked.connect(self.save_business_hours)
         self.save_sla.clicked.connect(self.save_targets)
         self.save_ack.clicked.connect(self.save_auto_ack)
+        self.save_rules.clicked.connect(self.save_priority_rules)
 
     def refresh(self) -> None:
         def load() -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -150,7 +227,38 @@ class SettingsView(QWidget):
             self.ack_template.setCurrentIndex(
                 max(0, self.ack_template.findData(ack["template_id"]))
             )
+        rules = data.get("priority_rules")
+        if rules:
+            self.influencers.setValue(rules["influencer_followers"] or 0)
+            for box, value in (
+                (self.influencer_priority, rules["influencer_priority"]),
+                (self.negative_priority, rules["negative_priority"]),
+            ):
+                box.setCurrentIndex(max(0, box.findData(value)))
+            self.keyword_rules.setPlainText(rules_text(rules["keywords"]))
+            self.negative_words.setText(", ".join(rules["negative_words"]))
         self.loaded.emit()
+
+    def priority_rules_dict(self) -> dict[str, Any]:
+        data = {
+            "influencer_followers": self.influencers.value() or None,
+            "influencer_priority": self.influencer_priority.currentData(),
+            "keywords": parse_rules(self.keyword_rules.toPlainText()),
+            "negative_words": [
+                w.strip() for w in self.negative_words.text().split(",") if w.strip()
+            ],
+            "negative_priority": self.negative_priority.currentData(),
+        }
+        PriorityRules.from_dict(data)
+        return data
+
+    def save_priority_rules(self) -> None:
+        try:
+            data = self.priority_rules_dict()
+        except ValidationError as exc:
+            self.status.setText(exc.message)
+            return
+        self._put("priority-rules", data)
 
     def business_hours_dict(self) -> dict[str, Any]:
         """What the form says, checked locally first (the server checks again)."""
