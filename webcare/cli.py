@@ -160,6 +160,25 @@ def cmd_import_twcs(args: argparse.Namespace) -> int:
         stats = import_file(db, Path(args.file), now=_now())
     finally:
         db.close()
+    return _print_import(args, stats)
+
+
+def cmd_import_csv(args: argparse.Namespace) -> int:
+    from webcare.channels.base import ChannelInfo
+    from webcare.server.services.import_twcs import import_csv
+
+    info = ChannelInfo(
+        kind=args.platform, name=args.channel, brand=args.brand or "", handle=args.handle or ""
+    )
+    db = _open_db(args)
+    try:
+        stats = import_csv(db, Path(args.file), info, now=_now())
+    finally:
+        db.close()
+    return _print_import(args, stats)
+
+
+def _print_import(args: argparse.Namespace, stats: Any) -> int:
     print(
         f"Imported {args.file}: {stats.mentions_new} new mentions ({stats.mentions_known} known),"
         f" {stats.replies_new} new replies ({stats.replies_known} known),"
@@ -206,10 +225,18 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
     db = _open_db(args)
     try:
         channel_id, generated = channels.create(
-            db, None, connector=args.connector, name=args.name, brand=args.brand or "",
-            handle=args.handle or "", config=_pairs(args.set, "--set"), secrets=_secrets(args),
-            interval_s=args.interval, enabled=not args.disabled, now=_now(),
-        )  # fmt: skip
+            db,
+            None,
+            connector=args.connector,
+            name=args.name,
+            brand=args.brand or "",
+            handle=args.handle or "",
+            config=_pairs(args.set, "--set"),
+            secrets=_secrets(args),
+            interval_s=args.interval,
+            enabled=not args.disabled,
+            now=_now(),
+        )
     finally:
         db.close()
     print(f"Added channel {channel_id}: {args.name} ({args.connector}).")
@@ -224,11 +251,15 @@ def cmd_channel_set(args: argparse.Namespace) -> int:
     db = _open_db(args)
     try:
         channels.update(
-            db, None, args.channel_id, now=_now(),
+            db,
+            None,
+            args.channel_id,
+            now=_now(),
             enabled=True if args.enable else False if args.disable else None,
-            config=_pairs(args.set, "--set") or None, secrets=_secrets(args) or None,
+            config=_pairs(args.set, "--set") or None,
+            secrets=_secrets(args) or None,
             interval_s=args.interval,
-        )  # fmt: skip
+        )
     finally:
         db.close()
     print(f"Channel {args.channel_id} updated.")
@@ -487,13 +518,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-problems", type=int, default=10, metavar="N")
     _add_db(p)
     p.set_defaults(func=cmd_import_twcs)
+    p = imp.add_parser(
+        "csv",
+        help="generic CSV: id, author, text [, author_name, followers, created_at, url,"
+        " in_reply_to, language]",
+    )
+    p.add_argument("file")
+    p.add_argument("--channel", required=True, help='the channel to put them in, e.g. "Forum"')
+    p.add_argument("--platform", default="csv", help="platform name shown with the channel")
+    p.add_argument("--brand")
+    p.add_argument("--handle")
+    p.add_argument("--show-problems", type=int, default=10, metavar="N")
+    _add_db(p)
+    p.set_defaults(func=cmd_import_csv)
 
     chan = sub.add_parser("channel", help="configure channels (connectors)").add_subparsers(
         dest="channel_command", metavar="ACTION", required=True
     )
     p = chan.add_parser("add", help="add a channel driven by a connector")
-    p.add_argument("--connector", required=True,
-                   help="mastodon, bluesky, twitter, email, rss, webhook or sandbox")  # fmt: skip
+    p.add_argument(
+        "--connector",
+        required=True,
+        help="mastodon, bluesky, twitter, email, rss, webhook or sandbox",
+    )
     p.add_argument("--name", required=True, help='unique, e.g. "@KPN on Mastodon"')
     p.add_argument("--brand")
     p.add_argument("--handle")

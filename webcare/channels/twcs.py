@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention, IncomingReply
+from webcare.channels.base import (
+    Author,
+    Batch,
+    ChannelInfo,
+    ConnectorBase,
+    IncomingMention,
+    IncomingReply,
+)
 from webcare.domain.errors import ValidationError
 from webcare.domain.signatures import find_signature
 
@@ -197,3 +204,23 @@ def read_file(path: Path) -> tuple[list[Batch], list[str]]:
         ) from exc
     batches, more = to_batches(tweets)
     return batches, problems + more
+
+
+class TwcsConnector(ConnectorBase):
+    """A twcs file behind the connector protocol: one fetch returns the whole file, per brand.
+
+    Import only: replies to these channels wait until an admin gives them a live connector.
+    """
+
+    can_reply = False
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fetch(self, cursor: str | None) -> list[Batch]:
+        batches, problems = read_file(self.path)
+        if batches and problems:
+            first = batches[0]
+            skipped = [*first.skipped, *problems]
+            batches[0] = Batch(first.channel, first.mentions, first.replies, skipped=skipped)
+        return batches

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.fakes.feeds import Entry, FeedServer, rss
 from tests.support.fakes.receiver import receiver
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.channels.webhook import signed_headers
@@ -357,3 +358,58 @@ def test_sandbox_channel_marks_replies_sent(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert wait_until(lambda: reply_row(srv, op)["delivery_state"] == "sent", 10)
         assert reply_row(srv, op)["platform_post_id"] == f"sandbox-{op}"
+
+
+def test_a_failing_channel_never_stops_the_others(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    with FeedServer() as feeds:
+        good = feeds.put(
+            "/good.xml",
+            rss(
+                "Tech news",
+                [
+                    Entry(
+                        "n1",
+                        "KPN storing in Amsterdam",
+                        "Veel klanten zonder internet",
+                        "https://news.example/1",
+                    ),
+                    Entry("n2", "Weather", "Rain", "https://news.example/2"),
+                ],
+            ),
+        )
+        bad = feeds.fail("/bad.xml", 500)
+
+        def channel(name: str, url: str) -> int:
+            r = admin.post(
+                "/v1/channels",
+                json={
+                    "connector": "rss",
+                    "name": name,
+                    "brand": "KPN",
+                    "interval_s": 15,
+                    "config": {"feed_urls": [url], "keywords": ["kpn"]},
+                },
+            )
+            assert r.status_code == 201, r.text
+            return int(r.json()["id"])
+
+        broken, working = channel("Broken feed", bad), channel("News", good)
+
+        def state(cid: int) -> dict[str, Any]:
+            return {c["id"]: c for c in admin.get("/v1/channels").json()}[cid]
+
+        assert wait_until(lambda: len(mention_ids(fast, working)) == 1, 10)
+        assert wait_until(lambda: state(broken)["last_error"] is not None, 10)
+        b = state(broken)
+        assert "HTTP 500" in b["last_error"] and b["failures"] >= 1
+        assert b["next_fetch_at"] > b["last_error_at"]  # it backs off, it does not spin
+        w = state(working)
+        assert w["last_error"] is None and w["last_fetch_at"] and w["fetched_total"] == 1
+        # the admin points it at a good feed: it recovers and the error goes away
+        r = admin.patch(f"/v1/channels/{broken}", json={"config": {"feed_urls": [good]}})
+        assert r.status_code == 200
+        assert wait_until(lambda: state(broken)["last_error"] is None, 10)
+        assert len(mention_ids(fast, broken)) == 1  # keyword filter: only the KPN item
+        actions = [e["action"] for e in admin.get("/v1/audit?entity=channel").json()]
+        assert "channel.error" in actions and "channel.recovered" in actions
