@@ -79,3 +79,13 @@ def can_reply(kind: str | None, config: Mapping[str, Any]) -> bool:
     if callable(decide):
         return bool(decide(config))
     return bool(module.SPEC.can_reply)
+
+
+def polls(kind: str | None) -> bool:
+    """Whether the scheduler fetches this kind of channel (a webhook is pushed to)."""
+    if kind is None:
+        return False
+    try:
+        return spec(kind).polls
+    except ValidationError:
+        return False

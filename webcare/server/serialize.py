@@ -126,8 +126,10 @@ def user(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
-def channel(row: sqlite3.Row, _now: float) -> Json:
+def channel(row: sqlite3.Row, now: float) -> Json:
     connector = row["connector"]
+    polls = registry.polls(connector)
+    next_fetch = row["next_fetch_at"] if polls and row["enabled"] else None
     try:
         config = json.loads(row["config"] or "{}")
     except ValueError:
@@ -146,7 +148,9 @@ def channel(row: sqlite3.Row, _now: float) -> Json:
         "connector": connector,
         "can_reply": registry.can_reply(connector, config),
         "interval_s": row["interval_s"],
-        "next_fetch_at": iso(row["next_fetch_at"]),
+        "next_fetch_at": iso(next_fetch),
+        "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,
+        "polls": polls,
         "failures": row["failures"],
         "fetched_total": row["fetched_total"],
     }

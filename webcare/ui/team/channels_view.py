@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from webcare.domain.timeutil import parse_iso
 from webcare.net.api import ApiClient
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, error_text
+from webcare.ui.text import minutes, one_line, relative_time
 from webcare.ui.widgets.conversation import plain_label
 
 
@@ -242,10 +244,12 @@ class ChannelsView(QWidget):
                     c["kind"],
                     c.get("connector") or self.tr("import only"),
                     self.tr("yes") if c["enabled"] else self.tr("no"),
-                    c["last_fetch_at"] or self.tr("never"),
-                    c.get("next_fetch_at") or "",
+                    relative_time(parse_iso(c["last_fetch_at"]))
+                    if c["last_fetch_at"]
+                    else self.tr("never"),
+                    self._next_fetch(c),
                     c.get("fetched_total") or 0,
-                    c["last_error"] or "",
+                    one_line(c["last_error"] or "", 120),
                 ]
                 for c in channels
             ],
@@ -256,12 +260,28 @@ class ChannelsView(QWidget):
         self._update()
         self.loaded.emit()
 
+    def _next_fetch(self, c: dict[str, Any]) -> str:
+        if not c.get("connector"):
+            return self.tr("import only")
+        if not c.get("polls", True):
+            return self.tr("pushed to us")
+        if not c["enabled"]:
+            return self.tr("off")
+        seconds = c.get("next_fetch_in_s")
+        if seconds is None:
+            return ""
+        return self.tr("now") if seconds < 1 else self.tr("in {t}").format(t=minutes(seconds))
+
     def _selected(self) -> dict[str, Any] | None:
         index = self.table.view.currentIndex()
         return self.channels[index.row()] if index.isValid() else None
 
     def _update(self) -> None:
         channel = self._selected()
+        if channel is not None and channel.get("last_error"):
+            self.status.setText(
+                self.tr("{name}: {error}").format(name=channel["name"], error=channel["last_error"])
+            )
         self.toggle.setEnabled(channel is not None)
         self.edit.setEnabled(channel is not None and bool(self.connectors))
         self.add.setEnabled(bool(self.connectors))

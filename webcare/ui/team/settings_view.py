@@ -172,6 +172,11 @@ class SettingsView(QWidget):
         self.keyword_rules.setPlaceholderText("high | churn-risk | opzeg*, cancel*")
         self.keyword_rules.setAccessibleName(self.tr("Keyword rules"))
         self.keyword_rules.setMaximumHeight(80)
+        self.keyword_rules.setToolTip(
+            self.tr("One rule per line: priority | tag | words. A word ending in * matches")
+            + " "
+            + self.tr("every word that starts with it (opzeg* = opzeggen, opzegging).")
+        )
         self.negative_words = QLineEdit(self)
         self.negative_words.setAccessibleName(self.tr("Negative words"))
         self.save_rules = QPushButton(self.tr("Save rules"), self)
