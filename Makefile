@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck imports pytest bench system-deps clean
+.PHONY: run test check lint typecheck imports pytest bench system-deps system-deps-test clean
 
 run: system-deps $(STAMP)
 	$(BIN)/webcare demo
 
-test: system-deps $(STAMP) check pytest
+test: system-deps-test $(STAMP) check pytest
 
 check: lint typecheck imports
 
@@ -31,6 +31,9 @@ bench: system-deps $(STAMP)
 
 system-deps:
 	./packaging/system-deps.sh
+
+system-deps-test:
+	./packaging/system-deps.sh --test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Webcare needs Python 3.11 or newer"'

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages Webcare needs (Qt's runtime libraries, a font), when missing.
+# Install the Debian packages Webcare needs (Qt's runtime libraries, a font), when missing;
+# --test adds what the tests need (Dovecot), --screenshots a real X server.
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 PACKAGES=(libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
+if [[ "${1:-}" == "--test" ]]; then
+    # a real IMAP server (Dovecot) for the e-mail connector's tests
+    PACKAGES+=(dovecot-imapd)
+fi
 if [[ "${1:-}" == "--screenshots" ]]; then
     # a real X server for window screenshots
     PACKAGES+=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
@@ -33,5 +38,11 @@ else
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages with daemons (Dovecot) must not start them: the tests run their own instances.
+if [[ ! -e /usr/sbin/policy-rc.d && ${#SUDO[@]} -eq 0 ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
