@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.server import PASSWORD, TestServer, running_server
+from tests.support.server import PASSWORD, FakeClock, TestServer, running_server
 from webcare.domain.models import Role
 
 
@@ -71,11 +70,14 @@ def test_logout_revokes_only_that_token(server: TestServer) -> None:
 
 
 def test_expired_token_is_refused(tmp_path: Path) -> None:
-    with running_server(tmp_path, token_ttl_s=0.5) as server:
+    clock = FakeClock()  # the server's clock: no race with a slow machine
+    with running_server(tmp_path, token_ttl_s=60, clock=clock) as server:
         server.add_user("eva")
         api = server.login("eva")
         assert api.get("/v1/me").status_code == 200
-        time.sleep(0.7)
+        clock.advance(59)
+        assert api.get("/v1/me").status_code == 200
+        clock.advance(2)
         r = api.get("/v1/me")
         assert r.status_code == 401
         assert r.headers["WWW-Authenticate"] == "Bearer"
