@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck imports pytest bench system-deps system-deps-test clean
+.PHONY: run test check lint typecheck imports pytest stress bench system-deps system-deps-test clean
 
 run: system-deps $(STAMP)
 	$(BIN)/webcare demo
@@ -25,6 +25,9 @@ imports: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/benchmarks
+
+stress: system-deps-test $(STAMP)
+	WEBCARE_STRESS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/reliability -s
 
 bench: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/benchmarks -s
