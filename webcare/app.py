@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from webcare import __version__
@@ -28,7 +28,7 @@ from webcare.net.api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.storage.local import Me, default_store_path
 from webcare.sync.engine import SyncEngine
-from webcare.ui import theme
+from webcare.ui import i18n, theme
 from webcare.ui.controllers.inbox import InboxController
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
@@ -72,9 +72,14 @@ class WebcareApp:
         credentials: CredentialStore | None = None,
         store_path: Callable[[str, str], Path] = default_store_path,
         sync_wait_s: float = 25.0,
+        language: str | None = None,
     ) -> None:
         self.qapp = qapp
         self.settings = settings or QSettings("Webcare", "Webcare")
+        # --language beats the setting "ui/language"; "system" follows the system locale
+        self.language = i18n.install_translator(
+            qapp, language or i18n.language_setting(self.settings)
+        )
         plaintext = Path(platformdirs.user_config_dir("webcare", appauthor=False)) / "tokens.json"
         self.credentials = credentials or CredentialStore(
             plaintext_path=plaintext,
@@ -196,7 +201,11 @@ class WebcareApp:
         me = _me_from(me_json) or _me_from_store(runner)
         if me is None:
             runner.shutdown()
-            raise WebcareError("This account has no local data yet; connect to the server once.")
+            raise WebcareError(
+                QCoreApplication.translate(
+                    "WebcareApp", "This account has no local data yet; connect to the server once."
+                )
+            )
         engine = SyncEngine(api, runner.run_db)
         window = MainWindow()
         sync = SyncService(runner, engine, window, wait_s=self.sync_wait_s)
@@ -265,10 +274,10 @@ def create_qapp(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui() -> int:
-    """``webcare`` with no subcommand: the desktop client."""
+def run_gui(*, language: str | None = None) -> int:
+    """``webcare`` with no subcommand: the desktop client (``language``: nl, en or system)."""
     qapp = create_qapp()
-    app = WebcareApp(qapp)
+    app = WebcareApp(qapp, language=language)
     app.start()
     try:
         return qapp.exec()
@@ -279,7 +288,7 @@ def run_gui() -> int:
 # --- demo -----------------------------------------------------------------------------------
 
 
-def run_demo(*, screenshot: Path | None = None, port: int = 0) -> int:
+def run_demo(*, screenshot: Path | None = None, port: int = 0, language: str | None = None) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva."""
     from webcare.server.config import ServerConfig
     from webcare.server.demo import DEMO_PASSWORD, seed
@@ -301,6 +310,7 @@ def run_demo(*, screenshot: Path | None = None, port: int = 0) -> int:
             settings=settings,
             credentials=CredentialStore(),
             store_path=lambda _url, user: Path(tmp) / f"{user}.db",
+            language=language,
         )
         app.warn_about_keyring = False
         print(f"Webcare demo: team server at {server.url} (accounts eva, lars, anna;"

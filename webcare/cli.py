@@ -439,16 +439,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     from webcare.app import run_demo
 
-    return run_demo(screenshot=Path(args.screenshot) if args.screenshot else None, port=args.port)
+    return run_demo(
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+        port=args.port,
+        language=args.language,
+    )
 
 
-def cmd_gui(_args: argparse.Namespace) -> int:
+def cmd_gui(args: argparse.Namespace) -> int:
     from webcare.app import run_gui
 
-    return run_gui()
+    return run_gui(language=args.language)
 
 
 # --- parser ---------------------------------------------------------------------------------
+
+LANGUAGES = ("nl", "en", "system")  # webcare.ui.i18n.CHOICES (this module must not import Qt)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -463,6 +469,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"webcare {__version__}")
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="language of the desktop app (default: the setting ui/language, else the system's)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("server", help="run the team server")
@@ -481,6 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="(--server-only) address to listen on")
     p.add_argument("--port", type=int, default=0, help="port (default: any free port)")
     p.add_argument("--db", help="(--server-only) keep the demo database here")
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,  # keeps `webcare --language nl demo` working as well
+        help="language of the client: nl (Dutch), en (English) or system (default)",
+    )
     p.set_defaults(func=cmd_demo)
 
     agent = sub.add_parser("agent", help="manage accounts").add_subparsers(

@@ -15,6 +15,7 @@ from webcare.app import Session, WebcareApp
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
 from webcare.net.api import ApiClient
+from webcare.ui import i18n
 
 OpenClient = Callable[[str], Session]
 
@@ -28,8 +29,17 @@ def team(tmp_path: Path) -> Iterator[TestServer]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _english_ui(qapp: QApplication) -> Iterator[None]:
+    """GUI tests read English texts: no translator, whatever the machine's locale."""
+    i18n.install_translator(qapp, "en")
+    yield
+    i18n.install_translator(qapp, "en")
+
+
 def make_app(qapp: QApplication, tmp_path: Path, name: str) -> WebcareApp:
     settings = QSettings(str(tmp_path / f"{name}-settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(i18n.SETTING, "en")  # the assertions are in English, not the system's
     return WebcareApp(
         qapp,
         settings=settings,

@@ -7,6 +7,8 @@ import re
 import time
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
+
 
 def plain_tooltip(text: str, limit: int = 600) -> str:
     """A tooltip that shows ``text`` literally.
@@ -33,22 +35,55 @@ def snippet(text: str, limit: int = 200) -> str:
     return one_line(stripped or flat, limit)
 
 
+def weekday_names() -> tuple[str, ...]:
+    """Short weekday names, Monday first, in the language of the interface."""
+    return (
+        QCoreApplication.translate("Time", "Mon"),
+        QCoreApplication.translate("Time", "Tue"),
+        QCoreApplication.translate("Time", "Wed"),
+        QCoreApplication.translate("Time", "Thu"),
+        QCoreApplication.translate("Time", "Fri"),
+        QCoreApplication.translate("Time", "Sat"),
+        QCoreApplication.translate("Time", "Sun"),
+    )
+
+
+def month_names() -> tuple[str, ...]:
+    """Short month names, January first, in the language of the interface."""
+    return (
+        QCoreApplication.translate("Time", "Jan"),
+        QCoreApplication.translate("Time", "Feb"),
+        QCoreApplication.translate("Time", "Mar"),
+        QCoreApplication.translate("Time", "Apr"),
+        QCoreApplication.translate("Time", "May"),
+        QCoreApplication.translate("Time", "Jun"),
+        QCoreApplication.translate("Time", "Jul"),
+        QCoreApplication.translate("Time", "Aug"),
+        QCoreApplication.translate("Time", "Sep"),
+        QCoreApplication.translate("Time", "Oct"),
+        QCoreApplication.translate("Time", "Nov"),
+        QCoreApplication.translate("Time", "Dec"),
+    )
+
+
 def relative_time(ts: float, now: float | None = None) -> str:
-    """'3 min ago', 'yesterday 14:05', '11 Oct 2017'."""
+    """'3 min ago', 'Wed 14:05', '11 Oct 2017' (translated: '3 min geleden', 'wo 14:05')."""
     now = now if now is not None else time.time()
     delta = now - ts
     if delta < 60:
-        return "just now"
+        return QCoreApplication.translate("Time", "just now")
     if delta < 3600:
-        return f"{int(delta // 60)} min ago"
+        return QCoreApplication.translate("Time", "{n} min ago").format(n=int(delta // 60))
     if delta < 86400:
-        return f"{int(delta // 3600)} h ago"
+        return QCoreApplication.translate("Time", "{n} h ago").format(n=int(delta // 3600))
     dt = datetime.fromtimestamp(ts)
     if delta < 7 * 86400:
-        return dt.strftime("%a %H:%M")
-    return dt.strftime("%d %b %Y")
+        return f"{weekday_names()[dt.weekday()]} {dt:%H:%M}"
+    return f"{dt.day:02d} {month_names()[dt.month - 1]} {dt.year}"
 
 
 def minutes(seconds: float) -> str:
     m = max(0, round(seconds / 60))
-    return "under a minute" if m == 0 else f"{m} min"
+    if m == 0:
+        return QCoreApplication.translate("Time", "under a minute")
+    return QCoreApplication.translate("Time", "{n} min").format(n=m)

@@ -88,7 +88,8 @@ class InboxController(QObject):
 
         window.table.setModel(self.model)
         window.configure_table()
-        window.user_label.setText(f"{me.display_name} ({me.role})  {me.signature}")
+        role = self.role_name(me.role)
+        window.user_label.setText(f"{me.display_name} ({role})  {me.signature}")
         self.model.refreshed.connect(self._on_refreshed)
         window.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         window.viewSelected.connect(self.set_view)
@@ -377,7 +378,7 @@ class InboxController(QObject):
                 name=d.holder or "?"
             )
         elif state == "final":
-            text = self.tr("This mention is {status}.").format(status=d.status)
+            text = self.tr("This mention is {status}.").format(status=self.status_word(d.status))
             block = self.tr("Reopen it before replying.")
         else:
             label = {"answered": self.tr("Answered"), "open": self.tr("Unclaimed")}
@@ -593,7 +594,11 @@ class InboxController(QObject):
                 name=d.holder or "?"))  # fmt: skip
             return
         if state == "final":
-            self.notice(self.tr("This mention is {s}; reopen it first.").format(s=d.status))
+            self.notice(
+                self.tr("This mention is {s}; reopen it first.").format(
+                    s=self.status_word(d.status)
+                )
+            )
             return
         epoch = d.claim_epoch if d.holder_id == self.me.id else self._claims.get(d.id)
         payload = {"body": text, "template_id": self._template_id}
@@ -760,6 +765,21 @@ class InboxController(QObject):
         self._sync_connections = []
         if self.tray is not None:
             self.tray.hide()
+
+    def role_name(self, role: str) -> str:
+        names = {"agent": self.tr("agent"), "lead": self.tr("lead"), "admin": self.tr("admin")}
+        return names.get(role, role)
+
+    def status_word(self, status: str) -> str:
+        """A mention's status as it reads in a sentence ('This mention is closed.')."""
+        words = {
+            "open": self.tr("open", "mention status"),
+            "claimed": self.tr("claimed", "mention status"),
+            "answered": self.tr("answered", "mention status"),
+            "closed": self.tr("closed", "mention status"),
+            "spam": self.tr("spam", "mention status"),
+        }
+        return words.get(status, status)
 
     def notice(self, text: str) -> None:
         self._last_notice = text

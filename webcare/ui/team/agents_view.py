@@ -73,8 +73,13 @@ class AgentsView(QWidget):
         self.display_name = QLineEdit(self)
         self.signature = QLineEdit(self)
         self.role = QComboBox(self)
+        self.role_names = {
+            "agent": self.tr("agent"),
+            "lead": self.tr("lead"),
+            "admin": self.tr("admin"),
+        }
         for r in ROLES:
-            self.role.addItem(r, r)
+            self.role.addItem(self.role_names[r], r)
         for w, name in (
             (self.username, self.tr("Username")),
             (self.display_name, self.tr("Display name")),
@@ -131,7 +136,7 @@ class AgentsView(QWidget):
                     u["username"],
                     u["display_name"],
                     u["signature"],
-                    u["role"],
+                    self.role_names.get(u["role"], u["role"]),
                     self.tr("disabled")
                     if u["disabled"]
                     else (self.tr("active") if u["can_login"] else self.tr("imported")),

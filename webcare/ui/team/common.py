@@ -6,7 +6,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,17 +32,23 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def duration(seconds: float | None) -> str:
-    """'7m 53s', '2h 05m', '3d 04h', '-' for nothing."""
+    """'7m 53s', '2h 05m', '3d 04h', '-' for nothing (units translated: '2u 05m')."""
     if seconds is None:
         return "–"
     s = round(seconds)
     if s < 60:
-        return f"{s}s"
+        return QCoreApplication.translate("Duration", "{s}s").format(s=s)
     if s < 3600:
-        return f"{s // 60}m {s % 60:02d}s"
+        return QCoreApplication.translate("Duration", "{m}m {s}s").format(
+            m=s // 60, s=f"{s % 60:02d}"
+        )
     if s < 86400:
-        return f"{s // 3600}h {s % 3600 // 60:02d}m"
-    return f"{s // 86400}d {s % 86400 // 3600:02d}h"
+        return QCoreApplication.translate("Duration", "{h}h {m}m").format(
+            h=s // 3600, m=f"{s % 3600 // 60:02d}"
+        )
+    return QCoreApplication.translate("Duration", "{d}d {h}h").format(
+        d=s // 86400, h=f"{s % 86400 // 3600:02d}"
+    )
 
 
 class Latest:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from webcare.ui.text import weekday_names
 
 
 class Heatmap(QWidget):
@@ -38,6 +38,7 @@ class Heatmap(QWidget):
         painter.fillRect(self.rect(), QColor("#ffffff"))
         peak = max((max(r) for r in self.counts), default=0) or 1
         painter.setPen(QColor("#6b7280"))
+        days = weekday_names()
         for hour in range(0, 24, 3):
             cell = self._cell(0, hour)
             painter.drawText(cell.left(), 14, f"{hour:02d}")
@@ -47,7 +48,7 @@ class Heatmap(QWidget):
             painter.drawText(
                 QRect(0, cell.top(), 40, cell.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                DAYS[day],
+                days[day],
             )
             for hour in range(24):
                 n = self.counts[day][hour]
@@ -63,12 +64,13 @@ class Heatmap(QWidget):
     def event(self, event: QEvent) -> bool:  # tooltips with the exact count
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             pos: QPoint = event.pos()
+            days = weekday_names()
             for day in range(7):
                 for hour in range(24):
                     if self._cell(day, hour).contains(pos):
                         QToolTip.showText(
                             event.globalPos(),
-                            f"{DAYS[day]} {hour:02d}:00–{hour:02d}:59: {self.counts[day][hour]}",
+                            f"{days[day]} {hour:02d}:00–{hour:02d}:59: {self.counts[day][hour]}",
                             self,
                         )
                         return True

@@ -275,7 +275,7 @@ class ReportsView(QWidget):
         self.summary.setText(
             self.tr(
                 "{m} mentions · {a} answered · first response median {med}, p90 {p90} ·"
-                " {b} answered late, {o} waiting past their target ({basis} time)"
+                " {b} answered late, {o} waiting past their target ({basis})"
             ).format(
                 m=s["mentions"],
                 a=s["answered"],
@@ -283,11 +283,21 @@ class ReportsView(QWidget):
                 p90=duration(frt["p90_s"]),
                 b=s["sla_breaches"],
                 o=s["open_breaches"],
-                basis=data["basis"],
+                basis=self.tr("business time")
+                if data["basis"] == "business"
+                else self.tr("calendar time"),
             )
         )
+        groups = {
+            "agent": self.tr("agent"),
+            "channel": self.tr("channel"),
+            "brand": self.tr("brand"),
+            "day": self.tr("day"),
+            "hour": self.tr("hour"),
+            "priority": self.tr("priority"),
+        }
         header = [
-            data["by"],
+            groups.get(data["by"], data["by"]),
             self.tr("mentions"),
             self.tr("answered"),
             self.tr("first resp. median"),

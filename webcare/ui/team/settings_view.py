@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,8 +50,11 @@ def parse_rules(text: str) -> list[dict[str, Any]]:
         parts = [p.strip() for p in raw.split("|")]
         if len(parts) != 3 or parts[0].lower() not in PRIORITY_LEVELS:
             raise ValidationError(
-                f"Line {n}: write a rule as 'high | tag | word, word*' (priority: low, normal,"
-                " high or urgent)."
+                QCoreApplication.translate(
+                    "SettingsView",
+                    "Line {n}: write a rule as 'high | tag | word, word*' (priority: low,"
+                    " normal, high or urgent).",
+                ).format(n=n)
             )
         words = [w.strip() for w in parts[2].split(",") if w.strip()]
         rules.append(
@@ -72,7 +75,11 @@ def parse_spans(text: str) -> list[list[str]]:
         if not part:
             continue
         if "-" not in part:
-            raise ValidationError(f"'{part}' is not a span like 08:00-22:00.")
+            raise ValidationError(
+                QCoreApplication.translate(
+                    "SettingsView", "'{part}' is not a span like 08:00-22:00."
+                ).format(part=part)
+            )
         start, end = (p.strip() for p in part.split("-", 1))
         spans.append([start, end])
     return spans
@@ -173,9 +180,10 @@ class SettingsView(QWidget):
         self.keyword_rules.setAccessibleName(self.tr("Keyword rules"))
         self.keyword_rules.setMaximumHeight(80)
         self.keyword_rules.setToolTip(
-            self.tr("One rule per line: priority | tag | words. A word ending in * matches")
-            + " "
-            + self.tr("every word that starts with it (opzeg* = opzeggen, opzegging).")
+            self.tr(
+                "One rule per line: priority | tag | words. A word ending in * matches"
+                " every word that starts with it (opzeg* = opzeggen, opzegging)."
+            )
         )
         self.negative_words = QLineEdit(self)
         self.negative_words.setAccessibleName(self.tr("Negative words"))

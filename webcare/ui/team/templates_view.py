@@ -367,7 +367,7 @@ class TemplatesView(QWidget):
 
         def done(failures: list[str]) -> None:
             created = len(payloads) - (len(failures) - len(problems))
-            text = self.tr("Imported {n} template(s).").format(n=created)
+            text = self.tr("Imported %n template(s).", "", created)
             if failures:
                 text += " " + self.tr("Not imported: {f}").format(f="; ".join(failures))
             self.status.setText(text)
@@ -390,5 +390,5 @@ class TemplatesView(QWidget):
         active = [t for t in self.templates if not t["archived"]]
         path.write_text(template_io.dump(active, fmt), encoding="utf-8")
         self.status.setText(
-            self.tr("Exported {n} template(s) to {p}.").format(n=len(active), p=path)
+            self.tr("Exported %n template(s) to {p}.", "", len(active)).format(p=path)
         )

@@ -220,13 +220,13 @@ class MainWindow(QMainWindow):
         }
         a = self._action
         a("claim", self.tr("&Claim"), ["C"], "mention")
-        a("release", self.tr("&Release claim"), ["U"], "mention")
+        a("release", self.tr("Re&lease claim"), ["U"], "mention")
         a("reply", self.tr("&Reply"), ["R"], "mention")
         a("template", self.tr("Insert &template…"), ["T", "Ctrl+T"], "mention")
         a("note", self.tr("Internal &note mode"), ["N"], "mention")
         a("send", self.tr("&Send"), ["Ctrl+Return", "Ctrl+Enter"], "mention")
         self._menus["mention"].addSeparator()
-        a("resolve", self.tr("Resolve (&close)"), ["E"], "mention")
+        a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
         a("next", self.tr("&Next mention"), ["J"], "view")
@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         for i, view in enumerate(VIEW_ORDER, start=1):
             act = a(f"view_{view.value}", self._view_names[view], [f"Ctrl+{i}"], "view")
             act.triggered.connect(lambda _=False, r=i - 1: self.views.setCurrentRow(r))
-        a("refresh", self.tr("Sync &now"), ["F5"], "view")
+        a("refresh", self.tr("S&ync now"), ["F5"], "view")
         a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
         a("signout", self.tr("Sign &out"), [], "help")
         a("quit", self.tr("&Quit"), ["Ctrl+Q"], "help")
