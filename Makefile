@@ -27,7 +27,7 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/benchmarks
 
 stress: system-deps-test $(STAMP)
-	WEBCARE_STRESS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/reliability -s
+	WEBCARE_STRESS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/reliability tests/security -s
 
 bench: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/benchmarks -s

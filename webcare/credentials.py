@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -83,11 +84,48 @@ _NO_KEYRING = _Problem(False, "No system keyring is available")
 _LOCKED = _Problem(True, "The system keyring is locked")
 
 
+_NO_ANSWER = _Problem(False, "The system keyring did not answer")
+#: How long one keyring call may take. A backend that hangs (a D-Bus service that never
+#: answers) must not freeze the window, which asks the keyring before it shows the sign-in.
+KEYRING_TIMEOUT_S = 2.0
+
+
+class _KeyringTimeout(Exception):
+    """The keyring backend did not answer within :data:`KEYRING_TIMEOUT_S`."""
+
+
+def _bounded(fn: Callable[[], Any], timeout_s: float) -> Any:
+    """``fn()`` on a daemon thread; :class:`_KeyringTimeout` if it has not returned in time.
+
+    A hanging call is left behind on its daemon thread (it cannot be interrupted); the store
+    stops asking the keyring after the first timeout, so at most one call hangs at a time.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="webcare-keyring", daemon=True).start()
+    if not done.wait(timeout_s):
+        raise _KeyringTimeout()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 def _broken(exc: BaseException) -> _Problem:
     return _Problem(False, f"The system keyring is not working ({type(exc).__name__})")
 
 
 def _classify(exc: BaseException) -> _Problem:
+    if isinstance(exc, _KeyringTimeout):
+        return _NO_ANSWER
     if isinstance(exc, keyring.errors.KeyringLocked):
         return _LOCKED
     if isinstance(exc, keyring.errors.NoKeyringError | keyring.errors.InitError):
@@ -164,6 +202,18 @@ class CredentialStore:
         self.plaintext_path = plaintext_path
         self.allow_plaintext = allow_plaintext
         self._file_lock = threading.Lock()
+        self.timeout_s = KEYRING_TIMEOUT_S
+        self._unresponsive = False  # a call timed out: do not ask (and wait) again
+
+    def _keyring(self, fn: Callable[[], Any]) -> Any:
+        """Run one keyring call, bounded in time (see :data:`KEYRING_TIMEOUT_S`)."""
+        if self._unresponsive:
+            raise _KeyringTimeout()
+        try:
+            return _bounded(fn, self.timeout_s)
+        except _KeyringTimeout:
+            self._unresponsive = True
+            raise
 
     # --- the keyring ------------------------------------------------------------------------
 
@@ -176,7 +226,7 @@ class CredentialStore:
         try:
             problem = _unusable_backend(keyring.get_keyring())
             if problem is None:
-                keyring.get_password(SERVICE, PROBE_KEY)
+                self._keyring(lambda: keyring.get_password(SERVICE, PROBE_KEY))
         except Exception as exc:  # any backend failure means "not usable", never a crash
             problem = _classify(exc)
         if problem is not None:
@@ -193,7 +243,7 @@ class CredentialStore:
         token: str | None = None
         try:
             if _unusable_backend(keyring.get_keyring()) is None:
-                token = keyring.get_password(SERVICE, key)
+                token = self._keyring(lambda: keyring.get_password(SERVICE, key))
         except Exception as exc:  # a broken keyring reads as "nothing kept"
             log.info("keyring read failed: %s", type(exc).__name__)
         if isinstance(token, str) and token:
@@ -214,9 +264,9 @@ class CredentialStore:
         try:
             problem = _unusable_backend(keyring.get_keyring())
             if problem is None:
-                keyring.set_password(SERVICE, key, token)
+                self._keyring(lambda: keyring.set_password(SERVICE, key, token))
                 # Read back: some backends accept a write and keep nothing.
-                if keyring.get_password(SERVICE, key) != token:
+                if self._keyring(lambda: keyring.get_password(SERVICE, key)) != token:
                     problem = _Problem(False, "The system keyring did not keep the sign-in")
         except Exception as exc:  # keep the app running whatever the backend does
             problem = _classify(exc)
@@ -254,7 +304,7 @@ class CredentialStore:
         key = credential_key(server_url, account)
         try:
             if _unusable_backend(keyring.get_keyring()) is None:
-                keyring.delete_password(SERVICE, key)
+                self._keyring(lambda: keyring.delete_password(SERVICE, key))
         except keyring.errors.PasswordDeleteError:
             pass  # nothing was kept: already forgotten
         except Exception as exc:  # a broken keyring cannot hold it either

@@ -6,6 +6,7 @@ DB worker thread; in tests: a direct call), every server call through the :class
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -21,6 +22,19 @@ T = TypeVar("T")
 BOOTSTRAP_ENTITIES = (("contacts", "contact"), ("mentions", "mention"),
                       ("replies", "reply"), ("notes", "note"))  # fmt: skip
 ALL_ENTITIES = frozenset({"mention", "contact", "reply", "note", "template", "user", "channel"})
+_UNREADABLE_PAGE = "The server sent a change page this client cannot read."
+#: What the applier raises for an entity it cannot store; sqlite3's for values it cannot bind
+#: (a dict, an integer over 64 bits) or a NULL in a required column.
+_UNREADABLE = (
+    KeyError,
+    TypeError,
+    ValueError,
+    OverflowError,
+    AttributeError,
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+    sqlite3.ProgrammingError,
+)
 
 
 class RunDb(Protocol):
@@ -122,8 +136,13 @@ class SyncEngine:
             return self._resync(progress)
         if page["db_id"] != self.run_db(lambda s: s.get_state("db_id")):
             return self._resync(progress)  # the server's database was replaced
-        summary = self.run_db(lambda s: s.apply_changes(page))
-        return PullResult(summary, bool(page["has_more"]))
+        try:
+            summary = self.run_db(lambda s: s.apply_changes(page))
+        except _UNREADABLE as exc:
+            # An entity the applier cannot store (missing keys, wrong types): the transaction
+            # rolled back, so the cursor did not move. A WebcareError keeps the pull loop alive.
+            raise ValidationError(_UNREADABLE_PAGE) from exc
+        return PullResult(summary, page["has_more"])
 
     def _resync(self, progress: ProgressFn | None) -> PullResult:
         # The outbox is kept: nothing typed is lost by a resync.
@@ -183,15 +202,22 @@ def _check_page(page: Any) -> None:
     ok = (
         isinstance(page, dict)
         and isinstance(page.get("changes"), list)
-        and isinstance(page.get("cursor"), int)
+        and _is_int(page.get("cursor"))
+        and page["cursor"] >= 0
+        and isinstance(page.get("has_more"), bool)
         and isinstance(page.get("db_id"), str)
         and all(
             isinstance(c, dict)
             and isinstance(c.get("entity"), str)
+            and (isinstance(c.get("id"), str) or _is_int(c.get("id")))
             and c.get("op") in ("upsert", "delete")
             and (c.get("data") is None or isinstance(c.get("data"), dict))
             for c in page["changes"]
         )
     )
     if not ok:
-        raise ValidationError("The server sent a change page this client cannot read.")
+        raise ValidationError(_UNREADABLE_PAGE)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

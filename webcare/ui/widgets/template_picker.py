@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.storage.local import Template
-from webcare.ui.text import one_line
+from webcare.ui.text import one_line, plain_tooltip
 from webcare.ui.widgets.conversation import plain_label
 
 RenderFn = Callable[[Template], str]
@@ -78,7 +78,8 @@ class TemplatePicker(QDialog):
                 label += f"  /{template.shortcut}"
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, template.id)
-            item.setToolTip(one_line(template.body, 120).replace("<", "‹"))
+            # escaped, not edited: "&lt;3" or "<b>" in a template shows exactly as written
+            item.setToolTip(plain_tooltip(one_line(template.body, 120)))
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)

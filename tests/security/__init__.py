@@ -1,0 +1,1 @@
+"""Security tests: fuzzing, malformed payloads, untrusted text, roles, tokens, TLS, keyring."""

@@ -1,0 +1,217 @@
+"""Untrusted text in every view of the client is shown as text, and fetches nothing.
+
+Markup (``<img src=…>`` pointing at a loopback listener, ``<a href>``, ``<style>``), entities,
+right-to-left overrides, emoji, a 10 000-character mention and names with markup go through the
+real server and the real client: the queue (cells and tooltips), the conversation, the profile
+line, the presence line, the status bar, the template picker (list, tooltip, preview) and the
+team tabs (workload, audit, reports). What is displayed equals the raw string, or its
+documented shortening (``snippet``/``one_line``; tooltips escaped by ``plain_tooltip``); the
+listener receives no request.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as QtGuiQt
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import OpenClient, open_client, team  # noqa: F401 - fixtures
+from tests.support.server import TestServer
+from webcare.app import Session
+from webcare.domain.models import Role
+from webcare.storage.local import View
+from webcare.ui.models.queue_model import Col
+from webcare.ui.models.queue_model import Role as ModelRole
+from webcare.ui.team.audit_view import AuditView
+from webcare.ui.team.reports_view import ReportsView
+from webcare.ui.team.workload_view import WorkloadView
+from webcare.ui.text import one_line, plain_tooltip, snippet
+
+
+class _Trap(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Trap.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trap() -> Iterator[str]:
+    _Trap.hits = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="trap"
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def payloads(trap: str) -> list[str]:
+    return [
+        f'<img src="{trap}/img.png"> <b>bold</b> <a href="{trap}/a">klik</a>'
+        f" <style>*{{color:red}}</style> &lt;b&gt;not bold&lt;/b&gt; &amp;"
+        " \u202etxet desrever\u202c \u2067RTL\u2069 مرحبا 😀👍🏽",
+        f"<html><body background='{trap}/bg.png'><script>alert(1)</script></body></html>",
+        "x" * 9_000 + f'<img src="{trap}/late.png">' + "y" * 960,  # 10 000 characters
+    ]
+
+
+def _labels_are_plain(root: QWidget) -> None:
+    """No label under ``root`` would interpret its text as markup."""
+    for label in root.findChildren(QLabel):
+        text = label.text()
+        plain = label.textFormat() == Qt.TextFormat.PlainText
+        assert plain or not QtGuiQt.mightBeRichText(text), (label.objectName(), text[:120])
+
+
+def _carries_raw(shown: str, raw_values: set[str]) -> bool:
+    """The cell is a raw value, its documented shortening, or JSON holding it (audit detail)."""
+    if any(shown in raw or shown == one_line(raw, 80) for raw in raw_values):
+        return True
+    try:
+        data = json.loads(shown)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and any(value in raw_values for value in data.values())
+
+
+def _views_show_raw(root: QWidget, raw_values: set[str]) -> int:
+    """Every item view cell that holds markup shows it unchanged; returns how many."""
+    seen = 0
+    for view in root.findChildren(QAbstractItemView):
+        model = view.model()
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                shown = model.index(row, col).data(Qt.ItemDataRole.DisplayRole)
+                if isinstance(shown, str) and "<" in shown:
+                    seen += 1
+                    assert _carries_raw(shown, raw_values), shown
+                tip = model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
+                assert tip is None or "<img" not in str(tip)
+    return seen
+
+
+def _shows(session: Session, mention_id: int) -> Callable[[], bool]:
+    def check() -> bool:
+        detail = session.controller.detail
+        return detail is not None and detail.id == mention_id
+
+    return check
+
+
+def _has_rows(view: WorkloadView) -> bool:
+    return view.table.model.rowCount() > 0
+
+
+def _has_usage(view: ReportsView) -> bool:
+    return "usage" in view.data
+
+
+def test_markup_everywhere_is_text_and_fetches_nothing(
+    open_client: OpenClient,  # noqa: F811
+    team: TestServer,  # noqa: F811
+    qtbot: QtBot,
+    trap: str,
+) -> None:
+    texts = payloads(trap)
+    evil_name = f'<b>Mal</b><img src="{trap}/n.png">\u202e'
+    evil_handle = f"<i>h</i><img src={trap}/h.png>"
+    mids = [team.add_mentions(1, text=t, author=evil_handle)[0] for t in texts]
+    team.add_user("mal", Role.LEAD, name=evil_name, signature="^<i>M</i>")
+    team.add_user("anna", Role.ADMIN)
+    admin = team.login("anna")
+    template_title = f'<img src="{trap}/t.png">Sorry &amp; <b>more</b>'
+    template_body = f'Sorry! <a href="{trap}/t">link</a> &lt;3 \u202eabc 😀'
+    r = admin.post("/v1/templates", json={"title": template_title, "body": template_body})
+    assert r.status_code == 201, r.text
+    mal = team.login("mal")
+    assert mal.post(f"/v1/mentions/{mids[0]}/claim").status_code == 200
+    with team.ctx.db.read() as conn:
+        stored = {r[0]: r[1] for r in conn.execute("SELECT id, text FROM mentions")}
+    assert [stored[m] for m in mids] == texts  # the server keeps the text as sent
+
+    session = open_client("eva")
+    c = session.controller
+    c.set_view(View.ALL)
+    session.window.views.setCurrentRow(2)
+    qtbot.waitUntil(lambda: c.model.rowCount() == len(mids), timeout=10_000)
+    # the queue: cells are the documented snippet, tooltips escaped (shown literally)
+    for row in range(c.model.rowCount()):
+        mid = c.model.index(row, 0).data(ModelRole.MENTION_ID)
+        raw = stored[mid]
+        assert c.model.index(row, Col.TEXT).data() == snippet(raw)
+        assert c.model.index(row, Col.TEXT).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(raw)
+        assert c.model.index(row, Col.AUTHOR).data() == "@" + evil_handle
+    # the detail pane of every mention: conversation, author, profile, presence
+    pane = session.window.detail
+    for mid in mids:
+        for row in range(c.model.rowCount()):
+            if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mid:
+                session.window.table.setFocus()
+                c._select_row(row)
+        qtbot.waitUntil(_shows(session, mid), timeout=5000)
+        # the author's whole history: all three mentions, each exactly as sent
+        assert sorted(pane.conversation.texts()) == sorted(texts)
+        assert pane.author.text() == "@" + evil_handle  # the test connector adds the "@"
+        if mid == mids[0]:
+            qtbot.waitUntil(lambda: evil_name in pane.presence.text(), timeout=10_000)
+        _labels_are_plain(session.window)
+        session.window.grab()
+    assert c.me.display_name == "Eva"
+    # the template picker: list entries, tooltips and preview are text
+    c._select_row(0)
+    session.window.actions_by_name["template"].trigger()
+    qtbot.waitUntil(lambda: c.picker is not None, timeout=5000)
+    picker = c.picker
+    assert picker is not None
+    item = picker.list.item(0)
+    assert item.text().startswith(template_title)
+    assert item.toolTip() == plain_tooltip(one_line(template_body, 120))
+    assert template_body in picker.preview.text()
+    _labels_are_plain(picker)
+    picker.grab()
+    picker.reject()
+
+    # a lead with a markup name: status bar, and the team tabs
+    lead = open_client("mal")
+    _labels_are_plain(lead.window)
+    assert evil_name in lead.window.user_label.text()
+    cells = 0
+    raw_values = {*texts, evil_name, "@" + evil_handle, template_title, template_body}
+    for tab, kind in (("workload", WorkloadView), ("audit", AuditView), ("reports", ReportsView)):
+        window = lead.controller.open_team(tab)
+        qtbot.addWidget(window)
+        view = window.views[tab]
+        assert isinstance(view, kind)
+        if isinstance(view, WorkloadView):
+            view.refresh()
+            qtbot.waitUntil(partial(_has_rows, view), timeout=10_000)
+            assert view.table.model.value(0, 0) == evil_name
+            assert view.table.model.index(0, 3).data() == one_line(texts[0], 80)
+            assert evil_name in view.summary.text()
+        if isinstance(view, ReportsView):
+            qtbot.waitUntil(partial(_has_usage, view), timeout=15_000)
+        qtbot.wait(300)
+        _labels_are_plain(window)
+        cells += _views_show_raw(window, raw_values)
+        window.grab()
+    assert cells >= 3  # workload text and name, audit details: the check saw markup
+    qtbot.wait(300)
+    assert _Trap.hits == []
