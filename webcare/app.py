@@ -28,12 +28,13 @@ from webcare.net.api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.storage.local import Me, default_store_path
 from webcare.sync.engine import SyncEngine
-from webcare.ui import i18n, theme
+from webcare.ui import i18n, resources, theme
 from webcare.ui.controllers.inbox import InboxController
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.widgets.login_dialog import LoginDialog
 from webcare.ui.widgets.main_window import MainWindow
+from webcare.ui.widgets.preferences import PreferencesDialog
 
 log = logging.getLogger("webcare.app")
 
@@ -80,6 +81,11 @@ class WebcareApp:
         self.language = i18n.install_translator(
             qapp, language or i18n.language_setting(self.settings)
         )
+        # "ui/theme" (system, light, dark) and "ui/font_scale", applied live by the manager
+        self.theme = theme.apply(qapp, self.settings)
+        if qapp.windowIcon().isNull():
+            qapp.setWindowIcon(resources.app_icon())
+        self.preferences: PreferencesDialog | None = None
         plaintext = Path(platformdirs.user_config_dir("webcare", appauthor=False)) / "tokens.json"
         self.credentials = credentials or CredentialStore(
             plaintext_path=plaintext,
@@ -214,6 +220,8 @@ class WebcareApp:
         session = Session(server_url, username, api, runner, engine, sync, window, controller)
         self.session = session
         window.actions_by_name["signout"].triggered.connect(self.sign_out)
+        window.actions_by_name["preferences"].triggered.connect(self.show_preferences)
+        controller.settings = self.settings  # notification preferences
         window.closing.connect(self.end_session)
         if self.warn_about_keyring:
             status = self.credentials.status()
@@ -226,7 +234,34 @@ class WebcareApp:
             self.on_session(session)
         return session
 
+    def show_preferences(self) -> PreferencesDialog | None:
+        """The preferences dialog (Ctrl+,) of the open session, created once per session."""
+        session = self.session
+        if session is None:
+            return None
+        if self.preferences is None:
+            dialog = PreferencesDialog(
+                self.settings,
+                self.theme,
+                server_url=session.server_url,
+                account=f"{session.controller.me.display_name} ({session.username})",
+                actions=list(session.window.actions_by_name.values()),
+                parent=session.window,
+            )
+            dialog.signOutRequested.connect(self._sign_out_from_preferences)
+            self.preferences = dialog
+        self.preferences.show()
+        self.preferences.raise_()
+        self.preferences.activateWindow()
+        return self.preferences
+
+    def _sign_out_from_preferences(self) -> None:
+        if self.preferences is not None:
+            self.preferences.close()
+        self.sign_out()
+
     def end_session(self) -> None:
+        self.preferences = None  # a child of the session's window: closed with it
         session, self.session = self.session, None
         if session is not None:
             session.close()
@@ -270,6 +305,7 @@ def create_qapp(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Webcare")
     app.setOrganizationName("Webcare")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(resources.app_icon())
     theme.apply(app)
     return app
 
@@ -288,8 +324,17 @@ def run_gui(*, language: str | None = None) -> int:
 # --- demo -----------------------------------------------------------------------------------
 
 
-def run_demo(*, screenshot: Path | None = None, port: int = 0, language: str | None = None) -> int:
-    """``webcare demo``: an embedded team server with the real sample, signed in as eva."""
+def run_demo(
+    *,
+    screenshot: Path | None = None,
+    port: int = 0,
+    language: str | None = None,
+    theme_name: str | None = None,
+) -> int:
+    """``webcare demo``: an embedded team server with the real sample, signed in as eva.
+
+    ``theme_name`` (light, dark, system) overrides the theme, as the preferences would.
+    """
     from webcare.server.config import ServerConfig
     from webcare.server.demo import DEMO_PASSWORD, seed
     from webcare.server.run import ServerThread
@@ -313,6 +358,9 @@ def run_demo(*, screenshot: Path | None = None, port: int = 0, language: str | N
             language=language,
         )
         app.warn_about_keyring = False
+        if theme_name is not None:
+            settings.setValue(theme.THEME_SETTING, theme_name)
+            app.theme.apply(mode=theme_name)
         print(f"Webcare demo: team server at {server.url} (accounts eva, lars, anna;"
               f" password '{DEMO_PASSWORD}')", flush=True)  # fmt: skip
         exit_code = 0

@@ -443,6 +443,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         screenshot=Path(args.screenshot) if args.screenshot else None,
         port=args.port,
         language=args.language,
+        theme_name=args.theme,
     )
 
 
@@ -497,6 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         default=argparse.SUPPRESS,  # keeps `webcare --language nl demo` working as well
         help="language of the client: nl (Dutch), en (English) or system (default)",
+    )
+    p.add_argument(
+        "--theme",
+        choices=("light", "dark", "system"),
+        help="colour theme of the client (default: system, as in the preferences)",
     )
     p.set_defaults(func=cmd_demo)
 

@@ -399,14 +399,6 @@
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
     </message>
-    <message>
-        <source>Action</source>
-        <translation>Actie</translation>
-    </message>
-    <message>
-        <source>Keys</source>
-        <translation>Toetsen</translation>
-    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -888,6 +880,18 @@
         <translation>Wachtrij</translation>
     </message>
     <message>
+        <source>Mentions in the chosen view. J and K move, C claims, R replies.</source>
+        <translation>Vermeldingen in de gekozen weergave. J en K verplaatsen, C pakt op, R beantwoordt.</translation>
+    </message>
+    <message>
+        <source>Words, @handle, tag:, prio:, since: and until: narrow the queue</source>
+        <translation>Woorden, @handle, tag:, prio:, since: en until: beperken de wachtrij</translation>
+    </message>
+    <message>
+        <source>Ctrl+1 to Ctrl+4 switch views</source>
+        <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>Verbinden…</translation>
     </message>
@@ -962,6 +966,10 @@
     <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Sneltoetsen</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Voorkeuren…</translation>
     </message>
     <message>
         <source>Sign &amp;out</source>
@@ -1056,6 +1064,93 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>De twee wachtwoorden verschillen.</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Voorkeuren</translation>
+    </message>
+    <message>
+        <source>Team server address</source>
+        <translation>Adres van de teamserver</translation>
+    </message>
+    <message>
+        <source>Signed in as</source>
+        <translation>Aangemeld als</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>Forget the sign-in on this computer and show the sign-in window</source>
+        <translation>Vergeet de aanmelding op deze computer en toon het aanmeldvenster</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Systeem volgen</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Licht</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Donker</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>Lettergrootte</translation>
+    </message>
+    <message>
+        <source>Text size in percent of the normal</source>
+        <translation>Tekstgrootte in procenten van de normale</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Weergave</translation>
+    </message>
+    <message>
+        <source>Announce new mentions in the system tray</source>
+        <translation>Nieuwe vermeldingen melden in het systeemvak</translation>
+    </message>
+    <message>
+        <source>Show new mentions in a banner in the window</source>
+        <translation>Nieuwe vermeldingen tonen in een balk in het venster</translation>
+    </message>
+    <message>
+        <source>Play a sound for new mentions</source>
+        <translation>Geluid afspelen bij nieuwe vermeldingen</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Meldingen</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Sneltoetsen</translation>
+    </message>
+    <message>
+        <source>Windows opened from now on use the new language; restart Webcare to switch this window too.</source>
+        <translation>Vensters die je vanaf nu opent gebruiken de nieuwe taal; start Webcare opnieuw om ook dit venster om te zetten.</translation>
     </message>
 </context>
 <context>
@@ -1533,6 +1628,21 @@
     <message>
         <source>Saved.</source>
         <translation>Opgeslagen.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutTable</name>
+    <message>
+        <source>Action</source>
+        <translation>Actie</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Toetsen</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Sneltoetsen</translation>
     </message>
 </context>
 <context>

@@ -1,73 +1,170 @@
-"""The look of the client: a calm light theme with clear state colours."""
+"""The look of the client: a light and a dark theme that follow the system, and font scaling.
+
+One stylesheet (``resources/styles/base.qss``) with the colours of :mod:`webcare.ui.palette`;
+the build writes ``light.qss`` and ``dark.qss`` from it. The theme choice is ``"system"``
+(follow ``QStyleHints.colorScheme()`` and react to ``colorSchemeChanged``), ``"light"`` or
+``"dark"``, stored as ``ui/theme``; the font size is a percentage, ``ui/font_scale``. Both are
+applied live by the one :class:`ThemeManager` of the application.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+import logging
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-STYLESHEET = """
-QMainWindow, QDialog { background: #f6f7f9; }
-QListWidget#views { background: #1f2a37; color: #e5e9f0; border: none; font-size: 14px;
-                    padding-top: 8px; }
-QListWidget#views::item { padding: 9px 14px; border-radius: 6px; margin: 1px 6px; }
-QListWidget#views::item:selected { background: #3b82f6; color: white; }
-QListWidget#views::item:hover:!selected { background: #2c3a4b; }
-QLineEdit#search { padding: 6px 8px; border: 1px solid #cfd6df; border-radius: 6px;
-                   background: white; }
-QTableView#queue { background: white; alternate-background-color: #f9fafb; border: 1px solid
-                   #e2e6eb; selection-background-color: #dbeafe; selection-color: #111827; }
-QHeaderView::section { background: #eef1f5; border: none; border-bottom: 1px solid #dde2e8;
-                       padding: 5px 6px; font-weight: 600; color: #374151; }
-QWidget#detailPane { background: #ffffff; }
-QLabel#authorName { font-size: 17px; font-weight: 700; color: #111827; }
-QLabel#authorProfile { color: #6b7280; }
-QLabel#presence { padding: 6px 8px; border-radius: 6px; background: #eef2f7; color: #374151; }
-QLabel#presence[state="mine"] { background: #dcfce7; color: #14532d; }
-QLabel#presence[state="other"] { background: #fde7d9; color: #7c2d12; }
-QLabel#presence[state="final"] { background: #e5e7eb; color: #4b5563; }
-QWidget#conversationInner { background: #ffffff; }
-QFrame#msg_mention { background: #f3f4f6; border: 1px solid #e5e7eb; border-radius: 10px;
-                     margin-right: 60px; }
-QFrame#msg_mention[current="true"] { border: 2px solid #3b82f6; }
-QFrame#msg_reply { background: #e0edff; border: 1px solid #c7dcff; border-radius: 10px;
-                   margin-left: 60px; }
-QFrame#msg_note { background: #fff7d6; border: 1px dashed #e5c96b; border-radius: 10px;
-                  margin-left: 60px; }
-QFrame#msg_outbox { background: #f1f5f9; border: 1px dashed #94a3b8; border-radius: 10px;
-                    margin-left: 60px; }
-QFrame#msg_outbox[state="rejected"] { background: #fee2e2; border: 1px solid #f87171; }
-QLabel#msgHeader { color: #6b7280; font-size: 11px; }
-QLabel#msgDetail { color: #b91c1c; font-weight: 600; }
-QPlainTextEdit#composerEditor { border: 1px solid #cfd6df; border-radius: 6px; background: white;
-                                padding: 4px; }
-QPlainTextEdit#composerEditor[note="true"] { background: #fff7d6; }
-QLabel#composerPreview { color: #4b5563; font-style: italic; }
-QLabel#composerNotice { color: #9a3412; font-weight: 600; }
-QLabel#charCounter { color: #6b7280; }
-QLabel#charCounter[over="true"] { color: #b91c1c; font-weight: 700; }
-QPushButton { padding: 5px 12px; border-radius: 6px; border: 1px solid #cfd6df;
-              background: white; }
-QPushButton:hover { background: #f3f4f6; }
-QPushButton:disabled { color: #9ca3af; }
-QPushButton#sendButton { background: #2563eb; color: white; border: none; font-weight: 600; }
-QPushButton#sendButton:disabled { background: #93c5fd; }
-QLabel#banner { background: #dbeafe; color: #1e3a8a; padding: 6px 10px; border-radius: 6px; }
-QLabel#syncState[online="true"] { color: #15803d; }
-QLabel#syncState[online="false"] { color: #b45309; }
-QLabel#loginError { color: #b91c1c; }
-QLabel#keyringNote { color: #92400e; }
-QLabel#templateProblem, QLabel#reportStatus { color: #b91c1c; }
-QLabel#templateConflict { background: #fef3c7; color: #78350f; padding: 6px; border-radius: 6px; }
-QLabel#reportSummary { font-size: 13px; font-weight: 600; color: #1f2937; }
-QLabel#blockTitle { font-weight: 600; color: #374151; }
-QLabel#emptyState { color: #9ca3af; font-size: 15px; }
-"""
+from webcare.ui import resources
+from webcare.ui.palette import PALETTES, Palette, render, scale_font_sizes
+
+log = logging.getLogger("webcare.ui.theme")
+
+THEME_SETTING = "ui/theme"
+THEMES = ("system", "light", "dark")
+FONT_SETTING = "ui/font_scale"
+FONT_SCALES = (80, 200)  # percent, inclusive
+MIN_POINT_SIZE = 10.0
 
 
-def apply(app: QApplication) -> None:
-    app.setStyle("Fusion")
-    font = QFont(app.font())
-    if font.pointSizeF() < 10:
-        font.setPointSizeF(10)
-    app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+_in_effect: dict[str, Palette] = {"colours": PALETTES["light"]}
+
+
+def colour(name: str) -> QColor:
+    """A colour of the palette in effect (for text drawn by models and painters)."""
+    return QColor(_in_effect["colours"][name])
+
+
+def theme_setting(settings: QSettings) -> str:
+    value = str(settings.value(THEME_SETTING, "system") or "system").strip().lower()
+    return value if value in THEMES else "system"
+
+
+def font_setting(settings: QSettings) -> int:
+    try:
+        value = int(str(settings.value(FONT_SETTING, 100)))
+    except ValueError:
+        return 100
+    return max(FONT_SCALES[0], min(FONT_SCALES[1], value))
+
+
+def system_scheme() -> str:
+    """``"dark"`` when the system (or Qt's override) asks for dark, else ``"light"``."""
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def stylesheet(mode: str, font_scale: int = 100) -> str:
+    """The generated sheet of ``mode`` (rendered from base.qss if the build has not run)."""
+    try:
+        text = resources.resource_path(f"styles/{mode}.qss").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        log.warning("styles/%s.qss missing; rendering base.qss", mode)
+        base = resources.resource_path("styles/base.qss").read_text(encoding="utf-8")
+        text = render(base, PALETTES[mode])
+    return scale_font_sizes(text, font_scale / 100)
+
+
+def qpalette(colours: Palette) -> QPalette:
+    """The Qt palette for widgets the stylesheet does not style (menus, tabs, dialogs)."""
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "window",
+        QPalette.ColorRole.WindowText: "text",
+        QPalette.ColorRole.Base: "base",
+        QPalette.ColorRole.AlternateBase: "alt_base",
+        QPalette.ColorRole.Text: "text",
+        QPalette.ColorRole.Button: "base",
+        QPalette.ColorRole.ButtonText: "text",
+        QPalette.ColorRole.BrightText: "error",
+        QPalette.ColorRole.Highlight: "accent",
+        QPalette.ColorRole.HighlightedText: "accent_text",
+        QPalette.ColorRole.ToolTipBase: "base",
+        QPalette.ColorRole.ToolTipText: "text",
+        QPalette.ColorRole.PlaceholderText: "text_subtle",
+        QPalette.ColorRole.Link: "accent",
+        QPalette.ColorRole.Mid: "border",
+        QPalette.ColorRole.Midlight: "border_soft",
+        QPalette.ColorRole.Light: "base",
+        QPalette.ColorRole.Dark: "border",
+    }
+    for role, key in roles.items():
+        p.setColor(role, QColor(colours[key]))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(colours["text_disabled"]))
+    if colours is PALETTES["dark"]:
+        p.setColor(QPalette.ColorRole.Link, QColor(colours["focus"]))
+    return p
+
+
+class ThemeManager(QObject):
+    """Applies theme and font size to the application; one per QApplication."""
+
+    changed = Signal(str)  # the theme in effect: "light" or "dark"
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("webcare-theme")
+        self.app = app
+        self.mode = "system"
+        self.font_scale = 100
+        self.effective = ""
+        self._applied: tuple[str, int] | None = None
+        self._base_point_size = max(MIN_POINT_SIZE, app.font().pointSizeF())
+        app.styleHints().colorSchemeChanged.connect(self._system_changed)
+
+    @classmethod
+    def of(cls, app: QApplication) -> ThemeManager:
+        found = app.findChild(ThemeManager, "webcare-theme")
+        return found if isinstance(found, ThemeManager) else cls(app)
+
+    def apply(self, mode: str | None = None, font_scale: int | None = None) -> None:
+        """Switch theme (``system``/``light``/``dark``) and/or font size, live."""
+        if mode is not None:
+            self.mode = mode if mode in THEMES else "system"
+            self._override_scheme()
+        if font_scale is not None:
+            self.font_scale = max(FONT_SCALES[0], min(FONT_SCALES[1], int(font_scale)))
+        effective = system_scheme() if self.mode == "system" else self.mode
+        if self._applied == (effective, self.font_scale):
+            return
+        self._applied = (effective, self.font_scale)
+        self.effective = effective
+        colours = PALETTES[effective]
+        _in_effect["colours"] = colours
+        resources.set_icon_colours(colours["icon"], colours["text_disabled"])
+        self.app.setStyle("Fusion")
+        self.app.setPalette(qpalette(colours))
+        font = QFont(self.app.font())
+        font.setPointSizeF(self._base_point_size * self.font_scale / 100)
+        self.app.setFont(font)
+        self.app.setStyleSheet(stylesheet(effective, self.font_scale))
+        self.changed.emit(effective)
+
+    def _override_scheme(self) -> None:
+        """Tell Qt (and so native dialogs and Qt's own styles) about an explicit choice."""
+        hints = self.app.styleHints()
+        if self.mode == "system":
+            hints.unsetColorScheme()
+        else:
+            hints.setColorScheme(
+                Qt.ColorScheme.Dark if self.mode == "dark" else Qt.ColorScheme.Light
+            )
+
+    def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self.mode == "system":
+            self.apply()
+
+
+def apply(app: QApplication, settings: QSettings | None = None) -> ThemeManager:
+    """Apply the stored (or default: system, 100 %) theme and font size to ``app``."""
+    manager = ThemeManager.of(app)
+    if settings is None:
+        manager.apply(mode=manager.mode, font_scale=manager.font_scale)
+    else:
+        manager.apply(mode=theme_setting(settings), font_scale=font_setting(settings))
+    return manager

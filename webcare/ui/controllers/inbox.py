@@ -10,7 +10,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Slot,
+)
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -33,11 +42,12 @@ from webcare.storage.local import (
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
 from webcare.ui.models.queue_model import QueueModel, Role
+from webcare.ui.prefs import Notifications
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
-from webcare.ui.text import minutes
+from webcare.ui.text import minutes, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.template_picker import TemplatePicker
@@ -81,6 +91,7 @@ class InboxController(QObject):
         self._selecting = False
         self._last_notice = ""
         self.notifications: list[str] = []  # what was announced (also shown in the banner)
+        self.settings: QSettings | None = None  # notification preferences (set by the app)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(window.windowIcon(), self)
@@ -706,11 +717,15 @@ class InboxController(QObject):
             else self.tr("{n} new mentions in {view}").format(n=len(ids), view=view_name)
         )
         self.notifications.append(text)
-        self.window.show_banner(text)
-        self._banner_timer.start()
+        wanted = Notifications.load(self.settings)
+        if wanted.banner:
+            self.window.show_banner(text)
+            self._banner_timer.start()
         window_active = self.window.isActiveWindow()
-        if self.tray is not None and not window_active:
+        if self.tray is not None and not window_active and wanted.tray:
             self.tray.showMessage("Webcare", text, QSystemTrayIcon.MessageIcon.Information, 5000)
+        if wanted.sound:
+            QApplication.beep()
         QApplication.alert(self.window)
 
     @Slot(object)
@@ -725,7 +740,7 @@ class InboxController(QObject):
             label.setText(
                 self.tr("○ Offline — retrying in {s} s").format(s=max(1, round(status.retry_in_s)))
             )
-            label.setToolTip(status.message.replace("<", "‹"))
+            label.setToolTip(plain_tooltip(status.message))
         label.setProperty("online", status.online)
         label.style().unpolish(label)
         label.style().polish(label)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from webcare.domain.errors import WebcareError
 from webcare.reports.export import Row, to_csv
+from webcare.ui.resources import icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -163,6 +164,7 @@ class ExportButton(QPushButton):
         self._rows = rows
         self._name = name
         self.setToolTip(self.tr("Save this table as a CSV file"))
+        self.setIcon(icon("export"))
         self.clicked.connect(self.choose_and_export)
 
     def choose_and_export(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from webcare.ui.text import weekday_names
@@ -35,16 +35,17 @@ class Heatmap(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        pal = self.palette()  # the theme's colours (light or dark)
+        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         peak = max((max(r) for r in self.counts), default=0) or 1
-        painter.setPen(QColor("#6b7280"))
+        painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         days = weekday_names()
         for hour in range(0, 24, 3):
             cell = self._cell(0, hour)
             painter.drawText(cell.left(), 14, f"{hour:02d}")
         for day in range(7):
             cell = self._cell(day, 0)
-            painter.setPen(QColor("#374151"))
+            painter.setPen(pal.color(QPalette.ColorRole.Text))
             painter.drawText(
                 QRect(0, cell.top(), 40, cell.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -56,7 +57,7 @@ class Heatmap(QWidget):
                 color = (
                     QColor.fromRgbF(1 - 0.85 * strength, 1 - 0.55 * strength, 1 - 0.1 * strength)
                     if n
-                    else QColor("#f3f4f6")
+                    else pal.color(QPalette.ColorRole.AlternateBase)
                 )
                 painter.fillRect(self._cell(day, hour), color)
         painter.end()

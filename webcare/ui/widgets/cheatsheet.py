@@ -15,28 +15,42 @@ from PySide6.QtWidgets import (
 )
 
 
+def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
+    """(action, keys) for every action that has a shortcut: the cheat sheet's data."""
+    rows = []
+    for action in actions:
+        if action.shortcuts():
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+            )
+            rows.append((action.text().replace("&", ""), keys))
+    return rows
+
+
+class ShortcutTable(QTableWidget):
+    """A read-only table of actions and their keys (the cheat sheet, the preferences)."""
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        rows = shortcut_rows(actions)
+        super().__init__(len(rows), 2, parent)
+        self.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move on
+        self.setAccessibleName(self.tr("Keyboard shortcuts"))
+        for i, (name, keys) in enumerate(rows):
+            self.setItem(i, 0, QTableWidgetItem(name))
+            self.setItem(i, 1, QTableWidgetItem(keys))
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+
 class CheatSheet(QDialog):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.resize(460, 520)
-        rows = [a for a in actions if a.shortcuts()]
-        self.table = QTableWidget(len(rows), 2, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
-        for i, action in enumerate(rows):
-            name = action.text().replace("&", "")
-            keys = ", ".join(
-                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-            )
-            self.table.setItem(i, 0, QTableWidgetItem(name))
-            self.table.setItem(i, 1, QTableWidgetItem(keys))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.table = ShortcutTable(actions, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

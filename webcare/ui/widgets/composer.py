@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.domain.templates import append_signature
+from webcare.ui.resources import icon
 from webcare.ui.widgets.conversation import plain_label
 
 
@@ -41,9 +44,11 @@ class Composer(QWidget):
 
         self.template_button = QPushButton(self.tr("Template…"), self)
         self.template_button.setToolTip(self.tr("Pick a canned answer (T)"))
+        self.template_button.setIcon(icon("template"))
         self.template_button.clicked.connect(self.templateRequested.emit)
         self.note_toggle = QCheckBox(self.tr("Internal note"), self)
         self.note_toggle.setToolTip(self.tr("Write a note only your team sees (N)"))
+        self.note_toggle.setAccessibleDescription(self.tr("Write a note only your team sees (N)"))
         self.note_toggle.toggled.connect(self._update)
         self.counter = plain_label("", selectable=False)
         self.counter.setObjectName("charCounter")
@@ -51,6 +56,8 @@ class Composer(QWidget):
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.setAccessibleDescription(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.setIcon(icon("send", "#ffffff"))  # white on the accent colour
         self.send_button.clicked.connect(self.request_send)
         self.preview = plain_label("", selectable=True)
         self.preview.setObjectName("composerPreview")
@@ -70,7 +77,13 @@ class Composer(QWidget):
         layout.addWidget(self.editor)
         layout.addLayout(top)
         layout.addWidget(self.preview)
+        for first, second in pairwise(self.focus_chain()):
+            QWidget.setTabOrder(first, second)
         self._update()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The composer's controls in Tab order: write, then pick, then send."""
+        return [self.editor, self.template_button, self.note_toggle, self.send_button]
 
     # --- state from the controller ----------------------------------------------------------
 

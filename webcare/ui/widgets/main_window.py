@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,10 +27,33 @@ from PySide6.QtWidgets import (
 
 from webcare.storage.local import View
 from webcare.ui.models.queue_model import Col
+from webcare.ui.resources import icon
 from webcare.ui.widgets.composer import Composer
 from webcare.ui.widgets.conversation import ConversationView, plain_label
 
 VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
+
+# action -> its icon in resources/icons (checked by tests/unit/test_resources.py)
+ACTION_ICONS = {
+    "claim": "claim",
+    "release": "release",
+    "reply": "reply",
+    "template": "template",
+    "note": "note",
+    "send": "send",
+    "resolve": "resolve",
+    "spam": "spam",
+    "open_link": "open_link",
+    "next": "next",
+    "previous": "previous",
+    "search": "search",
+    "refresh": "sync",
+    "shortcuts": "keyboard",
+    "preferences": "settings",
+    "signout": "sign_out",
+    "team_workload": "team",
+    "team_settings": "settings",
+}
 
 
 class DetailPane(QWidget):
@@ -48,6 +73,14 @@ class DetailPane(QWidget):
         self.release_button = QPushButton(self.tr("Release"), self)
         self.resolve_button = QPushButton(self.tr("Resolve"), self)
         self.spam_button = QPushButton(self.tr("Spam"), self)
+        for button, name, keys in (
+            (self.claim_button, "claim", "C"),
+            (self.release_button, "release", "U"),
+            (self.resolve_button, "resolve", "E"),
+            (self.spam_button, "spam", "!"),
+        ):
+            button.setIcon(icon(name))
+            button.setToolTip(f"{button.text()} ({keys})")
         self.conversation = ConversationView(self)
         self.composer = Composer(self)
         self.empty = plain_label(self.tr("Select a mention (J/K to move, C to claim)."))
@@ -99,7 +132,8 @@ class MainWindow(QMainWindow):
         self.views = QListWidget(self)
         self.views.setObjectName("views")
         self.views.setAccessibleName(self.tr("Views"))
-        self.views.setFixedWidth(170)
+        self.views.setMinimumWidth(170)  # grows with the font size (splitter)
+        self.views.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.views.setIconSize(QSize(0, 0))
         self._view_names = {
             View.UNCLAIMED: self.tr("Unclaimed"),
@@ -160,6 +194,14 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the mention, not cell by cell
+        self.table.setAccessibleDescription(
+            self.tr("Mentions in the chosen view. J and K move, C claims, R replies.")
+        )
+        self.search.setAccessibleDescription(
+            self.tr("Words, @handle, tag:, prio:, since: and until: narrow the queue")
+        )
+        self.views.setAccessibleDescription(self.tr("Ctrl+1 to Ctrl+4 switch views"))
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -193,6 +235,9 @@ class MainWindow(QMainWindow):
         self.queued_label = QLabel("", self)
         self.queued_label.setObjectName("queuedCount")
         self.user_label = QLabel("", self)
+        # names and server messages are untrusted: never interpreted as markup
+        for status_label in (self.sync_label, self.queued_label, self.user_label):
+            status_label.setTextFormat(Qt.TextFormat.PlainText)
         # permanent: a passing status message never hides the sync state
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.queued_label)
@@ -200,12 +245,37 @@ class MainWindow(QMainWindow):
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self._set_focus_order()
+
+    def _set_focus_order(self) -> None:
+        """Tab goes left to right, top to bottom: views, search and filters, the queue, the
+        mention's buttons, its conversation, then the composer and Send."""
+        d = self.detail
+        chain: list[QWidget] = [
+            self.views,
+            self.search,
+            self.status_filter,
+            self.channel_filter,
+            self.priority_filter,
+            self.sort_box,
+            self.table,
+            d.claim_button,
+            d.release_button,
+            d.resolve_button,
+            d.spam_button,
+            d.conversation,
+            *d.composer.focus_chain(),
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _action(self, name: str, text: str, keys: list[str], menu_name: str) -> QAction:
         action = QAction(text, self)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setObjectName(f"action_{name}")
+        if name in ACTION_ICONS:
+            action.setIcon(icon(ACTION_ICONS[name]))
         self.addAction(action)
         self._menus[menu_name].addAction(action)
         self.actions_by_name[name] = action
@@ -239,6 +309,8 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, r=i - 1: self.views.setCurrentRow(r))
         a("refresh", self.tr("S&ync now"), ["F5"], "view")
         a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
+        prefs = a("preferences", self.tr("&Preferences…"), ["Ctrl+,"], "help")
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         a("signout", self.tr("Sign &out"), [], "help")
         a("quit", self.tr("&Quit"), ["Ctrl+Q"], "help")
         self.actions_by_name["quit"].triggered.connect(self.close)
