@@ -260,11 +260,16 @@ def batches(n_mentions: int, seed: int = 7, per_batch: int = 5000) -> Iterator[B
         )
     for brand in sorted(by_brand):
         mentions, replies = by_brand[brand]
-        for start in range(0, max(len(mentions), len(replies)), per_batch):
+        # a brand reply travels in the batch of the mention it answers (never before it)
+        batch_of = {m.source_id: i // per_batch for i, m in enumerate(mentions)}
+        grouped: dict[int, list[IncomingReply]] = {}
+        for r in replies:
+            grouped.setdefault(batch_of[r.in_reply_to_source_id], []).append(r)
+        for index, start in enumerate(range(0, len(mentions), per_batch)):
             yield Batch(
                 channel=channel(brand),
                 mentions=mentions[start : start + per_batch],
-                replies=replies[start : start + per_batch],
+                replies=grouped.get(index, []),
             )
 
 

@@ -1,0 +1,139 @@
+"""Issue 6, benchmark 2: initial sync of a year of mentions into a fresh client store.
+
+The real path: a team server (uvicorn, SQLite file) filled through ``ingest``, then a client's
+``SyncEngine.bootstrap`` over HTTP with the app's page size into a real ``LocalStore``. Baseline:
+the same rows written locally with one ``executemany`` per table into a fresh client store (same
+schema, FTS triggers and PRAGMAs).
+
+Figure: bare time / sync time. Target ≥ 0.3.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.benchmarks.common import record, scaled, timed
+from tests.benchmarks.synth import batches
+from tests.support.server import TestServer, running_server
+from webcare.net.api import ApiClient
+from webcare.server.services import accounts
+from webcare.server.services.ingest import ingest
+from webcare.storage.local import LocalStore
+from webcare.sync.engine import SyncEngine
+
+NOW = 1_760_000_000.0
+BIG = (("mentions", "id"), ("contacts", "id"), ("replies", "id"))
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    seconds: float
+    bare_seconds: float
+    counts: dict[str, int]
+    pages: int
+
+
+def fill_server(server: TestServer, n: int) -> dict[str, int]:
+    """Ingest ``n`` synthetic mentions as an import would; returns the server's row counts."""
+    for batch in batches(n):
+        ingest(server.ctx.db, batch, NOW, history=True)
+    with server.ctx.db.read() as conn:
+        return {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table, _key in BIG
+        }
+
+
+def token_for(server: TestServer, username: str) -> str:
+    """A real token for a new agent, issued without paying argon2 for a sign-in."""
+    user_id = server.add_user(username)
+    return accounts.issue_token(server.ctx.db, user_id, server.ctx.now(), 3600, "bench")
+
+
+def run_sync(n: int, directory: Path, *, page_size: int = 2000) -> SyncRun:
+    """Bootstrap a fresh client from a server holding ``n`` mentions, then the bare baseline."""
+    with running_server(directory, channels=False) as server:
+        expected = fill_server(server, n)
+        api = ApiClient(server.url, token=token_for(server, "reader"))
+        store = LocalStore(directory / "client.db")
+        pages = 0
+        try:
+            engine = SyncEngine(api, lambda fn: fn(store), page_size=page_size)
+
+            def progress(_done: int, _total: int) -> None:
+                nonlocal pages
+                pages += 1
+
+            seconds, _ = timed(lambda: engine.bootstrap(progress))
+            counts = {
+                table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table, _key in BIG
+            }
+            assert counts == expected, (counts, expected)
+            assert store.cursor is not None
+            assert engine.pull(0.0).summary.entities == set()  # nothing left to fetch
+            hits = store.conn.execute(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"
+            ).fetchone()[0]
+            with server.ctx.db.read() as conn:
+                server_hits = conn.execute(
+                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"
+                ).fetchone()[0]
+            assert hits == server_hits
+            bare_seconds = _bare(store, directory / "bare.db")
+        finally:
+            store.close()
+            api.close()
+    return SyncRun(seconds, bare_seconds, counts, pages)
+
+
+def _bare(source: LocalStore, path: Path) -> float:
+    """Write the synced rows into a fresh client store with one executemany per table."""
+    rows = {
+        table: source.conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        for table, _key in BIG
+    }
+    plain = {table: [tuple(r) for r in table_rows] for table, table_rows in rows.items()}
+    target = LocalStore(path)
+    try:
+
+        def work() -> None:
+            with target.transaction() as conn:
+                for table, table_rows in plain.items():
+                    if not table_rows:
+                        continue
+                    marks = ", ".join("?" * len(table_rows[0]))
+                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
+
+        seconds, _ = timed(work)
+        for table, table_rows in plain.items():
+            count = target.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert count == len(table_rows)
+        return seconds
+    finally:
+        target.close()
+
+
+@pytest.mark.timeout(600)
+def test_initial_sync_vs_bare_insert() -> None:
+    n = scaled(100_000)
+    with tempfile.TemporaryDirectory(prefix="webcare-bench-") as d:
+        run = run_sync(n, Path(d))
+    ratio = run.bare_seconds / run.seconds
+    record(
+        "Initial sync (client)",
+        f"{ratio:.2f} of bare insert",
+        "≥ 0.3",
+        ratio >= 0.3,
+        mentions=run.counts["mentions"],
+        contacts=run.counts["contacts"],
+        replies=run.counts["replies"],
+        sync_s=round(run.seconds, 2),
+        bare_s=round(run.bare_seconds, 2),
+        pages=run.pages,
+        mentions_per_s=round(run.counts["mentions"] / run.seconds),
+    )
