@@ -32,16 +32,24 @@ _STRIP = re.compile(r"(https?://\S+|[@#]\w+)")
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
 MIN_HITS = 2
+#: word -> (counts for nl, counts for en): one dictionary lookup per word (ingest calls this
+#: for every mention of an import, so it is on the hot path)
+_LANGS = ("nl", "en")
+_HITS = {
+    word: (int(word in _WORDS["nl"]), int(word in _WORDS["en"]))
+    for word in _WORDS["nl"] | _WORDS["en"]
+}
 
 
 def detect(text: str) -> str | None:
     """``"nl"``, ``"en"`` or ``None`` when the text does not say clearly enough."""
-    words = [w.lower() for w in _TOKEN.findall(_STRIP.sub(" ", text))]
-    if not words:
+    nl = en = 0
+    for word in _TOKEN.findall(_STRIP.sub(" ", text.lower())):
+        hit = _HITS.get(word)
+        if hit is not None:
+            nl += hit[0]
+            en += hit[1]
+    best, other = (nl, en) if nl >= en else (en, nl)
+    if best < MIN_HITS or best < 1.5 * other:
         return None
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _WORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    other = max(score for lang, score in scores.items() if lang != best)
-    if scores[best] < MIN_HITS or scores[best] < 1.5 * other:
-        return None
-    return best
+    return _LANGS[0] if nl >= en else _LANGS[1]
