@@ -130,5 +130,16 @@ def m003_channel_connectors(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE replies ADD COLUMN posted_url TEXT")
 
 
+@migrations(name="m004_filter_indexes")
+def m004_filter_indexes(db: sqlite_utils.Database) -> None:
+    # the queue's filters at 1M mentions: "prio:high" and "status + channel + priority" were
+    # full scans or 300k-row channel walks (seconds); these make them index ranges
+    db.execute("CREATE INDEX mentions_priority ON mentions(priority, received_at)")
+    db.execute(
+        "CREATE INDEX mentions_status_channel"
+        " ON mentions(status, channel_id, priority, received_at)"
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

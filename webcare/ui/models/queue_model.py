@@ -21,9 +21,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from webcare.storage.local import LocalStore, QueueFilter, QueueRow
+from webcare.ui import theme
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import one_line, plain_tooltip, relative_time, snippet
 
@@ -97,10 +98,11 @@ class QueueModel(QAbstractTableModel):
             now = time.time()
             position = store.position(f, keep_id, now) if keep_id is not None else None
             pages = {0: store.rows(f, 0, PAGE, now)}
+            count = store.count(f, now)
             if position is not None and position >= PAGE:
                 page_no = position // PAGE
-                pages[page_no] = store.rows(f, page_no * PAGE, PAGE, now)
-            return store.count(f, now), pages, position
+                pages[page_no] = store.rows(f, page_no * PAGE, PAGE, now, total=count)
+            return count, pages, position
 
         def done(result: tuple[int, dict[int, list[QueueRow]], int | None]) -> None:
             if generation != self._generation:
@@ -121,9 +123,10 @@ class QueueModel(QAbstractTableModel):
         self._loading.add(page_no)
         generation = self._generation
         f = self._filter
+        count = self._count
 
         def load(store: LocalStore) -> list[QueueRow]:
-            return store.rows(f, page_no * PAGE, PAGE)
+            return store.rows(f, page_no * PAGE, PAGE, total=count)
 
         def done(rows: list[QueueRow]) -> None:
             self._loading.discard(page_no)
@@ -229,7 +232,7 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == Col.STATE:
             if row.live_claim(now):
                 mine = row.holder_id == self.me_id
-                return QBrush(QColor("#1b6e3a" if mine else "#a0522d"))
+                return QBrush(theme.colour("success" if mine else "warning"))
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.author}: {one_line(row.text, 300)}"
