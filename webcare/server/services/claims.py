@@ -80,9 +80,10 @@ def _conflict(conn: sqlite3.Connection, state: ClaimState, now: float) -> ClaimC
         ).fetchone()
     name = holder["display_name"] if holder else None
     remaining = state.lease_remaining(now)
-    minutes = max(1, round(remaining / 60))
+    minutes = round(remaining / 60)
+    ends = f"in about {minutes} min" if minutes >= 1 else "in under a minute"
     return ClaimConflict(
-        f"{name or 'Someone'} is working on this mention (claim ends in about {minutes} min).",
+        f"{name or 'Someone'} is working on this mention (claim ends {ends}).",
         holder_id=state.holder_id,
         holder_name=name,
         lease_remaining_s=round(remaining, 3),
@@ -131,6 +132,12 @@ def renew(
         if decision.result is rules.ClaimResult.FINAL:
             raise _final(state)
         store_state(conn, mention_id, decision.state, now)
+        if decision.result is rules.ClaimResult.GRANTED:
+            # the lease had run out and nobody took over: granted again, audited like /claim
+            audit.record(
+                conn, now, user.id, "claim.grant", "mention", mention_id,
+                epoch=decision.state.epoch, previous_holder=state.holder_id, renewed=True,
+            )  # fmt: skip
         return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
 
 
