@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck imports pytest stress bench system-deps system-deps-test clean
+.PHONY: run test check lint typecheck imports pytest stress bench system-deps system-deps-test clean package
 
 run: system-deps $(STAMP)
 	$(BIN)/webcare demo
@@ -31,6 +31,15 @@ stress: system-deps-test $(STAMP)
 
 bench: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests/benchmarks -s
+
+# The one-folder desktop bundle dist/webcare/ (packaging/webcare.spec), started offscreen: it must
+# render dist/bundle-check.png; build time and size go to dist/bundle-report.json. Then the wheel
+# dist/webcare-*.whl, installed in a fresh venv, must run `webcare server`.
+package: system-deps $(STAMP)
+	./packaging/system-deps.sh --package
+	$(BIN)/python -m pip install --quiet -e ".[dev,package]"
+	$(BIN)/python packaging/build_bundle.py
+	$(BIN)/python packaging/check_wheel.py
 
 system-deps:
 	./packaging/system-deps.sh

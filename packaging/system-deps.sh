@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Install the Debian packages Webcare needs (Qt's runtime libraries, a font), when missing;
-# --test adds what the tests need (Dovecot), --screenshots a real X server.
+# --test adds what the tests need (Dovecot), --screenshots a real X server, --package the
+# validators of the desktop files (desktop-file-validate, appstreamcli) and makensis.
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 PACKAGES=(libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-    # a real IMAP server (Dovecot) for the e-mail connector's tests
-    PACKAGES+=(dovecot-imapd)
+    # a real IMAP server (Dovecot) for the e-mail connector's tests; the desktop-file validators
+    PACKAGES+=(dovecot-imapd desktop-file-utils appstream)
 fi
 if [[ "${1:-}" == "--screenshots" ]]; then
     # a real X server for window screenshots
     PACKAGES+=(xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
                libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0)
+fi
+
+if [[ "${1:-}" == "--package" ]]; then
+    # desktop-file-validate and appstreamcli for packaging/linux/, makensis to compile (not run)
+    # packaging/windows/webcare.nsi (make package, tests/packaging/)
+    PACKAGES+=(desktop-file-utils appstream nsis)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -305,6 +305,7 @@ def create_qapp(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Webcare")
     app.setOrganizationName("Webcare")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("org.webcare.Webcare")  # Wayland matches windows to the .desktop
     app.setWindowIcon(resources.app_icon())
     theme.apply(app)
     return app
