@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from webcare.domain.errors import ValidationError
+from webcare.faults import crash_point
 from webcare.net.api import ApiClient
 from webcare.net.errors import CursorGone, OutboxOutOfStep
 from webcare.storage.local import ChangeSummary, LocalStore
@@ -167,6 +168,7 @@ class SyncEngine:
         if not entries:
             return PushResult(0, 0, [])
         client_id = entries[0].client_id
+        crash_point("push.before_send")
         try:
             response = self.api.post_mutations(client_id, [e.wire() for e in entries])
         except OutboxOutOfStep as exc:
@@ -181,8 +183,10 @@ class SyncEngine:
             error = str(exc)[:500]
             self.run_db(lambda s: s.note_attempt(entries, error))
             raise
+        crash_point("push.after_send")
         results = list(response["results"])
         settled = self.run_db(lambda s: s.apply_results(results))
+        crash_point("push.after_ack")
         return PushResult(len(entries), settled, results)
 
     def push_all(self, max_conflicts: int = 3) -> list[dict[str, Any]]:
