@@ -348,6 +348,10 @@ class MainWindow(QMainWindow):
         for row, view in enumerate(VIEW_ORDER):
             item = self.views.item(row)
             item.setText(f"{self._view_names[view]}  ({counts.get(view, 0)})")
+        # the longest label (with its count, in any language) stays readable: widen, never elide
+        needed = self.views.sizeHintForColumn(0) + 2 * self.views.frameWidth() + 32
+        if needed > self.views.minimumWidth():
+            self.views.setMinimumWidth(needed)
 
     def configure_table(self) -> None:
         header = self.table.horizontalHeader()
