@@ -418,10 +418,10 @@ def bare_match(conn: sqlite3.Connection, text: str, page: int = 200) -> float:
         return 0.0
     start = time.perf_counter()
     conn.execute(
-        "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+        "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?",
         (query, page),
     ).fetchall()
-    conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?", (query,))
+    conn.execute("SELECT count(*) FROM search WHERE search MATCH ?", (query,))
     return time.perf_counter() - start
 
 

@@ -76,7 +76,7 @@ def _expected_search(path: Path, f: QueueFilter) -> list[int]:
     """The filter evaluated in Python over the pages the store was filled with."""
     mentions: list[dict[str, Any]] = []
     replies: dict[int, list[str]] = {}
-    handles: dict[int, str] = {}
+    authors: dict[int, str] = {}
     for entity, items in store_pages(N):
         if entity == "mention":
             mentions.extend(items)
@@ -84,9 +84,8 @@ def _expected_search(path: Path, f: QueueFilter) -> list[int]:
             for item in items:
                 replies.setdefault(item["mention_id"], []).append(item["body"])
         elif entity == "contact":
-            handles.update({c["id"]: c["handle"].lower() for c in items})
+            authors.update({c["id"]: f"{c['handle']} {c.get('name') or ''}" for c in items})
     words = _words(f.text)
-    needle = f.text.strip().lstrip("@").lower()
     out = []
     for m in mentions:
         received = parse_iso(m["received_at"])
@@ -100,13 +99,14 @@ def _expected_search(path: Path, f: QueueFilter) -> list[int]:
             continue
         if f.since is not None and received < f.since:
             continue
-        if words and not (
-            _matches(words, m["text"])
-            or any(_matches(words, body) for body in replies.get(m["id"], []))
-            or needle in handles.get(m["contact_id"], "")
-        ):
+        # every word begins a word of the mention, a reply to it, or its author's handle or name
+        document = " ".join(
+            [m["text"], *replies.get(m["id"], []), authors.get(m["contact_id"], "")]
+        )
+        if words and not _matches(words, document):
             continue
-        out.append((received, m["id"]))
+        # a search lists newest first by received second, then id (its index key)
+        out.append((int(received) if words else received, m["id"]))
     return [i for _r, i in sorted(out, reverse=True)]
 
 

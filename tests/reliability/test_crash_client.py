@@ -40,6 +40,7 @@ from tests.support.server import TestServer, running_server
 from webcare import faults
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts
+from webcare.storage.client_schema import KEY_SQL
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = [sys.executable, "-m", "tests.reliability.crash_client_main"]
@@ -378,8 +379,16 @@ def test_store_survives_kills_during_writes(tmp_path: Path) -> None:
         assert code == -9, err
         with closing(sqlite3.connect(store)) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], n
-            conn.execute("INSERT INTO mentions_fts(mentions_fts) VALUES ('integrity-check')")
-            conn.execute("INSERT INTO replies_fts(replies_fts) VALUES ('integrity-check')")
+            conn.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+            # one search document per mention, under the mention's key
+            assert conn.execute(
+                f"SELECT count(*) FROM mentions m LEFT JOIN search s ON s.rowid = {KEY_SQL}"
+                " WHERE s.rowid IS NULL"
+            ).fetchone() == (0,), n
+            assert (
+                conn.execute("SELECT count(*) FROM search").fetchone()
+                == conn.execute("SELECT count(*) FROM mentions").fetchone()
+            ), n
             (client_id,) = conn.execute(
                 "SELECT value FROM sync_state WHERE key = 'client_id'"
             ).fetchone()

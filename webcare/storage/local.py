@@ -6,6 +6,7 @@ thread (see ``webcare.ui.tasks``); nothing here knows about threads or Qt.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -23,7 +24,15 @@ import platformdirs
 
 from webcare.domain.timeutil import parse_iso
 from webcare.faults import crash_point
-from webcare.storage.client_schema import migrate
+from webcare.storage.client_schema import (
+    INDEX_SQL,
+    KEY_SQL,
+    SCRATCH_SQL,
+    TOKENIZE_SQL,
+    migrate,
+    rebuild_search,
+    search_key,
+)
 from webcare.storage.db import connect, in_transaction
 
 Json = dict[str, Any]
@@ -275,6 +284,18 @@ _UPSERTS = {
 }
 MIRROR_TABLES = tuple(table for table, _c, _f in _TABLES.values())
 
+_PART = 500  # bound parameters per IN (...)
+
+
+def _parts(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _PART):
+        yield values[start : start + _PART]
+
+
+def _marks(values: list[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NO_INDEX = re.compile(r"(?<![+\w.])m\.(status|channel_id|priority|received_at|claim_agent_id)\b")
 _TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
@@ -328,11 +349,25 @@ def parse_search(query: str) -> ParsedSearch:
 
 
 def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word must match (as a prefix)."""
+    """Turn what a person typed into a safe FTS5 query: every word must match (as a prefix) in
+    the mention, a reply to it or its author's handle or name."""
     words = _WORD.findall(text)
     if not words:
         return None
-    return " ".join(f'"{w}"*' for w in words[:20])
+    return " AND ".join(f'{{text replies author}} : "{w}"*' for w in words[:20])
+
+
+def _phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _facet(token: str) -> str:
+    return "facets : " + _phrase(token)
+
+
+#: a search counts this many rows at first; the queue asks for more as it is scrolled
+SEARCH_CAP = 1000
+_ID_MASK = 2**32 - 1
 
 
 class LocalStore:
@@ -344,6 +379,11 @@ class LocalStore:
         self.clock = clock
         self.conn = connect(path, synchronous="FULL")
         migrate(self.conn)
+        for statement in SCRATCH_SQL:
+            self.conn.execute(statement)
+        self._typed: dict[str, list[str]] = {}  # typed words -> index terms
+        self._writes = 0  # transactions of this connection (see _walk_key)
+        self._walk_totals: dict[tuple[Any, ...], int] = {}
 
     def close(self) -> None:
         self.conn.close()
@@ -354,6 +394,7 @@ class LocalStore:
             yield self.conn
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._writes += 1  # (other connections' commits show in PRAGMA data_version)
         try:
             yield self.conn
         except BaseException:
@@ -405,6 +446,7 @@ class LocalStore:
             for table in MIRROR_TABLES:
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM unread")
+            conn.execute("DELETE FROM search")  # rebuilt in one pass by finish_bootstrap
             self._upsert(conn, "user", head["users"], now)
             self._upsert(conn, "channel", head["channels"], now)
             self._upsert(conn, "template", head["templates"], now)
@@ -436,6 +478,9 @@ class LocalStore:
         with self.transaction() as conn:
             cursor = self.get_state("bootstrap_cursor")
             assert cursor is not None
+            # pages are not indexed one by one (a mention's document changes with every reply
+            # page): one pass over the finished mirror is the cheapest
+            rebuild_search(conn)
             conn.execute(
                 "INSERT INTO sync_state(key, value) VALUES ('cursor', ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -448,6 +493,7 @@ class LocalStore:
         now = self.clock()
         summary = ChangeSummary()
         upserts: dict[str, list[Json]] = {}
+        deletes: list[tuple[str, Any]] = []
         with self.transaction() as conn:
             for change in page["changes"]:
                 entity = change["entity"]
@@ -455,13 +501,16 @@ class LocalStore:
                     continue  # a newer server's entity: ignore, do not fail the page
                 summary.entities.add(entity)
                 if change["op"] == "delete" or change["data"] is None:
-                    table = _TABLES[entity][0]
-                    conn.execute(f"DELETE FROM {table} WHERE id = ?", (change["id"],))
-                    if entity == "mention":
-                        summary.mention_ids.add(int(change["id"]))
-                        conn.execute("DELETE FROM unread WHERE mention_id = ?", (change["id"],))
+                    deletes.append((entity, change["id"]))
                     continue
                 upserts.setdefault(entity, []).append(change["data"])
+            touched = self._touched_documents(conn, upserts, deletes)
+            self._unindex(conn, touched)
+            for entity, entity_id in deletes:
+                conn.execute(f"DELETE FROM {_TABLES[entity][0]} WHERE id = ?", (entity_id,))
+                if entity == "mention":
+                    summary.mention_ids.add(int(entity_id))
+                    conn.execute("DELETE FROM unread WHERE mention_id = ?", (entity_id,))
             mentions = upserts.get("mention", [])
             if mentions:
                 ids = [m["id"] for m in mentions]
@@ -482,12 +531,109 @@ class LocalStore:
                 self._upsert(conn, entity, items, now)
                 if entity in ("reply", "note"):
                     summary.mention_ids.update(int(i["mention_id"]) for i in items)
+            self._index(conn, touched)
             conn.execute(
                 "INSERT INTO sync_state(key, value) VALUES ('cursor', ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (str(page["cursor"]),),
             )
         return summary
+
+    # --- the search index -------------------------------------------------------------------
+
+    @staticmethod
+    def _touched_documents(
+        conn: sqlite3.Connection, upserts: dict[str, list[Json]], deletes: list[tuple[str, Any]]
+    ) -> list[int]:
+        """The mentions whose search documents a change page alters (read before it is applied):
+        the mentions themselves, those whose replies change, those whose author is renamed."""
+        touched = {int(e) for kind, e in deletes if kind == "mention"}
+        touched.update(int(m["id"]) for m in upserts.get("mention", []))
+        touched.update(int(r["mention_id"]) for r in upserts.get("reply", []))
+        gone = [str(e) for kind, e in deletes if kind == "reply"]
+        for part in _parts(gone):
+            sql = f"SELECT mention_id FROM replies WHERE id IN ({_marks(part)})"
+            touched.update(r[0] for r in conn.execute(sql, part))
+        contacts = {int(c["id"]): (c["handle"], c.get("name")) for c in upserts.get("contact", [])}
+        renamed = [
+            r["id"]
+            for part in _parts(list(contacts))
+            for r in conn.execute(
+                f"SELECT id, handle, name FROM contacts WHERE id IN ({_marks(part)})",
+                part,
+            )
+            if (r["handle"], r["name"]) != contacts[r["id"]]
+        ]
+        for part in _parts(renamed):
+            sql = f"SELECT id FROM mentions WHERE contact_id IN ({_marks(part)})"
+            touched.update(r[0] for r in conn.execute(sql, part))
+        return sorted(touched)
+
+    @staticmethod
+    def _unindex(conn: sqlite3.Connection, mention_ids: list[int]) -> None:
+        """Remove the documents of these mentions (as they are stored now)."""
+        for part in _parts(mention_ids):
+            keys = conn.execute(
+                f"SELECT {KEY_SQL} FROM mentions m WHERE m.id IN ({_marks(part)})",
+                part,
+            ).fetchall()
+            conn.executemany("DELETE FROM search WHERE rowid = ?", keys)
+
+    @staticmethod
+    def _index(conn: sqlite3.Connection, mention_ids: list[int]) -> None:
+        """Write the documents of these mentions (those that exist) from the mirror tables, and
+        remember their terms for word-prefix lookups."""
+        for part in _parts(mention_ids):
+            conn.execute(f"{INDEX_SQL} WHERE m.id IN ({_marks(part)})", part)
+            conn.execute(f"{TOKENIZE_SQL} WHERE m.id IN ({_marks(part)})", part)
+        if mention_ids:
+            conn.execute(
+                "INSERT OR IGNORE INTO search_terms(term)"
+                " SELECT term FROM temp.search_scratch_terms"
+            )
+            conn.execute("DELETE FROM temp.search_scratch")
+
+    def _terms(self, text: str) -> list[str]:
+        """The index terms of what was typed (the index's own tokenizer: case, accents)."""
+        words = " ".join(_WORD.findall(text)[:20])
+        if not words:
+            return []
+        cached = self._typed.get(words)
+        if cached is None:
+            # autocommit statements on a temp table: they take no lock on the store itself
+            conn = self.conn
+            conn.execute("INSERT INTO temp.search_scratch(text) VALUES (?)", (words,))
+            cached = [r[0] for r in conn.execute("SELECT term FROM temp.search_scratch_terms")]
+            conn.execute("DELETE FROM temp.search_scratch")
+            if len(self._typed) > 256:
+                self._typed.clear()
+            self._typed[words] = cached
+        return cached
+
+    def _word_query(self, text: str) -> str | None:
+        """The FTS5 query for the typed words: each must begin a term of the mention, a reply
+        or the author. A word becomes the OR of the (at most 64) terms it begins, which FTS5
+        walks lazily; only a word that begins more (one or two letters) is left to FTS5's prefix
+        query."""
+        terms = self._terms(text)
+        if not terms:
+            return None
+        parts = []
+        for term in terms:
+            found = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 65",
+                    (term, term + "\U0010ffff"),
+                )
+            ]
+            if not found:  # no term begins so: the exact term finds nothing, at once
+                parts.append(f"{{text replies author}} : {_phrase(term)}")
+            elif len(found) > 64:
+                parts.append(f"{{text replies author}} : {_phrase(term)}*")
+            else:
+                parts.append("{text replies author} : (" + " OR ".join(map(_phrase, found)) + ")")
+        return " AND ".join(parts)
 
     # --- outbox -----------------------------------------------------------------------------
 
@@ -684,10 +830,163 @@ class LocalStore:
         value = self.get_state("user_id")
         return int(value) if value is not None else None
 
-    def count(self, f: QueueFilter, now: float | None = None) -> int:
-        where, args = self._where(f, self._me_id(), now if now is not None else self.clock())
+    def count(self, f: QueueFilter, now: float | None = None, *, cap: int = SEARCH_CAP) -> int:
+        """The number of rows under ``f``; for a text search at most ``cap`` (a search walks its
+        matches newest first and stops there: "1,000+" costs the same for 100 or 100k)."""
+        t = now if now is not None else self.clock()
+        if fts_query(f.text) is not None:
+            return self._search_count(f, t, cap)
+        where, args = self._where(f, self._me_id(), t)
         sql = f"SELECT count(*) FROM mentions m{where}"
         return int(self.conn.execute(sql, args).fetchone()[0])
+
+    # --- text search: a walk of the search index in key order (see client_schema, m005) ------
+
+    def _segments(self, f: QueueFilter) -> list[tuple[int | None, bool]]:
+        """The walks a search is made of, in order: (priority level or None, newest first?)."""
+        if f.sort is Sort.NEWEST:
+            return [(None, True)]
+        if f.sort is Sort.OLDEST:
+            return [(None, False)]
+        lowest = max(f.min_priority or 0, 0)
+        return [(level, False) for level in range(max(_PRIORITIES.values()), lowest - 1, -1)]
+
+    def _walk(
+        self,
+        f: QueueFilter,
+        now: float,
+        level: int | None,
+        extra: str = "",
+        extra_args: tuple[Any, ...] = (),
+    ) -> tuple[str, list[Any]]:
+        """``SELECT m.id, f.rowid FROM … WHERE …`` (no ORDER/LIMIT) for one segment of a search."""
+        me = self._me_id()
+        query = self._word_query(f.text)
+        assert query is not None
+        groups: list[list[str]] = []
+        if f.view is View.UNCLAIMED:
+            groups.append(["sopen", "sclaimed"])
+        elif f.view is View.MINE:
+            groups.append([f"h{me if me is not None else 0}"])
+        elif f.view is View.ANSWERED:
+            groups.append(["sanswered"])
+        if f.statuses:
+            groups.append([f"s{status}" for status in f.statuses])
+        if f.channel_id is not None:
+            groups.append([f"c{f.channel_id}"])
+        if f.min_priority is not None and f.min_priority > 0:
+            groups.append([f"p{p}" for p in range(f.min_priority, 10)])
+        if level is not None:
+            groups.append([f"p{level}"])
+        if f.tag:
+            groups.append([f"t{f.tag.lower()}"])
+        match = " AND ".join(
+            [query, *("(" + " OR ".join(_facet(t) for t in group) + ")" for group in groups)]
+        )
+        # the facets only shorten the walk: every filter is checked on the row as well
+        where, args = self._where(dataclasses.replace(f, text=""), me, now)
+        clauses = ["search MATCH ?", *([where.removeprefix(" WHERE ")] if where else [])]
+        args = [match, *args]
+        if level is not None:
+            clauses.append("m.priority = ?")
+            args.append(level)
+        if f.since is not None:
+            clauses.append("f.rowid >= ?")
+            args.append(search_key(f.since, 0))
+        if f.until is not None:
+            clauses.append("f.rowid < ?")
+            args.append(search_key(f.until, 0) + _ID_MASK + 1)
+        if extra:
+            clauses.append(extra)
+            args.extend(extra_args)
+        sql = (
+            "SELECT m.id, f.rowid AS k FROM search f CROSS JOIN mentions m"
+            f" ON m.id = (f.rowid & {_ID_MASK}) WHERE {' AND '.join(clauses)}"
+        )
+        return sql, args
+
+    def _walk_total(self, sql: str, args: list[Any], cap: int) -> int:
+        """How many rows a walk yields, at most ``cap``. An exact answer is remembered until
+        the store changes: the first page of a search that has fewer rows than a page has
+        already walked all of them, so its count costs nothing."""
+        key = self._walk_key(sql, args)
+        known = self._walk_totals.get(key)
+        if known is not None:
+            return min(known, cap)
+        n = int(
+            self.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*args, cap]).fetchone()[0]
+        )
+        if n < cap:
+            self._remember_total(key, n)
+        return n
+
+    def _walk_key(self, sql: str, args: list[Any]) -> tuple[Any, ...]:
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return (version, self._writes, sql, *args)
+
+    def _remember_total(self, key: tuple[Any, ...], n: int) -> None:
+        if len(self._walk_totals) > 64:
+            self._walk_totals.clear()
+        self._walk_totals[key] = n
+
+    def _search_count(self, f: QueueFilter, now: float, cap: int) -> int:
+        total = 0
+        for level, _newest in self._segments(f):
+            if total >= cap:
+                break
+            sql, args = self._walk(f, now, level)
+            total += self._walk_total(sql, args, cap - total)
+        return total
+
+    def _search_ids(self, f: QueueFilter, now: float, offset: int, limit: int) -> list[int]:
+        ids: list[int] = []
+        for level, newest in self._segments(f):
+            if len(ids) >= limit:
+                break
+            sql, args = self._walk(f, now, level)
+            if offset:
+                skipped = self._walk_total(sql, args, offset + 1)
+                if skipped <= offset:
+                    offset -= skipped
+                    continue
+            order = "DESC" if newest else "ASC"
+            wanted = limit - len(ids)
+            found = [
+                r[0]
+                for r in self.conn.execute(
+                    f"{sql} ORDER BY f.rowid {order} LIMIT ? OFFSET ?", [*args, wanted, offset]
+                )
+            ]
+            if len(found) < wanted:  # walked to the end: the count is known
+                self._remember_total(self._walk_key(sql, args), offset + len(found))
+            ids.extend(found)
+            offset = 0
+        return ids
+
+    def _search_position(self, f: QueueFilter, now: float, mention_id: int, cap: int) -> int | None:
+        row = self.conn.execute(
+            f"SELECT {KEY_SQL}, m.priority FROM mentions m WHERE m.id = ?", (mention_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        key, priority = row[0], row[1]
+        sql, args = self._walk(f, now, None, "f.rowid = ?", (key,))
+        if self.conn.execute(sql, args).fetchone() is None:
+            return None
+        position = 0
+        for level, newest in self._segments(f):
+            if level is not None and level < priority:
+                break
+            same = level is None or level == priority
+            extra = (f"f.rowid {'>' if newest else '<'} ?", (key,)) if same else ("", ())
+            sql, args = self._walk(f, now, level, *extra)
+            position += self.conn.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                [*args, cap - position],
+            ).fetchone()[0]
+            if position >= cap:
+                return None
+        return position
 
     def view_counts(self, now: float | None = None) -> dict[View, int]:
         t = now if now is not None else self.clock()
@@ -705,7 +1004,10 @@ class LocalStore:
         """Rows ``offset .. offset + limit`` of the view. With ``total`` (the view's count), a
         page in the second half is read from the other end: OFFSET walks every row it skips,
         so the end of a 1M-row queue costs as little as its start."""
-        where, args = self._where(f, self._me_id(), now if now is not None else self.clock())
+        t = now if now is not None else self.clock()
+        if fts_query(f.text) is not None:
+            return self._rows_by_id(self._search_ids(f, t, offset, limit))
+        where, args = self._where(f, self._me_id(), t)
         order = self._ORDER[f.sort]
         if total is not None and offset > total // 2:
             end = min(offset + limit, total)
@@ -714,44 +1016,60 @@ class LocalStore:
             order, offset, limit = self._REVERSED[f.sort], total - end, end - offset
         # Pick the page by key first, then join: sorting keys is cheap, sorting whole rows
         # (with their text) for a 100k-row view is not.
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT m.id FROM mentions m{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            )
+        ]
+        if order is not self._ORDER[f.sort]:
+            ids.reverse()
+        return self._rows_by_id(ids)
+
+    def _rows_by_id(self, ids: list[int]) -> list[QueueRow]:
+        """The queue rows of these mentions, in this order."""
+        if not ids:
+            return []
         sql = (
-            "WITH page AS MATERIALIZED (SELECT m.id FROM mentions m"
-            f"{where} ORDER BY {order} LIMIT ? OFFSET ?)"
             " SELECT m.id, m.received_at, m.status, m.priority, m.tags, m.text, m.claim_agent_id,"
             " m.lease_expires_local, m.replied_at, c.handle, c.name,"
             " COALESCE(NULLIF(ch.handle, ''), ch.name) AS channel,"
             " u.display_name AS holder, un.mention_id IS NOT NULL AS unread"
-            " FROM page JOIN mentions m ON m.id = page.id"
+            " FROM mentions m"
             " LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id"
             " LEFT JOIN unread un ON un.mention_id = m.id"
-            f" ORDER BY {self._ORDER[f.sort]}"
+            f" WHERE m.id IN ({_marks(ids)})"
         )
-        out = []
-        for r in self.conn.execute(sql, [*args, limit, offset]):
-            out.append(
-                QueueRow(
-                    id=r["id"],
-                    received_at=r["received_at"],
-                    status=r["status"],
-                    priority=r["priority"],
-                    tags=tuple(json.loads(r["tags"])),
-                    text=r["text"],
-                    author=r["name"] or r["handle"] or "?",
-                    channel=r["channel"] or "",
-                    holder_id=r["claim_agent_id"],
-                    holder=r["holder"],
-                    lease_expires_local=r["lease_expires_local"],
-                    unread=bool(r["unread"]),
-                    replied=r["replied_at"] is not None,
-                )
+        found: dict[int, QueueRow] = {}
+        for r in self.conn.execute(sql, ids):
+            found[r["id"]] = QueueRow(
+                id=r["id"],
+                received_at=r["received_at"],
+                status=r["status"],
+                priority=r["priority"],
+                tags=tuple(json.loads(r["tags"])),
+                text=r["text"],
+                author=r["name"] or r["handle"] or "?",
+                channel=r["channel"] or "",
+                holder_id=r["claim_agent_id"],
+                holder=r["holder"],
+                lease_expires_local=r["lease_expires_local"],
+                unread=bool(r["unread"]),
+                replied=r["replied_at"] is not None,
             )
-        return out
+        return [found[i] for i in ids if i in found]
 
-    def position(self, f: QueueFilter, mention_id: int, now: float | None = None) -> int | None:
-        """The row number of ``mention_id`` under ``f`` (to keep a selection), or None."""
+    def position(
+        self, f: QueueFilter, mention_id: int, now: float | None = None, *, cap: int = SEARCH_CAP
+    ) -> int | None:
+        """The row number of ``mention_id`` under ``f`` (to keep a selection), or None; for a
+        text search None as well if it is ``cap`` rows or more down."""
         t = now if now is not None else self.clock()
+        if fts_query(f.text) is not None:
+            return self._search_position(f, t, mention_id, cap)
         where, args = self._where(f, self._me_id(), t)
         row = self.conn.execute(
             "SELECT received_at, priority FROM mentions WHERE id = ?", (mention_id,)

@@ -109,7 +109,7 @@ def test_search_filters_and_positions(store: LocalStore) -> None:
     assert [store.position(f, m, NOW) for m in (6, 4, 1)] == [0, 2, 5]
     assert store.position(QueueFilter(View.MINE), 6, NOW) is None
     assert fts_query("  ") is None
-    assert fts_query('a"b') == '"a"* "b"*'
+    assert fts_query('a"b') == '{text replies author} : "a"* AND {text replies author} : "b"*'
 
 
 def test_changes_page_is_applied_with_cursor_and_unread(store: LocalStore) -> None:

@@ -3,6 +3,10 @@
 ``rowCount`` is the size of the whole filtered queue, but only the pages that are looked at are
 loaded (on the DB thread). ``data()`` never does I/O: a row that is not loaded yet shows a
 placeholder and asks for its page; when the page arrives, ``dataChanged`` repaints it.
+
+A text search is counted up to a cap (``SEARCH_CAP`` rows at first): counting every match of a
+common word in a year of mentions would cost more than showing them. When the view is
+scrolled to the end of a capped search, Qt asks ``canFetchMore``/``fetchMore`` and the cap grows.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from webcare.storage.local import LocalStore, QueueFilter, QueueRow
+from webcare.storage.local import SEARCH_CAP, LocalStore, QueueFilter, QueueRow, fts_query
 from webcare.ui import theme
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import one_line, plain_tooltip, relative_time, snippet
@@ -64,6 +68,9 @@ class QueueModel(QAbstractTableModel):
         self.me_id = me_id
         self._filter = QueueFilter()
         self._count = 0
+        self._cap = SEARCH_CAP  # how far a text search is counted (grows by fetchMore)
+        self._more = False  # a capped search: there may be more rows than counted
+        self._fetching = False
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._loading: set[int] = set()
         self._generation = 0
@@ -86,6 +93,7 @@ class QueueModel(QAbstractTableModel):
 
     def set_filter(self, f: QueueFilter, keep_id: int | None = None) -> None:
         self._filter = f
+        self._cap = SEARCH_CAP
         self.refresh(keep_id)
 
     def refresh(self, keep_id: int | None = None) -> None:
@@ -93,12 +101,13 @@ class QueueModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         f = self._filter
+        cap = self._cap
 
         def load(store: LocalStore) -> tuple[int, dict[int, list[QueueRow]], int | None]:
             now = time.time()
-            position = store.position(f, keep_id, now) if keep_id is not None else None
+            position = store.position(f, keep_id, now, cap=cap) if keep_id is not None else None
             pages = {0: store.rows(f, 0, PAGE, now)}
-            count = store.count(f, now)
+            count = store.count(f, now, cap=cap)
             if position is not None and position >= PAGE:
                 page_no = position // PAGE
                 pages[page_no] = store.rows(f, page_no * PAGE, PAGE, now, total=count)
@@ -110,10 +119,44 @@ class QueueModel(QAbstractTableModel):
             count, pages, position = result
             self.beginResetModel()
             self._count = count
+            self._more = fts_query(f.text) is not None and count >= cap
+            self._fetching = False
             self._pages = OrderedDict(sorted(pages.items()))
             self._loading.clear()
             self.endResetModel()
             self.refreshed.emit(position)
+
+        self._runner.db(load, done)
+
+    def is_capped(self) -> bool:
+        """A search shows its first rows and there may be more (the count reads "1,000+")."""
+        return self._more
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self._more and not self._fetching
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        """Count a capped search further (the view reached its last row)."""
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        f = self._filter
+        cap = self._cap * 4
+
+        def load(store: LocalStore) -> int:
+            return store.count(f, time.time(), cap=cap)
+
+        def done(count: int) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            self._cap = cap
+            self._more = count >= cap
+            if count > self._count:
+                self.beginInsertRows(QModelIndex(), self._count, count - 1)
+                self._count = count
+                self.endInsertRows()
 
         self._runner.db(load, done)
 

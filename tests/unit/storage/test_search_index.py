@@ -1,0 +1,331 @@
+"""The client's search index (m005) against a plain Python reading of the same rows.
+
+A seeded store of a few hundred mentions (views, statuses, channels, priorities, tags, holders
+with live and lapsed leases, replies, authors, accented words) is searched with every kind of
+filter and sort, page by page, counted with a cap and asked for positions; the answers must be
+what a brute-force evaluation of the rows says. Then change pages add, alter and delete rows,
+and the index must follow them exactly (and equal a rebuild from scratch).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webcare.domain.timeutil import parse_iso
+from webcare.storage.client_schema import rebuild_search
+from webcare.storage.local import LocalStore, QueueFilter, Sort, View
+
+NOW = 1_800_000_000.0
+ME = 7
+START = parse_iso("2026-03-01T08:00:00Z")
+WORDS = [
+    "storing", "store", "storm", "factuur", "refund", "refunded", "internet", "wifi", "modem",
+    "bezorgd", "pakket", "café", "Crème", "never", "net", "netwerk", "traag", "snel", "hulp",
+    "help", "account", "login", "wachtwoord", "monteur", "afspraak",
+]  # fmt: skip
+STATUSES = ["open", "claimed", "answered", "closed", "spam"]
+TAGS = ["billing", "outage", "vip"]
+
+
+def fold(text: str) -> list[str]:
+    """Words as the index sees them: lower case, accents removed."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    return re.findall(r"\w+", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+@dataclass
+class Mirror:
+    """What the store was told, kept in Python."""
+
+    mentions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    replies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def live(self, m: dict[str, Any]) -> bool:
+        lease = m["lease_remaining_s"]
+        return m["claim_agent_id"] is not None and lease is not None and lease > 0
+
+    def in_view(self, m: dict[str, Any], f: QueueFilter) -> bool:
+        if f.view is View.UNCLAIMED:
+            return m["status"] in ("open", "claimed") and (
+                m["status"] == "open" or not self.live(m)
+            )
+        if f.view is View.MINE:
+            return (
+                m["claim_agent_id"] == ME and self.live(m) and m["status"] not in ("closed", "spam")
+            )
+        if f.view is View.ANSWERED:
+            return bool(m["status"] == "answered")
+        return True
+
+    def expected(self, f: QueueFilter) -> list[int]:
+        words = fold(f.text)
+        found = []
+        for m in self.mentions.values():
+            received = parse_iso(m["received_at"])
+            if not self.in_view(m, f):
+                continue
+            if f.statuses and m["status"] not in f.statuses:
+                continue
+            if f.channel_id is not None and m["channel_id"] != f.channel_id:
+                continue
+            if f.tag and f.tag not in m["tags"]:
+                continue
+            if f.min_priority is not None and m["priority"] < f.min_priority:
+                continue
+            if f.since is not None and received < f.since:
+                continue
+            if f.until is not None and received >= f.until:
+                continue
+            contact = self.contacts.get(m["contact_id"], {})
+            bodies = [r["body"] for r in self.replies.values() if r["mention_id"] == m["id"]]
+            document = fold(
+                " ".join([m["text"], *bodies, contact.get("handle", ""), contact.get("name") or ""])
+            )
+            if not all(any(t.startswith(w) for t in document) for w in words):
+                continue
+            found.append((m["priority"], int(received), m["id"]))
+        if f.sort is Sort.NEWEST:
+            found.sort(key=lambda x: (x[1], x[2]), reverse=True)
+        elif f.sort is Sort.OLDEST:
+            found.sort(key=lambda x: (x[1], x[2]))
+        else:
+            found.sort(key=lambda x: (-x[0], x[1], x[2]))
+        return [i for _p, _r, i in found]
+
+
+def iso(t: float) -> str:
+    return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def make_mention(rng: random.Random, mid: int, n_contacts: int) -> dict[str, Any]:
+    status = rng.choice(STATUSES)
+    holder = rng.choice([None, ME, 8]) if status in ("claimed", "answered") else None
+    return {
+        "id": mid, "channel_id": rng.randint(1, 3), "source_id": str(mid),
+        "contact_id": rng.randint(1, n_contacts),
+        "text": " ".join(rng.choices(WORDS, k=rng.randint(2, 7))), "url": None,
+        "language": None, "parent_mention_id": None, "thread_id": mid,
+        "created_at": iso(START), "received_at": iso(START + rng.randrange(0, 5 * 86400)),
+        "status": status, "priority": rng.choices(range(4), (20, 60, 15, 5))[0],
+        "tags": rng.sample(TAGS, rng.choice([0, 0, 1, 2])), "claim_agent_id": holder,
+        "claim_epoch": 1, "lease_remaining_s": rng.choice([None, 600]) if holder else None,
+        "replied_at": None, "closed_at": None, "updated_at": iso(START),
+    }  # fmt: skip
+
+
+def make_reply(rng: random.Random, rid: str, mention_id: int) -> dict[str, Any]:
+    return {
+        "id": rid, "mention_id": mention_id, "agent_id": rng.choice([ME, 8]),
+        "body": " ".join(rng.choices(WORDS, k=rng.randint(2, 5))) + " ^Eva",
+        "template_id": None, "accepted_at": iso(START), "posted_at": None,
+        "delivery_state": "sent", "delivery_error": None, "platform_post_id": None,
+    }  # fmt: skip
+
+
+def make_contact(cid: int) -> dict[str, Any]:
+    return {"id": cid, "platform": "twitter", "platform_user_id": str(cid),
+            "handle": f"@klant{cid}", "name": f"Klant Número {cid}", "followers": 3}  # fmt: skip
+
+
+HEAD = {
+    "db_id": "db1", "cursor": 1, "me": {"id": ME},
+    "users": [{"id": uid, "username": f"u{uid}", "display_name": f"U{uid}", "signature": "^U",
+               "role": "agent", "disabled": False, "brand": None, "can_login": True}
+              for uid in (ME, 8)],
+    "channels": [{"id": c, "kind": "twitter", "name": f"ch{c}", "brand": "B", "handle": "@b",
+                  "enabled": True, "char_limit": 280, "last_fetch_at": None, "last_error": None}
+                 for c in (1, 2, 3)],
+    "templates": [], "counts": {},
+}  # fmt: skip
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[LocalStore, Mirror, random.Random]:
+    rng = random.Random(2026)
+    mirror = Mirror()
+    store = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
+    store.start_bootstrap(HEAD)
+    contacts = [make_contact(c) for c in range(1, 31)]
+    mentions = [make_mention(rng, mid, len(contacts)) for mid in range(1, 401)]
+    replies = [make_reply(rng, f"r{n}", rng.randint(1, 400)) for n in range(250)]
+    for entity, items in (("contact", contacts), ("mention", mentions), ("reply", replies)):
+        for start in range(0, len(items), 90):
+            store.apply_bootstrap_page(entity, items[start : start + 90], start)
+    store.finish_bootstrap()
+    mirror.contacts = {c["id"]: c for c in contacts}
+    mirror.mentions = {m["id"]: m for m in mentions}
+    mirror.replies = {r["id"]: r for r in replies}
+    yield store, mirror, rng
+    store.close()
+
+
+def random_filter(rng: random.Random) -> QueueFilter:
+    typed = rng.choice([
+        rng.choice(WORDS), rng.choice(WORDS)[:3], " ".join(rng.sample(WORDS, 2)),
+        f"@klant{rng.randint(1, 30)}", "@klant1", "cafe", "CRÈME", "numero", "refund net",
+        "zzz", "st",
+    ])  # fmt: skip
+    return QueueFilter(
+        view=rng.choice(list(View)),
+        text=typed,
+        statuses=tuple(rng.sample(STATUSES, rng.choice([0, 0, 1, 2]))),
+        channel_id=rng.choice([None, None, 1, 3]),
+        tag=rng.choice([None, None, None, "vip", "billing"]),
+        min_priority=rng.choice([None, None, 2, 3]),
+        since=rng.choice([None, None, START + 86400]),
+        until=rng.choice([None, None, START + 3 * 86400 + 0.5]),
+        sort=rng.choice(list(Sort)),
+    )
+
+
+def check(store: LocalStore, mirror: Mirror, f: QueueFilter) -> list[int]:
+    expected = mirror.expected(f)
+    pages: list[int] = []
+    offset = 0
+    while True:  # small pages: offsets and the priority levels' boundaries are crossed
+        page = [r.id for r in store.rows(f, offset, 7, NOW)]
+        pages.extend(page)
+        offset += 7
+        if len(page) < 7:
+            break
+    assert pages == expected, f
+    assert store.count(f, NOW, cap=10_000) == len(expected), f
+    assert store.count(f, NOW, cap=5) == min(5, len(expected)), f
+    for position, mention_id in list(enumerate(expected))[:: max(1, len(expected) // 4)]:
+        assert store.position(f, mention_id, NOW) == position, (f, mention_id)
+        if position >= 3:
+            assert store.position(f, mention_id, NOW, cap=3) is None
+    outside = next((m for m in mirror.mentions if m not in expected), None)
+    if outside is not None:
+        assert store.position(f, outside, NOW) is None
+    return expected
+
+
+def test_searches_match_a_plain_reading_of_the_rows(
+    seeded: tuple[LocalStore, Mirror, random.Random],
+) -> None:
+    store, mirror, rng = seeded
+    hits = 0
+    for _ in range(150):
+        hits += bool(check(store, mirror, random_filter(rng)))
+    assert hits > 60  # the filters are not all empty answers
+
+
+def test_the_index_follows_change_pages(
+    seeded: tuple[LocalStore, Mirror, random.Random],
+) -> None:
+    store, mirror, rng = seeded
+    cursor = 1
+    for round_no in range(12):
+        changes: list[dict[str, Any]] = []
+        for _ in range(15):
+            kind = rng.choice(["new", "update", "reply", "unreply", "rename", "delete"])
+            if kind == "new":
+                mid = 1000 + round_no * 100 + len(changes)
+                m = make_mention(rng, mid, len(mirror.contacts))
+                changes.append({"entity": "mention", "id": str(mid), "op": "upsert", "data": m})
+                mirror.mentions[mid] = m
+            elif kind == "update":
+                m = dict(mirror.mentions[rng.choice(list(mirror.mentions))])
+                m.update(status=rng.choice(STATUSES), text=m["text"] + " monteur",
+                         claim_agent_id=rng.choice([None, ME]), lease_remaining_s=600,
+                         tags=rng.sample(TAGS, 1), priority=rng.randrange(4))  # fmt: skip
+                changes.append({"entity": "mention", "id": str(m["id"]), "op": "upsert",
+                                "data": m})  # fmt: skip
+                mirror.mentions[m["id"]] = m
+            elif kind == "reply":
+                r = make_reply(
+                    rng, f"n{round_no}-{len(changes)}", rng.choice(list(mirror.mentions))
+                )
+                r["body"] += " afspraak"
+                changes.append({"entity": "reply", "id": r["id"], "op": "upsert", "data": r})
+                mirror.replies[r["id"]] = r
+            elif kind == "unreply" and mirror.replies:
+                rid = rng.choice(list(mirror.replies))
+                changes.append({"entity": "reply", "id": rid, "op": "delete", "data": None})
+                del mirror.replies[rid]
+            elif kind == "rename":
+                c = dict(mirror.contacts[rng.randint(1, 30)])
+                c["handle"] = f"@nieuw{round_no}x{c['id']}"
+                changes.append({"entity": "contact", "id": str(c["id"]), "op": "upsert",
+                                "data": c})  # fmt: skip
+                mirror.contacts[c["id"]] = c
+            elif kind == "delete":
+                mid = rng.choice(list(mirror.mentions))
+                changes.append({"entity": "mention", "id": str(mid), "op": "delete", "data": None})
+                del mirror.mentions[mid]
+                for rid in [r for r, v in mirror.replies.items() if v["mention_id"] == mid]:
+                    del mirror.replies[rid]  # the server deletes them with it
+                    changes.append({"entity": "reply", "id": rid, "op": "delete", "data": None})
+        for n, change in enumerate(changes):
+            change["seq"] = cursor + n + 1
+        cursor += len(changes)
+        store.apply_changes({"db_id": "db1", "cursor": cursor, "changes": changes})
+        for _ in range(12):
+            check(store, mirror, random_filter(rng))
+        for typed in ("monteur", "afspraak", f"@nieuw{round_no}"):
+            check(store, mirror, QueueFilter(View.ALL, text=typed))
+    # incremental upkeep ends where a rebuild from scratch does
+    before = store.conn.execute(
+        "SELECT rowid, text, replies, author, facets FROM search ORDER BY rowid"
+    ).fetchall()
+    with store.transaction() as conn:
+        rebuild_search(conn)
+    after = store.conn.execute(
+        "SELECT rowid, text, replies, author, facets FROM search ORDER BY rowid"
+    ).fetchall()
+    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+    store.conn.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+
+
+def test_a_short_prefix_that_begins_many_terms(tmp_path: Path) -> None:
+    """More than 64 terms begin "zz": FTS5's own prefix query answers; "zz1" is expanded."""
+    store = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
+    mirror = Mirror()
+    rng = random.Random(5)
+    store.start_bootstrap(HEAD)
+    store.apply_bootstrap_page("contact", [make_contact(1)], None)
+    mentions = []
+    for mid in range(1, 121):
+        m = make_mention(rng, mid, 1)
+        m["text"] = f"woord zz{mid:03d}"
+        mentions.append(m)
+    store.apply_bootstrap_page("mention", mentions, None)
+    store.finish_bootstrap()
+    mirror.contacts = {1: make_contact(1)}
+    mirror.mentions = {m["id"]: m for m in mentions}
+    try:
+        for typed in ("zz", "zz1", "zz10", "zz100", "z", "woord zz0", "zz1000"):
+            for sort in Sort:
+                check(store, mirror, QueueFilter(View.ALL, text=typed, sort=sort))
+        assert len(mirror.expected(QueueFilter(View.ALL, text="zz"))) == 120
+    finally:
+        store.close()
+
+
+def test_a_remembered_count_is_forgotten_when_another_connection_writes(
+    seeded: tuple[LocalStore, Mirror, random.Random], tmp_path: Path
+) -> None:
+    """The window's store counts; the sync loop's store writes (separate connections)."""
+    reader, _mirror, rng = seeded
+    f = QueueFilter(View.ALL, text="pakket", tag="nieuw")  # its query stays the same
+    assert reader.rows(f, 0, 200, NOW) == [] and reader.count(f, NOW) == 0  # remembered
+    writer = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
+    try:
+        m = make_mention(rng, 5000, 30)
+        m.update(text="pakket kwijt", tags=["nieuw"])
+        writer.apply_changes({"db_id": "db1", "cursor": 2, "changes": [
+            {"seq": 2, "entity": "mention", "id": "5000", "op": "upsert", "data": m}]})  # fmt: skip
+    finally:
+        writer.close()
+    assert reader.count(f, NOW) == 1
+    assert [r.id for r in reader.rows(f, 0, 200, NOW)] == [5000]
