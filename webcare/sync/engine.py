@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from webcare.domain.errors import ValidationError
@@ -110,17 +112,22 @@ class SyncEngine:
             if after_text == "done":
                 done += int(head["counts"].get(name, 0))
                 continue
-            after: int | None = int(after_text) if after_text else 0
-            while after is not None:
-                page = self.api.bootstrap_page(name, after=after, limit=self.page_size)
-                items, nxt = page["items"], page["next_after"]
-                self.run_db(
-                    lambda s, e=entity, i=items, n=nxt: s.apply_bootstrap_page(e, i, n)  # type: ignore[misc]
+            # one page ahead: the server prepares page n + 1 while page n is being stored
+            with ThreadPoolExecutor(1, thread_name_prefix="webcare-bootstrap") as ahead:
+                fetch = partial(self.api.bootstrap_page, name, limit=self.page_size)
+                coming: Future[dict[str, Any]] | None = ahead.submit(
+                    fetch, after=int(after_text) if after_text else 0
                 )
-                done += len(items)
-                if progress is not None:
-                    progress(min(done, total), total)
-                after = nxt
+                while coming is not None:
+                    page = coming.result()
+                    items, nxt = page["items"], page["next_after"]
+                    coming = ahead.submit(fetch, after=nxt) if nxt is not None else None
+                    self.run_db(
+                        lambda s, e=entity, i=items, n=nxt: s.apply_bootstrap_page(e, i, n)  # type: ignore[misc]
+                    )
+                    done += len(items)
+                    if progress is not None:
+                        progress(min(done, total), total)
         self.run_db(lambda s: s.finish_bootstrap())
 
     def pull(self, wait: float = 0.0, progress: ProgressFn | None = None) -> PullResult:
