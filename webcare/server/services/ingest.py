@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
+from webcare.channels.base import Batch, ChannelInfo, IncomingMention
 from webcare.domain import language
 from webcare.domain.errors import TemplateError
 from webcare.domain.models import Role, TemplateContext
@@ -114,41 +114,6 @@ def ensure_channel(
     return channel_id
 
 
-def _contact(
-    conn: sqlite3.Connection,
-    platform: str,
-    m: IncomingMention,
-    now: float,
-    stats: IngestStats,
-    lookups: _Lookups,
-) -> int:
-    a = m.author
-    row = lookups.contacts.get(a.platform_user_id)
-    if row is None:
-        cur = conn.execute(
-            "INSERT INTO contacts(platform, platform_user_id, handle, name, followers,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (platform, a.platform_user_id, a.handle, a.name, a.followers, now, now),
-        )
-        contact_id = int(cur.lastrowid or 0)
-        changes.record(conn, "contact", contact_id, now)
-        stats.contacts_new += 1
-        lookups.contacts[a.platform_user_id] = {
-            "id": contact_id, "handle": a.handle, "name": a.name, "followers": a.followers,
-        }  # fmt: skip
-        return contact_id
-    name = a.name if a.name is not None else row["name"]
-    followers = a.followers if a.followers is not None else row["followers"]
-    if (a.handle, name, followers) != (row["handle"], row["name"], row["followers"]):
-        conn.execute(
-            "UPDATE contacts SET handle = ?, name = ?, followers = ?, updated_at = ? WHERE id = ?",
-            (a.handle, name, followers, now, row["id"]),
-        )
-        changes.record(conn, "contact", row["id"], now)
-        row.update(handle=a.handle, name=name, followers=followers)
-    return int(row["id"])
-
-
 def _username(brand: str, sig: Signature | None) -> str:
     raw = f"{brand}-{sig.name}" if sig else brand
     name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
@@ -232,13 +197,21 @@ def _link(conn: sqlite3.Connection, mention_id: int, parent_id: int, now: float)
         changes.record(conn, "mention", mid, now)
 
 
-def _link_pending(conn: sqlite3.Connection, channel_id: int, now: float, lookups: _Lookups) -> None:
-    """Link every mention of the channel whose parent has arrived by now."""
-    pending = conn.execute(
-        "SELECT id, parent_source_id FROM mentions WHERE channel_id = ?"
-        " AND parent_source_id IS NOT NULL AND parent_mention_id IS NULL ORDER BY created_at",
-        (channel_id,),
-    ).fetchall()
+def _link_pending(
+    conn: sqlite3.Connection, channel_id: int, now: float, lookups: _Lookups, arrived: list[str]
+) -> None:
+    """Link the mentions of the channel that wait for a post that ``arrived`` (platform ids of
+    this batch's mentions and replies): only those can have found their parent now."""
+    pending: list[sqlite3.Row] = []
+    for part in _chunks(arrived):
+        pending.extend(
+            conn.execute(
+                "SELECT id, parent_source_id, created_at FROM mentions WHERE channel_id = ?"  # noqa: S608
+                f" AND parent_source_id IN ({_marks(part)}) AND parent_mention_id IS NULL",
+                [channel_id, *part],
+            )
+        )
+    pending.sort(key=lambda r: (r["created_at"], r["id"]))
     for row in pending:
         parent_id = _resolve_target(conn, channel_id, row["parent_source_id"], lookups)
         if parent_id is not None and parent_id != row["id"]:
@@ -297,100 +270,189 @@ def _auto_ack(
     audit.record(conn, now, None, "auto_ack.sent", "mention", mention_id, reply_id=reply_id)
 
 
-def _insert_mention(
+def _thread_of(conn: sqlite3.Connection, mention_id: int, threads: dict[int, int]) -> int:
+    if mention_id in threads:
+        return threads[mention_id]
+    row = conn.execute("SELECT thread_id FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    return int(row["thread_id"] or mention_id) if row is not None else mention_id
+
+
+_MENTION_COLUMNS = (
+    "id, channel_id, source_id, contact_id, text, url, language, parent_source_id,"
+    " parent_mention_id, thread_id, created_at, received_at, updated_at, meta, priority, tags,"
+    " status, replied_at"
+)
+_REPLY_COLUMNS = (
+    "id, mention_id, agent_id, body, accepted_at, posted_at, source_id, delivery_state,"
+    " platform_post_id"
+)
+
+
+def _store_batch(
     conn: sqlite3.Connection,
     channel_id: int,
-    platform: str,
-    m: IncomingMention,
-    received_at: float,
+    batch: Batch,
     now: float,
     stats: IngestStats,
     lookups: _Lookups,
-    rules: PriorityRules | None = None,
-) -> int | None:
-    if m.source_id in lookups.known_mentions:
-        stats.mentions_known += 1
-        return None
-    contact_id = _contact(conn, platform, m, now, stats, lookups)
-    lang = m.language or language.detect(m.text)
-    priority, tags = 1, list[str]()
-    if rules is not None:  # live mentions are triaged on arrival; history keeps its defaults
-        followers = m.author.followers
-        if followers is None:
-            row = conn.execute("SELECT followers FROM contacts WHERE id = ?", (contact_id,))
-            followers = row.fetchone()["followers"]
-        priority, tags = rules.evaluate(m.text, followers)
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO mentions(channel_id, source_id, contact_id, text, url, language,"
-        " parent_source_id, created_at, received_at, updated_at, meta, priority, tags)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (channel_id, m.source_id, contact_id, m.text, m.url, lang, m.parent_source_id,
-         m.created_at, received_at, now, json.dumps(dict(m.meta), sort_keys=True), priority,
-         json.dumps(tags)),
-    )  # fmt: skip
-    if cur.rowcount == 0:
-        stats.mentions_known += 1
-        return None
-    mention_id = int(cur.lastrowid or 0)
-    conn.execute("UPDATE mentions SET thread_id = id WHERE id = ?", (mention_id,))
-    changes.record(conn, "mention", mention_id, now)
-    stats.mentions_new += 1
-    lookups.known_mentions.add(m.source_id)
-    lookups.mention_by_source[m.source_id] = mention_id
-    return mention_id
+    *,
+    history: bool,
+    rules: PriorityRules | None,
+) -> tuple[list[tuple[int, IncomingMention]], list[str]]:
+    """Write a batch's new mentions and replies with a few statements, not a few per row.
 
+    Ids are given out here (the write lock is held: nobody else inserts), so every row can be
+    written complete at once: a mention already answered by a reply of the same batch, and
+    already in the thread of a parent that is stored. Returns the new mentions with their ids,
+    and the platform ids of the new replies.
+    """
+    info, platform = batch.channel, batch.channel.kind
+    fresh: list[IncomingMention] = []
+    for m in sorted(batch.mentions, key=lambda m: (m.created_at, m.source_id)):
+        if m.source_id in lookups.known_mentions:
+            stats.mentions_known += 1
+            continue
+        lookups.known_mentions.add(m.source_id)  # (a second copy in the batch is known too)
+        fresh.append(m)
+    first_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM mentions").fetchone()[0])
+    ids = {m.source_id: first_id + n for n, m in enumerate(fresh)}
+    lookups.mention_by_source.update(ids)
 
-def _insert_reply(
-    conn: sqlite3.Connection,
-    channel_id: int,
-    info: ChannelInfo,
-    r: IncomingReply,
-    now: float,
-    stats: IngestStats,
-    lookups: _Lookups,
-) -> None:
-    reply_id = f"{info.kind}:{r.source_id}"
-    if reply_id in lookups.known_replies:
-        stats.replies_known += 1
-        return
-    mention_id = _resolve_target(conn, channel_id, r.in_reply_to_source_id, lookups)
-    if mention_id is None:
-        stats.replies_unmatched += 1
-        stats.problems.append(
-            f"reply {r.source_id}: answers {r.in_reply_to_source_id}, which is not in the data"
+    # replies first (in memory): which mention each answers, and when it was first answered
+    answered: dict[int, float] = {}
+    reply_rows: list[tuple[Any, ...]] = []
+    for r in sorted(batch.replies, key=lambda r: (r.created_at, r.source_id)):
+        reply_id = f"{platform}:{r.source_id}"
+        if reply_id in lookups.known_replies:
+            stats.replies_known += 1
+            continue
+        mention_id = _resolve_target(conn, channel_id, r.in_reply_to_source_id, lookups)
+        if mention_id is None:
+            stats.replies_unmatched += 1
+            stats.problems.append(
+                f"reply {r.source_id}: answers {r.in_reply_to_source_id}, which is not in the data"
+            )
+            continue
+        agent_id = _agent(conn, info.brand, r.signature, now, stats, lookups)
+        reply_rows.append((reply_id, mention_id, agent_id, r.text, r.created_at, r.created_at,
+                           r.source_id, "imported", r.source_id))  # fmt: skip
+        lookups.known_replies.add(reply_id)
+        lookups.reply_target[r.source_id] = mention_id
+        answered[mention_id] = min(answered.get(mention_id, r.created_at), r.created_at)
+        stats.replies_new += 1
+
+    # contacts: new ones get their ids here too
+    next_contact = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts").fetchone()[0])
+    contact_rows: list[tuple[Any, ...]] = []
+
+    pending: dict[str, int] = {}  # platform user id -> index in contact_rows (not written yet)
+
+    def contact_of(m: IncomingMention) -> dict[str, Any]:
+        nonlocal next_contact
+        a = m.author
+        row = lookups.contacts.get(a.platform_user_id)
+        if row is None:
+            row = {"id": next_contact, "handle": a.handle, "name": a.name,
+                   "followers": a.followers}  # fmt: skip
+            pending[a.platform_user_id] = len(contact_rows)
+            contact_rows.append((next_contact, platform, a.platform_user_id, a.handle, a.name,
+                                 a.followers, now, now))  # fmt: skip
+            lookups.contacts[a.platform_user_id] = row
+            next_contact += 1
+            return row
+        name = a.name if a.name is not None else row["name"]
+        followers = a.followers if a.followers is not None else row["followers"]
+        if (a.handle, name, followers) != (row["handle"], row["name"], row["followers"]):
+            row.update(handle=a.handle, name=name, followers=followers)
+            if a.platform_user_id in pending:  # new in this batch: write it as it is now
+                contact_rows[pending[a.platform_user_id]] = (
+                    row["id"],
+                    platform,
+                    a.platform_user_id,
+                    a.handle,
+                    name,
+                    followers,
+                    now,
+                    now,
+                )
+            else:
+                conn.execute(
+                    "UPDATE contacts SET handle = ?, name = ?, followers = ?, updated_at = ?"
+                    " WHERE id = ?",
+                    (a.handle, name, followers, now, row["id"]),
+                )
+                changes.record(conn, "contact", row["id"], now)
+        return row
+
+    threads: dict[int, int] = {}
+    rows: list[tuple[Any, ...]] = []
+    for m in fresh:
+        mention_id = ids[m.source_id]
+        contact = contact_of(m)
+        priority, tags = 1, "[]"
+        if rules is not None:  # live mentions are triaged on arrival; history keeps defaults
+            level, found = rules.evaluate(m.text, contact["followers"])
+            priority, tags = level, json.dumps(found)
+        parent_id: int | None = None
+        if m.parent_source_id is not None:
+            target = _resolve_target(conn, channel_id, m.parent_source_id, lookups)
+            # linked now if the parent is stored or came earlier in this batch; otherwise it
+            # waits for its parent (_link_pending)
+            if (
+                target is not None
+                and target != mention_id
+                and (target < first_id or target in threads)
+            ):
+                parent_id = target
+        threads[mention_id] = (
+            _thread_of(conn, parent_id, threads) if parent_id is not None else mention_id
         )
-        return
-    agent_id = _agent(conn, info.brand, r.signature, now, stats, lookups)
-    conn.execute(
-        "INSERT INTO replies(id, mention_id, agent_id, body, accepted_at, posted_at, source_id,"
-        " delivery_state, platform_post_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'imported', ?)",
-        (reply_id, mention_id, agent_id, r.text, r.created_at, r.created_at, r.source_id,
-         r.source_id),
-    )  # fmt: skip
-    changes.record(conn, "reply", reply_id, now)
-    lookups.known_replies.add(reply_id)
-    lookups.reply_target[r.source_id] = mention_id
-    row = conn.execute(
-        "SELECT status, replied_at FROM mentions WHERE id = ?", (mention_id,)
-    ).fetchone()
-    replied_at = r.created_at if row["replied_at"] is None else min(row["replied_at"], r.created_at)
-    status = "answered" if row["status"] == "open" else row["status"]
-    if (status, replied_at) != (row["status"], row["replied_at"]):
-        conn.execute(
-            "UPDATE mentions SET status = ?, replied_at = ?, updated_at = ? WHERE id = ?",
-            (status, replied_at, now, mention_id),
+        first_answer = answered.get(mention_id)
+        rows.append((
+            mention_id, channel_id, m.source_id, contact["id"], m.text, m.url,
+            m.language or language.detect(m.text), m.parent_source_id, parent_id,
+            threads[mention_id], m.created_at, m.created_at if history else now, now,
+            json.dumps(dict(m.meta), sort_keys=True) if m.meta else "{}", priority, tags,
+            "open" if first_answer is None else "answered", first_answer,
+        ))  # fmt: skip
+    if contact_rows:
+        conn.executemany(
+            "INSERT INTO contacts(id, platform, platform_user_id, handle, name, followers,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            contact_rows,
         )
-        changes.record(conn, "mention", mention_id, now)
-    stats.replies_new += 1
-
-
-def _index_texts(conn: sqlite3.Connection, lookups: _Lookups) -> None:
-    """Add this batch's new mentions to the full-text index (no per-row trigger: see m005)."""
-    ids = sorted(lookups.mention_by_source.values())
-    for start in range(0, len(ids), _CHUNK):
-        part = ids[start : start + _CHUNK]
-        sql = f"INSERT INTO mentions_fts(rowid, text) SELECT id, text FROM mentions WHERE id IN ({_marks(part)}) ORDER BY id"  # noqa: E501, S608
-        conn.execute(sql, part)
+        changes.record_many(conn, "contact", [r[0] for r in contact_rows], now)
+        stats.contacts_new += len(contact_rows)
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        sql = f"INSERT INTO mentions({_MENTION_COLUMNS}) VALUES ({marks})"  # noqa: S608
+        conn.executemany(sql, rows)
+        # FTS5 in the same order as the ids (no per-row trigger: see m005)
+        conn.executemany(
+            "INSERT INTO mentions_fts(rowid, text) VALUES (?, ?)", [(r[0], r[4]) for r in rows]
+        )
+        changes.record_many(conn, "mention", [r[0] for r in rows], now)
+        stats.mentions_new += len(rows)
+    if reply_rows:
+        marks = ", ".join("?" * len(reply_rows[0]))
+        sql = f"INSERT INTO replies({_REPLY_COLUMNS}) VALUES ({marks})"  # noqa: S608
+        conn.executemany(sql, reply_rows)
+        changes.record_many(conn, "reply", [r[0] for r in reply_rows], now)
+    # mentions of earlier batches answered by this one
+    for mention_id in sorted(i for i in answered if i < first_id):
+        row = conn.execute(
+            "SELECT status, replied_at FROM mentions WHERE id = ?", (mention_id,)
+        ).fetchone()
+        first = answered[mention_id]
+        replied_at = first if row["replied_at"] is None else min(row["replied_at"], first)
+        status = "answered" if row["status"] == "open" else row["status"]
+        if (status, replied_at) != (row["status"], row["replied_at"]):
+            conn.execute(
+                "UPDATE mentions SET status = ?, replied_at = ?, updated_at = ? WHERE id = ?",
+                (status, replied_at, now, mention_id),
+            )
+            changes.record(conn, "mention", mention_id, now)
+    return [(ids[m.source_id], m) for m in fresh], [r[6] for r in reply_rows]
 
 
 def ingest(
@@ -417,21 +479,19 @@ def ingest(
     with db.write() as conn:
         if channel_id is None:
             channel_id = ensure_channel(conn, batch.channel, now, stats)
-        platform = batch.channel.kind
         rules = None if history else settings.priority_rules(conn)
         lookups = _Lookups.load(conn, channel_id, batch)
-        for m in sorted(batch.mentions, key=lambda m: (m.created_at, m.source_id)):
-            received = m.created_at if history else now
-            new_id = _insert_mention(
-                conn, channel_id, platform, m, received, now, stats, lookups, rules
-            )
-            if new_id is not None and not history:
-                _auto_ack(conn, batch.channel, new_id, m, now)
-        _index_texts(conn, lookups)
-        for r in sorted(batch.replies, key=lambda r: (r.created_at, r.source_id)):
-            _insert_reply(conn, channel_id, batch.channel, r, now, stats, lookups)
+        fresh, answers = _store_batch(
+            conn, channel_id, batch, now, stats, lookups, history=history, rules=rules
+        )
+        ack = settings.auto_ack(conn) if fresh and not history else None
+        if ack is not None and ack.enabled and not settings.business_hours(conn).is_open(now):
+            for mention_id, m in fresh:
+                _auto_ack(conn, batch.channel, mention_id, m, now)
         if stats.mentions_new or stats.replies_new:
-            _link_pending(conn, channel_id, now, lookups)
+            _link_pending(
+                conn, channel_id, now, lookups, [m.source_id for _i, m in fresh] + answers
+            )
             audit.record(
                 conn, now, actor_id, "ingest", "channel", channel_id,
                 mentions=stats.mentions_new, replies=stats.replies_new,
