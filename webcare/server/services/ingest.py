@@ -346,6 +346,9 @@ def _store_batch(
     contact_rows: list[tuple[Any, ...]] = []
 
     pending: dict[str, int] = {}  # platform user id -> index in contact_rows (not written yet)
+    updated: dict[
+        int, tuple[Any, ...]
+    ] = {}  # stored contacts whose handle, name or followers changed
 
     def contact_of(m: IncomingMention) -> dict[str, Any]:
         nonlocal next_contact
@@ -375,13 +378,8 @@ def _store_batch(
                     now,
                     now,
                 )
-            else:
-                conn.execute(
-                    "UPDATE contacts SET handle = ?, name = ?, followers = ?, updated_at = ?"
-                    " WHERE id = ?",
-                    (a.handle, name, followers, now, row["id"]),
-                )
-                changes.record(conn, "contact", row["id"], now)
+            else:  # written once per batch, as it is last seen
+                updated[row["id"]] = (a.handle, name, followers, now, row["id"])
         return row
 
     threads: dict[int, int] = {}
@@ -423,6 +421,12 @@ def _store_batch(
         )
         changes.record_many(conn, "contact", [r[0] for r in contact_rows], now)
         stats.contacts_new += len(contact_rows)
+    if updated:
+        conn.executemany(
+            "UPDATE contacts SET handle = ?, name = ?, followers = ?, updated_at = ? WHERE id = ?",
+            list(updated.values()),
+        )
+        changes.record_many(conn, "contact", list(updated), now)
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         sql = f"INSERT INTO mentions({_MENTION_COLUMNS}) VALUES ({marks})"  # noqa: S608
