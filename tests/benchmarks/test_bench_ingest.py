@@ -136,6 +136,79 @@ def run_bare(n: int, directory: Path) -> BareRun:
         conn.close()
 
 
+def run_schema_floor(n: int, directory: Path) -> float:
+    """What the server's own schema costs with no Python logic at all: the same rows written
+    into a fresh Webcare database with one ``executemany`` per table (channels, contacts,
+    mentions with their thread ids, FTS5, replies, change rows), ids given out in advance.
+    The gap between this and the bare baseline is the schema (its indexes, the external-content
+    FTS table, the change log); the gap between this and ingest is Webcare's Python."""
+    posts, answers = history(n)
+    db = open_server_db(directory / "floor.db")
+    brands = sorted({p.brand for p in posts})
+    channel = {b: i + 1 for i, b in enumerate(brands)}
+    authors: dict[str, int] = {}
+    for p in posts:
+        authors.setdefault(p.author, len(authors) + 1)
+    mention_id = {p.source_id: i + 1 for i, p in enumerate(posts)}
+    contacts = [(i, "twitter", a, f"@{a}", None, 0, NOW, NOW) for a, i in authors.items()]
+    mentions = [
+        (i + 1, channel[p.brand], p.source_id, authors[p.author], p.text, "en", p.parent, i + 1,
+         p.created_at, p.created_at, NOW, "{}", 1, "[]", "open", None)
+        for i, p in enumerate(posts)
+    ]  # fmt: skip
+    replies = [
+        (f"twitter:{a.source_id}", mention_id.get(a.answers, 1), 1, a.text, a.created_at,
+         a.created_at, a.source_id, "imported", a.source_id)
+        for a in answers
+    ]  # fmt: skip
+    change_rows = [("contact", str(c[0]), "upsert", NOW) for c in contacts]
+    change_rows += [("mention", str(m[0]), "upsert", NOW) for m in mentions]
+    change_rows += [("reply", r[0], "upsert", NOW) for r in replies]
+    try:
+
+        def work() -> None:
+            with db.write() as conn:
+                conn.execute(
+                    "INSERT INTO users(id, username, display_name, signature, role, created_at,"
+                    " updated_at) VALUES (1, 'brand', 'Brand', '', 'agent', ?, ?)",
+                    (NOW, NOW),
+                )
+                conn.executemany(
+                    "INSERT INTO channels(id, kind, name, brand, handle, created_at, updated_at)"
+                    " VALUES (?, 'twitter', ?, ?, '', ?, ?)",
+                    [(i, b, b, NOW, NOW) for b, i in channel.items()],
+                )
+                conn.executemany("INSERT INTO contacts(id, platform, platform_user_id, handle,"
+                                 " name, followers, created_at, updated_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", contacts)  # fmt: skip
+                conn.executemany(
+                    "INSERT INTO mentions(id, channel_id, source_id, contact_id, text, language,"
+                    " parent_source_id, thread_id, created_at, received_at, updated_at, meta,"
+                    " priority, tags, status, replied_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    mentions,
+                )
+                conn.executemany(
+                    "INSERT INTO mentions_fts(rowid, text) VALUES (?, ?)",
+                    [(m[0], m[4]) for m in mentions],
+                )
+                conn.executemany(
+                    "INSERT INTO replies(id, mention_id, agent_id, body, accepted_at, posted_at,"
+                    " source_id, delivery_state, platform_post_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    replies,
+                )
+                conn.executemany(
+                    "INSERT INTO changes(entity, entity_id, op, at) VALUES (?, ?, ?, ?)",
+                    change_rows,
+                )
+
+        seconds, _ = timed(work)
+        return seconds
+    finally:
+        db.close()
+
+
 def _fresh() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="webcare-bench-")
 
@@ -155,6 +228,11 @@ def test_ingest_vs_bare_insert() -> None:
     assert runs[0].fts_hits == bare[0].fts_hits > 0  # same texts, same index
     with _fresh() as d:
         live = run_ingest(n, Path(d), history_import=False)
+    floors = []
+    for _round in range(2):
+        with _fresh() as d:
+            floors.append(run_schema_floor(n, Path(d)))
+    floor = min(floors)
     ratio = best_bare / best
     record(
         "Ingest (server)",
@@ -168,4 +246,6 @@ def test_ingest_vs_bare_insert() -> None:
         mentions_per_s=round(n / best),
         live_s=round(live.seconds, 2),
         live_ratio=round(best_bare / live.seconds, 2),
+        schema_floor_s=round(floor, 2),
+        schema_floor_ratio=round(best_bare / floor, 2),
     )
