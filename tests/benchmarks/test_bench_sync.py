@@ -11,24 +11,17 @@ Figure: bare time / sync time. Target ≥ 0.3.
 
 from __future__ import annotations
 
-import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.benchmarks.client import ROOT
 from tests.benchmarks.common import record, scaled, timed
 from tests.benchmarks.synth import batches
-from tests.support.server import TestServer, running_server, wait_until
+from tests.support.server import TestServer, running_server, server_process
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts
 from webcare.server.services.ingest import ingest
@@ -71,7 +64,7 @@ def run_sync(n: int, directory: Path, *, page_size: int = 2000) -> SyncRun:
         expected = fill_server(filler, n)
         token = token_for(filler, "reader")
         db_path = filler.db_path
-    with server_process(db_path) as url:
+    with server_process(db_path, timeout=30) as (url, _proc):
         api = ApiClient(url, token=token)
         store = LocalStore(directory / "client.db")
         pages = 0
@@ -103,41 +96,6 @@ def run_sync(n: int, directory: Path, *, page_size: int = 2000) -> SyncRun:
             store.close()
             api.close()
     return SyncRun(seconds, bare_seconds, counts, pages)
-
-
-@contextmanager
-def server_process(db_path: Path) -> Iterator[str]:
-    """``webcare server`` on ``db_path`` as a process of its own; yields its URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webcare", "server", "--db", str(db_path), "--port", "0",
-         "--log-level", "warning"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        assert match, line + (proc.stderr.read() if proc.stderr else "")
-        url = match.group(1)
-        assert wait_until(lambda: _healthy(url), 30)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return requests.get(url + "/v1/health", timeout=1).status_code == 200
-    except requests.ConnectionError:
-        return False
 
 
 def _bare(source: LocalStore, path: Path) -> float:

@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-from tests.integration.test_cli import WEBCARE, run
+from tests.integration.test_cli import run
 from tests.support.client import HeadlessClient
 from tests.support.fakes.mastodon import FakeMastodon, Request, Response
-from tests.support.server import PASSWORD, wait_until
+from tests.support.server import PASSWORD, server_process, wait_until
 from webcare.storage.server_schema import open_server_db
 
 
@@ -42,43 +38,6 @@ class HoldingMastodon(FakeMastodon):
             self.release.wait(30)
             return None  # the server is gone by now: nobody reads an answer
         return response
-
-
-@contextmanager
-def server(db: Path, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    proc = subprocess.Popen(
-        [*WEBCARE, "server", "--db", str(db), "--port", "0", "--log-level", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        assert match, line + (proc.stderr.read() if proc.stderr else "")
-        url = match.group(1)
-        assert wait_until(lambda: _healthy(url), 15)
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return requests.get(url + "/v1/health", timeout=1).status_code == 200
-    except requests.ConnectionError:
-        return False
 
 
 def _replies(url: str) -> list[dict[str, object]]:
@@ -132,7 +91,7 @@ def test_fresh_server_fills_the_queue_and_posts_once_even_when_killed(tmp_path: 
         assert channel.returncode == 0, channel.stderr
         env = {**os.environ, "WEBCARE_TEST_MASTODON_TOKEN": masto.token}
 
-        with server(db, env) as (url, proc):
+        with server_process(db, env=env) as (url, proc):
             eva = HeadlessClient(url, "eva", tmp_path / "eva.db")
             try:
                 # the queue fills itself from the platform
@@ -169,7 +128,7 @@ def test_fresh_server_fills_the_queue_and_posts_once_even_when_killed(tmp_path: 
                 masto.release.set()
         assert len(masto.posted) == 1
 
-        with server(db, env) as (url, _proc):
+        with server_process(db, env=env) as (url, _proc):
             assert wait_until(lambda: _replies(url)[0]["delivery_state"] == "sent", 30, 0.2)
             (reply,) = _replies(url)
             posted = masto.posted

@@ -6,13 +6,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.support.server import server_process
 from webcare.cli import build_parser, main
 
 WEBCARE = [sys.executable, "-m", "webcare"]
@@ -25,46 +25,16 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture
-def server_process(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+def team_server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     db = tmp_path / "team.db"
-    proc = subprocess.Popen(
-        [*WEBCARE, "server", "--db", str(db), "--port", "0", "--log-level", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        assert match, line + (proc.stderr.read() if proc.stderr else "")
-        url = match.group(1)
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                if requests.get(url + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.05)
+    with server_process(db) as (url, proc):
         yield url, db, proc
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
 
 
 def test_agent_add_then_sign_in_to_the_running_server(
-    server_process: tuple[str, Path, subprocess.Popen[str]],
+    team_server: tuple[str, Path, subprocess.Popen[str]],
 ) -> None:
-    url, db, _proc = server_process
+    url, db, _proc = team_server
     r = run("agent", "add", "Eva", "--role", "agent", "--name", "Eva", "--signature", "^Eva",
             "--password-stdin", "--db", str(db), stdin="s3cret-pass\n")  # fmt: skip
     assert r.returncode == 0, r.stderr

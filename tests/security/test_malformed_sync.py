@@ -14,9 +14,7 @@ import http.server
 import json
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -34,6 +32,7 @@ from tests.support.server import (
     TestServer,
     password_hash,
     running_server,
+    server_process,
     wait_until,
 )
 from webcare.domain.errors import WebcareError
@@ -142,7 +141,7 @@ def _rss_kib(pid: int) -> int:
 
 
 @contextmanager
-def server_process(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
+def team_server(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
     db_path = tmp_path / "team.db"
     db = open_server_db(db_path)
     try:
@@ -160,53 +159,12 @@ def server_process(tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[
         token = accounts.issue_token(db, user_id, time.time(), 3600, "memory test")
     finally:
         db.close()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "webcare",
-            "server",
-            "--db",
-            str(db_path),
-            "--port",
-            "0",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        assert match, line
-        url = match.group(1)
-
-        def healthy() -> bool:
-            try:
-                return requests.get(url + "/v1/health", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-
-        assert wait_until(healthy, 15)
+    with server_process(db_path) as (url, proc):
         yield url, token, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
 
 
 def test_server_memory_stays_bounded_under_malformed_floods(tmp_path: Path) -> None:
-    with server_process(tmp_path) as (url, token, proc):
+    with team_server(tmp_path) as (url, token, proc):
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         session.headers.update(JSON)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -199,3 +203,42 @@ def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.02) -> 
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+@contextmanager
+def server_process(
+    db_path: Path, *, env: dict[str, str] | None = None, timeout: float = 15.0
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``webcare server`` on ``db_path`` as a process of its own (any free port), healthy;
+    yields its URL and the process, and stops it with SIGINT (killed if it hangs)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webcare", "server", "--db", str(db_path), "--port", "0",
+         "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        assert match, line + (proc.stderr.read() if proc.stderr else "")
+        url = match.group(1)
+        assert wait_until(lambda: _healthy(url), timeout), "the server did not come up"
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return requests.get(url + "/v1/health", timeout=1).status_code == 200
+    except requests.ConnectionError:
+        return False
