@@ -7,7 +7,6 @@ pages the store was filled with). No timing: that is ``make bench``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from tests.benchmarks.client import (
     search_queries,
     store_pages,
 )
+from tests.support.search import fold, passes_filters, words_match
 from tests.support.server import TestServer
 from webcare.domain.timeutil import parse_iso
 from webcare.storage.local import LocalStore, QueueFilter
@@ -63,15 +63,6 @@ def test_fill_and_queue(tmp_path: Path, qapp: QApplication) -> None:
         assert ids and ids == expected[: len(ids)], name
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _matches(words: list[str], text: str) -> bool:
-    tokens = _words(text)
-    return all(any(t.startswith(w) for t in tokens) for w in words)
-
-
 def _expected_search(path: Path, f: QueueFilter) -> list[int]:
     """The filter evaluated in Python over the pages the store was filled with."""
     mentions: list[dict[str, Any]] = []
@@ -85,28 +76,18 @@ def _expected_search(path: Path, f: QueueFilter) -> list[int]:
                 replies.setdefault(item["mention_id"], []).append(item["body"])
         elif entity == "contact":
             authors.update({c["id"]: f"{c['handle']} {c.get('name') or ''}" for c in items})
-    words = _words(f.text)
+    searching = bool(fold(f.text))
     out = []
     for m in mentions:
-        received = parse_iso(m["received_at"])
-        if f.statuses and m["status"] not in f.statuses:
-            continue
-        if f.channel_id is not None and m["channel_id"] != f.channel_id:
-            continue
-        if f.tag and f.tag not in m["tags"]:
-            continue
-        if f.min_priority is not None and m["priority"] < f.min_priority:
-            continue
-        if f.since is not None and received < f.since:
+        if not passes_filters(m, f):
             continue
         # every word begins a word of the mention, a reply to it, or its author's handle or name
-        document = " ".join(
-            [m["text"], *replies.get(m["id"], []), authors.get(m["contact_id"], "")]
-        )
-        if words and not _matches(words, document):
+        document = [m["text"], *replies.get(m["id"], []), authors.get(m["contact_id"], "")]
+        if not words_match(f.text, document):
             continue
+        received = parse_iso(m["received_at"])
         # a search lists newest first by received second, then id (its index key)
-        out.append((int(received) if words else received, m["id"]))
+        out.append((int(received) if searching else received, m["id"]))
     return [i for _r, i in sorted(out, reverse=True)]
 
 

@@ -10,8 +10,6 @@ and the index must follow them exactly (and equal a rebuild from scratch).
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.search import passes_filters, words_match
 from webcare.domain.timeutil import parse_iso
 from webcare.storage.client_schema import rebuild_search
 from webcare.storage.local import LocalStore, QueueFilter, Sort, View
@@ -33,12 +32,6 @@ WORDS = [
 ]  # fmt: skip
 STATUSES = ["open", "claimed", "answered", "closed", "spam"]
 TAGS = ["billing", "outage", "vip"]
-
-
-def fold(text: str) -> list[str]:
-    """Words as the index sees them: lower case, accents removed."""
-    plain = unicodedata.normalize("NFKD", text.lower())
-    return re.findall(r"\w+", "".join(c for c in plain if not unicodedata.combining(c)))
 
 
 @dataclass
@@ -67,31 +60,16 @@ class Mirror:
         return True
 
     def expected(self, f: QueueFilter) -> list[int]:
-        words = fold(f.text)
         found = []
         for m in self.mentions.values():
-            received = parse_iso(m["received_at"])
-            if not self.in_view(m, f):
-                continue
-            if f.statuses and m["status"] not in f.statuses:
-                continue
-            if f.channel_id is not None and m["channel_id"] != f.channel_id:
-                continue
-            if f.tag and f.tag not in m["tags"]:
-                continue
-            if f.min_priority is not None and m["priority"] < f.min_priority:
-                continue
-            if f.since is not None and received < f.since:
-                continue
-            if f.until is not None and received >= f.until:
+            if not (self.in_view(m, f) and passes_filters(m, f)):
                 continue
             contact = self.contacts.get(m["contact_id"], {})
             bodies = [r["body"] for r in self.replies.values() if r["mention_id"] == m["id"]]
-            document = fold(
-                " ".join([m["text"], *bodies, contact.get("handle", ""), contact.get("name") or ""])
-            )
-            if not all(any(t.startswith(w) for t in document) for w in words):
+            document = [m["text"], *bodies, contact.get("handle", ""), contact.get("name") or ""]
+            if not words_match(f.text, document):
                 continue
+            received = parse_iso(m["received_at"])
             found.append((m["priority"], int(received), m["id"]))
         if f.sort is Sort.NEWEST:
             found.sort(key=lambda x: (x[1], x[2]), reverse=True)
