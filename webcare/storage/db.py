@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 
 
 def connect(
@@ -37,6 +39,20 @@ def connect(
 
 
 CommitListener = Callable[[], None]
+
+
+IN_CHUNK = 500  # bound parameters per IN (...) query
+
+
+def chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``IN_CHUNK``, for ``IN (...)`` queries."""
+    for start in range(0, len(values), IN_CHUNK):
+        yield list(values[start : start + IN_CHUNK])
+
+
+def marks(values: Sized) -> str:
+    """``?,?,?``: one placeholder per value."""
+    return ",".join("?" * len(values))
 
 
 def in_transaction(conn: sqlite3.Connection) -> bool:

@@ -33,7 +33,7 @@ from webcare.storage.client_schema import (
     rebuild_search,
     search_key,
 )
-from webcare.storage.db import connect, in_transaction
+from webcare.storage.db import chunks, connect, in_transaction, marks
 
 Json = dict[str, Any]
 
@@ -284,18 +284,6 @@ _UPSERTS = {
 }
 MIRROR_TABLES = tuple(table for table, _c, _f in _TABLES.values())
 
-_PART = 500  # bound parameters per IN (...)
-
-
-def _parts(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), _PART):
-        yield values[start : start + _PART]
-
-
-def _marks(values: list[Any]) -> str:
-    return ",".join("?" * len(values))
-
-
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NO_INDEX = re.compile(r"(?<![+\w.])m\.(status|channel_id|priority|received_at|claim_agent_id)\b")
 _TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
@@ -368,6 +356,34 @@ def _facet(token: str) -> str:
 #: a search counts this many rows at first; the queue asks for more as it is scrolled
 SEARCH_CAP = 1000
 _ID_MASK = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class _Search:
+    """A text search's parts (see ``LocalStore._search``); ``walk`` is one pass over its
+    matches: all of them, or one priority level, with an optional extra condition."""
+
+    match: str
+    clauses: list[str]
+    args: list[Any]
+
+    def walk(
+        self, level: int | None = None, extra: str = "", extra_args: tuple[Any, ...] = ()
+    ) -> tuple[str, list[Any]]:
+        """``SELECT m.id, f.rowid FROM … WHERE …`` (no ORDER/LIMIT)."""
+        match, clauses, args = self.match, ["search MATCH ?", *self.clauses], [*self.args]
+        if level is not None:
+            match += f" AND {_facet(f'p{level}')}"
+            clauses.append("m.priority = ?")
+            args.append(level)
+        if extra:
+            clauses.append(extra)
+            args.extend(extra_args)
+        sql = (
+            "SELECT m.id, f.rowid AS k FROM search f CROSS JOIN mentions m"
+            f" ON m.id = (f.rowid & {_ID_MASK}) WHERE {' AND '.join(clauses)}"
+        )
+        return sql, [match, *args]
 
 
 class LocalStore:
@@ -551,30 +567,30 @@ class LocalStore:
         touched.update(int(m["id"]) for m in upserts.get("mention", []))
         touched.update(int(r["mention_id"]) for r in upserts.get("reply", []))
         gone = [str(e) for kind, e in deletes if kind == "reply"]
-        for part in _parts(gone):
-            sql = f"SELECT mention_id FROM replies WHERE id IN ({_marks(part)})"
+        for part in chunks(gone):
+            sql = f"SELECT mention_id FROM replies WHERE id IN ({marks(part)})"
             touched.update(r[0] for r in conn.execute(sql, part))
         contacts = {int(c["id"]): (c["handle"], c.get("name")) for c in upserts.get("contact", [])}
         renamed = [
             r["id"]
-            for part in _parts(list(contacts))
+            for part in chunks(list(contacts))
             for r in conn.execute(
-                f"SELECT id, handle, name FROM contacts WHERE id IN ({_marks(part)})",
+                f"SELECT id, handle, name FROM contacts WHERE id IN ({marks(part)})",
                 part,
             )
             if (r["handle"], r["name"]) != contacts[r["id"]]
         ]
-        for part in _parts(renamed):
-            sql = f"SELECT id FROM mentions WHERE contact_id IN ({_marks(part)})"
+        for part in chunks(renamed):
+            sql = f"SELECT id FROM mentions WHERE contact_id IN ({marks(part)})"
             touched.update(r[0] for r in conn.execute(sql, part))
         return sorted(touched)
 
     @staticmethod
     def _unindex(conn: sqlite3.Connection, mention_ids: list[int]) -> None:
         """Remove the documents of these mentions (as they are stored now)."""
-        for part in _parts(mention_ids):
+        for part in chunks(mention_ids):
             keys = conn.execute(
-                f"SELECT {KEY_SQL} FROM mentions m WHERE m.id IN ({_marks(part)})",
+                f"SELECT {KEY_SQL} FROM mentions m WHERE m.id IN ({marks(part)})",
                 part,
             ).fetchall()
             conn.executemany("DELETE FROM search WHERE rowid = ?", keys)
@@ -583,9 +599,9 @@ class LocalStore:
     def _index(conn: sqlite3.Connection, mention_ids: list[int]) -> None:
         """Write the documents of these mentions (those that exist) from the mirror tables, and
         remember their terms for word-prefix lookups."""
-        for part in _parts(mention_ids):
-            conn.execute(f"{INDEX_SQL} WHERE m.id IN ({_marks(part)})", part)
-            conn.execute(f"{TOKENIZE_SQL} WHERE m.id IN ({_marks(part)})", part)
+        for part in chunks(mention_ids):
+            conn.execute(f"{INDEX_SQL} WHERE m.id IN ({marks(part)})", part)
+            conn.execute(f"{TOKENIZE_SQL} WHERE m.id IN ({marks(part)})", part)
         if mention_ids:
             conn.execute(
                 "INSERT OR IGNORE INTO search_terms(term)"
@@ -851,15 +867,9 @@ class LocalStore:
         lowest = max(f.min_priority or 0, 0)
         return [(level, False) for level in range(max(_PRIORITIES.values()), lowest - 1, -1)]
 
-    def _walk(
-        self,
-        f: QueueFilter,
-        now: float,
-        level: int | None,
-        extra: str = "",
-        extra_args: tuple[Any, ...] = (),
-    ) -> tuple[str, list[Any]]:
-        """``SELECT m.id, f.rowid FROM … WHERE …`` (no ORDER/LIMIT) for one segment of a search."""
+    def _search(self, f: QueueFilter, now: float) -> _Search:
+        """What every walk of a search shares, worked out once per call: the words' query (its
+        term lookups), the facets of the filters, and the filters checked on each row."""
         me = self._me_id()
         query = self._word_query(f.text)
         assert query is not None
@@ -876,8 +886,6 @@ class LocalStore:
             groups.append([f"c{f.channel_id}"])
         if f.min_priority is not None and f.min_priority > 0:
             groups.append([f"p{p}" for p in range(f.min_priority, 10)])
-        if level is not None:
-            groups.append([f"p{level}"])
         if f.tag:
             groups.append([f"t{f.tag.lower()}"])
         match = " AND ".join(
@@ -885,25 +893,14 @@ class LocalStore:
         )
         # the facets only shorten the walk: every filter is checked on the row as well
         where, args = self._where(dataclasses.replace(f, text=""), me, now)
-        clauses = ["search MATCH ?", *([where.removeprefix(" WHERE ")] if where else [])]
-        args = [match, *args]
-        if level is not None:
-            clauses.append("m.priority = ?")
-            args.append(level)
+        clauses = [where.removeprefix(" WHERE ")] if where else []
         if f.since is not None:
             clauses.append("f.rowid >= ?")
             args.append(search_key(f.since, 0))
         if f.until is not None:
             clauses.append("f.rowid < ?")
             args.append(search_key(f.until, 0) + _ID_MASK + 1)
-        if extra:
-            clauses.append(extra)
-            args.extend(extra_args)
-        sql = (
-            "SELECT m.id, f.rowid AS k FROM search f CROSS JOIN mentions m"
-            f" ON m.id = (f.rowid & {_ID_MASK}) WHERE {' AND '.join(clauses)}"
-        )
-        return sql, args
+        return _Search(match, clauses, args)
 
     def _walk_total(self, sql: str, args: list[Any], cap: int) -> int:
         """How many rows a walk yields, at most ``cap``. An exact answer is remembered until
@@ -930,20 +927,22 @@ class LocalStore:
         self._walk_totals[key] = n
 
     def _search_count(self, f: QueueFilter, now: float, cap: int) -> int:
+        search = self._search(f, now)
         total = 0
         for level, _newest in self._segments(f):
             if total >= cap:
                 break
-            sql, args = self._walk(f, now, level)
+            sql, args = search.walk(level)
             total += self._walk_total(sql, args, cap - total)
         return total
 
     def _search_ids(self, f: QueueFilter, now: float, offset: int, limit: int) -> list[int]:
+        search = self._search(f, now)
         ids: list[int] = []
         for level, newest in self._segments(f):
             if len(ids) >= limit:
                 break
-            sql, args = self._walk(f, now, level)
+            sql, args = search.walk(level)
             if offset:
                 skipped = self._walk_total(sql, args, offset + 1)
                 if skipped <= offset:
@@ -970,7 +969,8 @@ class LocalStore:
         if row is None:
             return None
         key, priority = row[0], row[1]
-        sql, args = self._walk(f, now, None, "f.rowid = ?", (key,))
+        search = self._search(f, now)
+        sql, args = search.walk(None, "f.rowid = ?", (key,))
         if self.conn.execute(sql, args).fetchone() is None:
             return None
         position = 0
@@ -979,11 +979,8 @@ class LocalStore:
                 break
             same = level is None or level == priority
             extra = (f"f.rowid {'>' if newest else '<'} ?", (key,)) if same else ("", ())
-            sql, args = self._walk(f, now, level, *extra)
-            position += self.conn.execute(
-                f"SELECT count(*) FROM ({sql} LIMIT ?)",
-                [*args, cap - position],
-            ).fetchone()[0]
+            sql, args = search.walk(level, *extra)
+            position += self._walk_total(sql, args, cap - position)
             if position >= cap:
                 return None
         return position
@@ -1041,7 +1038,7 @@ class LocalStore:
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id"
             " LEFT JOIN unread un ON un.mention_id = m.id"
-            f" WHERE m.id IN ({_marks(ids)})"
+            f" WHERE m.id IN ({marks(ids)})"
         )
         found: dict[int, QueueRow] = {}
         for r in self.conn.execute(sql, ids):

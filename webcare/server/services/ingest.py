@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from webcare.domain.templates import render
 from webcare.server import changes
 from webcare.server.services import audit, settings
 from webcare.server.services.accounts import insert_user
-from webcare.storage.db import Database
+from webcare.storage.db import Database, chunks, marks
 
 
 @dataclass
@@ -48,18 +48,6 @@ class IngestStats:
         self.problems.extend(other.problems)
 
 
-_CHUNK = 500  # bound parameters per IN (...) query
-
-
-def _marks(values: list[str] | list[int]) -> str:
-    return ",".join("?" * len(values))
-
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 @dataclass
 class _Lookups:
     """What one batch needs to look up, loaded in bulk up front and kept current while it runs.
@@ -80,18 +68,18 @@ class _Lookups:
     def load(cls, conn: sqlite3.Connection, channel_id: int, batch: Batch) -> _Lookups:
         found = cls()
         sources = list(dict.fromkeys(m.source_id for m in batch.mentions))
-        for part in _chunks(sources):
-            sql = f"SELECT source_id FROM mentions WHERE channel_id = ? AND source_id IN ({_marks(part)})"  # noqa: E501, S608
+        for part in chunks(sources):
+            sql = f"SELECT source_id FROM mentions WHERE channel_id = ? AND source_id IN ({marks(part)})"  # noqa: E501, S608
             found.known_mentions.update(r[0] for r in conn.execute(sql, [channel_id, *part]))
         authors = list(dict.fromkeys(m.author.platform_user_id for m in batch.mentions))
-        for part in _chunks(authors):
-            sql = f"SELECT id, platform_user_id, handle, name, followers FROM contacts WHERE platform = ? AND platform_user_id IN ({_marks(part)})"  # noqa: E501, S608
+        for part in chunks(authors):
+            sql = f"SELECT id, platform_user_id, handle, name, followers FROM contacts WHERE platform = ? AND platform_user_id IN ({marks(part)})"  # noqa: E501, S608
             for r in conn.execute(sql, [batch.channel.kind, *part]):
                 found.contacts[r["platform_user_id"]] = dict(r)
         kind = batch.channel.kind
         reply_ids = list(dict.fromkeys(f"{kind}:{r.source_id}" for r in batch.replies))
-        for part in _chunks(reply_ids):
-            sql = f"SELECT id FROM replies WHERE id IN ({_marks(part)})"  # noqa: S608
+        for part in chunks(reply_ids):
+            sql = f"SELECT id FROM replies WHERE id IN ({marks(part)})"  # noqa: S608
             found.known_replies.update(r[0] for r in conn.execute(sql, part))
         return found
 
@@ -203,11 +191,11 @@ def _link_pending(
     """Link the mentions of the channel that wait for a post that ``arrived`` (platform ids of
     this batch's mentions and replies): only those can have found their parent now."""
     pending: list[sqlite3.Row] = []
-    for part in _chunks(arrived):
+    for part in chunks(arrived):
         pending.extend(
             conn.execute(
                 "SELECT id, parent_source_id, created_at FROM mentions WHERE channel_id = ?"  # noqa: S608
-                f" AND parent_source_id IN ({_marks(part)}) AND parent_mention_id IS NULL",
+                f" AND parent_source_id IN ({marks(part)}) AND parent_mention_id IS NULL",
                 [channel_id, *part],
             )
         )
