@@ -25,6 +25,7 @@ import platformdirs
 from webcare.domain.timeutil import parse_iso
 from webcare.faults import crash_point
 from webcare.storage.client_schema import (
+    ID_BITS,
     INDEX_SQL,
     KEY_SQL,
     SCRATCH_SQL,
@@ -355,7 +356,7 @@ def _facet(token: str) -> str:
 
 #: a search counts this many rows at first; the queue asks for more as it is scrolled
 SEARCH_CAP = 1000
-_ID_MASK = 2**32 - 1
+_ID_MASK = 2**ID_BITS - 1  # the mention id in a search key
 
 
 @dataclass(frozen=True)

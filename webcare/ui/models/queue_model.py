@@ -129,7 +129,7 @@ class QueueModel(QAbstractTableModel):
         self._runner.db(load, done)
 
     def is_capped(self) -> bool:
-        """A search shows its first rows and there may be more (the count reads "1,000+")."""
+        """A search was counted up to its cap: there may be more rows than it shows yet."""
         return self._more
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
