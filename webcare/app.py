@@ -7,8 +7,13 @@ inbox opens anyway and the outbox waits for the server.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import logging
+import re
+import secrets
 import sys
 import tempfile
 import time
@@ -99,6 +104,20 @@ class WebcareApp:
         self.on_session: Callable[[Session], None] | None = None
         self.warn_about_keyring = True  # the demo signs in by itself and stores nothing
 
+    def device_id(self, server_url: str) -> str:
+        """This installation's id for ``server_url``, sent with every sign-in.
+
+        A device that signed in to an account before is not throttled by other people's
+        failed sign-ins. One random secret is kept in the settings; each server gets an id
+        derived from it, so one server's operator cannot present it to another server.
+        """
+        secret = str(self.settings.value("device_secret", "") or "")
+        if not re.fullmatch(r"[0-9a-f]{64}", secret):
+            secret = secrets.token_hex(32)
+            self.settings.setValue("device_secret", secret)
+        digest = hmac.new(bytes.fromhex(secret), server_url.encode("utf-8"), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()[:24]).decode("ascii")
+
     def _setting_bool(self, key: str) -> bool:
         return str(self.settings.value(key, "false")).lower() in ("1", "true", "yes")
 
@@ -187,8 +206,9 @@ class WebcareApp:
             api.close()
             dialog.show_error(error.message if isinstance(error, WebcareError) else str(error))
 
+        device = self.device_id(api.base_url)
         self._startup.net(
-            lambda: api.login(username.strip(), password, f"Webcare {__version__} desktop"),
+            lambda: api.login(username.strip(), password, f"Webcare {__version__} desktop", device),
             signed_in,
             failed,
         )
@@ -367,7 +387,9 @@ def run_demo(
         exit_code = 0
         try:
             api = ApiClient(server.url)
-            result = api.login("eva", DEMO_PASSWORD, f"Webcare {__version__} demo")
+            result = api.login(
+                "eva", DEMO_PASSWORD, f"Webcare {__version__} demo", app.device_id(api.base_url)
+            )
             session = app.open_session(server.url, "eva", api, result["user"])
             if screenshot is not None:
                 shooter = DemoScreenshot(session, screenshot, qapp)

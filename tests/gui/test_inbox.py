@@ -386,6 +386,53 @@ def test_token_from_the_keyring_resumes_the_session(
         second.shutdown()
 
 
+def test_the_desktop_signs_in_from_a_known_device_while_others_guess_the_password(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, memory_keyring: object
+) -> None:
+    from tests.support.server import PASSWORD, running_server
+
+    def sign_in(app: WebcareApp, url: str) -> None:
+        app.show_login()
+        dialog = app.login_dialog
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        dialog.server.setText(url)
+        dialog.username.setText("eva")
+        dialog.password.setText(PASSWORD)
+        dialog.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: app.session is not None or dialog.error.isVisible(), timeout=10_000)
+        assert app.session is not None, dialog.error.text()
+        qtbot.addWidget(app.session.window)
+
+    with running_server(
+        tmp_path / "server", login_max_failures=2, login_user_max_failures=4, channels=False
+    ) as server:
+        server.add_user("eva")
+        first = make_app(qapp, tmp_path, "laptop")
+        try:
+            sign_in(first, server.url)  # this installation has now signed in to eva
+        finally:
+            first.shutdown()
+        # the password is guessed at from two other addresses: eva's per-name limit is used up
+        for source in ("127.0.0.2", "127.0.0.3"):
+            guesser = server.anonymous(source)
+            for _ in range(2):
+                r = guesser.post("/v1/auth/login", json={"username": "eva", "password": "guess!!"})
+                assert r.status_code == 401
+        fresh = server.anonymous().post(
+            "/v1/auth/login", json={"username": "eva", "password": PASSWORD}
+        )
+        assert fresh.status_code == 429  # a device that never signed in waits
+        again = WebcareApp(
+            qapp, settings=first.settings, credentials=CredentialStore(),
+            store_path=first.store_path, sync_wait_s=0.5,
+        )  # fmt: skip
+        try:
+            sign_in(again, server.url)  # the same installation is let in
+        finally:
+            again.shutdown()
+
+
 def test_lead_sees_the_same_queue(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:
     team.add_mentions(3)
     session = open_client("lars")

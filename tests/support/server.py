@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.domain.models import Role
@@ -51,12 +52,31 @@ class FakeClock:
             self._now += seconds
 
 
-class Api:
-    """A signed-in (or anonymous) HTTP session against the test server."""
+class SourceAddressAdapter(HTTPAdapter):
+    """Connections from a chosen local address: on Linux all of 127.0.0.0/8 reaches the
+    loopback server, so ``127.0.0.2`` is a real, different client address."""
 
-    def __init__(self, base_url: str, token: str | None = None) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Api:
+    """A signed-in (or anonymous) HTTP session against the test server.
+
+    ``source``: the local address to connect from (e.g. ``"127.0.0.2"``), so the server sees
+    requests from different clients.
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, source: str | None = None) -> None:
         self.base_url = base_url
         self.session = requests.Session()
+        if source is not None:
+            self.session.mount("http://", SourceAddressAdapter(source))
         self.token = token
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -160,14 +180,24 @@ class TestServer:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def anonymous(self) -> Api:
-        api = Api(self.url)
+    def anonymous(self, source: str | None = None) -> Api:
+        api = Api(self.url, source=source)
         self._apis.append(api)
         return api
 
-    def login(self, username: str, password: str = PASSWORD) -> Api:
-        api = self.anonymous()
-        r = api.post("/v1/auth/login", json={"username": username, "password": password})
+    def login(
+        self,
+        username: str,
+        password: str = PASSWORD,
+        *,
+        source: str | None = None,
+        device_id: str | None = None,
+    ) -> Api:
+        api = self.anonymous(source)
+        body = {"username": username, "password": password}
+        if device_id is not None:
+            body["device_id"] = device_id
+        r = api.post("/v1/auth/login", json=body)
         assert r.status_code == 200, r.text
         token = r.json()["token"]
         api.token = token

@@ -21,8 +21,15 @@ class ServerConfig:
     changes_page_max: int = 1000
     bootstrap_page_max: int = 5000
     long_poll_max_s: float = 30.0
+    #: Sign-in throttle (``services/login_throttle.py``): failures per user name and address,
+    #: and per known device, within ``login_window_s``.
     login_max_failures: int = 5
     login_window_s: float = 300.0
+    #: Failures per address, whatever the user names (default: 4 x ``login_max_failures``).
+    login_address_max_failures: int | None = None
+    #: Failures per user name from all addresses; devices that signed in to the account
+    #: before are not held to it (default: 10 x ``login_max_failures``).
+    login_user_max_failures: int | None = None
     synchronous: str = "FULL"
     #: How long a write waits for another process's write lock before answering 503.
     busy_timeout_ms: int = 10_000
@@ -39,6 +46,18 @@ class ServerConfig:
     #: The signed webhook accepts timestamps this far from the server's clock.
     webhook_window_s: float = 300.0
     clock: Callable[[], float] = field(default=time.time, repr=False)
+
+    @property
+    def effective_login_address_max_failures(self) -> int:
+        if self.login_address_max_failures is not None:
+            return self.login_address_max_failures
+        return self.login_max_failures * 4
+
+    @property
+    def effective_login_user_max_failures(self) -> int:
+        if self.login_user_max_failures is not None:
+            return self.login_user_max_failures
+        return self.login_max_failures * 10
 
     @property
     def effective_sweep_interval_s(self) -> float:

@@ -1,4 +1,4 @@
-"""What every request handler needs: settings, database, notifier, login throttles."""
+"""What every request handler needs: settings, database, notifier, sign-in throttle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from webcare.server.config import ServerConfig
 from webcare.server.notifier import ChangeNotifier
-from webcare.server.security import LoginThrottle
+from webcare.server.services.login_throttle import LoginThrottle, ThrottleLimits
 from webcare.storage.db import Database
 
 if TYPE_CHECKING:
@@ -19,17 +19,19 @@ class ServerContext:
     config: ServerConfig
     db: Database
     notifier: ChangeNotifier = field(default_factory=ChangeNotifier)
-    user_throttle: LoginThrottle | None = None
-    ip_throttle: LoginThrottle | None = None
+    throttle: LoginThrottle = field(init=False)
     closing: bool = False
     runner: ChannelRunner | None = None
 
     def __post_init__(self) -> None:
         cfg = self.config
-        if self.user_throttle is None:
-            self.user_throttle = LoginThrottle(cfg.login_max_failures, cfg.login_window_s)
-        if self.ip_throttle is None:
-            self.ip_throttle = LoginThrottle(cfg.login_max_failures * 4, cfg.login_window_s)
+        limits = ThrottleLimits(
+            pair=cfg.login_max_failures,
+            address=cfg.effective_login_address_max_failures,
+            user=cfg.effective_login_user_max_failures,
+            window_s=cfg.login_window_s,
+        )
+        self.throttle = LoginThrottle(self.db, limits)
 
     def now(self) -> float:
         return self.config.clock()

@@ -18,6 +18,8 @@ ID = Field(ge=1, le=MAX_ID)
 #: An id in a URL path: bounded, so a huge number is a 422 and never reaches SQLite.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OP_ID_PATTERN = r"^[A-Za-z0-9_.-]{8,80}$"
+#: A client installation's random id, sent with a sign-in (see ``login_throttle``).
+DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
 
 
 class ErrorOut(BaseModel):
@@ -29,6 +31,9 @@ class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     client_name: str = Field(default="", max_length=200)
+    #: This installation's random id: a device that signed in to the account before is not
+    #: throttled by other people's failures. Optional (scripts need not send one).
+    device_id: str | None = Field(default=None, pattern=DEVICE_ID_PATTERN)
 
 
 class UserOut(BaseModel):

@@ -1,13 +1,12 @@
-"""Passwords (argon2id), opaque bearer tokens (stored only as SHA-256) and login throttling."""
+"""Passwords (argon2id) and opaque bearer tokens (stored only as SHA-256).
+
+Sign-in throttling lives in :mod:`webcare.server.services.login_throttle` (in the database).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -50,48 +49,3 @@ def new_token() -> str:
 def hash_token(token: str) -> str:
     """What the server stores instead of a token (tokens are random, so no salt is needed)."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-class LoginThrottle:
-    """Refuse logins for a key after ``max_failures`` failures within ``window_s`` seconds."""
-
-    def __init__(
-        self,
-        max_failures: int,
-        window_s: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._max = max_failures
-        self._window = window_s
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and q[0] <= now - self._window:
-            q.popleft()
-        return q
-
-    def retry_after(self, *keys: str) -> float:
-        """Seconds until the next attempt for these keys is allowed (0 = allowed now)."""
-        now = self._clock()
-        worst = 0.0
-        with self._lock:
-            for key in keys:
-                q = self._prune(key, now)
-                if len(q) >= self._max:
-                    worst = max(worst, q[0] + self._window - now)
-                if not q:
-                    self._failures.pop(key, None)
-        return worst
-
-    def failed(self, *keys: str) -> None:
-        now = self._clock()
-        with self._lock:
-            for key in keys:
-                self._prune(key, now).append(now)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

@@ -260,6 +260,34 @@ def m005_mentions_fts_filled_by_ingest(db: sqlite_utils.Database) -> None:
     db.execute("DROP TRIGGER mentions_fts_insert")
 
 
+@migrations(name="m006_login_throttle")
+def m006_login_throttle(db: sqlite_utils.Database) -> None:
+    # Failed (and in-flight) sign-ins, so the throttle holds across server processes and
+    # restarts. ``key`` is a SHA-256 of what is limited (user name + address, address, user
+    # name, user name + device), never the typed name itself (people type passwords there);
+    # ``attempt`` ties the rows of one sign-in together so a success can take them back.
+    # Rows older than the window are deleted by the throttle.
+    db.execute(
+        """CREATE TABLE login_failures (
+            key TEXT NOT NULL,
+            at REAL NOT NULL,
+            attempt TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX login_failures_key ON login_failures(key, at)")
+    db.execute("CREATE INDEX login_failures_at ON login_failures(at)")
+    db.execute("CREATE INDEX login_failures_attempt ON login_failures(attempt)")
+    # Devices that signed in to an account before: only their own failures hold them back.
+    db.execute(
+        """CREATE TABLE login_devices (
+            key TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            first_at REAL NOT NULL,
+            last_at REAL NOT NULL
+        )"""
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

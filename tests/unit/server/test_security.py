@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from webcare.server.security import (
-    LoginThrottle,
     hash_password,
     hash_token,
     new_token,
@@ -23,19 +22,3 @@ def test_tokens_are_random_and_hashed() -> None:
     assert a != b and a.startswith("wct_") and len(a) > 40
     assert hash_token(a) == hash_token(a) != hash_token(b)
     assert a not in hash_token(a)
-
-
-def test_throttle_window() -> None:
-    now = [0.0]
-    t = LoginThrottle(3, 60, clock=lambda: now[0])
-    for _ in range(3):
-        assert t.retry_after("user:eva") == 0
-        t.failed("user:eva")
-    assert t.retry_after("user:eva") == 60
-    now[0] = 30
-    assert t.retry_after("user:eva", "ip:1") == 30
-    now[0] = 60.5
-    assert t.retry_after("user:eva") == 0
-    t.failed("user:eva")
-    t.succeeded("user:eva")
-    assert t.retry_after("user:eva") == 0

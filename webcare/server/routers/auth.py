@@ -12,6 +12,7 @@ from webcare.domain.timeutil import iso
 from webcare.server.deps import Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, LoginIn, LoginOut
 from webcare.server.services import accounts
+from webcare.server.services.login_throttle import Attempt
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -22,33 +23,36 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
     responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 async def login(body: LoginIn, request: Request, ctx: Ctx) -> JSONResponse | LoginOut:
-    """Exchange a username and password for a bearer token."""
-    assert ctx.user_throttle is not None
-    assert ctx.ip_throttle is not None
-    user_key = f"user:{body.username.strip().lower()}"
-    ip_key = f"ip:{request.client.host if request.client else '?'}"
-    wait = max(ctx.user_throttle.retry_after(user_key), ctx.ip_throttle.retry_after(ip_key))
-    if wait > 0:
+    """Exchange a username and password for a bearer token.
+
+    Throttled (``429`` with ``Retry-After``) per user name and address, per address, and per
+    user name; a ``device_id`` that signed in to the account before is held only to its own
+    failures.
+    """
+    now = ctx.now()
+    address = request.client.host if request.client else "?"
+    attempt = await run_in_threadpool(
+        ctx.throttle.begin, body.username, address, body.device_id, now
+    )
+    if not isinstance(attempt, Attempt):
+        wait = math.ceil(attempt)
         return JSONResponse(
             {
                 "error": "too_many_attempts",
-                "message": f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds.",
+                "message": f"Too many failed sign-ins. Try again in {wait} seconds.",
             },
             status_code=429,
-            headers={"Retry-After": str(math.ceil(wait))},
+            headers={"Retry-After": str(wait)},
         )
-    now = ctx.now()
     user_id = await run_in_threadpool(
         accounts.authenticate, ctx.db, body.username, body.password, now
     )
-    if user_id is None:
-        ctx.user_throttle.failed(user_key)
-        ctx.ip_throttle.failed(ip_key)
+    if user_id is None:  # the attempt's rows stay: they are the failure
         return JSONResponse(
             {"error": "bad_credentials", "message": "Wrong username or password."},
             status_code=401,
         )
-    ctx.user_throttle.succeeded(user_key)
+    await run_in_threadpool(ctx.throttle.succeeded, attempt, user_id, now)
     label = body.client_name or request.headers.get("user-agent", "")
     token = await run_in_threadpool(
         accounts.issue_token, ctx.db, user_id, now, ctx.config.token_ttl_s, label
