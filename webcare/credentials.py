@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -164,6 +165,32 @@ def credential_key(server_url: str, account: str) -> str:
         ``"<normalized server url>|<account>"``, e.g. ``"https://webcare.example.com|eva"``.
     """
     return f"{normalize_server_url(server_url)}|{account.strip().lower()}"
+
+
+def _private_dirs(path: Path) -> None:
+    """Create ``path`` and its missing parents owner-only (0700), whatever the umask."""
+    missing: list[Path] = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+            if os.name == "posix":
+                os.chmod(directory, 0o700)
+
+
+def _make_private(path: Path) -> None:
+    """A sign-in file others may read (copied, restored from a backup) becomes 0600 again."""
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & ~0o077)
+            log.warning("the sign-in file could be read by other users; made it owner-only")
+    except OSError as exc:
+        log.warning("could not make the sign-in file owner-only: %s", type(exc).__name__)
 
 
 def _unusable_backend(backend: keyring.backend.KeyringBackend) -> _Problem | None:
@@ -329,6 +356,7 @@ class CredentialStore:
             # A damaged file must not stop the start-up; it is rewritten on the next save.
             log.warning("ignoring unreadable sign-in file: %s", type(exc).__name__)
             return {}
+        _make_private(path)
         if not isinstance(data, dict):
             return {}
         return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
@@ -353,7 +381,7 @@ class CredentialStore:
         """Write the file atomically, created 0600 from the start (never briefly readable)."""
         path = self.plaintext_path
         assert path is not None
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_dirs(path.parent)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(tmp, flags, 0o600)

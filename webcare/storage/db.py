@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from webcare.storage.files import private_file
+
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
@@ -27,6 +29,7 @@ def connect(
     """Open ``path`` in autocommit mode (we issue BEGIN ourselves) with Webcare's PRAGMAs."""
     if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ValueError(f"bad synchronous level {synchronous!r}")
+    private_file(path)  # owner-only (0600) whatever the umask: it holds the team's data
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
     )

@@ -35,6 +35,7 @@ from webcare.storage.client_schema import (
     search_key,
 )
 from webcare.storage.db import chunks, connect, in_transaction, marks
+from webcare.storage.files import private_dir
 
 Json = dict[str, Any]
 
@@ -391,7 +392,7 @@ class LocalStore:
     """The client's SQLite store. Use it from one thread only."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # 0700 where it is created; the file itself: connect
         self.path = path
         self.clock = clock
         self.conn = connect(path, synchronous="FULL")

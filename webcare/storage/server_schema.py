@@ -14,6 +14,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from webcare.storage.db import BUSY_TIMEOUT_MS, Database
+from webcare.storage.files import private_dir
 
 migrations = Migrations("webcare-server")
 
@@ -297,7 +298,7 @@ def open_server_db(
     path: str | Path, *, synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Database:
     """Open (creating if needed) the team server's database and migrate it."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    private_dir(Path(path).parent)  # 0700 where it is created; the file itself: db.connect
     database = Database(path, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
     with database.schema_writer() as conn:
         migrate(conn)
