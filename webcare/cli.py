@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -152,6 +153,15 @@ def cmd_agent_passwd(args: argparse.Namespace) -> int:
 # --- import ---------------------------------------------------------------------------------
 
 
+#: Exit status of an import that stored what it could but skipped some rows.
+EXIT_SKIPPED = 3
+IMPORT_EPILOG = (
+    "Exit status: 0 when every row was imported, 3 when some rows were skipped (each is listed"
+    " with its line and reason; the other rows were imported), 1 when the file could not be"
+    " imported at all."
+)
+
+
 def cmd_import_twcs(args: argparse.Namespace) -> int:
     from webcare.server.services.import_twcs import import_file
 
@@ -185,13 +195,30 @@ def _print_import(args: argparse.Namespace, stats: Any) -> int:
         f" {stats.agents_new} new agents, {stats.contacts_new} new contacts,"
         f" {stats.channels_new} new channels."
     )
-    if stats.problems:
-        print(f"Skipped {len(stats.problems)} item(s):")
-        for problem in stats.problems[: args.show_problems]:
-            print(f"  - {problem}")
-        if len(stats.problems) > args.show_problems:
-            print(f"  ... and {len(stats.problems) - args.show_problems} more")
-    return 0
+    if not stats.problems:
+        return 0
+    problems: list[str] = stats.problems
+    shown = max(args.show_problems, 0)
+    print(f"Skipped {len(problems)} row(s) that could not be imported{':' if shown else '.'}")
+    for problem in problems[:shown]:
+        print(f"  - {problem}")
+    if len(problems) > shown:
+        if shown:
+            print(f"  ... and {len(problems) - shown} more (--show-problems N lists more).")
+        print("Skipped rows by reason:")
+        for reason, count in _by_reason(problems):
+            print(f"  {count:>7}  {reason}")
+    return EXIT_SKIPPED
+
+
+def _by_reason(problems: list[str]) -> list[tuple[str, int]]:
+    """Problems counted by their reason: the text after ``where:``, with its values as "…"."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        _where, _sep, reason = problem.partition(": ")
+        key = re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "…", reason or problem)
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 # --- channels -------------------------------------------------------------------------------
@@ -536,22 +563,31 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import mentions from a file").add_subparsers(
         dest="import_format", metavar="FORMAT", required=True
     )
-    p = imp.add_parser("twcs", help='"Customer Support on Twitter" CSV (re-import is a no-op)')
+    p = imp.add_parser(
+        "twcs",
+        help='"Customer Support on Twitter" CSV (re-import is a no-op)',
+        epilog=IMPORT_EPILOG,
+    )
     p.add_argument("file")
-    p.add_argument("--show-problems", type=int, default=10, metavar="N")
+    p.add_argument(
+        "--show-problems", type=int, default=10, metavar="N", help="list N skipped rows (10)"
+    )
     _add_db(p)
     p.set_defaults(func=cmd_import_twcs)
     p = imp.add_parser(
         "csv",
         help="generic CSV: id, author, text [, author_name, followers, created_at, url,"
         " in_reply_to, language]",
+        epilog=IMPORT_EPILOG,
     )
     p.add_argument("file")
     p.add_argument("--channel", required=True, help='the channel to put them in, e.g. "Forum"')
     p.add_argument("--platform", default="csv", help="platform name shown with the channel")
     p.add_argument("--brand")
     p.add_argument("--handle")
-    p.add_argument("--show-problems", type=int, default=10, metavar="N")
+    p.add_argument(
+        "--show-problems", type=int, default=10, metavar="N", help="list N skipped rows (10)"
+    )
     _add_db(p)
     p.set_defaults(func=cmd_import_csv)
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
-from tests.support.sample import SAMPLE
+from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import TestServer
 from webcare.app import Session
 from webcare.cli import main
@@ -59,7 +59,7 @@ def test_rows_model_passes_the_model_tester(qtmodeltester: object) -> None:
 def test_reports_view_on_the_sample(
     open_client: OpenClient, team: TestServer, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == 0
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == SAMPLE_EXIT
     session = open_client("lars")
     view = team_view(qtbot, session, "reports")
     assert isinstance(view, ReportsView)

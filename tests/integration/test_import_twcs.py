@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.sample import SAMPLE
+from tests.support.sample import SAMPLE, SAMPLE_EXIT, SAMPLE_SKIPPED
 from tests.support.server import running_server
-from webcare.cli import main
+from webcare.cli import EXIT_SKIPPED, main
 
 
 def table_digest(db: Path) -> dict[str, str]:
@@ -32,10 +32,13 @@ def table_digest(db: Path) -> dict[str, str]:
 @pytest.fixture
 def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     db = tmp_path / "server.db"
-    assert main(["import", "twcs", str(SAMPLE), "--db", str(db)]) == 0
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(db)]) == SAMPLE_EXIT
     out = capsys.readouterr().out
     assert "49 new mentions" in out
     assert "42 new replies" in out
+    # the two brand replies that answer tweets missing from the sample are named
+    assert "Skipped 2 row(s)" in out
+    assert all(f"reply {tweet}: answers" in out for tweet in SAMPLE_SKIPPED)
     return db
 
 
@@ -54,6 +57,10 @@ def test_counts_match_the_file(imported: Path) -> None:
     assert q(imported, "SELECT count(*) FROM channels") == [(13,)]
     assert q(imported, "SELECT count(DISTINCT platform_user_id) FROM contacts") == [(29,)]
     assert q(imported, "SELECT DISTINCT delivery_state FROM replies") == [("imported",)]
+    # a plain import keeps the platform's times: the sample ends on 12 Oct 2017, 12:04:21 UTC
+    assert q(imported, "SELECT MAX(created_at), MAX(received_at) FROM mentions") == [
+        (1507809861.0, 1507809861.0)
+    ]
 
 
 def test_agents_come_from_signatures(imported: Path) -> None:
@@ -110,7 +117,7 @@ def test_statuses_follow_the_replies(imported: Path) -> None:
 
 def test_reimport_changes_nothing(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = table_digest(imported)
-    assert main(["import", "twcs", str(SAMPLE), "--db", str(imported)]) == 0
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(imported)]) == SAMPLE_EXIT
     out = capsys.readouterr().out
     assert "0 new mentions (49 known)" in out
     assert "0 new replies (42 known)" in out
@@ -130,13 +137,13 @@ def test_bad_rows_are_reported_not_fatal(
         "5,Brand,False,Wed Oct 11 07:00:00 +0000 2017,Hi ^AB,,1\n",
         encoding="utf-8",
     )
-    assert main(["import", "twcs", str(csv_file), "--db", str(tmp_path / "s.db")]) == 0
+    assert main(["import", "twcs", str(csv_file), "--db", str(tmp_path / "s.db")]) == EXIT_SKIPPED
     out = capsys.readouterr().out
     assert "1 new mentions" in out
     assert "1 new replies" in out
-    assert (
-        "line 3: time data 'not a date'" in out and "line 4: inbound must be True or False" in out
-    )
+    assert "Skipped 3 row(s)" in out
+    assert "line 3 (tweet 2): created_at 'not a date' is not a time like" in out
+    assert "line 4 (tweet 3): inbound must be True or False" in out
     assert "line 5: tweet_id and author_id are required" in out
 
 
@@ -158,7 +165,7 @@ def test_wrong_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_author_history_across_threads(tmp_path: Path) -> None:
     with running_server(tmp_path) as server:
-        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == 0
+        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == SAMPLE_EXIT
         eva = server.user("eva")
         with server.ctx.db.read() as conn:
             (contact_id,) = conn.execute(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.sample import SAMPLE
+from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import Api, FakeClock, TestServer, running_server
 from webcare.cli import main
 from webcare.domain.models import Role
@@ -107,7 +107,7 @@ def test_business_time_and_priority_targets(tmp_path: Path) -> None:
 
 def test_heatmap_matches_the_sample(tmp_path: Path) -> None:
     with running_server(tmp_path) as server:
-        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == 0
+        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == SAMPLE_EXIT
         lars = server.user("lars", Role.LEAD)
         grid = lars.get("/v1/reports/volume").json()
         assert grid["timezone"] == "UTC" and grid["weekdays"][0] == "Mon"
@@ -229,7 +229,7 @@ def test_channels_can_be_switched_off(server: TestServer) -> None:
 
 def test_cli_reports_as_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with running_server(tmp_path) as server:
-        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == 0
+        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == SAMPLE_EXIT
         lars = server.user("lars", Role.LEAD)
         capsys.readouterr()
         endpoint = lars.get("/v1/reports/response-times", params={"by": "brand"}).json()

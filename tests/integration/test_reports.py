@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.sample import SAMPLE, first_brand_reply_delays
+from tests.support.sample import SAMPLE, SAMPLE_EXIT, first_brand_reply_delays
 from tests.support.server import Api, FakeClock, TestServer, running_server
 from webcare.cli import main
 from webcare.domain.models import Role
@@ -17,7 +17,7 @@ from webcare.domain.models import Role
 @pytest.fixture
 def sample_server(tmp_path: Path) -> Any:
     with running_server(tmp_path) as server:
-        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == 0
+        assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == SAMPLE_EXIT
         yield server
 
 

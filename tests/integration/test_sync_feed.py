@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.sample import SAMPLE_EXIT
 from tests.support.server import Api, TestServer
 from webcare.server import changes
 
@@ -137,7 +138,7 @@ def test_import_by_another_process_wakes_long_polls(server: TestServer, tmp_path
     t.start()
     time.sleep(0.3)
     sample = Path(__file__).parents[2] / "webcare" / "data" / "twcs_sample.csv"
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -148,10 +149,11 @@ def test_import_by_another_process_wakes_long_polls(server: TestServer, tmp_path
             "--db",
             str(server.db_path),
         ],
-        check=True,
+        check=False,
         capture_output=True,
         timeout=60,
     )
+    assert done.returncode == SAMPLE_EXIT, done.stderr
     t.join(20)
     assert not t.is_alive()
     assert got["body"]["changes"], "the long-poll did not see the other process's import"

@@ -7,6 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 SAMPLE = Path(__file__).parents[2] / "webcare" / "data" / "twcs_sample.csv"
+#: ``webcare import twcs`` of the sample says it skipped rows (exit 3): two of its brand
+#: replies answer tweets that are not in the sample.
+SAMPLE_EXIT = 3
+SAMPLE_SKIPPED = ("119332", "119246")  # those two replies
 
 
 def _ts(text: str) -> float:

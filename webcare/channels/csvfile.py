@@ -13,7 +13,7 @@ until an admin gives it a live connector.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,7 +35,28 @@ REQUIRED = ("id", "author", "text")
 MAX_TEXT = 20_000
 
 
-def _time(value: str, line: int) -> float:
+def check_width(row: Mapping[str | None, object], header: Sequence[str] | None) -> None:
+    """Refuse a row with more fields than the header: its columns moved, its text would be cut."""
+    extra = row.get(None)
+    if isinstance(extra, list) and extra:
+        width = len(header or []) + len(extra)
+        raise ValueError(
+            f"{width} fields where the header has {len(header or [])}"
+            " (a comma in a text without quotes?)"
+        )
+
+
+def _followers(value: str) -> int:
+    try:
+        followers = int(value)
+    except ValueError:
+        raise ValueError(f"followers {value[:30]!r} is not a whole number") from None
+    if followers < 0:
+        raise ValueError("followers must not be negative")
+    return followers
+
+
+def _time(value: str) -> float:
     value = value.strip()
     if not value:
         raise ValueError("created_at is empty")
@@ -65,8 +86,10 @@ def read_rows(lines: Iterable[str], info: ChannelInfo) -> Batch:
     skipped: list[str] = []
     for row in reader:
         line = reader.line_num
+        source_id = (row.get("id") or "").strip()
+        where = f"line {line} (id {source_id[:60]})" if source_id else f"line {line}"
         try:
-            source_id = (row.get("id") or "").strip()
+            check_width(row, reader.fieldnames)
             author = (row.get("author") or "").strip()
             text = (row.get("text") or "").strip()
             if not source_id or not author or not text:
@@ -74,9 +97,7 @@ def read_rows(lines: Iterable[str], info: ChannelInfo) -> Batch:
             if len(text) > MAX_TEXT:
                 raise ValueError(f"text is longer than {MAX_TEXT} characters")
             followers_raw = (row.get("followers") or "").strip()
-            followers = int(followers_raw) if followers_raw else None
-            if followers is not None and followers < 0:
-                raise ValueError("followers must not be negative")
+            followers = _followers(followers_raw) if followers_raw else None
             created = (row.get("created_at") or "").strip()
             mentions.append(
                 IncomingMention(
@@ -88,14 +109,14 @@ def read_rows(lines: Iterable[str], info: ChannelInfo) -> Batch:
                         followers=followers,
                     ),
                     text=text,
-                    created_at=_time(created, line) if created else 0.0,
+                    created_at=_time(created) if created else 0.0,
                     url=(row.get("url") or "").strip() or None,
                     parent_source_id=(row.get("in_reply_to") or "").strip() or None,
                     language=(row.get("language") or "").strip() or None,
                 )
             )
         except (ValueError, TypeError) as exc:
-            skipped.append(f"line {line}: {exc}")
+            skipped.append(f"{where}: {exc}")
     return Batch(channel=info, mentions=mentions, skipped=skipped)
 
 

@@ -6,14 +6,17 @@ replies, signed by the agent whose signature ends the text (``^MM``, ``/AY``, ``
 
 The brand a customer wrote to is found, in order: from a brand tweet that answers it, from the
 brand tweet it answers, from the customer tweet it follows up, from an ``@brand`` in the text.
+What the team's database already holds counts too (:class:`Known`): a tweet that answers, or is
+answered by, a stored tweet belongs to that tweet's channel, and an ``@brand`` may name a brand
+that has no tweet in this file. Every row that cannot be imported is reported with its reason.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,10 +24,10 @@ from webcare.channels.base import (
     Author,
     Batch,
     ChannelInfo,
-    ConnectorBase,
     IncomingMention,
     IncomingReply,
 )
+from webcare.channels.csvfile import check_width
 from webcare.domain.errors import ValidationError
 from webcare.domain.signatures import find_signature
 
@@ -39,6 +42,9 @@ COLUMNS = (
 )
 TWEET_LIMIT = 280
 _HANDLE = re.compile(r"@(\w{1,30})")
+#: twcs author ids: anonymised customer numbers or brand screen names (letters, digits, _)
+_AUTHOR = re.compile(r"[A-Za-z0-9_]{1,50}")
+TIME_EXAMPLE = "Wed Oct 11 06:55:44 +0000 2017"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +56,30 @@ class Tweet:
     text: str
     responses: tuple[str, ...]
     in_response_to: str | None
+    line: int = 0  # in the file, for reporting
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the team's database already holds, for a file that continues earlier history."""
+
+    #: lower-case screen name (the channel's handle without ``@``) -> the stored channel
+    channels: Mapping[str, ChannelInfo] = field(default_factory=dict)
+    #: id of a tweet stored as a mention or reply -> lower-case screen name of its channel
+    posts: Mapping[str, str] = field(default_factory=dict)
+
+
+def screen_name(info: ChannelInfo) -> str:
+    """The key a stored channel is known by: its handle without ``@`` (else its brand)."""
+    return (info.handle.lstrip("@") or info.brand).lower()
 
 
 def parse_time(text: str) -> float:
     """``Wed Oct 11 06:55:44 +0000 2017`` -> epoch seconds."""
-    return datetime.strptime(text.strip(), "%a %b %d %H:%M:%S %z %Y").timestamp()
+    try:
+        return datetime.strptime(text.strip(), "%a %b %d %H:%M:%S %z %Y").timestamp()
+    except ValueError:
+        raise ValueError(f"created_at {text!r} is not a time like {TIME_EXAMPLE!r}") from None
 
 
 def channel_for(brand: str) -> ChannelInfo:
@@ -80,11 +105,17 @@ def read_tweets(lines: Iterable[str]) -> tuple[list[Tweet], list[str]]:
     problems: list[str] = []
     for row in reader:
         line = reader.line_num
+        tweet_id = (row["tweet_id"] or "").strip()
+        where = f"line {line} (tweet {tweet_id})" if tweet_id else f"line {line}"
         try:
-            tweet_id = (row["tweet_id"] or "").strip()
             author = (row["author_id"] or "").strip()
+            check_width(row, reader.fieldnames)
             if not tweet_id or not author:
                 raise ValueError("tweet_id and author_id are required")
+            if not _AUTHOR.fullmatch(author):
+                raise ValueError(
+                    f"author_id {author[:60]!r} is not a Twitter user id or screen name"
+                )
             inbound_text = (row["inbound"] or "").strip().lower()
             if inbound_text not in ("true", "false"):
                 raise ValueError(f"inbound must be True or False, not {row['inbound']!r}")
@@ -99,17 +130,18 @@ def read_tweets(lines: Iterable[str]) -> tuple[list[Tweet], list[str]]:
                         r.strip() for r in (row["response_tweet_id"] or "").split(",") if r.strip()
                     ),
                     in_response_to=(row["in_response_to_tweet_id"] or "").strip() or None,
+                    line=line,
                 )
             )
         except ValueError as exc:
-            problems.append(f"line {line}: {exc}")
+            problems.append(f"{where}: {exc}")
     return tweets, problems
 
 
-def _brands(tweets: dict[str, Tweet]) -> dict[str, str]:
-    """Map each inbound tweet id to the brand it was addressed to."""
-    known = {t.author_id for t in tweets.values() if not t.inbound}
-    by_lower = {b.lower(): b for b in known}
+def _brands(tweets: dict[str, Tweet], known: Known) -> dict[str, str]:
+    """Map each inbound tweet id to the screen name of the brand it was addressed to."""
+    in_file = {t.author_id for t in tweets.values() if not t.inbound}
+    by_lower = {name: name for name in known.channels} | {b.lower(): b for b in in_file}
     brand_of: dict[str, str] = {}
     for t in tweets.values():
         if not t.inbound:
@@ -123,6 +155,13 @@ def _brands(tweets: dict[str, Tweet]) -> dict[str, str]:
             parent = tweets.get(t.in_response_to or "")
             if parent is not None and not parent.inbound:
                 brand_of[t.tweet_id] = parent.author_id
+    # a tweet that answers (or is answered by) one the database holds is in that one's channel
+    for t in tweets.values():
+        if t.inbound and t.tweet_id not in brand_of:
+            stored = (r for r in (t.in_response_to, *t.responses) if r and r not in tweets)
+            found = next((known.posts[r] for r in stored if r in known.posts), None)
+            if found is not None:
+                brand_of[t.tweet_id] = found
     # a customer thread is about one brand: follow-ups inherit it from the tweet they answer,
     # and a thread's first tweet from its follow-ups (repeat for chains)
     changed = True
@@ -145,23 +184,32 @@ def _brands(tweets: dict[str, Tweet]) -> dict[str, str]:
     return brand_of
 
 
-def to_batches(tweets: list[Tweet]) -> tuple[list[Batch], list[str]]:
-    """Group tweets into one batch per brand channel."""
+def _where(t: Tweet) -> str:
+    return f"line {t.line} (tweet {t.tweet_id})" if t.line else f"tweet {t.tweet_id}"
+
+
+def to_batches(tweets: list[Tweet], known: Known | None = None) -> tuple[list[Batch], list[str]]:
+    """Group tweets into one batch per brand channel (a stored channel where there is one)."""
+    known = known or Known()
     by_id = {t.tweet_id: t for t in tweets}
-    brand_of = _brands(by_id)
+    brand_of = _brands(by_id, known)
     problems: list[str] = []
     batches: dict[str, Batch] = {}
 
     def batch(brand: str) -> Batch:
-        if brand not in batches:
-            batches[brand] = Batch(channel=channel_for(brand))
-        return batches[brand]
+        info = known.channels.get(brand.lower()) or channel_for(brand)
+        if info.name not in batches:
+            batches[info.name] = Batch(channel=info)
+        return batches[info.name]
 
     for t in sorted(tweets, key=lambda t: (t.created_at, t.tweet_id)):
         if t.inbound:
             brand = brand_of.get(t.tweet_id)
             if brand is None:
-                problems.append(f"tweet {t.tweet_id}: no brand found for this customer tweet")
+                problems.append(
+                    f"{_where(t)}: no brand found for this customer tweet (no brand tweet"
+                    " answers it or is answered by it, and it names no known @brand)"
+                )
                 continue
             batch(brand).mentions.append(
                 IncomingMention(
@@ -174,7 +222,7 @@ def to_batches(tweets: list[Tweet]) -> tuple[list[Batch], list[str]]:
             )
         else:
             if t.in_response_to is None:
-                problems.append(f"tweet {t.tweet_id}: brand tweet that answers nothing")
+                problems.append(f"{_where(t)}: brand tweet that answers nothing")
                 continue
             batch(t.author_id).replies.append(
                 IncomingReply(
@@ -185,13 +233,19 @@ def to_batches(tweets: list[Tweet]) -> tuple[list[Batch], list[str]]:
                     signature=find_signature(t.text),
                 )
             )
-    return [batches[b] for b in sorted(batches)], problems
+    ordered = sorted(batches.values(), key=lambda b: (b.channel.brand, b.channel.name))
+    return ordered, problems
 
 
-def read_file(path: Path) -> tuple[list[Batch], list[str]]:
-    """Read a twcs CSV file into per-brand batches, plus the problems found on the way."""
+def read_file(
+    path: Path, known: Callable[[list[Tweet]], Known] | None = None
+) -> tuple[list[Batch], list[str]]:
+    """Read a twcs CSV file into per-brand batches, plus every row that cannot be imported.
+
+    ``known`` tells, for the tweets read, what the database already holds (:class:`Known`).
+    """
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             tweets, problems = read_tweets(fh)
     except UnicodeDecodeError as exc:
         raise ValidationError(
@@ -202,25 +256,5 @@ def read_file(path: Path) -> tuple[list[Batch], list[str]]:
         raise ValidationError(
             f"Cannot read {path}: {exc.strerror}.", title="Cannot read file"
         ) from exc
-    batches, more = to_batches(tweets)
+    batches, more = to_batches(tweets, known(tweets) if known is not None else None)
     return batches, problems + more
-
-
-class TwcsConnector(ConnectorBase):
-    """A twcs file behind the connector protocol: one fetch returns the whole file, per brand.
-
-    Import only: replies to these channels wait until an admin gives them a live connector.
-    """
-
-    can_reply = False
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fetch(self, cursor: str | None) -> list[Batch]:
-        batches, problems = read_file(self.path)
-        if batches and problems:
-            first = batches[0]
-            skipped = [*first.skipped, *problems]
-            batches[0] = Batch(first.channel, first.mentions, first.replies, skipped=skipped)
-        return batches

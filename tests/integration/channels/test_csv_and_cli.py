@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from webcare.cli import main
+from webcare.cli import EXIT_SKIPPED, main
 from webcare.storage.server_schema import open_server_db
 
 CSV = """id,author,author_name,followers,text,created_at,url,in_reply_to,language
@@ -34,10 +34,10 @@ def test_generic_csv_import_is_idempotent_and_reports_bad_rows(
         "--db",
         str(db_path),
     ]
-    assert main(args) == 0
+    assert main(args) == EXIT_SKIPPED
     out = capsys.readouterr().out
     assert "2 new mentions (0 known)" in out
-    assert "line 4: followers must not be negative" in out
+    assert "line 4 (id f3): followers must not be negative" in out
     assert "line 5: id, author and text must not be empty" in out
     db = open_server_db(db_path)
     with db.read() as conn:
@@ -53,7 +53,7 @@ def test_generic_csv_import_is_idempotent_and_reports_bad_rows(
         ("f1", 1795165200.0, 0, "nl", "@jan", 120, "csv"),
         ("f2", 1795165200.0, 1, "en", "@piet", None, "csv"),
     ]
-    assert main(args) == 0
+    assert main(args) == EXIT_SKIPPED
     assert "0 new mentions (2 known)" in capsys.readouterr().out
     db = open_server_db(db_path)
     with db.read() as conn:
