@@ -167,7 +167,7 @@ def cmd_import_twcs(args: argparse.Namespace) -> int:
 
     db = _open_db(args)
     try:
-        stats = import_file(db, Path(args.file), now=_now())
+        stats = import_file(db, Path(args.file), now=_now(), shift_to_now=args.shift_to_now)
     finally:
         db.close()
     return _print_import(args, stats)
@@ -571,6 +571,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument(
         "--show-problems", type=int, default=10, metavar="N", help="list N skipped rows (10)"
+    )
+    p.add_argument(
+        "--shift-to-now",
+        action="store_true",
+        help="move all times of the file by one offset so that its newest tweet is two minutes"
+        " old (for trying the product with live waiting times; real history keeps its times)",
     )
     _add_db(p)
     p.set_defaults(func=cmd_import_twcs)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from webcare.cli import EXIT_SKIPPED, main
 
 HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
@@ -188,3 +190,23 @@ def test_the_exit_status_is_documented() -> None:
         helptext = webcare("import", fmt, "--help").stdout
         flat = " ".join(helptext.split())
         assert "Exit status: 0 when every row was imported, 3 when some rows were skipped" in flat
+
+
+def test_shift_to_now_moves_the_whole_file_by_one_offset(tmp_path: Path) -> None:
+    plain, shifted = tmp_path / "plain.db", tmp_path / "shifted.db"
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(plain)]) == SAMPLE_EXIT
+    before = time.time()
+    assert (
+        main(["import", "twcs", str(SAMPLE), "--db", str(shifted), "--shift-to-now"]) == SAMPLE_EXIT
+    )
+    after = time.time()
+    times = "SELECT 'm' || source_id, created_at FROM mentions UNION ALL"
+    times += " SELECT 'r' || source_id, posted_at FROM replies"
+    old, new = dict(q(plain, times)), dict(q(shifted, times))
+    assert old.keys() == new.keys()
+    offsets = {round(float(new[k]) - float(old[k]), 3) for k in old}  # type: ignore[arg-type]
+    assert len(offsets) == 1  # one offset for everything: the spacing is the real one
+    newest = max(float(t) for t in new.values())  # type: ignore[arg-type]
+    assert before - 120 - 1 <= newest <= after - 120 + 1  # the newest post is two minutes old
+    (received,) = q(shifted, "SELECT MAX(received_at - created_at) FROM mentions")[0]
+    assert received == 0  # history still counts as received when it was posted

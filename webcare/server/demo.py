@@ -51,9 +51,14 @@ def sample_path(stack: ExitStack) -> Path:
 
 
 def seed(db: Database, now: float) -> None:
-    """Import the sample and add demo accounts and templates (each only once)."""
+    """Import the sample and add demo accounts and templates (each only once).
+
+    The sample is from October 2017; the demo moves all of its times by one offset so that its
+    newest tweet is two minutes old: waiting times, SLA state and the first response of a reply
+    written now are live figures, and the spacing of the sample stays as it was.
+    """
     with ExitStack() as stack:
-        import_file(db, sample_path(stack), now=now)
+        import_file(db, sample_path(stack), now=now, shift_to_now=True)
     with db.read() as conn:
         existing = {r[0] for r in conn.execute("SELECT username FROM users")}
         has_templates = conn.execute("SELECT 1 FROM templates LIMIT 1").fetchone() is not None

@@ -6,6 +6,7 @@ when nothing at all could be stored.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from webcare.channels.csvfile import CsvConnector
 from webcare.server.services.ingest import IngestStats, ingest
 from webcare.storage.db import Database, chunks, marks
 
+#: With ``shift_to_now`` the file's newest post is this many seconds old after the shift.
+SHIFT_LAG_S = 120.0
+
 
 def import_batches(
     db: Database,
@@ -22,12 +26,37 @@ def import_batches(
     *,
     now: float,
     problems: Iterable[str] = (),
+    shift_to_now: bool = False,
 ) -> IngestStats:
-    """Store each batch in its own transaction; ``problems`` are the rows read but not kept."""
+    """Store each batch in its own transaction; ``problems`` are the rows read but not kept.
+
+    ``shift_to_now`` moves every time of the data by one offset so that its newest post is
+    ``SHIFT_LAG_S`` old: a sample then shows live waiting times, its spacing unchanged.
+    """
+    batches = list(batches)
+    if shift_to_now:
+        batches = shifted(batches, now - SHIFT_LAG_S)
     total = IngestStats(problems=list(problems))
     for batch in batches:
         total.add(ingest(db, batch, now, history=True))
     return total
+
+
+def shifted(batches: list[Batch], newest: float) -> list[Batch]:
+    """The batches with every post time moved by the offset that makes the newest ``newest``."""
+    times = [m.created_at for b in batches for m in b.mentions]
+    times += [r.created_at for b in batches for r in b.replies]
+    if not times:
+        return batches
+    offset = newest - max(times)
+    return [
+        dataclasses.replace(
+            b,
+            mentions=[dataclasses.replace(m, created_at=m.created_at + offset) for m in b.mentions],
+            replies=[dataclasses.replace(r, created_at=r.created_at + offset) for r in b.replies],
+        )
+        for b in batches
+    ]
 
 
 def known_twitter(db: Database, tweets: list[twcs.Tweet]) -> twcs.Known:
@@ -76,7 +105,7 @@ def known_twitter(db: Database, tweets: list[twcs.Tweet]) -> twcs.Known:
 def import_file(db: Database, path: Path, *, now: float, shift_to_now: bool = False) -> IngestStats:
     """A twcs file, its brands found in the file and among the channels already stored."""
     batches, problems = twcs.read_file(path, known=lambda tweets: known_twitter(db, tweets))
-    return import_batches(db, batches, now=now, problems=problems)
+    return import_batches(db, batches, now=now, problems=problems, shift_to_now=shift_to_now)
 
 
 def import_csv(db: Database, path: Path, info: ChannelInfo, *, now: float) -> IngestStats:
