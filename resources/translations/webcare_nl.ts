@@ -204,6 +204,14 @@
     </message>
 </context>
 <context>
+    <name>Channel</name>
+    <message>
+        <source>{handle} on {platform}</source>
+        <extracomment>a brand&apos;s account on a platform: &quot;@AppleSupport on Twitter&quot;, &quot;@kpn on Mastodon&quot;</extracomment>
+        <translation>{handle} op {platform}</translation>
+    </message>
+</context>
+<context>
     <name>ChannelDialog</name>
     <message>
         <source>Channel settings</source>

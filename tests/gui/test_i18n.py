@@ -10,9 +10,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu
 from pytestqt.qtbot import QtBot
 
+from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, TestServer
 from webcare.app import Session, WebcareApp
-from webcare.cli import build_parser
+from webcare.cli import build_parser, main
 from webcare.credentials import CredentialStore
 from webcare.net.api import ApiClient
 from webcare.ui import i18n
@@ -158,3 +159,37 @@ def test_command_line_language_option() -> None:
     assert parser.parse_args(["demo"]).language is None
     with pytest.raises(SystemExit):
         parser.parse_args(["--language", "fr"])
+
+
+def _channel_texts(session: Session, qtbot: QtBot) -> tuple[str, list[str]]:
+    """(the detail's profile line, the channel filter's items)."""
+    controller, window = session.controller, session.window
+    qtbot.waitUntil(lambda: controller.detail is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.channel_filter.count() > 1, timeout=10_000)
+    combo = window.channel_filter
+    items = [combo.itemText(i) for i in range(1, combo.count())]
+    return window.detail.profile.text(), items
+
+
+def test_channel_names_show_the_platform_in_the_interface_language(
+    open_in: OpenIn, team: TestServer, qtbot: QtBot
+) -> None:
+    # the server names imported channels in English: "@AppleSupport on Twitter"
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == SAMPLE_EXIT
+    session = open_in("eva", "nl", None)
+    profile, items = _channel_texts(session, qtbot)
+    detail = session.controller.detail
+    assert detail is not None and detail.channel.endswith(" on Twitter")
+    handle = detail.channel.removesuffix(" on Twitter")
+    assert profile.endswith(f"{handle} op Twitter"), profile
+    assert "@AppleSupport op Twitter" in items
+    assert not [i for i in items if "on Twitter" in i], items
+
+
+def test_channel_names_stay_english_in_english(
+    open_in: OpenIn, team: TestServer, qtbot: QtBot
+) -> None:
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == SAMPLE_EXIT
+    profile, items = _channel_texts(open_in("eva", "en", None), qtbot)
+    assert profile.endswith(" on Twitter"), profile
+    assert "@AppleSupport on Twitter" in items

@@ -87,3 +87,20 @@ def minutes(seconds: float) -> str:
     if m == 0:
         return QCoreApplication.translate("Time", "under a minute")
     return QCoreApplication.translate("Time", "{n} min").format(n=m)
+
+
+# A channel name of the form the server builds itself (``@AppleSupport on Twitter``, see
+# ``webcare.channels.twcs.channel_for``) or an admin typed alike: one handle, one platform.
+_HANDLE_ON_PLATFORM = re.compile(r"(?P<handle>@[^\s@]+(?:@[^\s@]+)?) on (?P<platform>[A-Z][\w.]*)")
+
+
+def channel_label(name: str) -> str:
+    """A channel's name for the screen: "@AppleSupport on Twitter" reads "@AppleSupport op
+    Twitter" in Dutch. Other names are the admin's own words and are shown as they are."""
+    match = _HANDLE_ON_PLATFORM.fullmatch(name)
+    if match is None:
+        return name
+    #: a brand's account on a platform: "@AppleSupport on Twitter", "@kpn on Mastodon"
+    return QCoreApplication.translate("Channel", "{handle} on {platform}").format(
+        handle=match["handle"], platform=match["platform"]
+    )

@@ -47,7 +47,7 @@ from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
-from webcare.ui.text import minutes, plain_tooltip
+from webcare.ui.text import channel_label, minutes, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.template_picker import TemplatePicker
@@ -203,7 +203,7 @@ class InboxController(QObject):
         combo.clear()
         combo.addItem(self.tr("All channels"), None)
         for channel_id, name in channels:
-            combo.addItem(name, channel_id)
+            combo.addItem(channel_label(name), channel_id)
         index = combo.findData(current)
         combo.setCurrentIndex(max(0, index))
         combo.blockSignals(False)
@@ -345,7 +345,7 @@ class InboxController(QObject):
             if detail.followers is not None
             else ""
         )
-        bits = [detail.handle if detail.name else "", followers, detail.channel]
+        bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
         pane.profile.setText(" · ".join(b for b in bits if b))
         pane.conversation.set_items(items)
         pane.composer.set_context(signature=self.me.signature, limit=detail.char_limit)
@@ -399,7 +399,7 @@ class InboxController(QObject):
             block = self.tr(
                 "{channel} is listen-only: replies cannot be posted there. Open it on the"
                 " platform (O) to respond, then resolve it (E)."
-            ).format(channel=d.channel or self.tr("This channel"))
+            ).format(channel=channel_label(d.channel) if d.channel else self.tr("This channel"))
         pane.presence.setText(text)
         pane.presence.setProperty("state", state)
         pane.presence.style().unpolish(pane.presence)

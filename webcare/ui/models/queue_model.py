@@ -30,7 +30,7 @@ from PySide6.QtGui import QBrush, QFont
 from webcare.storage.local import SEARCH_CAP, LocalStore, QueueFilter, QueueRow, fts_query
 from webcare.ui import theme
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.text import one_line, plain_tooltip, relative_time, snippet
+from webcare.ui.text import channel_label, one_line, plain_tooltip, relative_time, snippet
 
 PAGE = 200
 MAX_PAGES = 50  # at most 10,000 rows in memory, whatever the queue's size
@@ -289,7 +289,7 @@ class QueueModel(QAbstractTableModel):
         if col is Col.TEXT:
             return snippet(row.text)
         if col is Col.CHANNEL:
-            return row.channel
+            return channel_label(row.channel)
         if col is Col.RECEIVED:
             return relative_time(row.received_at, now)
         # state
