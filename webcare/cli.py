@@ -6,10 +6,12 @@ Subcommands import their dependencies lazily: starting the GUI must not pay for 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -669,16 +671,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status when the reader of our output went away (``| head``): 128 + SIGPIPE, as the
+#: shell reports a Unix tool that the same signal ended.
+EXIT_BROKEN_PIPE = 141
+
+
+def _error(message: str) -> int:
+    print(f"webcare: {message}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        args.func = cmd_gui
+    """Run one command; errors are one line on stderr (``webcare: what went wrong``)."""
     try:
-        result: int = args.func(args)
-    except WebcareError as exc:
-        print(f"webcare: {exc.title}: {exc.message}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            args.func = cmd_gui
+        try:
+            result: int = args.func(args)
+        except WebcareError as exc:
+            # the message says it all; the title is a dialog's caption, not a prefix
+            return _error(exc.message)
+        except sqlite3.DatabaseError as exc:
+            db = getattr(args, "db", None) or os.environ.get("WEBCARE_DB") or "the database"
+            hint = " (is it a Webcare server database?)" if "not a database" in str(exc) else ""
+            return _error(f"Cannot use {db}: {exc}{hint}.")
+        except KeyboardInterrupt:
+            return 130
+        sys.stdout.flush()  # a closed pipe is noticed here, not while Python shuts down
+    except BrokenPipeError:
+        # the reader stopped reading (| head): stop quietly, as Unix tools do. Python would
+        # flush stdout again at exit and complain; point it at /dev/null instead.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return EXIT_BROKEN_PIPE
     return result

@@ -11,6 +11,7 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
+from webcare.domain.errors import ValidationError
 from webcare.server.app import begin_shutdown, create_app
 from webcare.server.config import ServerConfig
 
@@ -22,7 +23,14 @@ def bind(host: str, port: int) -> socket.socket:
     # response written in two parts (headers, body) waited ~40 ms for the client's delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:  # in use, not an address of this machine, a privileged port
+        sock.close()
+        raise ValidationError(
+            f"Cannot listen on {host} port {port}: {exc.strerror or exc}.",
+            title="Cannot start the server",
+        ) from exc
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
