@@ -5,13 +5,19 @@
   order equals the order of ``changes.seq`` (AUTOINCREMENT) and claims are serialized.
 * Readers get one connection per thread and read inside ``BEGIN`` ... ``COMMIT`` so that a page of
   results comes from one snapshot.
+* The WAL is bounded (:data:`WAL_LIMIT_BYTES`): automatic checkpoints every
+  :data:`WAL_AUTOCHECKPOINT_PAGES`, ``journal_size_limit``, and a truncating checkpoint when a
+  write leaves it past :data:`WAL_TRUNCATE_AT_BYTES` or runs out of space (then again before
+  each write until it succeeds), so its space comes back as soon as the disk has room.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +26,19 @@ from typing import TypeVar
 from webcare.storage.files import private_file
 
 BUSY_TIMEOUT_MS = 10_000
+#: The bound of the WAL file (bytes) with the small transactions of normal use; SQLite truncates
+#: it to this size whenever it starts the log again (``journal_size_limit``).
+WAL_LIMIT_BYTES = 1024 * 1024
+#: Automatic (passive) checkpoint after a commit once the WAL holds this many pages: 512 KiB
+#: with SQLite's 4 KiB pages. Afterwards the log starts again at its beginning.
+WAL_AUTOCHECKPOINT_PAGES = 128
+#: A write that leaves the WAL larger than this (readers kept the passive checkpoints from
+#: finishing) runs a truncating checkpoint, so one more write cannot take it past the bound.
+WAL_TRUNCATE_AT_BYTES = 768 * 1024
+#: How long a truncating checkpoint waits for readers before it gives up (it runs under the
+#: write lock), and how long writes then go without one before it is tried again.
+CHECKPOINT_BUSY_MS = 200
+CHECKPOINT_RETRY_S = 1.0
 T = TypeVar("T")
 
 
@@ -38,7 +57,56 @@ def connect(
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous}")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
+    conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     return conn
+
+
+def transient_reason(exc: BaseException) -> str | None:
+    """Why a failed SQLite call may succeed later, else ``None``.
+
+    ``"disk_full"`` (``SQLITE_FULL``), ``"busy"`` (another writer holds the lock) or ``"io"``
+    (the file could not be read, written or opened).
+    """
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        reason = _TRANSIENT_CODES.get(code & 0xFF)
+        if reason is not None:
+            return reason
+    text = str(exc).lower()  # raised by Python itself, or by an older SQLite: no code
+    for words, reason in _TRANSIENT_TEXTS:
+        if any(word in text for word in words):
+            return reason
+    return None
+
+
+#: A transient reason in words, for the server's ``503`` messages.
+TRANSIENT_CAUSE = {
+    "busy": "The server is busy",
+    "disk_full": "The server's disk is full",
+    "io": "The server could not write to its database",
+}
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database or disk is full"."""
+    return transient_reason(exc) == "disk_full"
+
+
+_TRANSIENT_CODES = {
+    sqlite3.SQLITE_FULL: "disk_full",
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_IOERR: "io",
+    sqlite3.SQLITE_CANTOPEN: "io",
+}
+_TRANSIENT_TEXTS = (
+    (("disk is full",), "disk_full"),
+    (("locked", "busy"), "busy"),
+    (("disk i/o", "unable to open"), "io"),
+)
 
 
 CommitListener = Callable[[], None]
@@ -79,6 +147,9 @@ class Database:
         self._readers_lock = threading.Lock()
         self._listeners: list[CommitListener] = []
         self._closed = False
+        self._wal_path = Path(f"{self.path}-wal")
+        self._reclaim = False  # a write ran out of space: truncate the WAL before the next one
+        self._checkpoint_busy_until = 0.0
 
     def add_commit_listener(self, listener: CommitListener) -> None:
         """Call ``listener`` (on the writing thread) after every committed write transaction."""
@@ -100,16 +171,55 @@ class Database:
             if in_transaction(self._writer):
                 yield self._writer
                 return
+            if self._reclaim:
+                self.checkpoint()
             self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
-            except BaseException:
+                self._writer.execute("COMMIT")  # may fail too (disk full): then roll back
+            except BaseException as exc:
                 if in_transaction(self._writer):
                     self._writer.execute("ROLLBACK")
+                if out_of_space(exc):
+                    self._reclaim = True
+                    self.checkpoint()
                 raise
-            self._writer.execute("COMMIT")
+            if (
+                self._wal_size() > WAL_TRUNCATE_AT_BYTES
+                and time.monotonic() >= self._checkpoint_busy_until
+            ):
+                self.checkpoint()
         for listener in self._listeners:
             listener()
+
+    def _wal_size(self) -> int:
+        try:
+            return os.stat(self._wal_path).st_size
+        except OSError:
+            return 0
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it to zero bytes (``TRUNCATE``).
+
+        Waits at most :data:`CHECKPOINT_BUSY_MS` for readers. Returns whether it completed; a
+        full disk or a busy reader leaves the WAL as it is (tried again after a later write).
+        """
+        with self._write_lock:
+            if in_transaction(self._writer):
+                return False
+            conn = self._writer
+            try:
+                conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_MS}")
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.Error:
+                return False  # e.g. no room yet to copy the WAL back into the database
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+            if busy:
+                self._checkpoint_busy_until = time.monotonic() + CHECKPOINT_RETRY_S
+                return False
+            self._reclaim = False
+            return True
 
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
