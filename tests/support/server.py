@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,13 +237,21 @@ def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.02) -> 
 
 @contextmanager
 def server_process(
-    db_path: Path, *, env: dict[str, str] | None = None, timeout: float = 15.0
+    db_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 15.0,
+    prefix: Sequence[str] = (),
+    extra_args: Sequence[str] = (),
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``webcare server`` on ``db_path`` as a process of its own (any free port), healthy;
-    yields its URL and the process, and stops it with SIGINT (killed if it hangs)."""
+    yields its URL and the process, and stops it with SIGINT (killed if it hangs).
+
+    ``prefix`` runs it through another command that ends by ``exec``-ing it (a private mount
+    namespace: :mod:`tests.support.small_fs`); ``extra_args`` are more server options."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "webcare", "server", "--db", str(db_path), "--port", "0",
-         "--log-level", "warning"],
+        [*prefix, sys.executable, "-m", "webcare", "server", "--db", str(db_path), "--port", "0",
+         "--log-level", "warning", *extra_args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     try:

@@ -84,7 +84,10 @@ class PermissionDenied(WebcareError):
 
 
 class TransientError(WebcareError):
-    """A failure that may go away on its own: retry later, nothing was changed."""
+    """A failure that may go away on its own: worth retrying later.
+
+    The message says what the server did (an outbox batch: which writes it applied first).
+    """
 
     title = "Temporarily unavailable"
 

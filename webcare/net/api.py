@@ -43,6 +43,7 @@ from webcare.net.errors import (
     CursorGone,
     InsecureUrlError,
     OfflineError,
+    OutboxInterrupted,
     OutboxOutOfStep,
     ServerError,
 )
@@ -165,6 +166,7 @@ class ApiClient:
       :class:`ConflictError` (409), :class:`~webcare.net.errors.CursorGone` (410),
       :class:`VersionConflict` (412), :class:`ValidationError` (400, 413, 422, 428);
     * :class:`TransientError` (429, 502, 503, 504) with ``retry_after_s``;
+      :class:`~webcare.net.errors.OutboxInterrupted` for an outbox ``503`` with ``results``;
     * :class:`~webcare.net.errors.ServerError`: other 5xx, or an answer that cannot be read.
 
     Attributes:
@@ -468,6 +470,12 @@ class ApiClient:
                 message or "Too many attempts. Please wait a moment and try again.",
                 retry_after_s=_retry_after(response, 5.0),
             )
+        if status == 503 and isinstance(body.get("results"), list):
+            return OutboxInterrupted(
+                message or "The team server stopped part-way through; Webcare will try again.",
+                retry_after_s=_retry_after(response, 2.0),
+                results=[r for r in body["results"] if isinstance(r, dict)],
+            )
         if status in (502, 503, 504):
             return TransientError(
                 message
@@ -692,7 +700,10 @@ class ApiClient:
 
         Raises:
             OutboxOutOfStep: ``gap`` or ``seq_conflict`` (with ``last_seq`` and ``results``).
-            TransientError: The server could not apply it now; nothing was changed.
+            OutboxInterrupted: The server stopped part-way (busy, disk full): ``results`` are
+                the writes it applied before that (none: nothing was changed).
+            TransientError: The server could not be reached or could not apply it now; send
+                the batch again later (writes it did apply are replayed, not repeated).
         """
         return self._dict(
             self._call(

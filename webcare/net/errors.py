@@ -71,6 +71,23 @@ class OutboxOutOfStep(ConflictError):
         self.results = results
 
 
+class OutboxInterrupted(TransientError):
+    """The server stopped part-way through an outbox batch (HTTP 503 with ``results``): a busy
+    or full database. Worth retrying, like any :class:`TransientError`.
+
+    Attributes:
+        results: The results of the writes the server committed before it stopped, in order,
+            exactly as a ``200`` would have carried them (empty: nothing was applied). The
+            writes after them were not applied.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after_s: float, results: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        self.results = results
+
+
 class ServerError(WebcareError):
     """The server failed internally (a 5xx that is not a temporary condition), or answered in
     a form the client cannot read."""

@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,7 +36,8 @@ from webcare.server.routers import (
 )
 from webcare.server.routers import mutations as mutations_router
 from webcare.server.services import claims
-from webcare.server.services.mutations import OutboxConflict
+from webcare.server.services.mutations import BatchInterrupted, OutboxConflict
+from webcare.storage.db import TRANSIENT_CAUSE, transient_reason
 from webcare.storage.server_schema import open_server_db
 
 log = logging.getLogger("webcare.server")
@@ -124,14 +126,41 @@ class BodyLimitMiddleware:
             )
 
 
+#: The write transactions committed while serving the current request (one counter each).
+_request_commits: ContextVar[list[int] | None] = ContextVar("webcare_request_commits", default=None)
+
+
+def _count_commit() -> None:
+    """Commit listener: counts commits of the request being served on this thread (if any)."""
+    counter = _request_commits.get()
+    if counter is not None:
+        counter[0] += 1
+
+
+class CommitCountMiddleware:
+    """Give each HTTP request a commit counter, so an error answer can tell whether the request
+    changed anything before it failed (a sync route runs in a worker thread with a copy of this
+    context: the same counter)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = _request_commits.set([0])
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _request_commits.reset(token)
+
+
 def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
     headers = extra.pop("headers", None)
     return JSONResponse(
         {"error": error, "message": message, **extra}, status_code=status, headers=headers
     )
-
-
-_TRANSIENT_SQLITE = ("locked", "busy", "disk i/o", "unable to open", "disk is full")
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -159,6 +188,16 @@ def _install_error_handlers(app: FastAPI) -> None:
                 current_version=exc.current_version,
                 current=exc.current,
                 headers={"ETag": f'"{exc.current_version}"'},
+            )
+        if isinstance(exc, BatchInterrupted):
+            log.warning("outbox batch stopped after %d of %d writes: %s", len(exc.results),
+                        exc.total, exc.__cause__)  # fmt: skip
+            return _error(
+                503,
+                "unavailable",
+                exc.message,
+                results=exc.results,
+                headers={"Retry-After": str(max(1, round(exc.retry_after_s)))},
             )
         if isinstance(exc, OutboxConflict):
             return _error(409, exc.code, exc.message, last_seq=exc.last_seq, results=exc.results)
@@ -207,14 +246,20 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(sqlite3.OperationalError)
     async def sqlite_error(_request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
-        text = str(exc).lower()
-        if any(word in text for word in _TRANSIENT_SQLITE):
+        reason = transient_reason(exc)
+        if reason is not None:
             log.warning("transient database error: %s", exc)
+            counter = _request_commits.get()
+            if counter is not None and counter[0] > 0:  # an earlier transaction of it committed
+                outcome = "part of this request was saved before it failed. Check what was saved"
+                outcome += " before you try again."
+            else:
+                outcome = "nothing was changed. Try again shortly."
             return _error(
                 503,
                 "unavailable",
-                "The server is busy; nothing was changed. Try again shortly.",
-                headers={"Retry-After": "1"},
+                f"{TRANSIENT_CAUSE[reason]}; {outcome}",
+                headers={"Retry-After": "1" if reason == "busy" else "2"},
             )
         log.exception("database error")
         return _error(500, "internal", "Internal server error.")
@@ -245,6 +290,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     ctx = ServerContext(config=config, db=db)
     db.add_commit_listener(ctx.notifier.notify_threadsafe)
+    db.add_commit_listener(_count_commit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -303,6 +349,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         app.include_router(module.router)
     app.include_router(mentions.contacts_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(CommitCountMiddleware)
     return app
 
 

@@ -115,6 +115,13 @@ class MutationBatchOut(BaseModel):
     last_seq: int
 
 
+class MutationBatchErrorOut(ErrorOut):
+    """A batch that stopped: ``results`` are the writes applied before it (in order)."""
+
+    results: list[MutationResultOut] = []
+    last_seq: int | None = None
+
+
 class ClientStateOut(BaseModel):
     client_id: str
     last_seq: int

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from webcare.domain.errors import ValidationError
+from webcare.domain.errors import TransientError, ValidationError
 from webcare.faults import crash_point
 from webcare.net.api import ApiClient
-from webcare.net.errors import CursorGone, OutboxOutOfStep
+from webcare.net.errors import CursorGone, OutboxInterrupted, OutboxOutOfStep
 from webcare.storage.local import ChangeSummary, LocalStore
 
 T = TypeVar("T")
@@ -68,6 +68,16 @@ class PushResult:
     @property
     def rejected(self) -> list[dict[str, Any]]:
         return [r for r in self.results if r.get("outcome") == "rejected"]
+
+
+class PushInterrupted(TransientError):
+    """The server applied only the first writes of a batch, then failed transiently (a ``503``
+    with results: busy or full database). Their results are recorded in the outbox before this
+    is raised; ``pushed`` says what was settled, the rest stays queued for the next push."""
+
+    def __init__(self, cause: OutboxInterrupted, pushed: PushResult) -> None:
+        super().__init__(cause.message, retry_after_s=cause.retry_after_s)
+        self.pushed = pushed
 
 
 class SyncEngine:
@@ -170,7 +180,8 @@ class SyncEngine:
     # --- push -------------------------------------------------------------------------------
 
     def push(self) -> PushResult:
-        """Send queued writes in order, one batch. Raises on transient failures (retry later)."""
+        """Send queued writes in order, one batch. Raises on transient failures (retry later);
+        :class:`PushInterrupted` after recording the writes a ``503`` says were applied."""
         entries = self.run_db(lambda s: s.unsent(self.push_batch))
         if not entries:
             return PushResult(0, 0, [])
@@ -186,6 +197,15 @@ class SyncEngine:
             else:  # gap: the server lost writes it had acknowledged (restored backup)
                 self.run_db(lambda s: s.requeue_after(last_seq))
             return PushResult(len(entries), settled, results, again=True)
+        except OutboxInterrupted as exc:
+            # Recorded exactly as if they had come in a 200, before the caller backs off.
+            done = list(exc.results)
+            settled = self.run_db(lambda s: s.apply_results(done))
+            applied = {r.get("op_id") for r in done}
+            rest = [e for e in entries if e.op_id not in applied]
+            error = str(exc)[:500]
+            self.run_db(lambda s: s.note_attempt(rest, error))
+            raise PushInterrupted(exc, PushResult(len(entries), settled, done)) from exc
         except Exception as exc:
             error = str(exc)[:500]
             self.run_db(lambda s: s.note_attempt(entries, error))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from webcare.domain.errors import AuthError, WebcareError
 from webcare.storage.local import ChangeSummary
-from webcare.sync.engine import ProgressFn, PushResult, SyncEngine
+from webcare.sync.engine import ProgressFn, PushInterrupted, PushResult, SyncEngine
 
 
 @dataclass
@@ -130,6 +130,8 @@ def push_loop(
             if isinstance(exc, AuthError):
                 on_status(_failure(exc, 0))
                 return
+            if isinstance(exc, PushInterrupted) and exc.pushed.settled:
+                on_pushed(exc.pushed)  # the writes the server applied before it failed
             delay = backoff.next_delay(getattr(exc, "retry_after_s", 0.0))
             failing = True
             on_status(_failure(exc, delay))

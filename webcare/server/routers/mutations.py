@@ -12,6 +12,7 @@ from webcare.server.schemas import (
     OP_ID_PATTERN,
     ClientStateOut,
     ErrorOut,
+    MutationBatchErrorOut,
     MutationBatchIn,
     MutationBatchOut,
 )
@@ -25,8 +26,16 @@ router = APIRouter(prefix="/v1", tags=["outbox"])
     response_model=MutationBatchOut,
     responses={
         403: {"model": ErrorOut},
-        409: {"model": ErrorOut, "description": "gap or seq_conflict, with results so far"},
-        503: {"model": ErrorOut, "description": "Transient: retry after Retry-After seconds"},
+        409: {
+            "model": MutationBatchErrorOut,
+            "description": "gap or seq_conflict, with the results so far",
+        },
+        503: {
+            "model": MutationBatchErrorOut,
+            "description": "Transient (busy or full database): retry after Retry-After seconds;"
+            " `results` are the writes applied before it stopped (each write is its own"
+            " transaction), the rest were not applied",
+        },
     },
 )
 def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:

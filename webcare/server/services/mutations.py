@@ -10,6 +10,8 @@ Each client numbers its writes (``client_seq``, 1, 2, 3 ...) and names each with
   reply id makes a second reply impossible even when a client lost its whole state).
 * otherwise the write is applied, its result stored and ``last`` advanced, in one transaction.
   Permanent rejections (claim lost, mention closed) are results too: stored, counted, returned.
+* a transient database failure (busy, disk full) stops the batch: :class:`BatchInterrupted`
+  carries the results of the writes committed before it, so the ``503`` says which were applied.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from webcare.channels import registry
 from webcare.domain import claims as rules
-from webcare.domain.errors import ConflictError, PermissionDenied
+from webcare.domain.errors import ConflictError, PermissionDenied, TransientError
 from webcare.domain.models import (
     MentionStatus,
     MutationOutcome,
@@ -34,7 +36,7 @@ from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
 from webcare.server.services.claims import store_state
-from webcare.storage.db import Database
+from webcare.storage.db import TRANSIENT_CAUSE, Database, transient_reason
 
 MAX_BODY = 10_000
 MAX_TAGS = 20
@@ -65,6 +67,29 @@ class OutboxConflict(ConflictError):
         self.code = code
         self.last_seq = last_seq
         self.results = results
+
+
+class BatchInterrupted(TransientError):
+    """A transient database failure stopped a batch part-way (``503``).
+
+    Every write before the failing one was committed on its own; ``results`` are theirs (in
+    order, as a ``200`` would have carried them), and nothing of the failing write or the
+    writes after it was applied.
+    """
+
+    def __init__(self, *, reason: str, results: list[dict[str, Any]], total: int) -> None:
+        cause = TRANSIENT_CAUSE.get(reason, "The server could not save")
+        if results:
+            message = (
+                f"{cause}: {len(results)} of {total} writes were applied; the rest were not."
+                " Try again shortly."
+            )
+        else:
+            message = f"{cause}; nothing was changed. Try again shortly."
+        super().__init__(message, retry_after_s=1.0 if reason == "busy" else 2.0)
+        self.reason = reason
+        self.results = results
+        self.total = total
 
 
 def _result(
@@ -270,56 +295,67 @@ def apply_batch(
     """Apply an outbox batch in order, one transaction per write. See the module docstring."""
     results: list[dict[str, Any]] = []
     for m in batch:
-        with db.write() as conn:
-            last = _client(conn, user, client_id, now)
-            if m.client_seq <= last:
-                stored = conn.execute(
-                    "SELECT op_id, result FROM mutation_results"
-                    " WHERE client_id = ? AND client_seq = ?",
-                    (client_id, m.client_seq),
-                ).fetchone()
-                if stored is None or stored["op_id"] != m.op_id:
-                    raise OutboxConflict(
-                        f"Write {m.client_seq} was already used for another change; this client"
-                        " must register again under a new client id.",
-                        code="seq_conflict",
-                        last_seq=last,
-                        results=results,
-                    )
-                results.append({**json.loads(stored["result"]), "replayed": True})
-                continue
-            if m.client_seq > last + 1:
+        try:
+            results.append(_apply_one(db, user, client_id, m, now, lease_s, results))
+        except sqlite3.OperationalError as exc:
+            reason = transient_reason(exc)
+            if reason is None:
+                raise
+            # The writes before this one are committed: the 503 must say so, with their results.
+            raise BatchInterrupted(reason=reason, results=results, total=len(batch)) from exc
+    return results
+
+
+def _apply_one(
+    db: Database, user: AuthUser, client_id: str, m: Mutation, now: float, lease_s: float,
+    results: list[dict[str, Any]],
+) -> dict[str, Any]:  # fmt: skip
+    """One write of a batch in its own transaction; its result (``results``: those before it)."""
+    with db.write() as conn:
+        last = _client(conn, user, client_id, now)
+        if m.client_seq <= last:
+            stored = conn.execute(
+                "SELECT op_id, result FROM mutation_results WHERE client_id = ? AND client_seq = ?",
+                (client_id, m.client_seq),
+            ).fetchone()
+            if stored is None or stored["op_id"] != m.op_id:
                 raise OutboxConflict(
-                    f"Write {m.client_seq} arrived before write {last + 1}.",
-                    code="gap",
+                    f"Write {m.client_seq} was already used for another change; this client"
+                    " must register again under a new client id.",
+                    code="seq_conflict",
                     last_seq=last,
                     results=results,
                 )
-            prior = conn.execute(
-                "SELECT r.result, c.user_id FROM mutation_results r"
-                " JOIN clients c ON c.client_id = r.client_id WHERE r.op_id = ? LIMIT 1",
-                (m.op_id,),
-            ).fetchone()
-            if prior is not None and prior["user_id"] == user.id:
-                result = {**json.loads(prior["result"]), "client_seq": m.client_seq}
-            elif prior is not None:
-                result = _reject(m, RejectReason.INVALID, _OP_TAKEN)
-                prior = None
-            else:
-                result = _apply(conn, user, client_id, m, now, lease_s)
-            conn.execute(
-                "INSERT INTO mutation_results(client_id, client_seq, op_id, type, result,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (client_id, m.client_seq, m.op_id, m.type.value, json.dumps(result), now),
+            return {**json.loads(stored["result"]), "replayed": True}
+        if m.client_seq > last + 1:
+            raise OutboxConflict(
+                f"Write {m.client_seq} arrived before write {last + 1}.",
+                code="gap",
+                last_seq=last,
+                results=results,
             )
-            conn.execute(
-                "UPDATE clients SET last_mutation_seq = ?, last_seen_at = ? WHERE client_id = ?",
-                (m.client_seq, now, client_id),
-            )
-            if prior is not None:
-                result = {**result, "replayed": True}
-        results.append(result)
-    return results
+        prior = conn.execute(
+            "SELECT r.result, c.user_id FROM mutation_results r"
+            " JOIN clients c ON c.client_id = r.client_id WHERE r.op_id = ? LIMIT 1",
+            (m.op_id,),
+        ).fetchone()
+        if prior is not None and prior["user_id"] == user.id:
+            result = {**json.loads(prior["result"]), "client_seq": m.client_seq}
+        elif prior is not None:
+            result = _reject(m, RejectReason.INVALID, _OP_TAKEN)
+            prior = None
+        else:
+            result = _apply(conn, user, client_id, m, now, lease_s)
+        conn.execute(
+            "INSERT INTO mutation_results(client_id, client_seq, op_id, type, result,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (client_id, m.client_seq, m.op_id, m.type.value, json.dumps(result), now),
+        )
+        conn.execute(
+            "UPDATE clients SET last_mutation_seq = ?, last_seen_at = ? WHERE client_id = ?",
+            (m.client_seq, now, client_id),
+        )
+    return {**result, "replayed": True} if prior is not None else result
 
 
 def client_state(db: Database, user: AuthUser, client_id: str) -> int:
