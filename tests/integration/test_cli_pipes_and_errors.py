@@ -70,6 +70,7 @@ def test_every_error_is_one_line_said_once(tmp_path: Path) -> None:
     db = str(tmp_path / "team.db")
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("shopping list\n" * 100, encoding="utf-8")
+    not_a_db.chmod(0o600)  # a looser file would also get a warning that it was tightened
     cases = {
         ("channel", "add", "--connector", "facebook", "--name", "X", "--db", db):
             "webcare: Unknown connector 'facebook'; known: mastodon, bluesky, twitter, email,"

@@ -207,8 +207,9 @@ def test_push_loop_reports_the_applied_writes_of_a_503_before_backing_off(
 def test_a_sign_in_that_saved_part_of_its_work_does_not_say_nothing_changed(
     busy_server: tuple[TestServer, LockAfterCommits],
 ) -> None:
-    # Sibling: a sign-in is two writes when the stored hash has old parameters (rehash, then
-    # the token). The second one failing must not claim the first did not happen.
+    # Sibling: a sign-in is several writes when the stored hash has old parameters (the
+    # throttle's attempt, the rehash, the throttle's success, the token). One failing after the
+    # rehash must not claim the earlier ones did not happen.
     server, lock = busy_server
     old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID)
     old_hash = old.hash(PASSWORD)
@@ -217,7 +218,7 @@ def test_a_sign_in_that_saved_part_of_its_work_does_not_say_nothing_changed(
             conn, username="eva", display_name="Eva", signature="^Eva", role=Role.AGENT,
             password_hash=old_hash, now=server.ctx.now(), actor_id=None,
         )  # fmt: skip
-    lock.arm(1)
+    lock.arm(2)  # the attempt and the rehash commit; the next write meets the lock
     try:
         r = server.anonymous().post(
             "/v1/auth/login", json={"username": "eva", "password": PASSWORD}
