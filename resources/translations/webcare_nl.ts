@@ -451,6 +451,34 @@
         <translation>Voorbeeld</translation>
     </message>
     <message>
+        <source>Counted as Mastodon counts: the @mention put in front included, every link as 23 characters, a mention without its server.</source>
+        <translation>Geteld zoals Mastodon telt: inclusief de @vermelding vooraan, elke link als 23 tekens, een vermelding zonder de servernaam.</translation>
+    </message>
+    <message>
+        <source>Counted as X counts: every link as 23 characters, emoji and CJK characters as 2.</source>
+        <translation>Geteld zoals X telt: elke link als 23 tekens, emoji en CJK-tekens als 2.</translation>
+    </message>
+    <message>
+        <source>Counted as Bluesky counts: characters as you see them (an emoji is one), and at most {size} bytes.</source>
+        <translation>Geteld zoals Bluesky telt: tekens zoals je ze ziet (een emoji is er één), en hoogstens {size} bytes.</translation>
+    </message>
+    <message>
+        <source>this channel</source>
+        <translation>dit kanaal</translation>
+    </message>
+    <message>
+        <source>Too long: {platform} counts {count} characters, with {mention} put in front; the limit is {limit}. Shorten the reply to send it.</source>
+        <translation>Te lang: {platform} telt {count} tekens, met {mention} ervoor; de grens is {limit}. Maak het antwoord korter om het te versturen.</translation>
+    </message>
+    <message>
+        <source>Too long: {platform} counts {count} characters; the limit is {limit}. Shorten the reply to send it.</source>
+        <translation>Te lang: {platform} telt {count} tekens; de grens is {limit}. Maak het antwoord korter om het te versturen.</translation>
+    </message>
+    <message>
+        <source>Too long: {size} bytes, and {platform} allows {limit} (emoji and accented letters take several bytes). Shorten the reply to send it.</source>
+        <translation>Te lang: {size} bytes, en {platform} staat er {limit} toe (emoji en letters met accenten nemen meerdere bytes in). Maak het antwoord korter om het te versturen.</translation>
+    </message>
+    <message>
         <source>{n} characters</source>
         <translation>{n} tekens</translation>
     </message>

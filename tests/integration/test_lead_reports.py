@@ -214,6 +214,34 @@ def test_out_of_hours_acknowledgement(tmp_path: Path) -> None:
         assert anna.get(f"/v1/mentions/{day}").json()["replies"] == []
 
 
+def test_an_acknowledgement_is_held_to_the_limit_as_the_platform_counts_it(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(start=local("2026-11-22T03:00:00"))  # Sunday night
+    with running_server(tmp_path, clock=clock) as server:
+        anna = server.user("anna", Role.ADMIN)
+        anna.put("/v1/settings/business-hours", json=HOURS)
+
+        def acknowledge(body: str, author: str) -> list[str]:
+            tpl = anna.post("/v1/templates", json={"title": f"Nacht {author}", "body": body})
+            assert tpl.status_code == 201, tpl.text
+            setting = {"enabled": True, "template_id": tpl.json()["id"]}
+            r = anna.put("/v1/settings/auto-ack", json=setting)
+            assert r.status_code == 200, r.text
+            (mid,) = server.add_mentions(1, brand="Masto", kind="mastodon", char_limit=500,
+                                         author=author)  # fmt: skip
+            return [r["body"] for r in anna.get(f"/v1/mentions/{mid}").json()["replies"]]
+
+        # 490 characters, but Mastodon counts "@klantenservice_fan " in front: 510, skipped
+        assert acknowledge("x" * 490, "klantenservice_fan") == []
+        skipped = anna.get("/v1/audit").json()
+        assert any(e["action"] == "auto_ack.skipped" for e in skipped)
+        # far over 500 characters, but every link counts 23 on Mastodon: sent
+        links = " ".join(f"https://www.example.org/nacht/storing?stap={i}" for i in range(15))
+        assert len(links) > 500
+        assert acknowledge(links, "jan") == [links]
+
+
 def test_channels_can_be_switched_off(server: TestServer) -> None:
     server.add_mentions(1)
     eva, anna = server.user("eva"), server.user("anna", Role.ADMIN)

@@ -151,14 +151,18 @@ class TestServer:
         text: str = "Help, my internet is down",
         author: str = "jan",
         char_limit: int | None = 280,
+        kind: str = "test",
     ) -> list[int]:
-        """Mentions arriving through the real ingest path (as a connector would deliver them)."""
+        """Mentions arriving through the real ingest path (as a connector would deliver them).
+
+        ``kind`` is the channel's platform (how its replies are counted: ``mastodon``...).
+        """
         now = self.ctx.now()
         start = self._next_source
         self._next_source += count
         batch = Batch(
             channel=ChannelInfo(
-                kind="test", name=f"@{brand} test", brand=brand, handle=f"@{brand}",
+                kind=kind, name=f"@{brand} test", brand=brand, handle=f"@{brand}",
                 char_limit=char_limit,
             ),
             mentions=[

@@ -27,7 +27,6 @@ import hashlib
 import json
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -48,6 +47,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.domain import textlength
 
 CHAR_LIMIT = 300
 PAGE_LIMIT = 50
@@ -91,59 +91,6 @@ SPEC = ConnectorSpec(
 
 
 # --- text ------------------------------------------------------------------------------------
-def _extends(ch: str) -> bool:
-    """Whether ``ch`` continues the grapheme before it (marks, variation selectors, tags...)."""
-    cp = ord(ch)
-    return (
-        unicodedata.category(ch) in {"Mn", "Me", "Mc"}
-        or 0xFE00 <= cp <= 0xFE0F  # variation selectors
-        or 0x1F3FB <= cp <= 0x1F3FF  # skin tones
-        or 0xE0020 <= cp <= 0xE007F  # emoji tag sequences (flags of regions)
-        or 0xE0100 <= cp <= 0xE01EF
-    )
-
-
-def grapheme_length(text: str) -> int:
-    """Approximately the number of user-perceived characters (Unicode extended graphemes).
-
-    Counts code points, except: combining and spacing marks, variation selectors, skin tones
-    and emoji tags join the character before; a zero-width joiner joins the next one; a pair of
-    regional indicators (a flag) is one; CR LF is one. Hangul syllables written as separate jamo
-    and a few rarer rules are not handled (they count too high, never too low for emoji).
-    """
-    count = 0
-    join_next = False
-    pending_flag = False
-    previous = ""
-    for ch in text:
-        cp = ord(ch)
-        if ch == "\u200d":
-            join_next = True
-            previous = ch
-            continue
-        if join_next:
-            join_next = False
-            previous = ch
-            continue
-        if _extends(ch) and count:
-            previous = ch
-            continue
-        if 0x1F1E6 <= cp <= 0x1F1FF:
-            if pending_flag:
-                pending_flag = False
-                previous = ch
-                continue
-            pending_flag = True
-        else:
-            pending_flag = False
-        if ch == "\n" and previous == "\r":
-            previous = ch
-            continue
-        count += 1
-        previous = ch
-    return count
-
-
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -606,11 +553,9 @@ class BlueskyConnector(ConnectorBase):
         }
 
     def deliver(self, reply: OutgoingReply) -> Delivered:
-        length = grapheme_length(reply.text)
-        if length > CHAR_LIMIT:
-            raise ChannelError(
-                f"Bluesky allows {CHAR_LIMIT} characters; this reply has {length}.", permanent=True
-            )
+        problem = textlength.measure("bluesky", reply.text, limit=CHAR_LIMIT).problem()
+        if problem is not None:
+            raise ChannelError(problem, permanent=True)
         session = self.login()
         rkey = reply_rkey(reply)
         now = self.clock()

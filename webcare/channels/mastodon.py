@@ -41,6 +41,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.domain import textlength
 
 CHAR_LIMIT = 500
 PAGE_LIMIT = 40
@@ -237,19 +238,12 @@ def _mention(status: Any) -> IncomingMention:
     )
 
 
-_ACCT = re.compile(r"[\w.-]+(?:@[\w.-]+\.[\w-]+)?")
 _MENTION = re.compile(r"(?<![\w@/])@[\w.-]+(?:@[\w.-]+)?", re.UNICODE)
 
 
 def _comparable(text: str) -> str:
     """Text with mentions removed and spaces collapsed, for matching a posted status to ours."""
     return " ".join(_MENTION.sub(" ", text).split()).casefold()
-
-
-def mentions(text: str, acct: str) -> bool:
-    """Whether ``text`` already mentions ``acct`` (``user`` or ``user@domain``)."""
-    pattern = r"(?<![\w@/])@" + re.escape(acct) + r"(?![\w@-])"
-    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def narrowest(configured: str, original: str | None) -> str:
@@ -358,13 +352,13 @@ class MastodonConnector(ConnectorBase):
 
     # --- deliver -------------------------------------------------------------------------
     def _status_text(self, reply: OutgoingReply) -> str:
-        acct = (reply.mention_meta.get("acct") or reply.author_handle or "").strip().lstrip("@")
-        text = reply.text
-        if not _ACCT.fullmatch(acct):
-            acct = ""  # not a Mastodon account (an e-mail address typed in, a name): no mention
-        if acct and not mentions(text, acct):
-            text = f"@{acct} {text}"
-        return text
+        """The reply with ``@acct `` in front unless it mentions the author already.
+
+        The team server counts this same text (``textlength.measure``) before it accepts a
+        reply, so what it accepts fits.
+        """
+        handle = reply.mention_meta.get("acct") or reply.author_handle or ""
+        return textlength.mastodon_status(reply.text, handle)
 
     def deliver(self, reply: OutgoingReply) -> Delivered:
         body = {

@@ -374,14 +374,18 @@ def test_too_long_is_refused_before_sending(
         connector.deliver(reply_to(note, "a" * 301))
     assert caught.value.permanent is True
     assert "300" in caught.value.message
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 25 bytes
+    with pytest.raises(ChannelError) as caught:
+        connector.deliver(reply_to(note, family * 200))  # 200 graphemes, 5000 bytes
+    assert caught.value.permanent is True
+    assert "3000 bytes" in caught.value.message
     assert fake.calls("createRecord") == []
 
 
-def test_grapheme_length_approximation() -> None:
-    assert bluesky.grapheme_length("abc") == 3
-    assert bluesky.grapheme_length("e\u0301") == 1
-    assert bluesky.grapheme_length("\U0001f44d\U0001f3fd") == 1  # thumbs up, skin tone
-    assert bluesky.grapheme_length("\U0001f1f3\U0001f1f1\U0001f1e7\U0001f1ea") == 2  # NL BE
-    assert bluesky.grapheme_length("\U0001f468\u200d\U0001f469\u200d\U0001f467") == 1
-    assert bluesky.grapheme_length("\u2764\ufe0f!\r\n") == 3
-    assert bluesky.grapheme_length("\U0001f44d" * 300) == 300
+def test_300_emoji_graphemes_are_posted(
+    fake: FakeBluesky, connector: bluesky.BlueskyConnector
+) -> None:
+    note = fake.add_mention("hallo")
+    text = "1\ufe0f\u20e3" * 300  # 900 code points, 2100 bytes, 300 graphemes
+    connector.deliver(reply_to(note, text))
+    assert [r["value"]["text"] for r in fake.records.values()] == [text]

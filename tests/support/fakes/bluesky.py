@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import regex
+
 from tests.support.fakes.mastodon import FakePlatform, Request, Response, iso
 
 POST = "app.bsky.feed.post"
@@ -317,8 +319,10 @@ class FakeBluesky(FakePlatform):
         text = record.get("text")
         if not isinstance(text, str):
             return "Record must have the property text"
-        if len(text) > 300:
+        if len(regex.findall(r"\X", text)) > 300:
             return "Record/text must not be longer than 300 graphemes"
+        if len(text.encode()) > 3000:
+            return "Record/text must not be longer than 3000 characters"
         if not isinstance(record.get("createdAt"), str):
             return "Record must have the property createdAt"
         reply = record.get("reply")

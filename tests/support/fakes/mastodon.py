@@ -10,7 +10,9 @@ connection is closed without an answer).
 (docs.joinmastodon.org): bearer-token auth (401 ``{"error": "The access token is invalid"}``),
 ``GET /api/v1/notifications`` with ``types[]``, ``limit``, ``max_id``, ``min_id`` and
 ``since_id`` and a ``Link`` header, ``verify_credentials``, an account's statuses,
-``POST /api/v1/statuses`` with ``Idempotency-Key`` (same key, same status, no new post) and the
+``POST /api/v1/statuses`` with ``Idempotency-Key`` (same key, same status, no new post; the text
+held to the limit as ``StatusLengthValidator`` counts: graphemes, a URL as 23, a remote mention
+without its domain, 422 "Text character limit of 500 exceeded" past it) and the
 ``X-RateLimit-*`` headers (reset as an ISO 8601 time) on every answer.
 """
 
@@ -28,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
+
+import regex
 
 
 def iso(epoch: float) -> str:
@@ -242,6 +246,8 @@ class FakePlatform:
 # --- Mastodon --------------------------------------------------------------------------------
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 _MENTION = re.compile(r"(?<![\w@/])@([\w.-]+)(?:@([\w.-]+\.[\w-]+))?")
+_URL = re.compile(r"https?://[^\s/]+\.[^\s/]+\S*?(?=[.,;:!?]*(?:\s|$))")
+_COUNTED_MENTION = re.compile(r"(?<![=/\w])@(\w+(?:[.-]+\w+)*)@[\w.-]*\w")
 
 
 class FakeMastodon(FakePlatform):
@@ -482,6 +488,13 @@ class FakeMastodon(FakePlatform):
             paragraphs.append("<p>" + _MENTION.sub(link, escaped).replace("\n", "<br />") + "</p>")
         return "".join(paragraphs)
 
+    @staticmethod
+    def length(text: str) -> int:
+        """StatusLengthValidator: grapheme clusters, a URL as 23, ``@user@domain`` as ``@user``."""
+        text = _URL.sub("x" * 23, text)
+        text = _COUNTED_MENTION.sub(r"@\1", text)
+        return len(regex.findall(r"\X", text))
+
     def _post_status(self, request: Request) -> Response | None:
         form = self._form(request)
         text = form.get("status")
@@ -491,7 +504,7 @@ class FakeMastodon(FakePlatform):
                 return Response(200, self.statuses[self.idempotency[key]])
             if not isinstance(text, str) or not text.strip():
                 return Response(422, {"error": "Validation failed: Text can't be blank"})
-            if len(text) > self.char_limit:
+            if self.length(text) > self.char_limit:
                 message = f"Validation failed: Text character limit of {self.char_limit} exceeded"
                 return Response(422, {"error": message})
             visibility = form.get("visibility") or "public"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webcare.channels.base import Batch, ChannelInfo, IncomingMention
-from webcare.domain import language
+from webcare.domain import language, textlength
 from webcare.domain.errors import TemplateError
 from webcare.domain.models import Role, TemplateContext
 from webcare.domain.priority import PriorityRules
@@ -235,7 +235,9 @@ def _auto_ack(
         body = render(row["body"], context).strip()
     except TemplateError:
         return
-    if not body or (info.char_limit is not None and len(body) > info.char_limit):
+    answered = m.meta.get("acct") or m.author.handle
+    length = textlength.measure(info.kind, body, reply_to=answered, limit=info.char_limit)
+    if not body or length.over:
         audit.record(conn, now, None, "auto_ack.skipped", "mention", mention_id,
                      reason="empty or too long for the channel")  # fmt: skip
         return

@@ -24,6 +24,7 @@ from typing import Any
 
 from webcare.channels import registry
 from webcare.domain import claims as rules
+from webcare.domain import textlength
 from webcare.domain.errors import ConflictError, PermissionDenied, TransientError
 from webcare.domain.models import (
     MentionStatus,
@@ -138,6 +139,21 @@ def _reject(m: Mutation, reason: RejectReason, message: str | None = None) -> di
     return result
 
 
+def _answered_handle(conn: sqlite3.Connection, mention: sqlite3.Row) -> str:
+    """Whom a reply to ``mention`` answers, as its connector will name them (Mastodon's acct)."""
+    try:
+        meta = json.loads(mention["meta"] or "{}")
+    except ValueError:
+        meta = {}
+    acct = meta.get("acct") if isinstance(meta, dict) else None
+    if isinstance(acct, str) and acct.strip():
+        return acct
+    contact = conn.execute(
+        "SELECT handle FROM contacts WHERE id = ?", (mention["contact_id"],)
+    ).fetchone()
+    return str(contact["handle"] or "") if contact is not None else ""
+
+
 def _apply_reply(
     conn: sqlite3.Connection, user: AuthUser, client_id: str, m: Mutation, row: sqlite3.Row,
     now: float, lease_s: float,
@@ -146,9 +162,9 @@ def _apply_reply(
     if not body:
         return _reject(m, RejectReason.INVALID)
     channel = conn.execute(
-        "SELECT char_limit, connector, config FROM channels WHERE id = ?", (row["channel_id"],)
+        "SELECT kind, char_limit, connector, config FROM channels WHERE id = ?",
+        (row["channel_id"],),
     ).fetchone()
-    limit = channel["char_limit"]
     if not registry.can_reply(channel["connector"], json.loads(channel["config"] or "{}")):
         return _reject(
             m,
@@ -156,10 +172,12 @@ def _apply_reply(
             "This channel is listen-only: replies cannot be posted there. Mark the mention"
             " handled, or answer the author on another channel.",
         )
-    if limit is not None and len(body) > limit:
-        return _reject(
-            m, RejectReason.TOO_LONG, f"The reply has {len(body)} characters; the limit is {limit}."
-        )
+    length = textlength.measure(
+        channel["kind"], body, reply_to=_answered_handle(conn, row), limit=channel["char_limit"]
+    )
+    problem = length.problem()
+    if problem is not None:
+        return _reject(m, RejectReason.TOO_LONG, problem)
     state = serialize.claim_state(row)
     reason = rules.check_reply(state, user.id, m.claim_epoch if m.claim_epoch is not None else -1)
     if reason is not None:

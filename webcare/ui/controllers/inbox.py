@@ -348,7 +348,12 @@ class InboxController(QObject):
         bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
         pane.profile.setText(" · ".join(b for b in bits if b))
         pane.conversation.set_items(items)
-        pane.composer.set_context(signature=self.me.signature, limit=detail.char_limit)
+        pane.composer.set_context(
+            signature=self.me.signature,
+            limit=detail.char_limit,
+            kind=detail.channel_kind,
+            reply_to=detail.handle,
+        )
         self._update_presence()
         self._update_actions()
 

@@ -1,4 +1,9 @@
-"""Write a reply or an internal note: template, live preview with signature, character count."""
+"""Write a reply or an internal note: template, live preview with signature, character count.
+
+The count is the platform's (:func:`webcare.domain.textlength.measure`, the same function the
+team server checks a reply with): of the text that will be posted, counted as the platform
+counts it. A reply over the limit cannot be sent, and the composer says why.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from webcare.domain import textlength
 from webcare.domain.templates import append_signature
 from webcare.ui.resources import icon
 from webcare.ui.widgets.conversation import plain_label
@@ -30,6 +36,8 @@ class Composer(QWidget):
         self.setObjectName("composer")
         self._signature = ""
         self._limit: int | None = None
+        self._kind = ""
+        self._reply_to = ""
         self._blocked_reason = ""
 
         self.editor = QPlainTextEdit(self)
@@ -87,9 +95,14 @@ class Composer(QWidget):
 
     # --- state from the controller ----------------------------------------------------------
 
-    def set_context(self, *, signature: str, limit: int | None) -> None:
+    def set_context(
+        self, *, signature: str, limit: int | None, kind: str = "", reply_to: str = ""
+    ) -> None:
+        """The agent's signature, and the channel (its platform and limit) and whom we answer."""
         self._signature = signature
         self._limit = limit
+        self._kind = kind
+        self._reply_to = reply_to
         self._update()
 
     def set_blocked(self, reason: str) -> None:
@@ -118,12 +131,56 @@ class Composer(QWidget):
 
     # --- behaviour --------------------------------------------------------------------------
 
+    def length(self) -> textlength.PostLength:
+        """The reply as the platform will count it (the server checks the same)."""
+        return textlength.measure(
+            self._kind, self.final_text(), reply_to=self._reply_to, limit=self._limit
+        )
+
     def over_limit(self) -> bool:
-        return self._limit is not None and not self.is_note and len(self.final_text()) > self._limit
+        return not self.is_note and self.length().over
+
+    def _how_counted(self) -> str:
+        """The counter's tooltip: how this platform counts a reply."""
+        if self._kind == "mastodon":
+            return self.tr(
+                "Counted as Mastodon counts: the @mention put in front included, every link as"
+                " 23 characters, a mention without its server."
+            )
+        if self._kind == "twitter":
+            return self.tr(
+                "Counted as X counts: every link as 23 characters, emoji and CJK characters as 2."
+            )
+        if self._kind == "bluesky":
+            return self.tr(
+                "Counted as Bluesky counts: characters as you see them (an emoji is one), and at"
+                " most {size} bytes."
+            ).format(size=textlength.BLUESKY_MAX_BYTES)
+        return ""
+
+    def _too_long(self, length: textlength.PostLength) -> str:
+        platform = textlength.PLATFORMS.get(self._kind) or self.tr("this channel")
+        if length.over_count:
+            if length.text != self.final_text():
+                prefix = length.text[: len(length.text) - len(self.final_text())].strip()
+                return self.tr(
+                    "Too long: {platform} counts {count} characters, with {mention} put in"
+                    " front; the limit is {limit}. Shorten the reply to send it."
+                ).format(platform=platform, count=length.count, mention=prefix, limit=length.limit)
+            return self.tr(
+                "Too long: {platform} counts {count} characters; the limit is {limit}."
+                " Shorten the reply to send it."
+            ).format(platform=platform, count=length.count, limit=length.limit)
+        return self.tr(
+            "Too long: {size} bytes, and {platform} allows {limit} (emoji and accented letters"
+            " take several bytes). Shorten the reply to send it."
+        ).format(size=length.size, platform=platform, limit=length.size_limit)
 
     def _update(self) -> None:
         final = self.final_text()
         note = self.is_note
+        length = self.length()
+        over = not note and length.over
         self.setProperty("note", note)
         self.editor.setProperty("note", note)
         self.editor.style().unpolish(self.editor)
@@ -131,23 +188,25 @@ class Composer(QWidget):
         if note:
             self.counter.setText(self.tr("{n} characters").format(n=len(final)))
         elif self._limit is not None:
-            self.counter.setText(f"{len(final)}/{self._limit}")
+            self.counter.setText(f"{length.count}/{self._limit}")
         else:
-            self.counter.setText(self.tr("{n} characters").format(n=len(final)))
-        self.counter.setProperty("over", self.over_limit())
+            self.counter.setText(self.tr("{n} characters").format(n=length.count))
+        self.counter.setToolTip(self._how_counted())
+        self.counter.setProperty("over", over)
         self.counter.style().unpolish(self.counter)
         self.counter.style().polish(self.counter)
         if final and not note:
-            self.preview.setText(self.tr("Will be sent as: {text}").format(text=final))
+            self.preview.setText(self.tr("Will be sent as: {text}").format(text=length.text))
         elif final:
             self.preview.setText(self.tr("Internal note — customers never see it."))
         else:
             self.preview.setText("")
         blocked = self._blocked_reason and not note
-        self.notice.setText(self._blocked_reason if blocked else "")
-        self.notice.setVisible(bool(blocked))
+        notice = self._blocked_reason if blocked else self._too_long(length) if over else ""
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
         self.send_button.setText(self.tr("Save note") if note else self.tr("Send"))
-        self.send_button.setEnabled(bool(final) and not self.over_limit() and not blocked)
+        self.send_button.setEnabled(bool(final) and not over and not blocked)
 
     def request_send(self) -> None:
         if not self.send_button.isEnabled():
