@@ -17,8 +17,13 @@ AT Protocol XRPC (docs.bsky.app) with an app password:
   uses the same key, so it can never make a second post; ``lookup`` reads the record back with
   ``com.atproto.repo.getRecord``.
 
-Bluesky limits posts to 300 graphemes; :func:`grapheme_length` approximates the count (see
-there) and a text that is clearly too long is refused before anything is sent.
+Bluesky limits a post's text to 300 graphemes and 3000 UTF-8 bytes (the ``app.bsky.feed.post``
+lexicon); :func:`webcare.domain.textlength.measure` counts both, for the team server (which
+refuses a longer reply) and here (nothing too long is ever sent).
+
+A record key that is taken already is "look the post up": the reference PDS answers 500, newer
+ones 400 ``RecordAlreadyExists`` and others 400 ``InvalidRequest`` "Record already exists";
+every such answer is settled by ``getRecord``, and a post found there is the delivered one.
 """
 
 from __future__ import annotations
@@ -57,8 +62,11 @@ MAX_TEXT = 20_000
 MAX_MARK_URIS = 20
 POST = "app.bsky.feed.post"
 REASONS = frozenset({"mention", "reply"})
-#: What a PDS may answer when a record key is taken (the reference PDS still answers 500).
+#: What a PDS may answer when a record key is taken (the reference PDS still answers 500):
+#: ``RecordAlreadyExists`` is the error the createRecord lexicon names; others say it in words.
 ALREADY_EXISTS = frozenset({"RecordAlreadyExists", "AlreadyExists", "DuplicateCreate"})
+#: An error whose message says so (``InvalidRequest`` "Record already exists: ...").
+_SAYS_EXISTS = re.compile(r"already\s+exists?|duplicate\s+(record|key|rkey)", re.IGNORECASE)
 EXPIRED = "ExpiredToken"
 
 SPEC = ConnectorSpec(
@@ -574,11 +582,10 @@ class BlueskyConnector(ConnectorBase):
                 "POST", "com.atproto.repo.createRecord", json=body, handled=ALREADY_EXISTS
             )
         except _XrpcError as err:  # the key is taken: an earlier attempt got through
-            found = self.lookup(reply)
-            if found is not None:
-                return found
-            raise err.cause from err
+            return self._existing(reply, err.cause)
         except ChannelError as exc:
+            if exc.status is not None and exc.status < 500 and _SAYS_EXISTS.search(exc.message):
+                return self._existing(reply, exc)  # 400 InvalidRequest "Record already exists"
             if exc.status is None or exc.status < 500:
                 raise
             # the reference PDS answers 500 when the record exists; look before retrying
@@ -593,6 +600,23 @@ class BlueskyConnector(ConnectorBase):
         if not isinstance(uri, str) or not uri:
             raise MalformedResponse("Bluesky did not answer with the new post's uri.")
         return Delivered(platform_post_id=uri, posted_at=now, url=post_url(session.handle, uri))
+
+    def _existing(self, reply: OutgoingReply, refusal: ChannelError) -> Delivered:
+        """The PDS says the reply's record exists: that post is the delivered one.
+
+        When ``getRecord`` cannot show it yet (a replica behind the primary), the delivery is
+        retried, and the retry looks it up first; it is never a permanent failure, since the
+        post is there.
+        """
+        found = self.lookup(reply)
+        if found is not None:
+            return found
+        raise ChannelError(
+            "Bluesky says this reply's post exists already but cannot show it yet"
+            f" ({refusal.message.rstrip('.')}); looking again shortly.",
+            retry_after_s=30.0,
+            status=refusal.status,
+        ) from refusal
 
     def lookup(self, reply: OutgoingReply) -> Delivered | None:
         session = self.login()

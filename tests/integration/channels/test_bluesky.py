@@ -323,11 +323,50 @@ def test_a_retry_after_success_never_posts_twice(
     first = connector.deliver(reply)
     again = connector.deliver(reply)  # the PDS answers 500: the record exists; we look it up
     assert again.platform_post_id == first.platform_post_id
-    fake.duplicate_error = "RecordAlreadyExists"
+    fake.duplicate_error = "RecordAlreadyExists"  # the createRecord lexicon's error
     third = connector.deliver(reply)
     assert third.platform_post_id == first.platform_post_id
+    fake.duplicate_error = "InvalidRequest"  # 400 "Record already exists: ..." in words
+    fourth = connector.deliver(reply)
+    assert fourth.platform_post_id == first.platform_post_id
     assert len(fake.posted) == 1
-    assert len(fake.calls("createRecord")) == 3
+    assert len(fake.calls("createRecord")) == 4
+
+
+@pytest.mark.parametrize("error", ["InvalidRequest", "RecordAlreadyExists"])
+def test_an_existing_post_the_pds_cannot_show_yet_is_retried_not_failed(
+    fake: FakeBluesky, connector: bluesky.BlueskyConnector, error: str
+) -> None:
+    note = fake.add_mention("hallo")
+    reply = reply_to(note, "Dank!")
+    first = connector.deliver(reply)
+    fake.duplicate_error = error
+    fake.stale_reads = 1  # getRecord reads a replica that has not got the post yet
+    with pytest.raises(ChannelError) as caught:
+        connector.deliver(reply)
+    assert caught.value.permanent is False and caught.value.retry_after_s == 30.0
+    assert "exists already" in caught.value.message
+    assert "Record already exists" in caught.value.message
+    found = connector.lookup(reply)  # what the outbox does before the retry
+    assert found is not None and found.platform_post_id == first.platform_post_id
+    assert len(fake.posted) == 1
+
+
+def test_another_400_invalid_request_is_still_permanent(
+    fake: FakeBluesky, connector: bluesky.BlueskyConnector
+) -> None:
+    note = fake.add_mention("hallo")
+    fake.fail_next(
+        1,
+        400,
+        body={"error": "InvalidRequest", "message": "Input/record must be an object"},
+        path="createRecord",
+    )
+    with pytest.raises(ChannelError) as caught:
+        connector.deliver(reply_to(note, "Hoi"))
+    assert caught.value.permanent is True
+    assert "Input/record must be an object" in caught.value.message
+    assert fake.calls("getRecord") == []
 
 
 def test_a_lost_ack_is_found_by_lookup_and_posted_once(

@@ -172,3 +172,25 @@ def test_bluesky_replies_are_counted_in_graphemes_and_bytes(fast: TestServer) ->
         assert refused["message"] == (
             "The reply is 301 characters as Bluesky counts them; the limit is 300."
         )
+
+
+@pytest.mark.parametrize("error", ["InvalidRequest", "RecordAlreadyExists"])
+def test_a_taken_bluesky_record_key_is_looked_up_and_sent(fast: TestServer, error: str) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    eva = fast.user("eva")
+    with FakeBluesky() as sky:
+        sky.add_mention("@brand.bsky.social help", handle="jan.bsky.social")
+        cid = bluesky_channel(admin, sky)
+        mid = mention_id(fast, cid, "@jan.bsky.social")
+        # the first attempt is stored but its answer is lost; the retry's lookup reads a
+        # replica that has not got the post yet, so createRecord is asked again: 400
+        sky.lose_next_ack()
+        sky.stale_reads = 1
+        sky.duplicate_error = error
+        assert reply(eva, mid, "We kijken mee!", seq=1)["outcome"] == "accepted"
+        row = sent(fast, "op-limits-0001")
+        (record,) = sky.records.values()
+        assert row["platform_post_id"] == record["uri"]
+        assert len(sky.calls("createRecord")) == 2
+        detail = eva.get(f"/v1/mentions/{mid}").json()["replies"][0]
+        assert detail["delivery_state"] == "sent"

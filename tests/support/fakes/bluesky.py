@@ -4,9 +4,13 @@ What the connector uses of the AT Protocol (docs.bsky.app): ``createSession`` an
 ``refreshSession`` (access tokens that can be made to expire: 400 ``ExpiredToken``),
 ``listNotifications`` (newest first, an opaque ``cursor`` going back in time),
 ``getProfiles`` (at most 25 actors), ``getPosts``, ``createRecord`` (record keys are unique; a
-taken key answers 500 like the reference PDS, or a named error when ``duplicate_error`` is set)
-and ``getRecord`` (400 ``RecordNotFound``). Errors are XRPC's ``{"error", "message"}``; every
-answer carries ``RateLimit-Limit/Remaining/Reset`` (reset in epoch seconds).
+taken key answers 500 like the reference PDS, or 400 with the error named by ``duplicate_error``:
+``RecordAlreadyExists`` as the createRecord lexicon now names it, ``InvalidRequest`` as other
+PDSes say it, both with "Record already exists: <collection>/<rkey>"; a post's text is held to
+the lexicon's 300 graphemes and 3000 UTF-8 bytes) and ``getRecord`` (400 ``RecordNotFound``;
+``stale_reads`` makes the next reads miss a record, like a replica behind the primary). Errors
+are XRPC's ``{"error", "message"}``; every answer carries ``RateLimit-Limit/Remaining/Reset``
+(reset in epoch seconds).
 
 The server machinery (threads, injected failures, lost acks) is :class:`FakePlatform`.
 """
@@ -64,6 +68,8 @@ class FakeBluesky(FakePlatform):
         self.records: dict[str, dict[str, Any]] = {}
         #: Error name for a taken record key; None = 500 InternalServerError (the real PDS).
         self.duplicate_error: str | None = None
+        #: How many of the next getRecord calls do not see records yet (a lagging replica).
+        self.stale_reads = 0
         self.rate_limit = 3000
         self.rate_remaining = 2999
         self.rate_reset_in = 300
@@ -274,6 +280,9 @@ class FakeBluesky(FakePlatform):
         repo, collection, rkey = (request.param(k) for k in ("repo", "collection", "rkey"))
         uri = f"at://{repo}/{collection}/{rkey}"
         record = self.records.get(rkey or "") if repo in {self.did, self.handle} else None
+        if self.stale_reads > 0:
+            self.stale_reads -= 1
+            record = None
         if record is None or collection != POST:
             return _xrpc_error(400, "RecordNotFound", f"Could not locate record: {uri}")
         return Response(200, record)
@@ -297,7 +306,7 @@ class FakeBluesky(FakePlatform):
         if rkey in self.records:
             if self.duplicate_error is None:
                 return _xrpc_error(500, "InternalServerError", "Internal Server Error")
-            return _xrpc_error(400, self.duplicate_error, f"Record already exists: {rkey}")
+            return _xrpc_error(400, self.duplicate_error, f"Record already exists: {POST}/{rkey}")
         uri = f"at://{self.did}/{POST}/{rkey}"
         cid = self._cid(uri + str(record.get("text")))
         self.records[rkey] = {"uri": uri, "cid": cid, "value": record}
