@@ -10,16 +10,26 @@ Every platform reports rate limits a little differently; :func:`rate_limit_wait`
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 
 import requests
 
 from webcare import __version__
-from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, RateLimited
+from webcare.channels.errors import (
+    AuthFailed,
+    ChannelError,
+    MalformedResponse,
+    RateLimited,
+    html_summary,
+    looks_like_html,
+    readable,
+)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 USER_AGENT = f"Webcare/{__version__} (+https://github.com/webcare)"
@@ -79,8 +89,33 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
     return _reset_seconds(reset, now)
 
 
+def _reason(response: requests.Response) -> str:
+    """The status line's words ("Bad Gateway"), or the standard ones for the code."""
+    reason = readable(str(response.reason or ""), 60)
+    if not reason:
+        try:
+            reason = HTTPStatus(response.status_code).phrase
+        except ValueError:
+            reason = ""
+    return reason
+
+
+def _says_more(summary: str, status: int, reason: str) -> bool:
+    """Whether a page's summary says more than its status line ("502 Bad Gateway" does not)."""
+    words = set(re.findall(r"\w+", summary.casefold()))
+    known = {str(status), "error", "http", "code", *re.findall(r"\w+", reason.casefold())}
+    return bool(words - known)
+
+
 def platform_message(response: requests.Response) -> str:
-    """The platform's own words for an error, from the usual JSON shapes, else the status."""
+    """The platform's own words for an error, from the usual JSON shapes, else the status.
+
+    An HTML page (a proxy's or load balancer's error page) is never shown as markup: the status
+    with its reason, and the page's title or first heading as plain text when it says more
+    ("HTTP 502 Bad Gateway", "HTTP 500 Internal Server Error: We're sorry, but something went
+    wrong."). Whatever the platform said is cut to :data:`MAX_WORDS` characters on one line.
+    """
+    status = response.status_code
     try:
         body = response.json()
     except ValueError:
@@ -98,8 +133,16 @@ def platform_message(response: requests.Response) -> str:
             if isinstance(first, dict):
                 text = str(first.get("message") or first.get("detail") or "").strip()
     if not text:
-        text = (response.text or "").strip()[:200] or response.reason or ""
-    return f"HTTP {response.status_code}: {text}" if text else f"HTTP {response.status_code}"
+        raw = response.text or ""
+        content_type = response.headers.get("Content-Type", "").lower()
+        if "html" in content_type or looks_like_html(raw):
+            reason = _reason(response)
+            head = f"HTTP {status} {reason}".rstrip()
+            summary = html_summary(raw, lambda words: _says_more(words, status, reason))
+            return f"{head}: {summary}" if summary else head
+        text = raw or str(response.reason or "")
+    text = readable(text)
+    return f"HTTP {status}: {text}" if text else f"HTTP {status}"
 
 
 class Http:

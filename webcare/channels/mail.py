@@ -51,7 +51,7 @@ from webcare.channels.base import (
     IncomingMention,
     OutgoingReply,
 )
-from webcare.channels.errors import AuthFailed, ChannelError, NotConfigured
+from webcare.channels.errors import AuthFailed, ChannelError, NotConfigured, readable
 
 log = logging.getLogger(__name__)
 
@@ -180,15 +180,20 @@ def _utf7_mailbox(name: str) -> str:
 def _words(exc: BaseException) -> str:
     """The server's own words from an imaplib / smtplib error."""
     if isinstance(exc, OSError):  # ssl and socket errors: (errno, words)
-        return str(exc).strip() or type(exc).__name__
+        return readable(str(exc)) or type(exc).__name__
     # imaplib: the server's line as bytes; smtplib: the words
-    return (_text(exc.args[0]) if exc.args else "").strip() or type(exc).__name__
+    return (_said(exc.args[0]) if exc.args else "") or type(exc).__name__
 
 
 def _text(data: Any) -> str:
     if isinstance(data, bytes):
         return data.decode("utf-8", "replace")
     return str(data)
+
+
+def _said(data: Any) -> str:
+    """A server's answer for an error message: one line, bounded (it may be many lines)."""
+    return readable(_text(data))
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -589,7 +594,7 @@ class MailConnector(ConnectorBase):
     def _uid_search(imap: imaplib.IMAP4, *criteria: str) -> list[int]:
         typ, data = imap.uid("SEARCH", *criteria)
         if typ != "OK":
-            raise ChannelError(f"The IMAP server refused a search: {_text(data[0])}")
+            raise ChannelError(f"The IMAP server refused a search: {_said(data[0])}")
         return sorted({int(x) for x in b" ".join(d for d in data if d).split() if x.isdigit()})
 
     # --- fetch -----------------------------------------------------------------------------
@@ -632,7 +637,7 @@ class MailConnector(ConnectorBase):
                     f"(UID INTERNALDATE BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)",
                 )
                 if typ != "OK":
-                    raise ChannelError(f"The IMAP server refused to fetch: {_text(data[0])}")
+                    raise ChannelError(f"The IMAP server refused to fetch: {_said(data[0])}")
                 got = _parse_fetch(data)
                 for uid in chunk:
                     record = got.get(uid)
@@ -813,7 +818,7 @@ class MailConnector(ConnectorBase):
         except smtplib.SMTPAuthenticationError as exc:
             raise AuthFailed(
                 f"The SMTP server refused the login for {self.username}: "
-                f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                f"{exc.smtp_code} {_said(exc.smtp_error)}"
             ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
@@ -831,7 +836,7 @@ class MailConnector(ConnectorBase):
 
     @staticmethod
     def _refused(code: int, text: bytes | str, what: str) -> ChannelError:
-        words = f"{code} {_text(text)}".strip()
+        words = f"{code} {_said(text)}".strip()
         if 500 <= code < 600:
             return ChannelError(
                 f"The mail server refused {what}: {words}", permanent=True, status=code
@@ -850,7 +855,7 @@ class MailConnector(ConnectorBase):
             if typ != "OK":
                 raise ChannelError(
                     f"The IMAP server would not file the reply in {self.sent_folder!r}:"
-                    f" {_text(data[0])}"
+                    f" {_said(data[0])}"
                 )
 
     # --- lookup ----------------------------------------------------------------------------

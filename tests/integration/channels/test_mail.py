@@ -415,6 +415,22 @@ def test_smtp_550_is_permanent_with_the_servers_words(server: MailServer) -> Non
     assert connector.lookup(reply) is None
 
 
+def test_a_multi_line_smtp_refusal_is_one_readable_line(server: MailServer) -> None:
+    mention = fetched(server, message())
+    server.refuse[CUSTOMER] = (
+        "550-5.7.1 Message refused by policy.\r\n"
+        "550-5.7.1 See https://mail.example.org/policy\r\n"
+        "550 5.7.1 <jan@klant.nl>"
+    )
+    with pytest.raises(ChannelError) as failed:
+        connect(server).deliver(reply_to(mention, reference="r-550-lines"))
+    assert failed.value.permanent is True
+    assert failed.value.message == (
+        "The mail server refused the recipient jan@klant.nl: 550 5.7.1 Message refused by"
+        " policy. 5.7.1 See https://mail.example.org/policy 5.7.1 <jan@klant.nl>"
+    )
+
+
 def test_smtp_4xx_is_transient(server: MailServer) -> None:
     mention = fetched(server, message())
     server.refuse[CUSTOMER] = "451 4.3.0 Try again later"

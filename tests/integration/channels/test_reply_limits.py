@@ -19,6 +19,16 @@ from webcare.domain.models import Role
 
 KEYCAP = "1\ufe0f\u20e3"  # one grapheme, three code points, seven UTF-8 bytes
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one grapheme, 25 bytes
+PROXY_502 = (
+    b"<html><body><h1>502 Bad Gateway</h1><hr><center>nginx/1.25.3</center>"
+    b"<script>console.log('<b>')</script></body></html>"
+)
+
+WAF_403 = (
+    b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
+    b"<title>403 Forbidden</title>\n</head><body>\n<h1>Forbidden</h1>\n"
+    b"<p>You don't have permission to access this resource.</p>\n</body></html>\n"
+)
 
 
 @pytest.fixture
@@ -194,3 +204,44 @@ def test_a_taken_bluesky_record_key_is_looked_up_and_sent(fast: TestServer, erro
         assert len(sky.calls("createRecord")) == 2
         detail = eva.get(f"/v1/mentions/{mid}").json()["replies"][0]
         assert detail["delivery_state"] == "sent"
+
+
+# --- a proxy's error page ---------------------------------------------------------------------
+def test_a_proxy_error_page_is_shown_as_a_short_readable_line(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    eva = fast.user("eva")
+    html = {"Content-Type": "text/html"}
+    expected = "Mastodon refused the request (HTTP 502 Bad Gateway: nginx/1.25.3)."
+    with FakeMastodon() as masto:
+        masto.add_mention("<p>@brand help</p>", acct="jan@other.example")
+        masto.fail_next(1, 502, body=PROXY_502, headers=html, path="/api/v1/notifications")
+        cid = add_channel(admin, "mastodon", {"base_url": masto.base_url},
+                          {"access_token": masto.token})  # fmt: skip
+
+        def channel() -> dict[str, Any]:
+            found: dict[str, Any] = {c["id"]: c for c in admin.get("/v1/channels").json()}[cid]
+            return found
+
+        assert wait_until(lambda: channel()["last_error"] is not None, 15)
+        assert channel()["last_error"] == expected  # what the admin sees
+        with fast.ctx.db.read() as conn:
+            stored = conn.execute("SELECT last_error FROM channels WHERE id = ?", (cid,))
+            assert stored.fetchone()[0] == expected
+
+        events = admin.get("/v1/audit?entity=channel").json()
+        errors = [e for e in events if e["action"] == "channel.error"]
+        assert errors and all("<" not in str(e) for e in errors)
+
+        # a firewall's page in answer to a reply: the agent's delivery_error says it in words
+        assert admin.post(f"/v1/channels/{cid}/fetch").status_code == 202  # the admin retries
+        mid = mention_id(fast, cid, "@jan@other.example")
+        masto.fail_next(1, 403, body=WAF_403, headers=html, path="/api/v1/statuses")
+        assert reply(eva, mid, "We kijken mee!", seq=1)["outcome"] == "accepted"
+        assert wait_until(
+            lambda: delivery(fast, "op-limits-0001").get("delivery_state") == "failed", 15
+        )
+        detail = eva.get(f"/v1/mentions/{mid}").json()["replies"][0]
+        assert detail["delivery_error"] == (
+            "Mastodon refused the request (HTTP 403 Forbidden: You don't have permission to"
+            " access this resource.)."
+        )

@@ -113,13 +113,69 @@ def test_platform_message_json_shapes(body: dict[str, Any], expected: str) -> No
 def test_platform_message_without_json() -> None:
     assert platform_message(_response(502, b"  upstream down  ")) == "HTTP 502: upstream down"
     long = platform_message(_response(500, b"x" * 500))
-    assert long == "HTTP 500: " + "x" * 200
+    assert long == "HTTP 500: " + "x" * 199 + "…"
+    lines = platform_message(_response(500, b"line one\r\n\tline two\x00\x1b[31m"))
+    assert lines == "HTTP 500: line one line two [31m"
     assert platform_message(_response(503, b"", "Service Unavailable")) == (
         "HTTP 503: Service Unavailable"
     )
     assert platform_message(_response(418, b"")) == "HTTP 418"
     # JSON, but none of the known keys: the raw body
     assert platform_message(_response(400, b'{"errors": []}')) == 'HTTP 400: {"errors": []}'
+
+
+NGINX_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "content_type", "body", "expected"),
+    [
+        (502, "Bad Gateway", "text/html", NGINX_502, "HTTP 502 Bad Gateway: nginx"),
+        (
+            502,
+            "Bad Gateway",
+            "text/html; charset=utf-8",
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "HTTP 502 Bad Gateway",
+        ),
+        (  # served as text/plain: the markup is recognised all the same
+            500,
+            "Internal Server Error",
+            "text/plain",
+            b"<html><body><h1>We're sorry, but something went wrong.</h1></body></html>",
+            "HTTP 500 Internal Server Error: We're sorry, but something went wrong.",
+        ),
+        (  # no reason phrase on the status line: the standard one
+            503,
+            "",
+            "text/html",
+            b"<!DOCTYPE html><html><head><style>h1 {color: red}</style>"
+            b"<script>var x = '<b>';</script><title>Onderhoud &amp; updates</title></head>"
+            b"<body><h1>Even geduld</h1></body></html>",
+            "HTTP 503 Service Unavailable: Onderhoud & updates",
+        ),
+    ],
+)
+def test_an_html_error_page_becomes_its_status_and_a_short_summary(
+    status: int, reason: str, content_type: str, body: bytes, expected: str
+) -> None:
+    message = platform_message(_response(status, body, reason, content_type))
+    assert message == expected
+    assert "<" not in message
+
+
+def test_a_long_error_page_is_cut_at_a_word() -> None:
+    page = b"<html><body><p>" + b"The upstream server did not answer in time. " * 20 + b"</p>"
+    message = platform_message(_response(504, page, "Gateway Timeout", "text/html"))
+    head = "HTTP 504 Gateway Timeout: "
+    assert message.startswith(head + "The upstream server did not answer in time. The")
+    words = message.removeprefix(head)
+    assert len(words) <= 200 and words.endswith("…")
+    assert words.removesuffix("…").split()[-1] in "The upstream server did not answer in time"
 
 
 # --- Http.request against a tiny local server -----------------------------------------------
