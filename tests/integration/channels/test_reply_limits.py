@@ -245,3 +245,24 @@ def test_a_proxy_error_page_is_shown_as_a_short_readable_line(fast: TestServer) 
             "Mastodon refused the request (HTTP 403 Forbidden: You don't have permission to"
             " access this resource.)."
         )
+
+
+def test_a_channel_moved_to_mastodon_is_counted_as_mastodon(fast: TestServer) -> None:
+    admin = fast.user("anna", Role.ADMIN)
+    eva = fast.user("eva")
+    with FakeMastodon() as masto:
+        masto.add_mention("<p>@brand mijn modem knippert</p>", acct="klantenservice_fan")
+        cid = add_channel(admin, "sandbox", {}, {})
+        r = admin.patch(
+            f"/v1/channels/{cid}",
+            json={
+                "connector": "mastodon",
+                "config": {"base_url": masto.base_url},
+                "secrets": {"access_token": masto.token},
+            },
+        )
+        assert r.status_code == 200, r.text
+        assert (r.json()["kind"], r.json()["char_limit"]) == ("mastodon", 500)
+        mid = mention_id(fast, cid, "@klantenservice_fan")
+        refused = reply(eva, mid, "x" * 494, seq=1)  # 514 with the mention in front
+        assert refused["outcome"] == "rejected" and refused["reason"] == "too_long"

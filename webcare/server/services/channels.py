@@ -239,6 +239,8 @@ def update(
         if connector is not None and connector != row["connector"]:
             spec = registry.spec(connector)
             sets["connector"] = connector
+            # the platform decides how a reply is counted (textlength) and against what limit
+            sets["kind"] = spec.kind
             sets["char_limit"] = spec.char_limit
             what["connector"] = connector
         if config is not None:
