@@ -20,7 +20,6 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from webcare.channels.base import (
@@ -37,6 +36,7 @@ from webcare.channels.base import (
 from webcare.channels.errors import ChannelError, MalformedResponse
 from webcare.channels.http import Http
 from webcare.domain.errors import ValidationError
+from webcare.domain.timeutil import check_platform_time, parse_iso
 
 MAX_MENTIONS = 500
 MAX_TEXT = 20_000
@@ -79,12 +79,18 @@ def signed_headers(secret: str, body: bytes, now: float) -> dict[str, str]:
     }
 
 
-def _time(value: Any) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+def _time(value: Any, now: float) -> float:
     if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    raise ValueError("created_at must be an ISO 8601 time or unix seconds")
+        try:
+            value = parse_iso(value.strip())
+        except ValueError:
+            raise ValueError(f"created_at {value[:40]!r} is not an ISO 8601 time") from None
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("created_at must be an ISO 8601 time or unix seconds")
+    try:
+        return check_platform_time(value, now)
+    except ValueError as exc:
+        raise ValueError(f"created_at {exc}") from None
 
 
 def _text(value: Any, what: str, limit: int = 200, *, required: bool = False) -> str | None:
@@ -107,7 +113,7 @@ def _required(value: Any, what: str, limit: int = 200) -> str:
     return text
 
 
-def _mention(raw: Any) -> IncomingMention:
+def _mention(raw: Any, now: float) -> IncomingMention:
     if not isinstance(raw, dict):
         raise ValueError("an entry must be an object")
     source_id = _required(raw.get("id"), "id")
@@ -130,15 +136,16 @@ def _mention(raw: Any) -> IncomingMention:
             followers=followers,
         ),
         text=text,
-        created_at=_time(raw.get("created_at")),
+        created_at=_time(raw.get("created_at"), now),
         url=_text(raw.get("url"), "url", 2000),
         parent_source_id=_text(raw.get("in_reply_to"), "in_reply_to"),
         language=_text(raw.get("language"), "language", 10),
     )
 
 
-def parse_payload(info: ChannelInfo, payload: Any) -> Batch:
-    """The pushed mentions; a wrong entry is skipped with its reason, a wrong shape is a 422."""
+def parse_payload(info: ChannelInfo, payload: Any, now: float) -> Batch:
+    """The pushed mentions; a wrong entry is skipped with its reason, a wrong shape is a 422,
+    and so is a request none of whose entries can be taken (each with its reason)."""
     if not isinstance(payload, dict) or not isinstance(payload.get("mentions"), list):
         raise ValidationError('The body must be {"mentions": [...]}.')
     entries = payload["mentions"]
@@ -148,9 +155,12 @@ def parse_payload(info: ChannelInfo, payload: Any) -> Batch:
     skipped: list[str] = []
     for i, raw in enumerate(entries):
         try:
-            mentions.append(_mention(raw))
+            mentions.append(_mention(raw, now))
         except (ValueError, TypeError, OverflowError) as exc:
             skipped.append(f"mentions[{i}]: {exc}")
+    if entries and not mentions:
+        shown = "; ".join(skipped[:5]) + ("; …" if len(skipped) > 5 else "")
+        raise ValidationError(f"No mention could be taken: {shown}")
     return Batch(channel=info, mentions=mentions, skipped=skipped)
 
 

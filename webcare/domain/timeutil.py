@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import UTC, datetime
+
+#: The earliest post time a platform may claim: 2000-01-01T00:00:00Z (before every platform
+#: Webcare speaks to, after every clock that was merely left unset).
+EARLIEST_POST = 946_684_800.0
+#: How far ahead of our clock a platform's clock may run.
+FUTURE_SLACK_S = 86_400.0
+#: Times every client can format: Windows' ``gmtime`` refuses times before 1970 and from 3001.
+PORTABLE_MIN = 0.0
+PORTABLE_MAX = 32_503_680_000.0  # 3000-01-01T00:00:00Z
 
 
 def iso(ts: float | None) -> str | None:
@@ -11,6 +22,36 @@ def iso(ts: float | None) -> str | None:
         return None
     dt = datetime.fromtimestamp(ts, UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def check_platform_time(ts: object, now: float | None = None) -> float:
+    """``ts`` as epoch seconds if it is a plausible post time, else a ``ValueError`` in words.
+
+    Plausible: a finite number from 2000-01-01 to a day after ``now`` (default: the clock).
+    Every way in (the webhook, connectors, imports) checks its times with this, so that a time
+    nobody can format (``1e300``, ``-1e20``, ``nan``) never reaches the database.
+    """
+    if isinstance(ts, bool) or not isinstance(ts, int | float):
+        raise ValueError(f"{ts!r} is not a time")
+    try:
+        value = float(ts)
+    except OverflowError:  # an int too big for a float
+        value = math.inf if ts > 0 else -math.inf
+    latest = (time.time() if now is None else now) + FUTURE_SLACK_S
+    if not math.isfinite(value) or not EARLIEST_POST <= value <= latest:
+        shown = iso(value) if PORTABLE_MIN <= value <= PORTABLE_MAX else f"{value:g}"
+        raise ValueError(
+            f"{shown} is not a plausible post time"
+            f" (from {utc_day(EARLIEST_POST)} to {utc_day(latest)})"
+        )
+    return value
+
+
+def portable(ts: float) -> float:
+    """``ts`` clamped into the range every client can format (NaN counts as the earliest)."""
+    if math.isnan(ts):
+        return PORTABLE_MIN
+    return min(max(ts, PORTABLE_MIN), PORTABLE_MAX)
 
 
 def parse_iso(text: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -57,19 +58,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reply(self, send: Send, status: int, error: str, message: str) -> None:
-        body = JSONResponse({"error": error, "message": message}, status_code=status).body
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_error(send, status, error, message)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -154,6 +143,90 @@ class CommitCountMiddleware:
             await self.app(scope, receive, send)
         finally:
             _request_commits.reset(token)
+
+
+#: How deep a request body may nest arrays and objects. Our deepest body (priority rules) nests
+#: four levels; a parser or serializer recursing through 900 would crash the request.
+MAX_JSON_DEPTH = 32
+# a JSON string, or an unterminated one up to the end (atomic groups: linear, no backtracking)
+_JSON_STRING = re.compile(rb'"(?>[^"\\]*)(?>\\.[^"\\]*)*(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_SQUARE = bytes.maketrans(b"{}", b"[]")
+
+
+def json_depth_problem(body: bytes, limit: int = MAX_JSON_DEPTH) -> str | None:
+    """Why ``body`` must not reach a JSON parser, or ``None``: arrays and objects nested more
+    than ``limit`` deep, or brackets that do not pair up (no JSON has them).
+
+    A cheap scan before parsing, with no recursion: strings are cut out, the brackets that
+    remain are paired up innermost first, one level per pass, at most ``limit`` passes.
+    """
+    if b"[" not in body and b"{" not in body:
+        return None
+    skeleton = _JSON_STRING.sub(b"", body).translate(_SQUARE, _NOT_BRACKETS)
+    for _level in range(limit):
+        if not skeleton:
+            return None
+        inner = skeleton.replace(b"[]", b"")
+        if len(inner) == len(skeleton):
+            return "The request body is not valid JSON: its brackets do not pair up."
+        skeleton = inner
+    if skeleton:
+        return f"The request body nests arrays and objects more than {limit} levels deep."
+    return None
+
+
+async def _send_error(send: Send, status: int, error: str, message: str) -> None:
+    body = JSONResponse({"error": error, "message": message}, status_code=status).body
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class JsonDepthMiddleware:
+    """Refuse request bodies nested deeper than ``max_depth`` with 400, before any parser sees
+    them: FastAPI's, pydantic's and the webhook's alike."""
+
+    def __init__(self, app: ASGIApp, max_depth: int = MAX_JSON_DEPTH) -> None:
+        self.app = app
+        self.max_depth = max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # gone, or stopped by the body limit (which answers 413)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        problem = json_depth_problem(body, self.max_depth)
+        if problem is not None:
+            await _send_error(send, 400, "malformed_json", problem)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
@@ -348,6 +421,8 @@ def create_app(config: ServerConfig) -> FastAPI:
                    channels, misc):  # fmt: skip
         app.include_router(module.router)
     app.include_router(mentions.contacts_router)
+    app.add_middleware(JsonDepthMiddleware)
+    # outside the depth scan, so an oversized body is refused before it is read whole
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(CommitCountMiddleware)
     return app

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from webcare.channels import registry
 from webcare.channels.base import Connector, Delivered, OutgoingReply
 from webcare.channels.errors import ChannelError, NotConfigured
+from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
 from webcare.server.services import audit, ingest
 from webcare.server.services.channels import ChannelRuntime, runtime
@@ -374,12 +375,18 @@ class ChannelRunner:
 
     def _delivered(self, reply_id: str, delivered: Delivered, found: bool) -> None:
         now = self.clock()
+        posted_at = now
+        if delivered.posted_at is not None:  # the platform's time, if it is believable
+            try:
+                posted_at = check_platform_time(delivered.posted_at, now)
+            except ValueError as exc:
+                log.warning("reply %s: the platform's post time %s; ours is used", reply_id, exc)
         with self.db.write() as conn:
             conn.execute(
                 "UPDATE replies SET delivery_state = 'sent', platform_post_id = ?,"
                 " posted_at = ?, posted_url = ?, delivery_error = NULL, next_attempt_at = NULL"
                 " WHERE id = ?",
-                (delivered.platform_post_id, delivered.posted_at or now, delivered.url, reply_id),
+                (delivered.platform_post_id, posted_at, delivered.url, reply_id),
             )
             changes.record(conn, "reply", reply_id, now)
             audit.record(conn, now, None, "reply.delivered", "reply", reply_id,

@@ -7,6 +7,7 @@ no tokens. Lease times leave as ``lease_remaining_s`` (clients never compare clo
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,9 +15,27 @@ from typing import Any
 from webcare.channels import registry
 from webcare.domain.claims import effective_status
 from webcare.domain.models import ClaimState, MentionStatus
-from webcare.domain.timeutil import iso
+from webcare.domain.timeutil import PORTABLE_MIN, iso, portable
 
 Json = dict[str, Any]
+log = logging.getLogger("webcare.server")
+
+
+def _iso(row: sqlite3.Row, column: str) -> str | None:
+    """A stored time on the wire. One that no client could read (``1e300`` in an old database)
+    goes out clamped into the range every client can format, with a warning in the log: one
+    bad row must never stop the feed for everyone."""
+    value = row[column]
+    if value is None:
+        return None
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    sent = PORTABLE_MIN if number is None else portable(float(number))
+    if number is None or sent != number:
+        log.warning(
+            "%s of row %s is out of range (%r); sent as %s",
+            column, row["id"], value, iso(sent),
+        )  # fmt: skip
+    return iso(sent)
 
 
 def claim_state(row: sqlite3.Row) -> ClaimState:
@@ -42,8 +61,8 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         "language": row["language"],
         "parent_mention_id": row["parent_mention_id"],
         "thread_id": row["thread_id"],
-        "created_at": iso(row["created_at"]),
-        "received_at": iso(row["received_at"]),
+        "created_at": _iso(row, "created_at"),
+        "received_at": _iso(row, "received_at"),
         "status": effective_status(state, now).value,
         "priority": row["priority"],
         "tags": json.loads(row["tags"]),
@@ -53,9 +72,9 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         "claimed_for_s": round(now - row["claimed_at"], 3)
         if remaining > 0 and row["claimed_at"] is not None
         else None,
-        "replied_at": iso(row["replied_at"]),
-        "closed_at": iso(row["closed_at"]),
-        "updated_at": iso(row["updated_at"]),
+        "replied_at": _iso(row, "replied_at"),
+        "closed_at": _iso(row, "closed_at"),
+        "updated_at": _iso(row, "updated_at"),
     }
 
 
@@ -77,8 +96,8 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
         "agent_id": row["agent_id"],
         "body": row["body"],
         "template_id": row["template_id"],
-        "accepted_at": iso(row["accepted_at"]),
-        "posted_at": iso(row["posted_at"]),
+        "accepted_at": _iso(row, "accepted_at"),
+        "posted_at": _iso(row, "posted_at"),
         "delivery_state": row["delivery_state"],
         "delivery_error": row["delivery_error"],
         "platform_post_id": row["platform_post_id"],
@@ -94,7 +113,7 @@ def note(row: sqlite3.Row, _now: float) -> Json:
         "mention_id": row["mention_id"],
         "agent_id": row["agent_id"],
         "body": row["body"],
-        "created_at": iso(row["created_at"]),
+        "created_at": _iso(row, "created_at"),
     }
 
 
@@ -109,7 +128,7 @@ def template(row: sqlite3.Row, _now: float) -> Json:
         "version": row["version"],
         "archived": bool(row["archived"]),
         "updated_by": row["updated_by"],
-        "updated_at": iso(row["updated_at"]),
+        "updated_at": _iso(row, "updated_at"),
     }
 
 
@@ -130,6 +149,8 @@ def channel(row: sqlite3.Row, now: float) -> Json:
     connector = row["connector"]
     polls = registry.polls(connector)
     next_fetch = row["next_fetch_at"] if polls and row["enabled"] else None
+    if next_fetch is not None:
+        next_fetch = portable(float(next_fetch))
     try:
         config = json.loads(row["config"] or "{}")
     except ValueError:
@@ -142,13 +163,13 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "handle": row["handle"],
         "enabled": bool(row["enabled"]),
         "char_limit": row["char_limit"],
-        "last_fetch_at": iso(row["last_fetch_at"]),
+        "last_fetch_at": _iso(row, "last_fetch_at"),
         "last_error": row["last_error"],
-        "last_error_at": iso(row["last_error_at"]),
+        "last_error_at": _iso(row, "last_error_at"),
         "connector": connector,
         "can_reply": registry.can_reply(connector, config),
         "interval_s": row["interval_s"],
-        "next_fetch_at": iso(next_fetch),
+        "next_fetch_at": _iso(row, "next_fetch_at") if next_fetch is not None else None,
         "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,
         "polls": polls,
         "failures": row["failures"],

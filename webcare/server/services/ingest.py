@@ -11,16 +11,17 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from webcare.channels.base import Batch, ChannelInfo, IncomingMention
+from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
 from webcare.domain import language, textlength
 from webcare.domain.errors import TemplateError
 from webcare.domain.models import Role, TemplateContext
 from webcare.domain.priority import PriorityRules
 from webcare.domain.signatures import Signature
 from webcare.domain.templates import render
+from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
 from webcare.server.services import audit, settings
 from webcare.server.services.accounts import insert_user
@@ -449,6 +450,40 @@ def _store_batch(
     return [(ids[m.source_id], m) for m in fresh], [r[6] for r in reply_rows]
 
 
+def _plausible_times(batch: Batch, now: float, *, history: bool, problems: list[str]) -> Batch:
+    """The batch with every post time checked (``check_platform_time``), whatever brought it.
+
+    Imported history with a time nobody can believe is skipped with its reason (the file can be
+    fixed and imported again); a live post is kept, with the time it arrived as its post time,
+    so no customer goes unanswered because of a platform's clock. The reason is in ``problems``.
+    """
+    bad = False
+
+    def checked(kind: str, source_id: str, ts: float) -> float | None:
+        nonlocal bad
+        try:
+            return check_platform_time(ts, now)
+        except ValueError as exc:
+            bad = True
+            if history:
+                problems.append(f"{kind} {source_id}: created_at {exc}; skipped")
+                return None
+            problems.append(f"{kind} {source_id}: created_at {exc}; the time it arrived is used")
+            return now
+
+    mentions: list[IncomingMention] = []
+    for m in batch.mentions:
+        when = checked("mention", m.source_id, m.created_at)
+        if when is not None:
+            mentions.append(m if when == m.created_at else replace(m, created_at=when))
+    replies: list[IncomingReply] = []
+    for r in batch.replies:
+        when = checked("reply", r.source_id, r.created_at)
+        if when is not None:
+            replies.append(r if when == r.created_at else replace(r, created_at=when))
+    return replace(batch, mentions=mentions, replies=replies) if bad else batch
+
+
 def ingest(
     db: Database,
     batch: Batch,
@@ -468,8 +503,11 @@ def ingest(
     ``channel_id`` names the channel a scheduled fetch belongs to (else the batch's channel is
     found or created by name); ``then`` runs in the same transaction, after the rows are in, so
     a fetch's cursor moves if and only if its mentions were committed.
+
+    Every post time is checked here, the one way in for all sources (``_plausible_times``).
     """
     stats = IngestStats(problems=list(batch.skipped))
+    batch = _plausible_times(batch, now, history=history, problems=stats.problems)
     with db.write() as conn:
         if channel_id is None:
             channel_id = ensure_channel(conn, batch.channel, now, stats)
