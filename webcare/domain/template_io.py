@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from webcare.domain.csvcells import restore, to_csv
 from webcare.domain.errors import TemplateError, ValidationError
 from webcare.domain.templates import TemplateFields
 
@@ -54,7 +55,8 @@ def parse(text: str, fmt: str) -> tuple[list[TemplateFields], list[str]]:
         missing = [f for f in ("title", "body") if f not in (reader.fieldnames or [])]
         if missing:
             raise ValidationError(f"The CSV needs the columns {', '.join(missing)}.")
-        rows = list(reader)
+        # a cell we neutralised on export (a body starting with "=") reads back as it was
+        rows = [{k: restore(v) if isinstance(v, str) else v for k, v in r.items()} for r in reader]
         first = 2  # row 1 is the header
     else:
         raise ValidationError("Import JSON or CSV files.")
@@ -82,9 +84,5 @@ def dump(templates: Iterable[Mapping[str, Any]], fmt: str) -> str:
     ]
     if fmt == "json":
         return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        writer.writerow({**item, "tags": ";".join(item["tags"])})
-    return out.getvalue()
+    rows = [[*(item[f] for f in FIELDS[:-1]), ";".join(item["tags"])] for item in items]
+    return to_csv([list(FIELDS), *rows])

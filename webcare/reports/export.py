@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from webcare.domain.csvcells import to_csv
+
+__all__ = ["Row", "to_csv"]
 
 Row = Sequence[Any]
 
@@ -64,11 +66,3 @@ def workload_rows(data: list[dict[str, Any]]) -> list[Row]:
             keys = ("mention_id", "author", "held_for_s", "lease_remaining_s")
             rows.append([agent["name"], *(claim.get(k, "") for k in keys)])
     return rows
-
-
-def to_csv(rows: Iterable[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return out.getvalue()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from webcare.domain.errors import ValidationError
@@ -39,3 +42,22 @@ def test_wrong_files() -> None:
         parse("title\nx\n", "csv")
     good, problems = parse('[{"title": 5, "body": "x"}]', "json")
     assert good == [] and "title must be text" in problems[0]
+
+
+def test_template_exports_are_neutralised_and_read_back_exactly() -> None:
+    templates = [
+        {"title": "=1+1", "body": "@{{customer_name}} -- hi", "language": "nl",
+         "shortcut": "+x", "tags": ["-minus", "ok"]},
+        {"title": "'=quoted", "body": "'plain quote", "language": "en", "shortcut": "",
+         "tags": []},
+    ]  # fmt: skip
+    text = dump(templates, "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["'=1+1", "'@{{customer_name}} -- hi", "nl", "'+x", "'-minus;ok"]
+    assert rows[2] == ["''=quoted", "'plain quote", "en", "", ""]
+    good, problems = parse(text, "csv")
+    assert problems == []
+    assert [(t.title, t.body, t.shortcut, list(t.tags)) for t in good] == [
+        ("=1+1", "@{{customer_name}} -- hi", "+x", ["-minus", "ok"]),
+        ("'=quoted", "'plain quote", "", []),
+    ]
