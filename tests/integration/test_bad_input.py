@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.server import Api, TestServer, running_server
+from webcare.domain.models import Role
 
 JSON = {"content-type": "application/json"}
 
@@ -172,3 +173,155 @@ def test_fuzzed_bodies_on_other_endpoints_never_5xx(
     _server, eva = shared
     r = eva.post(path, data=json.dumps(payload).encode(), headers=JSON)
     assert r.status_code < 500, (path, payload, r.text)
+
+
+# -- settings shapes, NUL characters, documented answers -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def admin_api(shared: tuple[TestServer, Api]) -> Api:
+    server, _eva = shared
+    return server.user("anna", Role.ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"colour": {"a": {"b": 1}}}, "colour: Extra inputs are not permitted"),
+        ({"keywords": "opzeg*"}, "keywords: Input should be a valid list"),
+        ({"keywords": [{"words": ["x"], "weight": 3}]}, "keywords.0.weight: Extra inputs"),
+        ({"keywords": [{"words": [["nested"]]}]}, "keywords.0.words.0: Input should be a valid"),
+        ({"keywords": [{"words": ["x"], "priority": 7}]}, "keywords.0.priority: Input should be"),
+        ({"influencer_followers": True}, "influencer_followers: Input should be a valid integer"),
+        ({"influencer_followers": "5000"}, "influencer_followers: Input should be a valid integer"),
+        ({"negative_words": "boos"}, "negative_words: Input should be a valid list"),
+        ({"negative_words": ["x" * 61]}, "negative_words.0: String should have at most 60"),
+    ],
+)
+def test_priority_rules_are_checked_against_their_schema(
+    admin_api: Api, body: dict[str, Any], words: str
+) -> None:
+    before = admin_api.get("/v1/settings").json()["priority_rules"]
+    r = admin_api.put("/v1/settings/priority-rules", json=body)
+    assert r.status_code == 422, r.text
+    assert words in r.json()["message"]
+    assert admin_api.get("/v1/settings").json()["priority_rules"] == before
+    deep: Any = []
+    for _ in range(900):
+        deep = {"x": deep}
+    r = admin_api.put("/v1/settings/priority-rules", data=json.dumps(deep), headers=JSON)
+    assert r.status_code == 400, r.text
+
+
+def test_priority_rules_of_the_right_shape_are_stored(admin_api: Api) -> None:
+    rules = {
+        "influencer_followers": 5000,
+        "influencer_priority": 3,
+        "keywords": [{"words": ["opzeg*"], "priority": 2, "tag": "churn-risk"}],
+        "negative_words": ["boos"],
+        "negative_priority": 2,
+    }
+    r = admin_api.put("/v1/settings/priority-rules", json=rules)
+    assert r.status_code == 200, r.text
+    assert r.json()["priority_rules"] == rules
+    assert admin_api.put("/v1/settings/priority-rules", json={}).status_code == 200
+
+
+NUL = "a\x00b"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("POST", "/v1/templates", {"title": NUL, "body": "Hoi"}, "title"),
+        ("POST", "/v1/templates", {"title": "T", "body": "Hoi " + NUL}, "body"),
+        ("POST", "/v1/templates", {"title": "T", "body": "Hoi", "shortcut": NUL}, "shortcut"),
+        ("POST", "/v1/templates", {"title": "T", "body": "Hoi", "tags": ["x", NUL]}, "tags.1"),
+        ("POST", "/v1/users",
+         {"username": "nul", "display_name": NUL, "password": "long enough pw"}, "display_name"),
+        ("POST", "/v1/users",
+         {"username": "nul", "display_name": "N", "signature": NUL, "password": "long enough pw"},
+         "signature"),
+        ("PATCH", "/v1/users/1", {"display_name": NUL}, "display_name"),
+        ("PATCH", "/v1/users/1", {"signature": NUL}, "signature"),
+        ("POST", "/v1/channels", {"connector": "sandbox", "name": NUL}, "name"),
+        ("POST", "/v1/channels",
+         {"connector": "rss", "name": "N", "config": {"feed_urls": [NUL]}}, "config.feed_urls.0"),
+        ("PUT", "/v1/settings/priority-rules", {"negative_words": [NUL]}, "negative_words.0"),
+        ("PUT", "/v1/settings/business-hours", {"timezone": "Europe/Amsterdam\x00"}, "timezone"),
+        ("POST", "/v1/auth/login", {"username": NUL, "password": "x"}, "username"),
+    ],
+)  # fmt: skip
+def test_nul_characters_are_refused_with_the_field_named(
+    shared: tuple[TestServer, Api],
+    admin_api: Api,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+) -> None:
+    server, _eva = shared
+    before = _counts(server)
+    r = admin_api.request(method, path, json=body)
+    assert r.status_code == 422, r.text
+    assert f"{field} must not contain NUL characters" in r.json()["message"]
+    assert _counts(server) == before
+
+
+def _counts(server: TestServer) -> list[int]:
+    with server.ctx.db.read() as conn:
+        return [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("templates", "users", "channels", "settings")
+        ]
+
+
+def test_outbox_writes_with_nul_are_rejected_keeping_the_text(
+    shared: tuple[TestServer, Api],
+) -> None:
+    server, eva = shared
+    (mid,) = server.add_mentions(1)
+    epoch = eva.post(f"/v1/mentions/{mid}/claim").json()["mention"]["claim_epoch"]
+    mutations = [
+        {"client_seq": 1, "op_id": "nul-reply-1", "type": "reply", "mention_id": mid,
+         "claim_epoch": epoch, "body": "Hoi\x00 Jan"},
+        {"client_seq": 2, "op_id": "nul-note-01", "type": "note", "mention_id": mid,
+         "body": "zie\x00 ook"},
+        {"client_seq": 3, "op_id": "nul-tags-01", "type": "set_tags", "mention_id": mid,
+         "tags": ["ok", "b\x00d"]},
+        {"client_seq": 4, "op_id": "nul-note-02", "type": "note", "mention_id": mid,
+         "body": "a fine note"},
+    ]  # fmt: skip
+    r = eva.post("/v1/mutations", json={"client_id": "nul-client", "mutations": mutations})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["outcome"] for x in results] == ["rejected", "rejected", "rejected", "accepted"]
+    assert [x["reason"] for x in results[:3]] == ["invalid"] * 3
+    assert "NUL character" in results[0]["message"] and results[0]["body"] == "Hoi\x00 Jan"
+    assert "The note contains a NUL character" in results[1]["message"]
+    assert "A tag contains a NUL character" in results[2]["message"]
+    with server.ctx.db.read() as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM replies WHERE mention_id = ?", (mid,)).fetchone()[0]
+            == 0
+        )
+        notes = [r[0] for r in conn.execute("SELECT body FROM notes WHERE mention_id = ?", (mid,))]
+        tags = conn.execute("SELECT tags FROM mentions WHERE id = ?", (mid,)).fetchone()[0]
+    assert notes == ["a fine note"]
+    assert json.loads(tags) == []
+
+
+def test_every_route_documents_its_400_and_401(shared: tuple[TestServer, Api]) -> None:
+    server, _eva = shared
+    schema = server.anonymous().get("/openapi.json").json()
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    public = {"/v1/health"}
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = {"400", "413", "503"} | ({"401"} if path not in public else set())
+            for code in sorted(codes):
+                answer = operation["responses"].get(code)
+                if answer is None or answer["content"]["application/json"]["schema"] != error:
+                    missing.append(f"{method.upper()} {path} {code}")
+    assert missing == []

@@ -109,6 +109,11 @@ class TemplateFields:
         shortcut: str = "",
         tags: tuple[str, ...] | list[str] = (),
     ) -> TemplateFields:
+        for what, text in (("title", title), ("body", body), ("shortcut", shortcut), *(
+            ("tag", t) for t in tags
+        )):  # fmt: skip
+            if "\x00" in text:
+                raise TemplateError(f"A template's {what} must not contain NUL characters.")
         title = title.strip()
         if not title:
             raise TemplateError("A template needs a title.")

@@ -36,6 +36,7 @@ from webcare.server.routers import (
     users,
 )
 from webcare.server.routers import mutations as mutations_router
+from webcare.server.schemas import ErrorOut
 from webcare.server.services import claims
 from webcare.server.services.mutations import BatchInterrupted, OutboxConflict
 from webcare.storage.db import TRANSIENT_CAUSE, transient_reason
@@ -229,6 +230,21 @@ class JsonDepthMiddleware:
         await self.app(scope, replay, send)
 
 
+#: What any route can answer, documented once for ``/openapi.json`` (``{"error", "message"}``).
+EVERY_ROUTE: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut,
+          "description": "Malformed JSON, invalid UTF-8, nested too deep, bad Content-Length"},
+    413: {"model": ErrorOut, "description": "The request body is over the limit"},
+    503: {"model": ErrorOut,
+          "description": "The database is busy; nothing was changed (see Retry-After)"},
+}  # fmt: skip
+#: What every route that needs a token (or, for the webhook, a signature) can answer.
+SIGNED_IN: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut,
+          "description": "No, an expired or a revoked token; a disabled account"},
+}  # fmt: skip
+
+
 def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
     headers = extra.pop("headers", None)
     return JSONResponse(
@@ -414,13 +430,15 @@ def create_app(config: ServerConfig) -> FastAPI:
         version=__version__,
         description="The shared queue, claims, outbox and change feed of a Webcare team.",
         lifespan=lifespan,
+        responses=EVERY_ROUTE,
     )
     app.state.ctx = ctx
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
-                   channels, misc):  # fmt: skip
-        app.include_router(module.router)
-    app.include_router(mentions.contacts_router)
+                   channels):  # fmt: skip
+        app.include_router(module.router, responses=SIGNED_IN)
+    app.include_router(misc.router)  # health needs no token; its other route says 401 itself
+    app.include_router(mentions.contacts_router, responses=SIGNED_IN)
     app.add_middleware(JsonDepthMiddleware)
     # outside the depth scan, so an oversized body is refused before it is read whole
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)

@@ -6,9 +6,11 @@ from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from webcare.domain.models import MutationType, Role
+from webcare.domain.priority import MAX_RULES, MAX_WORDS
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
 from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
 from webcare.server.services.mutations import MAX_BODY as MAX_MUTATION_BODY
@@ -27,7 +29,42 @@ class ErrorOut(BaseModel):
     message: str
 
 
-class LoginIn(BaseModel):
+def nul_in(value: Any, path: str = "") -> str | None:
+    """Where in ``value`` (a JSON value) a text holds a NUL character, or ``None``."""
+    if isinstance(value, str):
+        return (path or "the text") if "\x00" in value else None
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        found = nul_in(item, where)
+        if found is not None:
+            return found
+    return None
+
+
+class TextIn(BaseModel):
+    """A request body none of whose texts holds a NUL character (``\\u0000``): no one types
+    one, and they cut C strings short, break exports and confuse terminals. A ``422`` names
+    the field. (The outbox rejects such a reply or note on its own, keeping the text.)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_in(data)
+        if where is not None:
+            raise PydanticCustomError(
+                "nul_character", "{field} must not contain NUL characters", {"field": where}
+            )
+        return data
+
+
+class LoginIn(TextIn):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     client_name: str = Field(default="", max_length=200)
@@ -132,11 +169,11 @@ class ClaimOut(BaseModel):
     mention: dict[str, Any]
 
 
-class AssignIn(BaseModel):
+class AssignIn(TextIn):
     agent_id: int = ID
 
 
-class TemplateIn(BaseModel):
+class TemplateIn(TextIn):
     title: str = Field(min_length=1, max_length=MAX_TITLE)
     body: str = Field(min_length=1, max_length=MAX_TEMPLATE_BODY)
     language: Literal["nl", "en"] = "nl"
@@ -157,7 +194,7 @@ class TemplateOut(BaseModel):
     updated_at: str | None
 
 
-class UserCreateIn(BaseModel):
+class UserCreateIn(TextIn):
     username: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=100)
     signature: str = Field(default="", max_length=40)
@@ -165,7 +202,29 @@ class UserCreateIn(BaseModel):
     password: str = Field(min_length=8, max_length=1024)
 
 
-class UserPatchIn(BaseModel):
+class KeywordRuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    words: list[Annotated[str, Field(max_length=60)]] = Field(max_length=MAX_WORDS)
+    priority: int = Field(default=2, ge=0, le=3, strict=True)
+    tag: str = Field(default="", max_length=40)
+
+
+class PriorityRulesIn(TextIn):
+    """What makes a new mention more urgent (``"opzeg*"``: a word and everything after it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    influencer_followers: int | None = Field(default=None, ge=1, le=2**62, strict=True)
+    influencer_priority: int = Field(default=2, ge=0, le=3, strict=True)
+    keywords: list[KeywordRuleIn] = Field(default_factory=list, max_length=MAX_RULES)
+    negative_words: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=MAX_WORDS
+    )
+    negative_priority: int = Field(default=2, ge=0, le=3, strict=True)
+
+
+class UserPatchIn(TextIn):
     display_name: str | None = Field(default=None, min_length=1, max_length=100)
     signature: str | None = Field(default=None, max_length=40)
     role: Role | None = None

@@ -61,3 +61,15 @@ def test_template_exports_are_neutralised_and_read_back_exactly() -> None:
         ("=1+1", "@{{customer_name}} -- hi", "+x", ["-minus", "ok"]),
         ("'=quoted", "'plain quote", "", []),
     ]
+
+
+def test_nul_characters_in_an_imported_file_are_reported() -> None:
+    good, problems = parse(
+        '[{"title": "a\\u0000b", "body": "x"}, {"title": "ok", "body": "x", "tags": ["t\\u0000"]}]',
+        "json",
+    )
+    assert good == []
+    assert problems == [
+        "row 1: A template's title must not contain NUL characters.",
+        "row 2: A template's tag must not contain NUL characters.",
+    ]

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from webcare.channels import registry, webhook
 from webcare.channels.errors import NotConfigured
@@ -25,7 +25,7 @@ from webcare.domain.errors import (
 from webcare.domain.models import Role
 from webcare.server import changes, serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
-from webcare.server.schemas import ErrorOut, PathId
+from webcare.server.schemas import ErrorOut, PathId, TextIn
 from webcare.server.services import audit, ingest
 from webcare.server.services import channels as service
 
@@ -39,7 +39,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _NAME = Field(min_length=1, max_length=120)
 
 
-class ChannelCreateIn(BaseModel):
+class ChannelCreateIn(TextIn):
     connector: str = Field(min_length=1, max_length=40)
     name: str = _NAME
     brand: str = Field(default="", max_length=120)
@@ -50,7 +50,7 @@ class ChannelCreateIn(BaseModel):
     enabled: bool = True
 
 
-class ChannelPatchIn(BaseModel):
+class ChannelPatchIn(TextIn):
     enabled: bool | None = None
     name: str | None = Field(default=None, min_length=1, max_length=120)
     brand: str | None = Field(default=None, max_length=120)

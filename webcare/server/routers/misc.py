@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from webcare import __version__
 from webcare.server import changes, serialize
 from webcare.server.deps import Ctx, CurrentUser
-from webcare.server.schemas import HealthOut
+from webcare.server.schemas import ErrorOut, HealthOut
 
 router = APIRouter(prefix="/v1", tags=["misc"])
 
@@ -21,7 +21,7 @@ def health(ctx: Ctx) -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "db_id": changes.db_id(conn)}
 
 
-@router.get("/channels")
+@router.get("/channels", responses={401: {"model": ErrorOut}})
 def list_channels(user: CurrentUser, ctx: Ctx) -> list[dict[str, Any]]:
     with ctx.db.read() as conn:
         return serialize.all_of(conn, "channel", ctx.now())

@@ -5,30 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from webcare.server.deps import AdminUser, Ctx, LeadUser
-from webcare.server.schemas import ErrorOut
+from webcare.server.schemas import ErrorOut, PriorityRulesIn, TextIn
 from webcare.server.services import settings
 
 router = APIRouter(prefix="/v1", tags=["settings"])
 _ERRORS: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 
-class BusinessHoursIn(BaseModel):
+class BusinessHoursIn(TextIn):
     timezone: str = Field(min_length=1, max_length=64)
     weekly: dict[str, list[list[str]]] = Field(default_factory=dict)
     holidays: list[str] = Field(default_factory=list, max_length=366)
 
 
-class SlaTargetsIn(BaseModel):
+class SlaTargetsIn(TextIn):
     low: float = Field(gt=0, le=1e7)
     normal: float = Field(gt=0, le=1e7)
     high: float = Field(gt=0, le=1e7)
     urgent: float = Field(gt=0, le=1e7)
 
 
-class AutoAckIn(BaseModel):
+class AutoAckIn(TextIn):
     enabled: bool
     template_id: int | None = Field(default=None, ge=1, le=2**62)
 
@@ -61,7 +61,7 @@ def put_auto_ack(body: AutoAckIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.put("/settings/priority-rules", responses=_ERRORS)
-def put_priority_rules(body: dict[str, Any], user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+def put_priority_rules(body: PriorityRulesIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
     """Influencer threshold, keyword rules (``opzeg*``) and negative words for new mentions."""
-    settings.set_priority_rules(ctx.db, user, body, ctx.now())
+    settings.set_priority_rules(ctx.db, user, body.model_dump(), ctx.now())
     return settings.all_settings(ctx.db)

@@ -126,6 +126,7 @@ _REJECT_TEXT = {
 }
 
 
+_NUL = "{what} contains a NUL character (\\u0000); remove it and try again."
 _OP_TAKEN = "This write id is already in use; the client must give each write a new id."
 
 
@@ -161,6 +162,8 @@ def _apply_reply(
     body = (m.body or "").strip()
     if not body:
         return _reject(m, RejectReason.INVALID)
+    if "\x00" in body:
+        return _reject(m, RejectReason.INVALID, _NUL.format(what="The reply"))
     channel = conn.execute(
         "SELECT kind, char_limit, connector, config FROM channels WHERE id = ?",
         (row["channel_id"],),
@@ -205,6 +208,8 @@ def _apply_note(
     body = (m.body or "").strip()
     if not body:
         return _reject(m, RejectReason.INVALID, "The note is empty.")
+    if "\x00" in body:
+        return _reject(m, RejectReason.INVALID, _NUL.format(what="The note"))
     conn.execute(
         "INSERT INTO notes(id, mention_id, agent_id, client_id, client_seq, body, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -243,6 +248,8 @@ def _apply_meta(
     if m.type is MutationType.SET_TAGS:
         assert m.tags is not None
         tags = list(dict.fromkeys(t.strip().lower() for t in m.tags if t.strip()))
+        if any("\x00" in t for t in tags):
+            return _reject(m, RejectReason.INVALID, _NUL.format(what="A tag"))
         if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG_LEN for t in tags):
             return _reject(
                 m, RejectReason.INVALID, f"At most {MAX_TAGS} tags of {MAX_TAG_LEN} characters."
