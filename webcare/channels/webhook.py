@@ -8,6 +8,10 @@ channel's signing secret. The payload::
                    "author": {"id": "42", "handle": "@jan", "name": "Jan", "followers": 120},
                    "url": "https://...", "in_reply_to": "xyz", "language": "nl"}]}
 
+``created_at`` is ISO 8601 (no offset = UTC) or unix seconds, from 2000-01-01 to a day after
+the server's clock; an entry outside that is skipped with its reason (a request none of whose
+entries can be taken is a 422). The timestamp header is whole seconds, digits only.
+
 Replies: when ``reply_url`` is set, each reply is POSTed there, signed the same way, with an
 ``Idempotency-Key`` (our reply id) header; the receiver answers 2xx with ``{"id": "..."}``.
 Without ``reply_url`` the channel is listen-only.
