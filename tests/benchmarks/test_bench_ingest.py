@@ -22,7 +22,7 @@ from webcare.server.services.ingest import IngestStats, ingest
 from webcare.storage.db import connect
 from webcare.storage.server_schema import open_server_db
 
-NOW = 1_760_000_000.0
+NOW = 1_767_312_000.0  # 2026-01-02: after the synthetic year (2025), as an import would be
 FTS_PROBE = "refund"  # a vocabulary word: both databases must find the same mentions
 
 

@@ -29,7 +29,7 @@ from webcare.storage.client_schema import rebuild_search
 from webcare.storage.local import LocalStore
 from webcare.sync.engine import SyncEngine
 
-NOW = 1_760_000_000.0
+NOW = 1_767_312_000.0  # 2026-01-02: after the synthetic year (2025), as an import would be
 BIG = (("mentions", "id"), ("contacts", "id"), ("replies", "id"))
 
 
