@@ -20,12 +20,22 @@ from webcare.reports.export import to_csv, workload_rows
 
 FORMULA = '=HYPERLINK("http://x.example/steal","click")'
 
+# A brand whose replies came before the tweets they answer (clocks apart): negative numbers.
 TWCS = """tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
-1,"=HYPERLINK(""http://x"")",False,Tue Oct 31 22:10:47 +0000 2017,@cust we are on it,,2
+1,brand,False,Tue Oct 31 22:10:47 +0000 2017,@cust we are on it,,2
 2,cust,True,Tue Oct 31 22:08:27 +0000 2017,"@brand my phone is broken",1,
-3,"=HYPERLINK(""http://x"")",False,Tue Oct 31 21:00:00 +0000 2017,@cust2 seen it,,4
+3,brand,False,Tue Oct 31 21:00:00 +0000 2017,@cust2 seen it,,4
 4,cust2,True,Tue Oct 31 22:00:00 +0000 2017,@brand slow,3,
 """
+
+# The generic CSV importer takes the channel and brand names from the admin and the authors
+# from the file: every one of them may start a formula.
+_QUOTED = '"' + FORMULA.replace('"', '""') + '"'
+_QUOTED_AT = '"@' + FORMULA.replace('"', '""') + '"'
+CSV = (
+    "id,author,author_name,text,created_at\n"
+    f"m1,{_QUOTED},{_QUOTED_AT},+1 -1 @everyone,2026-11-20T10:00:00Z\n"
+)
 
 
 def _cells(text: str) -> list[list[str]]:
@@ -64,18 +74,33 @@ def test_cli_csv_neutralises_names_from_imported_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "team.db"
-    (tmp_path / "twcs.csv").write_text(TWCS, encoding="utf-8")
-    main(["import", "twcs", str(tmp_path / "twcs.csv"), "--db", str(db)])
+    (tmp_path / "mentions.csv").write_text(CSV, encoding="utf-8")
+    imported = main(
+        ["import", "csv", str(tmp_path / "mentions.csv"), "--db", str(db),
+         "--channel", FORMULA, "--brand", FORMULA, "--handle", "@" + FORMULA]
+    )  # fmt: skip
+    assert imported == 0
     capsys.readouterr()
     assert main(["report", "response-times", "--db", str(db), "--by", "brand", "--csv"]) == 0
     rows = _cells(capsys.readouterr().out)
-    assert rows[1][0] == '\'=HYPERLINK("http://x")'
-    assert rows[1][1:3] == ["2", "2"]
+    assert rows[1][0] == "'" + FORMULA
     assert main(["report", "response-times", "--db", str(db), "--mentions", "--csv"]) == 0
     rows = _cells(capsys.readouterr().out)
     header, *mentions = rows
+    (mention,) = [dict(zip(header, row, strict=True)) for row in mentions]
+    assert mention["channel"] == "'" + FORMULA
+    assert mention["brand"] == "'" + FORMULA
+
+
+def test_cli_csv_writes_negative_numbers_as_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "team.db"
+    (tmp_path / "twcs.csv").write_text(TWCS, encoding="utf-8")
+    assert main(["import", "twcs", str(tmp_path / "twcs.csv"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", "response-times", "--db", str(db), "--mentions", "--csv"]) == 0
+    header, *mentions = _cells(capsys.readouterr().out)
     by_name = [dict(zip(header, row, strict=True)) for row in mentions]
-    assert {m["channel"] for m in by_name} == {'\'@=HYPERLINK("http://x") on Twitter'}
-    assert {m["brand"] for m in by_name} == {'\'=HYPERLINK("http://x")'}
     # a reply posted before the tweet it answers: a negative number, written as a number
     assert sorted(m["platform_response_s"] for m in by_name) == ["-3600.0", "140.0"]
