@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from webcare import __version__
 from webcare.credentials import CredentialStore
@@ -58,13 +58,38 @@ class Session:
     controller: InboxController
 
     def close(self) -> None:
-        """Stop in dependency order: loops, then reactions, then threads, then the window."""
+        """Stop in dependency order: loops, then reactions, then threads, then the windows.
+
+        Every window of the session goes (the inbox, the Team window, every dialog, picker and
+        sheet opened from them) and is deleted with what it showed: the next person at the
+        desk finds the sign-in dialog and nothing else.
+        """
         self.sync.stop()
         self.controller.shutdown()
         self.runner.shutdown()
         self.api.close()
         self.window.closing.disconnect()
-        self.window.close()
+        roots: list[QWidget] = [self.window]
+        if self.controller.team_window is not None:
+            roots.append(self.controller.team_window)
+            self.controller.team_window = None
+        for widget in session_windows(roots):
+            widget.close()
+        for root in roots:
+            root.deleteLater()  # their children (dialogs, views, tables) go with them
+
+
+def session_windows(roots: list[QWidget]) -> list[QWidget]:
+    """The top-level windows that belong to ``roots``: the roots and every window they own."""
+    owned = []
+    for widget in QApplication.topLevelWidgets():
+        owner: QObject | None = widget
+        while owner is not None and not any(owner is root for root in roots):
+            owner = owner.parent()
+        if owner is not None:
+            owned.append(widget)
+    # dialogs first, then the windows they belong to
+    return sorted(owned, key=lambda w: any(w is root for root in roots))
 
 
 class WebcareApp:
@@ -199,6 +224,7 @@ class WebcareApp:
                     lambda: self.credentials.save(api.base_url, username.strip().lower(), token),
                     lambda outcome: self._saved(outcome.message),
                 )
+            dialog.password.clear()  # a hidden dialog must not keep it for the whole session
             dialog.accept()
             self.open_session(api.base_url, username.strip().lower(), api, result["user"])
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
+from tests.gui.conftest import OpenClient, make_app
 from tests.support.sample import SAMPLE, SAMPLE_EXIT
-from tests.support.server import TestServer
-from webcare.app import Session
+from tests.support.server import PASSWORD, TestServer
+from webcare.app import Session, WebcareApp
 from webcare.cli import main
 from webcare.domain.models import Role
 from webcare.reports.export import response_times_rows, to_csv
@@ -21,8 +24,11 @@ from webcare.ui.team.channels_view import ChannelsView
 from webcare.ui.team.common import RowsModel
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.team_window import TeamWindow
 from webcare.ui.team.templates_view import TemplatesView
 from webcare.ui.team.workload_view import WorkloadView
+from webcare.ui.widgets.main_window import MainWindow
+from webcare.ui.widgets.preferences import PreferencesDialog
 
 
 def team_view(qtbot: QtBot, session: Session, tab: str) -> object:
@@ -277,3 +283,88 @@ def test_lead_cannot_reach_admin_tabs(open_client: OpenClient, qtbot: QtBot) -> 
     qtbot.addWidget(window)
     assert sorted(window.views) == ["audit", "reports", "workload"]
     assert window.open_tab("templates") is None
+
+
+def _sign_in(app: WebcareApp, qtbot: QtBot, server: TestServer, username: str) -> Session:
+    """Sign in through the real sign-in dialog, as a person at the desk would."""
+    if app.login_dialog is None or not app.login_dialog.isVisible():
+        app.show_login()
+    dialog = app.login_dialog
+    assert dialog is not None
+    dialog.server.setText(server.url)
+    dialog.username.setText(username)
+    dialog.password.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(
+        lambda: app.session is not None and app.session.username == username, timeout=10_000
+    )
+    assert app.session is not None
+    qtbot.waitUntil(lambda: app.session is not None and app.session.controller.bootstrapped,
+                    timeout=15_000)  # fmt: skip
+    return app.session
+
+
+def _flush_deletes() -> None:
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def test_sign_out_closes_every_window_of_the_session(
+    qapp: QApplication, qtbot: QtBot, team: TestServer, tmp_path: Path, memory_keyring: object
+) -> None:
+    (mention,) = team.add_mentions(1)
+    team.login("eva", PASSWORD).post(f"/v1/mentions/{mention}/claim")
+    app = make_app(qapp, tmp_path, "desk")
+    try:
+        lars = _sign_in(app, qtbot, team, "lars")
+        assert not _password_fields()  # the hidden sign-in dialog does not keep it either
+        team_window = lars.controller.open_team("reports")
+        views = dict(team_window.views)
+        for tab in ("reports", "workload", "audit"):
+            team_window.open_tab(tab)
+            qtbot.waitUntil(lambda t=tab: _has_data(views[t]), timeout=15_000)
+        preferences = app.show_preferences()
+        lars.controller.show_shortcuts()
+        old = [lars.window, team_window, preferences, lars.controller.cheatsheet, *views.values()]
+        assert all(w is not None and w.isVisible() for w in old[:4])
+
+        app.sign_out()
+        _flush_deletes()
+        visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        assert visible == [app.login_dialog], [type(w).__name__ for w in visible]
+        # nothing of the old session is left alive, shown or hidden, to hold its data
+        assert not any(shiboken6.isValid(w) for w in old)
+        leftovers = [w for w in QApplication.allWidgets() if w.window() is not app.login_dialog]
+        assert leftovers == [], sorted({type(w).__name__ for w in leftovers})
+        assert not _password_fields()
+        assert not any(
+            isinstance(w, TeamWindow | MainWindow | PreferencesDialog | AuditView | ReportsView)
+            for w in QApplication.topLevelWidgets()
+        )
+
+        eva = _sign_in(app, qtbot, team, "eva")
+        assert not any(n.startswith("team_") for n in eva.window.actions_by_name)
+        menus = [a.text().replace("&", "") for a in eva.window.menuBar().actions()]
+        assert "Team" not in menus
+        _flush_deletes()
+        windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        assert windows == [eva.window], [type(w).__name__ for w in windows]
+    finally:
+        app.shutdown()
+        _flush_deletes()
+
+
+def _password_fields() -> list[QLineEdit]:
+    return [
+        w for w in QApplication.allWidgets() if isinstance(w, QLineEdit) and w.text() == PASSWORD
+    ]
+
+
+def _has_data(view: object) -> bool:
+    if isinstance(view, ReportsView):
+        return {"times", "backlog", "volume", "usage"} <= view.data.keys()
+    if isinstance(view, WorkloadView):
+        return view.table.model.rowCount() > 0
+    if isinstance(view, AuditView):
+        return len(view.entries) > 0
+    return False
