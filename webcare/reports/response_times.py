@@ -102,6 +102,7 @@ class MentionTiming:
     agent_id: int | None = None
     agent_name: str | None = None
     closed_at: float | None = None
+    author: str | None = None  # the customer's handle, to recognise the mention by
 
     @property
     def waiting_until(self) -> float | None:
@@ -161,6 +162,7 @@ class Measured:
         t = self.t
         return {
             "mention_id": t.mention_id,
+            "author": t.author,
             "channel": t.channel,
             "brand": t.brand,
             "priority": _PRIORITY_NAMES[max(0, min(3, t.priority))],

@@ -13,9 +13,11 @@ from webcare.storage.db import Database
 
 _SQL = """
 SELECT m.id, ch.name AS channel, ch.brand, m.received_at, m.created_at, m.priority, m.status,
-       m.closed_at, r.accepted_at, r.posted_at, r.agent_id, u.display_name, u.brand AS agent_brand
+       m.closed_at, r.accepted_at, r.posted_at, r.agent_id, u.display_name, u.brand AS agent_brand,
+       c.handle
 FROM mentions m
 JOIN channels ch ON ch.id = m.channel_id
+LEFT JOIN contacts c ON c.id = m.contact_id
 LEFT JOIN replies r ON r.id = (
     SELECT r2.id FROM replies r2 WHERE r2.mention_id = m.id AND r2.automatic = 0
     ORDER BY r2.accepted_at, r2.id LIMIT 1
@@ -55,6 +57,7 @@ def load_timings(
                 agent_id=row["agent_id"],
                 agent_name=agent,
                 closed_at=row["closed_at"],
+                author=row["handle"],
             )
         )
     return out

@@ -49,7 +49,7 @@ from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
 from webcare.ui.text import channel_label, minutes, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
-from webcare.ui.widgets.main_window import MainWindow
+from webcare.ui.widgets.main_window import VIEW_ORDER, MainWindow
 from webcare.ui.widgets.template_picker import TemplatePicker
 
 RENEW_EVERY_S = 120.0
@@ -815,11 +815,29 @@ class InboxController(QObject):
         if self.team_window is None:
             self.team_window = TeamWindow(self.runner, self.api, self.me.role, self.me.id)
             self.window.closing.connect(self.team_window.close)
+            self.team_window.openMentionRequested.connect(self.reveal_mention)
             audit = self.team_window.views.get("audit")
             if isinstance(audit, AuditView):
                 self.runner.db(lambda s: s.people(), audit.set_people)
         self.team_window.open_tab(tab)
         return self.team_window
+
+    def reveal_mention(self, mention_id: int) -> None:
+        """From the Team window: the mention selected under All, every filter cleared."""
+        w = self.window
+        boxes = (w.status_filter, w.channel_filter, w.priority_filter)
+        for widget in (w.views, w.search, *boxes):
+            widget.blockSignals(True)
+        w.views.setCurrentRow(VIEW_ORDER.index(View.ALL))
+        w.search.clear()
+        for box in boxes:
+            box.setCurrentIndex(0)
+        for widget in (w.views, w.search, *boxes):
+            widget.blockSignals(False)
+        self.filter = QueueFilter(view=View.ALL, sort=self.filter.sort)
+        self.model.set_filter(self.filter, keep_id=mention_id)
+        w.raise_()
+        w.activateWindow()
 
     def show_shortcuts(self) -> None:
         sheet = CheatSheet(list(self.window.actions_by_name.values()), self.window)

@@ -9,12 +9,16 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -26,10 +30,48 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.domain.errors import WebcareError
+from webcare.domain.timeutil import parse_iso
 from webcare.reports.export import Row, to_csv
+from webcare.ui import i18n
 from webcare.ui.resources import icon
+from webcare.ui.text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: the locale of each interface language, for when the system's speaks another one
+_LANGUAGE_LOCALES = {
+    "nl": (QLocale.Language.Dutch, QLocale.Country.Netherlands),
+    "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
+}
+
+
+def ui_locale() -> QLocale:
+    """How dates and numbers are written: the system's locale when it speaks the interface's
+    language (its regional formats win), else that language's own (a Dutch interface on an
+    English or "C" system writes 03-12-2026 and 1.234)."""
+    system = QLocale()
+    app = QCoreApplication.instance()
+    language = i18n.installed_language(app) if app is not None else "en"
+    wanted, country = _LANGUAGE_LOCALES.get(language, _LANGUAGE_LOCALES["en"])
+    if system.language() == wanted:
+        return system
+    return QLocale(wanted, country)
+
+
+def local_time(value: str | float | None) -> str:
+    """An ISO 8601 time (or epoch seconds) as a short local date and time: '03-12-2026 14:09'."""
+    if value is None or value == "":
+        return ""
+    ts = parse_iso(value) if isinstance(value, str) else float(value)
+    moment = QDateTime.fromMSecsSinceEpoch(round(ts * 1000)).toLocalTime()
+    return ui_locale().toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def number(value: float) -> str:
+    """A count or amount with the locale's digit grouping: 4,808,625 (nl: 4.808.625)."""
+    if float(value).is_integer():
+        return ui_locale().toString(int(value))
+    return ui_locale().toString(float(value), "f", 1)
 
 
 def duration(seconds: float | None) -> str:
@@ -50,6 +92,43 @@ def duration(seconds: float | None) -> str:
     return QCoreApplication.translate("Duration", "{d}d {h}h").format(
         d=s // 86400, h=f"{s % 86400 // 3600:02d}"
     )
+
+
+PRIORITY_KEYS = ("low", "normal", "high", "urgent")  # Priority 0..3
+
+
+def priority_name(priority: object) -> str:
+    """A priority (0-3, 'high', or the reports' '2 high') as a word: 'High' (nl: 'Hoog')."""
+    names = {
+        "low": QCoreApplication.translate("Priority", "Low"),
+        "normal": QCoreApplication.translate("Priority", "Normal"),
+        "high": QCoreApplication.translate("Priority", "High"),
+        "urgent": QCoreApplication.translate("Priority", "Urgent"),
+    }
+    key = str(priority).split()[-1].lower() if priority is not None else ""
+    if key.isdigit() and 0 <= int(key) < len(PRIORITY_KEYS):
+        key = PRIORITY_KEYS[int(key)]
+    return names.get(key, str(priority))
+
+
+def status_name(status: str) -> str:
+    names = {
+        "open": QCoreApplication.translate("Status", "open"),
+        "claimed": QCoreApplication.translate("Status", "claimed"),
+        "answered": QCoreApplication.translate("Status", "answered"),
+        "closed": QCoreApplication.translate("Status", "closed"),
+        "spam": QCoreApplication.translate("Status", "spam"),
+    }
+    return names.get(status, status)
+
+
+def role_name(role: str) -> str:
+    names = {
+        "agent": QCoreApplication.translate("Role", "agent"),
+        "lead": QCoreApplication.translate("Role", "lead"),
+        "admin": QCoreApplication.translate("Role", "admin"),
+    }
+    return names.get(role, role)
 
 
 class Latest:
@@ -94,6 +173,11 @@ class RowsModel(QAbstractTableModel):
         self._rows: list[list[Any]] = []
         self._display: list[list[str]] = []
         self.formatters: dict[int, Callable[[Any], str]] = {}
+        #: (row, column) -> plain text shown as the cell's tooltip (escaped: never markup)
+        self.tooltips: Callable[[int, int], str | None] | None = None
+        #: the column whose cells open something on double-click, and which rows do
+        self.link_column: int | None = None
+        self.is_link: Callable[[int], bool] = lambda _row: False
 
     def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         self.beginResetModel()
@@ -126,6 +210,16 @@ class RowsModel(QAbstractTableModel):
             return self._display[index.row()][index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and self.tooltips is not None:
+            tip = self.tooltips(index.row(), index.column())
+            return plain_tooltip(tip) if tip else None
+        link = index.column() == self.link_column and self.is_link(index.row())
+        if link and role == Qt.ItemDataRole.ForegroundRole:
+            return QApplication.palette().color(QPalette.ColorRole.Link)
+        if link and role == Qt.ItemDataRole.FontRole:
+            font = QFont(QApplication.font())
+            font.setUnderline(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
             value = self._rows[index.row()][index.column()]
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -155,9 +249,14 @@ def _text(value: Any) -> str:
 
 
 class ExportButton(QPushButton):
-    """'Export CSV…': asks for a file and writes what ``rows()`` returns."""
+    """'Export CSV…': asks for a file and writes what ``rows()`` returns.
+
+    ``exported`` (the path) or ``failed`` (a sentence) says how it went; the Team window shows
+    either in its status bar.
+    """
 
     exported = Signal(str)
+    failed = Signal(str)
 
     def __init__(self, rows: Callable[[], list[Row]], name: str, parent: QWidget | None = None):
         super().__init__(self.tr("Export CSV…"), parent)
@@ -174,13 +273,27 @@ class ExportButton(QPushButton):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> None:
-        path.write_text(to_csv(self._rows()), encoding="utf-8")
+    def export_to(self, path: Path) -> bool:
+        try:
+            path.write_text(to_csv(self._rows()), encoding="utf-8")
+        except OSError as exc:
+            self.failed.emit(
+                self.tr("Could not save {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            )
+            return False
         self.exported.emit(str(path))
+        return True
 
 
 class TableBlock(QWidget):
-    """A titled table with an export button."""
+    """A titled table with an export button.
+
+    ``rowActivated`` (double-click or Enter on a row) lets a view open what the row is about.
+    """
+
+    rowActivated = Signal(int)  # noqa: N815
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +306,7 @@ class TableBlock(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.activated.connect(lambda index: self.rowActivated.emit(index.row()))
         self.raw_rows: Callable[[], list[Row]] = lambda: [self.model.header(), *self.model.rows()]
         self.export = ExportButton(self._export_rows, name, self)
         top = QHBoxLayout()

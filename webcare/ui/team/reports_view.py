@@ -8,20 +8,31 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
     QDateTimeAxis,
+    QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QDateTime, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QEvent,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -40,11 +51,22 @@ from webcare.reports.export import (
     volume_rows,
 )
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.team.common import ExportButton, Latest, TableBlock, duration, error_text
+from webcare.ui.team.chart_scale import robust_scale, time_unit
+from webcare.ui.team.common import (
+    ExportButton,
+    Latest,
+    TableBlock,
+    duration,
+    error_text,
+    local_time,
+    priority_name,
+    ui_locale,
+)
 from webcare.ui.team.heatmap import Heatmap
 from webcare.ui.widgets.conversation import plain_label
 
 PRESETS = (("all", 0), ("7", 7), ("30", 30), ("90", 90), ("custom", -1))
+CHART_GROUPS = 20  # at most this many bars' groups per chart (fewer when they do not fit)
 
 
 def _chart_view(parent: QWidget) -> QChartView:
@@ -66,6 +88,7 @@ class ReportsView(QWidget):
     """Everything a lead asks on Monday: how fast, who is overloaded, where SLAs broke."""
 
     loaded = Signal()  # every block has its data (used by tests and screenshots)
+    openMentionRequested = Signal(int)  # noqa: N815 - an SLA breach to show in the inbox
 
     def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,9 +116,10 @@ class ReportsView(QWidget):
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), self)
         self.date_to = QDateEdit(today, self)
+        date_format = ui_locale().dateFormat(QLocale.FormatType.ShortFormat)
         for edit, name in ((self.date_from, self.tr("From")), (self.date_to, self.tr("To"))):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(date_format)
             edit.setAccessibleName(name)
         self.basis = QComboBox(self)
         self.basis.setAccessibleName(self.tr("Time basis"))
@@ -119,11 +143,12 @@ class ReportsView(QWidget):
         self.status.setObjectName("reportStatus")
 
         controls = QHBoxLayout()
+        self.dash = QLabel("–", self)
         for w in (
             QLabel(self.tr("Period"), self),
             self.preset,
             self.date_from,
-            QLabel("–", self),
+            self.dash,
             self.date_to,
             self.basis,
             QLabel(self.tr("by"), self),
@@ -136,16 +161,49 @@ class ReportsView(QWidget):
         # response times: table + chart
         self.times = TableBlock(self.tr("First response and resolution"), "response-times", self)
         times_view = _chart_view(self)
+        self.times_view = times_view
         self.times_chart = times_view.chart()
-        self.times_chart.setTitle(self.tr("First response, minutes (median and p90)"))
-        self.times_chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._chart_fit = 0
+        self._rechart = QTimer(self)
+        self._rechart.setSingleShot(True)
+        self._rechart.setInterval(120)
+        self._rechart.timeout.connect(self._chart_resized)
+        times_view.installEventFilter(self)
+        self.times_chart.setTitle(self.tr("First response (median and p90)"))
+        self.times_chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.times_note = plain_label("", selectable=True)
+        self.times_note.setObjectName("chartNote")
+        self.times_note.setWordWrap(True)
+        self.times_note.hide()
+        chart_box = QWidget(self)
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(times_view, 1)
+        cl.addWidget(self.times_note)
         times_tab = QSplitter(Qt.Orientation.Vertical, self)
         times_tab.addWidget(self.times)
-        times_tab.addWidget(times_view)
-        times_tab.setSizes([330, 330])
+        times_tab.addWidget(chart_box)
+        times_tab.setSizes([230, 430])
         self.times.view.horizontalHeader().setStretchLastSection(False)
         # SLA breaches
         self.breaches = TableBlock(self.tr("Mentions over their SLA target"), "sla-breaches", self)
+        self.breaches.model.link_column = 0
+        self.breaches.model.is_link = lambda _row: True
+        self.breaches.model.tooltips = self._breach_tooltip
+        self.breaches.rowActivated.connect(self._open_breach)
+        self.breach_hint = plain_label(
+            self.tr(
+                "Double-click a mention (or select it and press Enter) to open it in the inbox."
+            ),
+            selectable=False,
+        )
+        self.breach_hint.setObjectName("hint")
+        breaches_tab = QWidget(self)
+        brl = QVBoxLayout(breaches_tab)
+        brl.setContentsMargins(0, 0, 0, 0)
+        brl.addWidget(self.breaches, 1)
+        brl.addWidget(self.breach_hint)
+        self._breached: list[dict[str, Any]] = []
         # volume
         self.heatmap = Heatmap(self)
         self.volume_export = ExportButton(lambda: volume_rows(self.data["volume"]), "volume", self)
@@ -178,7 +236,7 @@ class ReportsView(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(times_tab, self.tr("Response times"))
-        self.tabs.addTab(self.breaches, self.tr("SLA breaches"))
+        self.tabs.addTab(breaches_tab, self.tr("SLA breaches"))
         self.tabs.addTab(volume_tab, self.tr("Volume"))
         self.tabs.addTab(backlog_tab, self.tr("Backlog"))
         self.tabs.addTab(self.usage, self.tr("Templates"))
@@ -204,6 +262,8 @@ class ReportsView(QWidget):
         custom = key == "custom"
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
+        for w in (self.date_from, self.dash, self.date_to):  # "all time" has no dates to show
+            w.setVisible(key != "all")
         if not custom and key != "all":
             today = QDate.currentDate()
             for edit in (self.date_from, self.date_to):
@@ -323,11 +383,21 @@ class ReportsView(QWidget):
         ]
         for col in (3, 4, 5, 6):
             self.times.model.formatters[col] = duration
+        self.times.model.formatters[0] = lambda key: self.group_text(data["by"], key)
         self.times.model.set_rows(header, rows)
+        self.times.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.times.raw_rows = lambda: response_times_rows(data)
         self._chart_times(data)
         breached = [m for m in data.get("mentions", []) if m["sla_breached"]]
-        self.breaches.model.formatters = {5: duration, 6: duration}
+        self._breached = breached
+        waiting = self.tr("not answered yet")
+        self.breaches.model.formatters = {
+            1: priority_name,
+            3: local_time,
+            5: lambda s: duration(s) if s is not None else waiting,
+            6: duration,
+            7: lambda s: duration(s) if s is not None else "",
+        }
         self.breaches.model.set_rows(
             [
                 self.tr("mention"),
@@ -337,16 +407,20 @@ class ReportsView(QWidget):
                 self.tr("agent"),
                 self.tr("first response"),
                 self.tr("target"),
+                self.tr("over by"),
             ],
             [
                 [
-                    m["mention_id"],
+                    _mention_label(m),
                     m["priority"],
                     m["channel"],
                     m["received_at"],
                     m["agent"] or "",
                     m["first_response_s"],
                     m["sla_target_s"],
+                    m["first_response_s"] - m["sla_target_s"]
+                    if m["first_response_s"] is not None and m["sla_target_s"] is not None
+                    else None,
                 ]
                 for m in breached
             ],
@@ -357,27 +431,126 @@ class ReportsView(QWidget):
         self._load_backlog(data)
         self._done_one()
 
+    def group_text(self, by: str, key: Any) -> str:
+        """A group as a lead reads it: 'Urgent' for '3 urgent', a local date for a day, 'All
+        mentions' for the total row; names as they are."""
+        if key == "all":
+            return self.tr("All mentions")
+        if key is None:
+            return self.tr("(none)")
+        if by == "priority":
+            return priority_name(key)
+        if by == "day":
+            day = QDate.fromString(str(key), "yyyy-MM-dd")
+            if day.isValid():
+                return ui_locale().toString(day, QLocale.FormatType.ShortFormat)
+        return str(key)
+
+    def _breach_tooltip(self, row: int, column: int) -> str | None:
+        if not 0 <= row < len(self._breached):
+            return None
+        m = self._breached[row]
+        if column == 0:
+            return self.tr("Mention {id} — double-click to open it in the inbox").format(
+                id=m["mention_id"]
+            )
+        if column == 3:
+            return str(m["received_at"])
+        return None
+
+    def _open_breach(self, row: int) -> None:
+        if 0 <= row < len(self._breached):
+            self.openMentionRequested.emit(int(self._breached[row]["mention_id"]))
+
+    def chart_capacity(self) -> int:
+        """How many groups the chart can show with their names: each needs about 1.6 lines
+        (QtCharts elides a name that does not fit)."""
+        line = self.times_view.fontMetrics().height() * 1.6
+        return max(3, min(CHART_GROUPS, int((self.times_view.height() - 150) / line)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.times_view and event.type() == QEvent.Type.Resize:
+            self._rechart.start()
+        return super().eventFilter(watched, event)
+
+    def _chart_resized(self) -> None:
+        if "times" in self.data and self.chart_capacity() != self._chart_fit:
+            self._chart_times(self.data["times"])
+
     def _chart_times(self, data: dict[str, Any]) -> None:
+        """Median and p90 per group as horizontal bars (names fit on the left), on a scale
+        that an outlier cannot flatten (``chart_scale``): it is cut off and named below."""
         chart = self.times_chart
         _clear(chart)
-        groups = [g for g in data["groups"] if g["first_response"]["count"]][:15]
+        answered = [g for g in data["groups"] if g["first_response"]["count"]]
+        self._chart_fit = self.chart_capacity()
+        busiest = sorted(answered, key=lambda g: -int(g["mentions"]))[: self._chart_fit]
+        groups = [g for g in answered if g in busiest]  # in the table's order
+        groups.reverse()  # Qt draws the first category at the bottom; read top-down
+        seconds = [
+            (g["first_response"][key] or 0.0) for g in groups for key in ("median_s", "p90_s")
+        ]
+        scale = robust_scale(seconds[1::2])  # the p90s set the scale
+        top_s = scale.top if scale.top is not None else max(seconds, default=60.0)
+        cut = [i for i, value in enumerate(seconds) if scale.top is not None and value > top_s]
+        unit_s, unit = time_unit(top_s)
+        units = {"minutes": self.tr("minutes"), "hours": self.tr("hours"), "days": self.tr("days")}
         median, p90 = QBarSet(self.tr("median")), QBarSet(self.tr("p90"))
-        for g in groups:
-            median.append((g["first_response"]["median_s"] or 0) / 60)
-            p90.append((g["first_response"]["p90_s"] or 0) / 60)
-        series = QBarSeries()
+        cut_colour = QColor("#8a8a8a")
+        for bar_set in (median, p90):
+            bar_set.setSelectedColor(cut_colour)
+        for i, value in enumerate(seconds):
+            bar_set = median if i % 2 == 0 else p90
+            shown = min(value, top_s) if scale.top is not None else value
+            bar_set.append(shown / unit_s)
+            if i in cut:
+                bar_set.selectBar(i // 2)
+        series = QHorizontalBarSeries()
         series.append(median)
         series.append(p90)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([str(g["key"])[:18] for g in groups])
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        categories.append([_elide(self.group_text(data["by"], g["key"]), 28) for g in groups])
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         values = QValueAxis()
-        values.setLabelFormat("%.0f")
-        values.setTitleText(self.tr("minutes"))
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        values.setRange(0, max(top_s / unit_s, 1))
+        values.applyNiceNumbers()
+        values.setLabelFormat("%.0f" if values.max() >= 4 else "%.1f")
+        values.setTitleText(units[unit])
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
+        self.times_chart_values = values
+        self.times_chart_unit_s = unit_s
+        self.times_outliers = [
+            (
+                self.group_text(data["by"], groups[i // 2]["key"]),
+                "median" if i % 2 == 0 else "p90",
+                seconds[i],
+            )
+            for i in cut
+        ]
+        notes = []
+        if len(answered) > len(groups):
+            text = self.tr(
+                "The chart shows the {n} groups with the most mentions; the table has all {total}."
+            )
+            notes.append(text.format(n=len(groups), total=len(answered)))
+        if self.times_outliers:
+            by_key: dict[str, list[str]] = {}
+            for key, kind, value in self.times_outliers:
+                word = self.tr("median") if kind == "median" else self.tr("p90")
+                by_key.setdefault(key, []).append(f"{word} {duration(value)}")
+            shown = "; ".join(f"{key}: {', '.join(v)}" for key, v in by_key.items())
+            notes.append(
+                self.tr(
+                    "%n value(s) above the scale, drawn cut off in grey: {values}.",
+                    "",
+                    len(self.times_outliers),
+                ).format(values=shown)
+            )
+        self.times_note.setText(" ".join(notes))
+        self.times_note.setVisible(bool(notes))
 
     def _load_backlog(self, times: dict[str, Any]) -> None:
         since, until = self.period()
@@ -429,8 +602,11 @@ class ReportsView(QWidget):
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%d")
+        axis_y.setTitleText(self.tr("mentions waiting"))
         top = max((p["waiting"] for p in data["points"]), default=0)
-        axis_y.setRange(0, max(1, top))
+        axis_y.setRange(0, max(4, top))
+        axis_y.applyNiceNumbers()
+        axis_y.setMinorTickCount(0)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         self._done_one()
@@ -458,3 +634,15 @@ class ReportsView(QWidget):
             ],
         )
         self._done_one()
+
+
+def _mention_label(m: dict[str, Any]) -> str:
+    """'@105848' (the author's handle), else 'mention 23'."""
+    author = m.get("author")
+    if author:
+        return "@" + str(author).lstrip("@")
+    return QCoreApplication.translate("ReportsView", "mention {id}").format(id=m["mention_id"])
+
+
+def _elide(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

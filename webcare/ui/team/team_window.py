@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QPushButton, QTabWidget, QWidget
 
 from webcare.net.api import ApiClient
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.channels_view import ChannelsView
+from webcare.ui.team.common import ExportButton
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
 from webcare.ui.team.templates_view import TemplatesView
@@ -33,6 +37,14 @@ def tabs_for(role: str) -> list[str]:
 
 
 class TeamWindow(QMainWindow):
+    """One tab per job; the status bar confirms every export with its path ("Open folder").
+
+    ``openMentionRequested`` carries a mention a tab asked to open (an audit entry, an SLA
+    breach, a claim): the inbox controller shows it.
+    """
+
+    openMentionRequested = Signal(int)  # noqa: N815
+
     def __init__(
         self,
         runner: TaskRunner,
@@ -63,6 +75,40 @@ class TeamWindow(QMainWindow):
             self.views[name] = view
             self.tabs.addTab(view, title)
         self.tabs.currentChanged.connect(self._load_current)
+        for view in self.views.values():
+            opener = getattr(view, "openMentionRequested", None)
+            if opener is not None:
+                opener.connect(self.openMentionRequested)
+            exported = getattr(view, "exported", None)
+            if exported is not None:
+                exported.connect(self.show_exported)
+        for button in self.findChildren(ExportButton):
+            button.exported.connect(self.show_exported)
+            button.failed.connect(self.show_export_failed)
+        self.exported_path: Path | None = None
+        self.open_folder = QPushButton(self.tr("Open folder"), self)
+        self.open_folder.setToolTip(self.tr("Show the exported file's folder"))
+        self.open_folder.clicked.connect(self.show_folder)
+        self.open_folder.hide()
+        self.statusBar().addPermanentWidget(self.open_folder)
+        self.statusBar().messageChanged.connect(
+            lambda text: self.open_folder.setVisible(bool(text) and self.exported_path is not None)
+        )
+
+    def show_exported(self, path: str) -> None:
+        """'Saved …/sla-breaches.csv' in the status bar, with a button to open its folder."""
+        self.exported_path = Path(path)
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path))
+        self.open_folder.show()
+
+    def show_export_failed(self, message: str) -> None:
+        self.exported_path = None
+        self.open_folder.hide()
+        self.statusBar().showMessage(message)
+
+    def show_folder(self) -> None:
+        if self.exported_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.exported_path.parent)))
 
     def open_tab(self, name: str) -> QWidget | None:
         view = self.views.get(name)

@@ -36,6 +36,7 @@ from webcare.ui.widgets.conversation import plain_label
 class TemplatesView(QWidget):
     loaded = Signal()
     saved = Signal(object)  # the template as stored
+    exported = Signal(str)  # the file written
 
     def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
         super().__init__(parent)
@@ -388,7 +389,16 @@ class TemplatesView(QWidget):
     def export_file(self, path: Path) -> None:
         fmt = "csv" if path.suffix.lower() == ".csv" else "json"
         active = [t for t in self.templates if not t["archived"]]
-        path.write_text(template_io.dump(active, fmt), encoding="utf-8")
+        try:
+            path.write_text(template_io.dump(active, fmt), encoding="utf-8")
+        except OSError as exc:
+            self.status.setText(
+                self.tr("Could not save {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            )
+            return
         self.status.setText(
             self.tr("Exported %n template(s) to {p}.", "", len(active)).format(p=path)
         )
+        self.exported.emit(str(path))

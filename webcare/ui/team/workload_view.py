@@ -17,6 +17,7 @@ from webcare.ui.widgets.conversation import plain_label
 
 class WorkloadView(QWidget):
     loaded = Signal()
+    openMentionRequested = Signal(int)  # noqa: N815 - double-click a claim to see it
 
     def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
         super().__init__(parent)
@@ -27,6 +28,11 @@ class WorkloadView(QWidget):
         self.table = TableBlock(self.tr("Claims held now"), "workload", self)
         self.table.model.formatters = {4: duration, 5: duration}
         self.table.raw_rows = lambda: workload_rows(self.agents)
+        self.table.model.link_column = 1
+        self.table.model.is_link = lambda _row: True
+        self.table.rowActivated.connect(
+            lambda row: self.openMentionRequested.emit(int(self.table.model.value(row, 1)))
+        )
         self.release_button = QPushButton(self.tr("Release"), self)
         self.target = QComboBox(self)
         self.target.setAccessibleName(self.tr("Reassign to"))
