@@ -377,10 +377,13 @@ def run_demo(
     port: int = 0,
     language: str | None = None,
     theme_name: str | None = None,
+    team_screenshots: Path | None = None,
 ) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva.
 
     ``theme_name`` (light, dark, system) overrides the theme, as the preferences would.
+    ``team_screenshots``: sign in as the admin instead and render every Team tab into that
+    folder (``webcare.team_screenshots``).
     """
     from webcare.server.config import ServerConfig
     from webcare.server.demo import DEMO_PASSWORD, seed
@@ -412,14 +415,25 @@ def run_demo(
               f" password '{DEMO_PASSWORD}')", flush=True)  # fmt: skip
         exit_code = 0
         try:
+            account = "eva"
+            if team_screenshots is not None:
+                from webcare import team_screenshots as shots
+
+                shots.morning_work(server.url, DEMO_PASSWORD)
+                account = "anna"
             api = ApiClient(server.url)
             result = api.login(
-                "eva", DEMO_PASSWORD, f"Webcare {__version__} demo", app.device_id(api.base_url)
+                account, DEMO_PASSWORD, f"Webcare {__version__} demo", app.device_id(api.base_url)
             )
-            session = app.open_session(server.url, "eva", api, result["user"])
+            session = app.open_session(server.url, account, api, result["user"])
             if screenshot is not None:
                 shooter = DemoScreenshot(session, screenshot, qapp)
                 QTimer.singleShot(0, shooter.step)
+            if team_screenshots is not None:
+                team_shooter = shots.TeamScreenshots(
+                    session, team_screenshots, shots.suffix(language, theme_name), qapp
+                )
+                QTimer.singleShot(0, team_shooter.start)
             exit_code = qapp.exec()
             if screenshot is not None and not screenshot.exists():
                 print(f"webcare demo: could not render {screenshot}", file=sys.stderr)

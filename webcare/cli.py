@@ -473,6 +473,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         port=args.port,
         language=args.language,
         theme_name=args.theme,
+        team_screenshots=Path(args.team_screenshots) if args.team_screenshots else None,
     )
 
 
@@ -518,6 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="open the client on an embedded team server with real sample mentions"
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
+    p.add_argument(
+        "--team-screenshots",
+        metavar="DIR",
+        help="sign in as the admin, render every Team tab to DIR/team-*.png and exit",
+    )
     p.add_argument("--server-only", action="store_true", help="run only the seeded team server")
     p.add_argument("--host", default="127.0.0.1", help="(--server-only) address to listen on")
     p.add_argument("--port", type=int, default=0, help="port (default: any free port)")

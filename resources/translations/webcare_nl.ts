@@ -105,6 +105,321 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message>
+        <source>Signed in</source>
+        <translation>Aangemeld</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>Afgemeld</translation>
+    </message>
+    <message>
+        <source>Claimed</source>
+        <translation>Opgepakt</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>Vrijgegeven</translation>
+    </message>
+    <message>
+        <source>Reassigned</source>
+        <translation>Overgedragen</translation>
+    </message>
+    <message>
+        <source>Claim expired</source>
+        <translation>Oppakken verlopen</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>Beantwoord</translation>
+    </message>
+    <message>
+        <source>Reply delivered</source>
+        <translation>Antwoord bezorgd</translation>
+    </message>
+    <message>
+        <source>Delivery failed</source>
+        <translation>Bezorging mislukt</translation>
+    </message>
+    <message>
+        <source>Delivery retried</source>
+        <translation>Bezorging opnieuw geprobeerd</translation>
+    </message>
+    <message>
+        <source>Note added</source>
+        <translation>Notitie toegevoegd</translation>
+    </message>
+    <message>
+        <source>Status changed</source>
+        <translation>Status gewijzigd</translation>
+    </message>
+    <message>
+        <source>Tags changed</source>
+        <translation>Tags gewijzigd</translation>
+    </message>
+    <message>
+        <source>Priority changed</source>
+        <translation>Prioriteit gewijzigd</translation>
+    </message>
+    <message>
+        <source>Out-of-hours reply sent</source>
+        <translation>Antwoord buiten openingstijden verstuurd</translation>
+    </message>
+    <message>
+        <source>Out-of-hours reply skipped</source>
+        <translation>Antwoord buiten openingstijden overgeslagen</translation>
+    </message>
+    <message>
+        <source>Template added</source>
+        <translation>Sjabloon toegevoegd</translation>
+    </message>
+    <message>
+        <source>Template edited</source>
+        <translation>Sjabloon bewerkt</translation>
+    </message>
+    <message>
+        <source>Template archived</source>
+        <translation>Sjabloon gearchiveerd</translation>
+    </message>
+    <message>
+        <source>Template restored</source>
+        <translation>Sjabloon teruggezet</translation>
+    </message>
+    <message>
+        <source>Account added</source>
+        <translation>Account toegevoegd</translation>
+    </message>
+    <message>
+        <source>Account changed</source>
+        <translation>Account gewijzigd</translation>
+    </message>
+    <message>
+        <source>Channel added</source>
+        <translation>Kanaal toegevoegd</translation>
+    </message>
+    <message>
+        <source>Channel changed</source>
+        <translation>Kanaal gewijzigd</translation>
+    </message>
+    <message>
+        <source>Fetch requested</source>
+        <translation>Ophalen gevraagd</translation>
+    </message>
+    <message>
+        <source>Fetch failed</source>
+        <translation>Ophalen mislukt</translation>
+    </message>
+    <message>
+        <source>Fetching again</source>
+        <translation>Ophalen werkt weer</translation>
+    </message>
+    <message>
+        <source>Mentions fetched</source>
+        <translation>Vermeldingen opgehaald</translation>
+    </message>
+    <message>
+        <source>Business hours changed</source>
+        <translation>Openingstijden gewijzigd</translation>
+    </message>
+    <message>
+        <source>SLA targets changed</source>
+        <translation>SLA-normen gewijzigd</translation>
+    </message>
+    <message>
+        <source>Out-of-hours reply changed</source>
+        <translation>Antwoord buiten openingstijden gewijzigd</translation>
+    </message>
+    <message>
+        <source>Priority rules changed</source>
+        <translation>Prioriteitsregels gewijzigd</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>systeem</translation>
+    </message>
+    <message>
+        <source>Business hours</source>
+        <translation>Openingstijden</translation>
+    </message>
+    <message>
+        <source>SLA targets</source>
+        <translation>SLA-normen</translation>
+    </message>
+    <message>
+        <source>Out-of-hours reply</source>
+        <translation>Antwoord buiten openingstijden</translation>
+    </message>
+    <message>
+        <source>Priority rules</source>
+        <translation>Prioriteitsregels</translation>
+    </message>
+    <message>
+        <source>mention {id}</source>
+        <translation>vermelding {id}</translation>
+    </message>
+    <message>
+        <source>reply {id}</source>
+        <translation>antwoord {id}</translation>
+    </message>
+    <message>
+        <source>account {id}</source>
+        <translation>account {id}</translation>
+    </message>
+    <message>
+        <source>template {id}</source>
+        <translation>sjabloon {id}</translation>
+    </message>
+    <message>
+        <source>channel {id}</source>
+        <translation>kanaal {id}</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>niemand</translation>
+    </message>
+    <message>
+        <source>claim renewed</source>
+        <translation>verlengd</translation>
+    </message>
+    <message>
+        <source>taken over from {name}</source>
+        <translation>overgenomen van {name}</translation>
+    </message>
+    <message>
+        <source>released: the account was disabled</source>
+        <translation>vrijgegeven: het account is uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>the claim of {name}</source>
+        <translation>opgepakt door {name}</translation>
+    </message>
+    <message>
+        <source>assigned to {to} (was {was})</source>
+        <translation>overgedragen aan {to} (was {was})</translation>
+    </message>
+    <message>
+        <source>assigned to {to}</source>
+        <translation>overgedragen aan {to}</translation>
+    </message>
+    <message>
+        <source>status {old} → {new}</source>
+        <translation>status {old} → {new}</translation>
+    </message>
+    <message>
+        <source>tags: {tags}</source>
+        <translation>tags: {tags}</translation>
+    </message>
+    <message>
+        <source>tags removed</source>
+        <translation>tags verwijderd</translation>
+    </message>
+    <message>
+        <source>priority → {p}</source>
+        <translation>prioriteit → {p}</translation>
+    </message>
+    <message>
+        <source>found on the platform after a retry</source>
+        <translation>na een nieuwe poging op het platform gevonden</translation>
+    </message>
+    <message>
+        <source>gave up after {n} attempts: {error}</source>
+        <translation>opgegeven na {n} pogingen: {error}</translation>
+    </message>
+    <message>
+        <source>new mentions: {m}, new replies: {r}</source>
+        <translation>nieuwe vermeldingen: {m}, nieuwe antwoorden: {r}</translation>
+    </message>
+    <message>
+        <source>from {client}</source>
+        <translation>via {client}</translation>
+    </message>
+    <message>
+        <source>{username}, role {role}</source>
+        <translation>{username}, rol {role}</translation>
+    </message>
+    <message>
+        <source>name → {v}</source>
+        <translation>naam → {v}</translation>
+    </message>
+    <message>
+        <source>signature → {v}</source>
+        <translation>ondertekening → {v}</translation>
+    </message>
+    <message>
+        <source>role → {v}</source>
+        <translation>rol → {v}</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>enabled again</source>
+        <translation>weer ingeschakeld</translation>
+    </message>
+    <message>
+        <source>password reset</source>
+        <translation>wachtwoord opnieuw ingesteld</translation>
+    </message>
+    <message>
+        <source>(on the server&apos;s command line)</source>
+        <translation>(op de opdrachtregel van de server)</translation>
+    </message>
+    <message>
+        <source>{name} ({connector})</source>
+        <translation>{name} ({connector})</translation>
+    </message>
+    <message>
+        <source>switched on</source>
+        <translation>ingeschakeld</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>connector → {v}</source>
+        <translation>koppeling → {v}</translation>
+    </message>
+    <message>
+        <source>settings changed: {v}</source>
+        <translation>instellingen gewijzigd: {v}</translation>
+    </message>
+    <message>
+        <source>secrets changed: {v}</source>
+        <translation>geheimen gewijzigd: {v}</translation>
+    </message>
+    <message>
+        <source>fetch every {v}</source>
+        <translation>ophalen elke {v}</translation>
+    </message>
+    <message>
+        <source>{error} (trying again in {delay})</source>
+        <translation>{error} (nieuwe poging over {delay})</translation>
+    </message>
+    <message>
+        <source>version {v}</source>
+        <translation>versie {v}</translation>
+    </message>
+    <message>
+        <source>time zone {tz}</source>
+        <translation>tijdzone {tz}</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>aan</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>uit</translation>
+    </message>
+    <message>
+        <source>{name} held it until the claim ran out</source>
+        <translation>{name} had hem opgepakt tot dat verliep</translation>
+    </message>
+</context>
+<context>
     <name>AuditView</name>
     <message>
         <source>What</source>
@@ -155,16 +470,28 @@
         <translation>Tot en met</translation>
     </message>
     <message>
-        <source>action, e.g. claim.assign</source>
-        <translation>actie, bijv. claim.assign</translation>
+        <source>double-click a mention to open it in the inbox</source>
+        <translation>dubbelklik op een vermelding om die in de inbox te openen</translation>
     </message>
     <message>
         <source>Action</source>
         <translation>Actie</translation>
     </message>
     <message>
+        <source>Any action</source>
+        <translation>Elke actie</translation>
+    </message>
+    <message>
         <source>Show</source>
         <translation>Tonen</translation>
+    </message>
+    <message>
+        <source>Open in inbox</source>
+        <translation>Openen in inbox</translation>
+    </message>
+    <message>
+        <source>Show the selected entry&apos;s mention in the inbox</source>
+        <translation>Toon de vermelding van de gekozen regel in de inbox</translation>
     </message>
     <message>
         <source>Older…</source>
@@ -193,10 +520,6 @@
     <message>
         <source>details</source>
         <translation>details</translation>
-    </message>
-    <message>
-        <source>system</source>
-        <translation>systeem</translation>
     </message>
     <message>
         <source>{n} entries</source>
@@ -515,6 +838,33 @@
     </message>
 </context>
 <context>
+    <name>DayHours</name>
+    <message>
+        <source>Closed</source>
+        <translation>Gesloten</translation>
+    </message>
+    <message>
+        <source>{day} closed</source>
+        <translation>{day} gesloten</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24 uur</translation>
+    </message>
+    <message>
+        <source>{day} open 24 hours</source>
+        <translation>{day} 24 uur open</translation>
+    </message>
+    <message>
+        <source>Add an opening span (for a break in the day)</source>
+        <translation>Openingstijd toevoegen (voor een pauze op de dag)</translation>
+    </message>
+    <message>
+        <source>Add an opening span to {day}</source>
+        <translation>Openingstijd toevoegen aan {day}</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>Who is working on this mention</source>
@@ -545,6 +895,7 @@
     <name>Duration</name>
     <message>
         <source>{s}s</source>
+        <extracomment>the locale of each interface language, for when the system&apos;s speaks another one</extracomment>
         <translation>{s}s</translation>
     </message>
     <message>
@@ -564,6 +915,7 @@
     <name>ExportButton</name>
     <message>
         <source>Export CSV…</source>
+        <extracomment>(row, column) -&gt; plain text shown as the cell&apos;s tooltip (escaped: never markup) the column whose cells open something on double-click, and which rows do</extracomment>
         <translation>CSV exporteren…</translation>
     </message>
     <message>
@@ -578,6 +930,10 @@
         <source>CSV files (*.csv)</source>
         <translation>CSV-bestanden (*.csv)</translation>
     </message>
+    <message>
+        <source>Could not save {path}: {reason}</source>
+        <translation>Kon {path} niet opslaan: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>Heatmap</name>
@@ -588,6 +944,45 @@
     <message>
         <source>{n} mentions; busiest hour has {p}</source>
         <translation>{n} vermeldingen; het drukste uur heeft er {p}</translation>
+    </message>
+    <message>
+        <source>{peak} mentions in the busiest hour · {total} in total</source>
+        <translation>{peak} vermeldingen in het drukste uur · {total} in totaal</translation>
+    </message>
+    <message>
+        <source>{day} {start}–{end}: 1 mention</source>
+        <translation>{day} {start}–{end}: 1 vermelding</translation>
+    </message>
+    <message>
+        <source>{day} {start}–{end}: {n} mentions</source>
+        <translation>{day} {start}–{end}: {n} vermeldingen</translation>
+    </message>
+</context>
+<context>
+    <name>HolidayList</name>
+    <message>
+        <source>Holiday to add</source>
+        <translation>Feestdag om toe te voegen</translation>
+    </message>
+    <message>
+        <source>Add holiday</source>
+        <translation>Feestdag toevoegen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Holidays</source>
+        <translation>Feestdagen</translation>
+    </message>
+    <message>
+        <source>No holidays yet: pick a date and press Add holiday.</source>
+        <translation>Nog geen feestdagen: kies een datum en klik op Feestdag toevoegen.</translation>
+    </message>
+    <message>
+        <source>That date is already a holiday.</source>
+        <translation>Die datum is al een feestdag.</translation>
     </message>
 </context>
 <context>
@@ -1190,6 +1585,25 @@
     </message>
 </context>
 <context>
+    <name>Priority</name>
+    <message>
+        <source>Low</source>
+        <translation>Laag</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normaal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoog</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgent</translation>
+    </message>
+</context>
+<context>
     <name>QueueModel</name>
     <message>
         <source>Low</source>
@@ -1343,12 +1757,12 @@
         <translation>Eerste reactie en afhandeling</translation>
     </message>
     <message>
-        <source>First response, minutes (median and p90)</source>
-        <translation>Eerste reactie in minuten (mediaan en p90)</translation>
-    </message>
-    <message>
         <source>Mentions over their SLA target</source>
         <translation>Vermeldingen over hun SLA-norm</translation>
+    </message>
+    <message>
+        <source>Double-click a mention (or select it and press Enter) to open it in the inbox.</source>
+        <translation>Dubbelklik op een vermelding (of kies die en druk op Enter) om die in de inbox te openen.</translation>
     </message>
     <message>
         <source>Mentions per weekday and hour</source>
@@ -1455,6 +1869,10 @@
         <translation>wacht te lang</translation>
     </message>
     <message>
+        <source>not answered yet</source>
+        <translation>nog niet beantwoord</translation>
+    </message>
+    <message>
         <source>mention</source>
         <translation>vermelding</translation>
     </message>
@@ -1471,16 +1889,64 @@
         <translation>norm</translation>
     </message>
     <message>
+        <source>over by</source>
+        <translation>te laat met</translation>
+    </message>
+    <message>
+        <source>All mentions</source>
+        <translation>Alle vermeldingen</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(geen)</translation>
+    </message>
+    <message>
+        <source>Mention {id} — double-click to open it in the inbox</source>
+        <translation>Vermelding {id} — dubbelklik om die in de inbox te openen</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>uren</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>dagen</translation>
+    </message>
+    <message>
         <source>median</source>
         <translation>mediaan</translation>
+    </message>
+    <message>
+        <source>The chart shows the {n} groups with the most answered mentions; the table has all {total}.</source>
+        <translation>De grafiek toont de {n} groepen met de meeste beantwoorde vermeldingen; de tabel heeft ze alle {total}.</translation>
+    </message>
+    <message>
+        <source>1 value above the scale, drawn cut off in grey: {values}.</source>
+        <translation>1 waarde boven de schaal, grijs en afgekapt getekend: {values}.</translation>
+    </message>
+    <message>
+        <source>{n} values above the scale, drawn cut off in grey: {values}.</source>
+        <translation>{n} waarden boven de schaal, grijs en afgekapt getekend: {values}.</translation>
+    </message>
+    <message>
+        <source>mention {id}</source>
+        <translation>vermelding {id}</translation>
     </message>
     <message>
         <source>minutes</source>
         <translation>minuten</translation>
     </message>
     <message>
+        <source>First response (median and p90)</source>
+        <translation>Eerste reactie (mediaan en p90)</translation>
+    </message>
+    <message>
         <source>waiting</source>
         <translation>wachtend</translation>
+    </message>
+    <message>
+        <source>mentions waiting</source>
+        <translation>wachtende vermeldingen</translation>
     </message>
     <message>
         <source>Mentions per weekday and hour ({tz})</source>
@@ -1508,82 +1974,219 @@
     </message>
 </context>
 <context>
-    <name>SettingsView</name>
+    <name>Role</name>
     <message>
-        <source>Line {n}: write a rule as &apos;high | tag | word, word*&apos; (priority: low, normal, high or urgent).</source>
-        <translation>Regel {n}: schrijf een regel als &apos;high | tag | woord, woord*&apos; (prioriteit: low, normal, high of urgent).</translation>
+        <source>agent</source>
+        <translation>medewerker</translation>
     </message>
     <message>
-        <source>&apos;{part}&apos; is not a span like 08:00-22:00.</source>
-        <translation>&apos;{part}&apos; is geen tijdvak zoals 08:00-22:00.</translation>
+        <source>lead</source>
+        <translation>teamleider</translation>
     </message>
     <message>
-        <source>Time zone</source>
-        <translation>Tijdzone</translation>
+        <source>admin</source>
+        <translation>beheerder</translation>
     </message>
+</context>
+<context>
+    <name>RulesEditor</name>
+    <message>
+        <source>Keyword rules</source>
+        <translation>Trefwoordregels</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>Trefwoorden</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioriteit</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Add rule</source>
+        <translation>Regel toevoegen</translation>
+    </message>
+    <message>
+        <source>Remove rule</source>
+        <translation>Regel verwijderen</translation>
+    </message>
+    <message>
+        <source>Separate words with commas; opzeg* matches every word that starts with opzeg.</source>
+        <translation>Scheid woorden met komma&apos;s; opzeg* past op elk woord dat met opzeg begint.</translation>
+    </message>
+    <message>
+        <source>Priority of this rule</source>
+        <translation>Prioriteit van deze regel</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsChanges</name>
     <message>
         <source>Monday</source>
-        <translation>Maandag</translation>
+        <translation>maandag</translation>
     </message>
     <message>
         <source>Tuesday</source>
-        <translation>Dinsdag</translation>
+        <translation>dinsdag</translation>
     </message>
     <message>
         <source>Wednesday</source>
-        <translation>Woensdag</translation>
+        <translation>woensdag</translation>
     </message>
     <message>
         <source>Thursday</source>
-        <translation>Donderdag</translation>
+        <translation>donderdag</translation>
     </message>
     <message>
         <source>Friday</source>
-        <translation>Vrijdag</translation>
+        <translation>vrijdag</translation>
     </message>
     <message>
         <source>Saturday</source>
-        <translation>Zaterdag</translation>
+        <translation>zaterdag</translation>
     </message>
     <message>
         <source>Sunday</source>
-        <translation>Zondag</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation>Urgent</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>Hoog</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>Normaal</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>Laag</translation>
+        <translation>zondag</translation>
     </message>
     <message>
         <source>closed</source>
         <translation>gesloten</translation>
     </message>
     <message>
+        <source>open 24 h</source>
+        <translation>24 uur open</translation>
+    </message>
+    <message>
+        <source>{spans} and {last}</source>
+        <translation>{spans} en {last}</translation>
+    </message>
+    <message>
+        <source>time zone {tz}</source>
+        <translation>tijdzone {tz}</translation>
+    </message>
+    <message>
+        <source>{day} closed</source>
+        <translation>{day} gesloten</translation>
+    </message>
+    <message>
+        <source>{day} open 24 h</source>
+        <translation>{day} 24 uur open</translation>
+    </message>
+    <message>
+        <source>{day} hours {hours}</source>
+        <translation>{day} open {hours}</translation>
+    </message>
+    <message>
+        <source>1 holiday added</source>
+        <translation>1 feestdag toegevoegd</translation>
+    </message>
+    <message>
+        <source>{n} holidays added</source>
+        <translation>{n} feestdagen toegevoegd</translation>
+    </message>
+    <message>
+        <source>1 holiday removed</source>
+        <translation>1 feestdag verwijderd</translation>
+    </message>
+    <message>
+        <source>{n} holidays removed</source>
+        <translation>{n} feestdagen verwijderd</translation>
+    </message>
+    <message>
+        <source>{priority} target {old} → {new}</source>
+        <translation>norm {priority} {old} → {new}</translation>
+    </message>
+    <message>
+        <source>out-of-hours reply off</source>
+        <translation>antwoord buiten openingstijden uit</translation>
+    </message>
+    <message>
+        <source>out-of-hours reply on ({template})</source>
+        <translation>antwoord buiten openingstijden aan ({template})</translation>
+    </message>
+    <message>
+        <source>out-of-hours reply template {template}</source>
+        <translation>sjabloon buiten openingstijden {template}</translation>
+    </message>
+    <message>
+        <source>influencers from {n} followers</source>
+        <translation>influencers vanaf {n} volgers</translation>
+    </message>
+    <message>
+        <source>no influencer rule</source>
+        <translation>geen influencerregel</translation>
+    </message>
+    <message>
+        <source>influencer priority {p}</source>
+        <translation>prioriteit influencers {p}</translation>
+    </message>
+    <message>
+        <source>1 keyword rule changed</source>
+        <translation>1 trefwoordregel gewijzigd</translation>
+    </message>
+    <message>
+        <source>{n} keyword rules changed</source>
+        <translation>{n} trefwoordregels gewijzigd</translation>
+    </message>
+    <message>
+        <source>1 keyword rule added</source>
+        <translation>1 trefwoordregel toegevoegd</translation>
+    </message>
+    <message>
+        <source>{n} keyword rules added</source>
+        <translation>{n} trefwoordregels toegevoegd</translation>
+    </message>
+    <message>
+        <source>1 keyword rule removed</source>
+        <translation>1 trefwoordregel verwijderd</translation>
+    </message>
+    <message>
+        <source>{n} keyword rules removed</source>
+        <translation>{n} trefwoordregels verwijderd</translation>
+    </message>
+    <message>
+        <source>keyword rules reordered</source>
+        <translation>trefwoordregels van volgorde veranderd</translation>
+    </message>
+    <message>
+        <source>1 negative word added</source>
+        <translation>1 negatief woord toegevoegd</translation>
+    </message>
+    <message>
+        <source>{n} negative words added</source>
+        <translation>{n} negatieve woorden toegevoegd</translation>
+    </message>
+    <message>
+        <source>1 negative word removed</source>
+        <translation>1 negatief woord verwijderd</translation>
+    </message>
+    <message>
+        <source>{n} negative words removed</source>
+        <translation>{n} negatieve woorden verwijderd</translation>
+    </message>
+    <message>
+        <source>negative priority {p}</source>
+        <translation>prioriteit negatieve woorden {p}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <source>Time zone</source>
+        <translation>Tijdzone</translation>
+    </message>
+    <message>
         <source>Holidays</source>
         <translation>Feestdagen</translation>
     </message>
     <message>
-        <source>Save business hours</source>
-        <translation>Openingstijden opslaan</translation>
-    </message>
-    <message>
         <source>Business hours (SLA clocks pause outside them)</source>
         <translation>Openingstijden (daarbuiten staat de SLA-klok stil)</translation>
-    </message>
-    <message>
-        <source>Holidays (one date per line)</source>
-        <translation>Feestdagen (één datum per regel)</translation>
     </message>
     <message>
         <source>First-response targets</source>
@@ -1592,14 +2195,6 @@
     <message>
         <source> min</source>
         <translation> min</translation>
-    </message>
-    <message>
-        <source>Save targets</source>
-        <translation>Normen opslaan</translation>
-    </message>
-    <message>
-        <source>Acknowledge mentions that arrive outside hours</source>
-        <translation>Vermeldingen buiten openingstijden automatisch bevestigen</translation>
     </message>
     <message>
         <source>Acknowledgement template</source>
@@ -1614,8 +2209,12 @@
         <translation>Antwoord buiten openingstijden</translation>
     </message>
     <message>
-        <source>Template</source>
-        <translation>Sjabloon</translation>
+        <source>Copy Monday to Tuesday–Friday</source>
+        <translation>Maandag kopiëren naar dinsdag–vrijdag</translation>
+    </message>
+    <message>
+        <source>{priority} target</source>
+        <translation>Norm {priority}</translation>
     </message>
     <message>
         <source>off</source>
@@ -1630,40 +2229,164 @@
         <translation>Drempel voor influencers</translation>
     </message>
     <message>
-        <source>Keyword rules</source>
-        <translation>Trefwoordregels</translation>
+        <source>Words separated by commas</source>
+        <translation>Woorden gescheiden door komma&apos;s</translation>
     </message>
     <message>
-        <source>One rule per line: priority | tag | words. A word ending in * matches every word that starts with it (opzeg* = opzeggen, opzegging).</source>
-        <translation>Eén regel per lijn: prioriteit (low, normal, high of urgent) | tag | woorden. Een woord dat op * eindigt, past op elk woord dat ermee begint (opzeg* = opzeggen, opzegging).</translation>
+        <source>Example text</source>
+        <translation>Voorbeeldtekst</translation>
+    </message>
+    <message>
+        <source>Type a mention to see which rules match</source>
+        <translation>Typ een vermelding om te zien welke regels passen</translation>
+    </message>
+    <message>
+        <source>Followers of the example&apos;s author</source>
+        <translation>Volgers van de schrijver van het voorbeeld</translation>
+    </message>
+    <message>
+        <source>get</source>
+        <translation>krijgen</translation>
+    </message>
+    <message>
+        <source>Influencers from</source>
+        <translation>Influencers vanaf</translation>
+    </message>
+    <message>
+        <source>Keyword rules</source>
+        <translation>Trefwoordregels</translation>
     </message>
     <message>
         <source>Negative words</source>
         <translation>Negatieve woorden</translation>
     </message>
     <message>
-        <source>Save rules</source>
-        <translation>Regels opslaan</translation>
-    </message>
-    <message>
         <source>Priority rules for new mentions</source>
         <translation>Prioriteitsregels voor nieuwe vermeldingen</translation>
-    </message>
-    <message>
-        <source>Influencer from</source>
-        <translation>Influencer vanaf</translation>
     </message>
     <message>
         <source>Influencer priority</source>
         <translation>Prioriteit voor influencers</translation>
     </message>
     <message>
+        <source>Acknowledge mentions that arrive outside hours</source>
+        <translation>Vermeldingen buiten openingstijden automatisch bevestigen</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Sjabloon</translation>
+    </message>
+    <message>
         <source>Negative priority</source>
         <translation>Prioriteit bij negatieve woorden</translation>
     </message>
     <message>
+        <source>A negative word gives</source>
+        <translation>Een negatief woord geeft</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>Probeer het</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>Wijzigingen weggooien</translation>
+    </message>
+    <message>
+        <source>Choose a template…</source>
+        <translation>Kies een sjabloon…</translation>
+    </message>
+    <message>
+        <source>Not saved yet: {changes}</source>
+        <translation>Nog niet opgeslagen: {changes}</translation>
+    </message>
+    <message>
+        <source>Not saved yet.</source>
+        <translation>Nog niet opgeslagen.</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Nog niet opgeslagen</translation>
+    </message>
+    <message>
+        <source>Choose the template to answer with.</source>
+        <translation>Kies het sjabloon waarmee geantwoord wordt.</translation>
+    </message>
+    <message>
+        <source>Type a text above: the rules it matches light up, with the priority and tags a new mention would get.</source>
+        <translation>Typ hierboven een tekst: de regels die passen lichten op, met de prioriteit en tags die een nieuwe vermelding zou krijgen.</translation>
+    </message>
+    <message>
+        <source>rule {n} ({words})</source>
+        <translation>regel {n} ({words})</translation>
+    </message>
+    <message>
+        <source>a negative word</source>
+        <translation>een negatief woord</translation>
+    </message>
+    <message>
+        <source>an influencer</source>
+        <translation>een influencer</translation>
+    </message>
+    <message>
+        <source>priority {p}</source>
+        <translation>prioriteit {p}</translation>
+    </message>
+    <message>
+        <source>tags {tags}</source>
+        <translation>tags {tags}</translation>
+    </message>
+    <message>
+        <source>Matches {reasons} → {verdict}</source>
+        <translation>Past op {reasons} → {verdict}</translation>
+    </message>
+    <message>
+        <source>No rule matches → {verdict}</source>
+        <translation>Geen regel past → {verdict}</translation>
+    </message>
+    <message>
+        <source>Changes discarded.</source>
+        <translation>Wijzigingen weggegooid.</translation>
+    </message>
+    <message>
+        <source>Nothing to save.</source>
+        <translation>Niets om op te slaan.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Opslaan…</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: {e}</source>
+        <translation>Er is niets opgeslagen: {e}</translation>
+    </message>
+    <message>
+        <source>business hours</source>
+        <translation>openingstijden</translation>
+    </message>
+    <message>
+        <source>SLA targets</source>
+        <translation>SLA-normen</translation>
+    </message>
+    <message>
+        <source>out-of-hours reply</source>
+        <translation>antwoord buiten openingstijden</translation>
+    </message>
+    <message>
+        <source>priority rules</source>
+        <translation>prioriteitsregels</translation>
+    </message>
+    <message>
+        <source>Saved: {changes}.</source>
+        <translation>Opgeslagen: {changes}.</translation>
+    </message>
+    <message>
         <source>Saved.</source>
         <translation>Opgeslagen.</translation>
+    </message>
+    <message>
+        <source>Not saved: {what} — {message}</source>
+        <translation>Niet opgeslagen: {what} — {message}</translation>
     </message>
 </context>
 <context>
@@ -1679,6 +2402,49 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
+    </message>
+</context>
+<context>
+    <name>SpanEdit</name>
+    <message>
+        <source>{day} opens</source>
+        <extracomment>section of ``GET /v1/settings`` -&gt; the ``PUT /v1/settings/&lt;name&gt;`` that saves it the server writes its messages in English and names the weekday first (&quot;Monday: …&quot;)</extracomment>
+        <translation>{day} opent</translation>
+    </message>
+    <message>
+        <source>{day} closes</source>
+        <translation>{day} sluit</translation>
+    </message>
+    <message>
+        <source>00:00 as the closing time is midnight (24:00)</source>
+        <translation>00:00 als sluitingstijd is middernacht (24:00)</translation>
+    </message>
+    <message>
+        <source>Remove this opening span</source>
+        <translation>Deze openingstijd verwijderen</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>claimed</source>
+        <translation>opgepakt</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>beantwoord</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>afgehandeld</translation>
+    </message>
+    <message>
+        <source>spam</source>
+        <translation>spam</translation>
     </message>
 </context>
 <context>
@@ -1715,6 +2481,18 @@
     <message>
         <source>Settings</source>
         <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Map openen</translation>
+    </message>
+    <message>
+        <source>Show the exported file&apos;s folder</source>
+        <translation>Toon de map van het geëxporteerde bestand</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>{path} opgeslagen</translation>
     </message>
 </context>
 <context>
@@ -1888,6 +2666,10 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
             <numerusform>%n sjabloon geïmporteerd.</numerusform>
             <numerusform>%n sjablonen geïmporteerd.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {reason}</source>
+        <translation>Kon {path} niet opslaan: {reason}</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n template(s) to {p}.</source>

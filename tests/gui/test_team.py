@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTime
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableView, QTimeEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient, make_app
@@ -18,16 +21,18 @@ from tests.support.server import PASSWORD, TestServer
 from webcare.app import Session, WebcareApp
 from webcare.cli import main
 from webcare.domain.models import Role
+from webcare.domain.priority import PriorityRules
 from webcare.net.api import ApiClient
 from webcare.reports.export import response_times_rows, to_csv
 from webcare.storage.local import View
+from webcare.team_screenshots import SHOTS, SIZE
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.channels_view import ChannelsView
 from webcare.ui.team.common import RowsModel, duration, local_time
 from webcare.ui.team.reports_view import ReportsView
-from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.settings_view import RulesEditor, SettingsView
 from webcare.ui.team.team_window import TeamWindow
 from webcare.ui.team.templates_view import TemplatesView
 from webcare.ui.team.workload_view import WorkloadView
@@ -116,6 +121,11 @@ def test_workload_reassign_and_release(
     assert isinstance(view, WorkloadView)
     qtbot.waitUntil(lambda: view.table.model.rowCount() == 2, timeout=10_000)
     assert "Eva: 2" in view.summary.text()
+    assert view.table.view.isColumnHidden(1)  # the claim reads as its author, not an id
+    assert _cell(view.table.view, 0, 2) == "@jan"
+    _double_click(qtbot, view.table.view, 0, 2)  # and opens in the inbox
+    qtbot.waitUntil(lambda: lars.controller.current_id == view.table.model.value(0, 1),
+                    timeout=10_000)  # fmt: skip
     view.table.view.selectRow(0)
     view.target.setCurrentIndex(view.target.findText("Tom"))
     view.assign_selected()
@@ -245,18 +255,12 @@ def test_channels_settings_and_audit(
     assert isinstance(settings, SettingsView)
     qtbot.waitUntil(lambda: settings.timezone.currentText() == "UTC", timeout=10_000)
     settings.timezone.setCurrentText("Europe/Amsterdam")
-    for key in ("mon", "tue", "wed", "thu", "fri"):
-        settings.days[key].setText("08:00-22:00")
-    settings.days["sat"].setText("10:00-18:00")
-    settings.holidays.setPlainText("2026-12-25")
-    settings.save_business_hours()
-    qtbot.waitUntil(lambda: settings.status.text() == "Saved.", timeout=10_000)
-    settings.days["sun"].setText("18:00-10:00")
-    settings.save_business_hours()
-    assert "must end after it starts" in settings.status.text() or "end" in settings.status.text()
+    settings.set_day("mon", [["08:00", "22:00"]])
+    settings.copy_monday_to_weekdays()
+    settings.set_day("sat", [["10:00", "18:00"]])
     settings.targets["urgent"].setValue(10)
-    settings.save_targets()
-    qtbot.waitUntil(lambda: settings.status.text() == "Saved.", timeout=10_000)
+    settings.save()
+    qtbot.waitUntil(lambda: settings.status.text().startswith("Saved:"), timeout=10_000)
     stored = session.api.settings()
     assert stored["business_hours"]["weekly"]["sat"] == [["10:00", "18:00"]]
     assert stored["sla_targets_s"]["urgent"] == 600
@@ -533,3 +537,131 @@ def test_reports_read_well_with_an_outlier_and_exports_are_confirmed(
         .startswith(f"Could not save {tmp_path / 'missing' / 'volume.csv'}")
     )
     assert not window.open_folder.isVisible()
+
+
+def test_settings_form_with_time_pickers_rules_example_and_one_save(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "settings")
+    assert isinstance(view, SettingsView)
+    qtbot.waitUntil(lambda: bool(view.baseline), timeout=10_000)
+    # time pickers, not free text: the default is open around the clock
+    assert all(day.all_day.isChecked() for day in view.days.values())
+    assert isinstance(view.days["mon"].spans[0].start, QTimeEdit)
+    # no holidays yet, and it says so (no example dates that look like real ones)
+    assert view.holidays.list.count() == 0 and view.holidays.empty.isVisible()
+    assert not view.holidays.list.isVisible()
+    assert not view.save_button.isEnabled()  # nothing changed yet
+
+    # Monday 08:00-22:00 with the pickers, copied to the weekdays; Saturday with a break
+    monday = view.days["mon"]
+    qtbot.mouseClick(monday.all_day, Qt.MouseButton.LeftButton)
+    monday.spans[0].start.setTime(QTime(8, 0))
+    monday.spans[0].end.setTime(QTime(22, 0))
+    qtbot.mouseClick(view.copy_monday, Qt.MouseButton.LeftButton)
+    saturday = view.days["sat"]
+    qtbot.mouseClick(saturday.all_day, Qt.MouseButton.LeftButton)
+    saturday.spans[0].start.setTime(QTime(10, 0))
+    saturday.spans[0].end.setTime(QTime(14, 0))
+    qtbot.mouseClick(saturday.add, Qt.MouseButton.LeftButton)
+    saturday.spans[1].start.setTime(QTime(15, 0))
+    saturday.spans[1].end.setTime(QTime(0, 0))  # closing at midnight
+    qtbot.mouseClick(view.days["sun"].closed, Qt.MouseButton.LeftButton)
+    view.holidays.date.setDate(QDate(2026, 12, 25))
+    qtbot.mouseClick(view.holidays.add_button, Qt.MouseButton.LeftButton)
+    assert view.holidays.dates() == ["2026-12-25"] and view.holidays.list.isVisible()
+    assert view.changes.text() == (
+        "Not saved yet: Monday–Friday hours 08:00–22:00, Saturday hours 10:00–14:00 and"
+        " 15:00–24:00, Sunday closed, 1 holiday added"
+    )
+
+    # a keyword rule in the table, tried on an example with the server's own domain code
+    qtbot.mouseClick(view.rules.add_button, Qt.MouseButton.LeftButton)
+    row = view.rules.table.rowCount() - 1
+    view.rules.table.item(row, RulesEditor.WORDS).setText("storing*, outage")
+    priority = view.rules.table.cellWidget(row, RulesEditor.PRIORITY)
+    assert isinstance(priority, QComboBox)
+    priority.setCurrentIndex(priority.findData(3))
+    view.rules.table.item(row, RulesEditor.TAG).setText("storing")
+    qtbot.keyClicks(view.example, "Grote storingen in Utrecht")
+    assert view.example_result.text() == (
+        "Matches rule 2 (storing*, outage) → priority Urgent · tags storing"
+    )
+    expected = PriorityRules.from_dict(view.priority_rules_dict()).evaluate(
+        "Grote storingen in Utrecht", None
+    )
+    assert expected == (3, ["storing"])
+    highlighted = view.rules.table.item(row, RulesEditor.WORDS).background().color()
+    assert highlighted.alpha() > 0  # the matching rule lights up
+
+    # one Save: only what changed is sent, and it says what it saved
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.status.text().startswith("Saved:"), timeout=10_000)
+    assert view.status.text() == (
+        "Saved: Monday–Friday hours 08:00–22:00, Saturday hours 10:00–14:00 and 15:00–24:00,"
+        " Sunday closed, 1 holiday added, 1 keyword rule added."
+    )
+    assert not view.save_button.isEnabled()
+    stored = session.api.settings()
+    weekly = stored["business_hours"]["weekly"]
+    assert weekly["mon"] == weekly["fri"] == [["08:00", "22:00"]]
+    assert weekly["sat"] == [["10:00", "14:00"], ["15:00", "24:00"]] and weekly["sun"] == []
+    assert stored["business_hours"]["holidays"] == ["2026-12-25"]
+    assert {"words": ["storing*", "outage"], "priority": 3, "tag": "storing"} in stored[
+        "priority_rules"]["keywords"]  # fmt: skip
+    with team.ctx.db.read() as conn:
+        actions = [
+            r[0] for r in conn.execute("SELECT action FROM audit WHERE action LIKE 'settings.%'")
+        ]
+    assert sorted(actions) == ["settings.business_hours", "settings.priority_rules"]
+
+    # the domain's checks while editing, next to the field they are about
+    monday.spans[0].start.setTime(QTime(22, 0))
+    monday.spans[0].end.setTime(QTime(8, 0))
+    assert monday.error.isVisible()
+    assert monday.error.text() == (
+        "Monday: an opening span must end after it starts (22:00–08:00)."
+    )
+    qtbot.mouseClick(view.discard_button, Qt.MouseButton.LeftButton)
+    assert monday.value() == [["08:00", "22:00"]] and not monday.error.isVisible()
+
+    # the server decides: what it refuses is shown next to the field, the rest is saved
+    session.api.create_template({"title": "Buiten kantoortijden", "body": "We zijn er om 8 uur!"})
+    templates = session.api.templates()
+    view.refresh()
+    qtbot.waitUntil(lambda: view.ack_template.count() == len(templates) + 1, timeout=10_000)
+    view.ack_enabled.setChecked(True)
+    view.ack_template.setCurrentIndex(1)
+    view.targets["high"].setValue(45)
+    chosen = templates[0]
+    session.api.set_template_archived(chosen["id"], True, version=chosen["version"])
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.ack_error.isVisible, timeout=10_000)
+    assert (
+        view.ack_error.text() == "Choose an active template for the out-of-hours acknowledgement."
+    )
+    assert view.status.text() == (
+        "Saved: High target 30 min → 45 min. Not saved: out-of-hours reply — Choose an active"
+        " template for the out-of-hours acknowledgement."
+    )
+    assert session.api.settings()["sla_targets_s"]["high"] == 2700
+    assert view.save_button.isEnabled()  # the refused change is still there to fix
+
+
+def test_demo_renders_every_team_tab(tmp_path: Path) -> None:
+    """`webcare demo --team-screenshots DIR` (resources/README.md) writes one PNG per tab."""
+    run = subprocess.run(
+        [sys.executable, "-m", "webcare", "demo", "--language", "nl", "--theme", "light",
+         "--team-screenshots", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    expected = {f"{name}-nl.png" for _tab, _page, name in SHOTS}
+    assert {p.name for p in tmp_path.glob("*.png")} == expected
+    for name in expected:
+        image = QImage(str(tmp_path / name))
+        assert (image.width(), image.height()) == SIZE
+        assert colours(image) > 8, name

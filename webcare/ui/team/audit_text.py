@@ -17,45 +17,41 @@ from webcare.ui.team.common import duration, number, priority_name, role_name, s
 from webcare.ui.text import minutes
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Audit", text)
-
-
 def action_names() -> dict[str, str]:
     """Every action the server records, as a lead would say it (also the filter's choices)."""
     return {
-        "auth.login": _t("Signed in"),
-        "auth.logout": _t("Signed out"),
-        "claim.grant": _t("Claimed"),
-        "claim.release": _t("Released"),
-        "claim.assign": _t("Reassigned"),
-        "claim.expire": _t("Claim expired"),
-        "reply.accept": _t("Replied"),
-        "reply.delivered": _t("Reply delivered"),
-        "reply.delivery_failed": _t("Delivery failed"),
-        "reply.retry": _t("Delivery retried"),
-        "note.add": _t("Note added"),
-        "mention.status": _t("Status changed"),
-        "mention.tags": _t("Tags changed"),
-        "mention.priority": _t("Priority changed"),
-        "auto_ack.sent": _t("Out-of-hours reply sent"),
-        "auto_ack.skipped": _t("Out-of-hours reply skipped"),
-        "template.create": _t("Template added"),
-        "template.update": _t("Template edited"),
-        "template.archive": _t("Template archived"),
-        "template.restore": _t("Template restored"),
-        "user.create": _t("Account added"),
-        "user.update": _t("Account changed"),
-        "channel.create": _t("Channel added"),
-        "channel.update": _t("Channel changed"),
-        "channel.fetch_now": _t("Fetch requested"),
-        "channel.error": _t("Fetch failed"),
-        "channel.recovered": _t("Fetching again"),
-        "ingest": _t("Mentions fetched"),
-        "settings.business_hours": _t("Business hours changed"),
-        "settings.sla_targets": _t("SLA targets changed"),
-        "settings.auto_ack": _t("Out-of-hours reply changed"),
-        "settings.priority_rules": _t("Priority rules changed"),
+        "auth.login": QCoreApplication.translate("Audit", "Signed in"),
+        "auth.logout": QCoreApplication.translate("Audit", "Signed out"),
+        "claim.grant": QCoreApplication.translate("Audit", "Claimed"),
+        "claim.release": QCoreApplication.translate("Audit", "Released"),
+        "claim.assign": QCoreApplication.translate("Audit", "Reassigned"),
+        "claim.expire": QCoreApplication.translate("Audit", "Claim expired"),
+        "reply.accept": QCoreApplication.translate("Audit", "Replied"),
+        "reply.delivered": QCoreApplication.translate("Audit", "Reply delivered"),
+        "reply.delivery_failed": QCoreApplication.translate("Audit", "Delivery failed"),
+        "reply.retry": QCoreApplication.translate("Audit", "Delivery retried"),
+        "note.add": QCoreApplication.translate("Audit", "Note added"),
+        "mention.status": QCoreApplication.translate("Audit", "Status changed"),
+        "mention.tags": QCoreApplication.translate("Audit", "Tags changed"),
+        "mention.priority": QCoreApplication.translate("Audit", "Priority changed"),
+        "auto_ack.sent": QCoreApplication.translate("Audit", "Out-of-hours reply sent"),
+        "auto_ack.skipped": QCoreApplication.translate("Audit", "Out-of-hours reply skipped"),
+        "template.create": QCoreApplication.translate("Audit", "Template added"),
+        "template.update": QCoreApplication.translate("Audit", "Template edited"),
+        "template.archive": QCoreApplication.translate("Audit", "Template archived"),
+        "template.restore": QCoreApplication.translate("Audit", "Template restored"),
+        "user.create": QCoreApplication.translate("Audit", "Account added"),
+        "user.update": QCoreApplication.translate("Audit", "Account changed"),
+        "channel.create": QCoreApplication.translate("Audit", "Channel added"),
+        "channel.update": QCoreApplication.translate("Audit", "Channel changed"),
+        "channel.fetch_now": QCoreApplication.translate("Audit", "Fetch requested"),
+        "channel.error": QCoreApplication.translate("Audit", "Fetch failed"),
+        "channel.recovered": QCoreApplication.translate("Audit", "Fetching again"),
+        "ingest": QCoreApplication.translate("Audit", "Mentions fetched"),
+        "settings.business_hours": QCoreApplication.translate("Audit", "Business hours changed"),
+        "settings.sla_targets": QCoreApplication.translate("Audit", "SLA targets changed"),
+        "settings.auto_ack": QCoreApplication.translate("Audit", "Out-of-hours reply changed"),
+        "settings.priority_rules": QCoreApplication.translate("Audit", "Priority rules changed"),
     }
 
 
@@ -65,7 +61,11 @@ def action_text(action: str) -> str:
 
 def actor_text(entry: dict[str, Any]) -> str:
     """Who did it: the display name, else the username, else "system" (the server itself)."""
-    return str(entry.get("actor_name") or entry.get("actor_username") or _t("system"))
+    return str(
+        entry.get("actor_name")
+        or entry.get("actor_username")
+        or QCoreApplication.translate("Audit", "system")
+    )
 
 
 def subject_text(entry: dict[str, Any]) -> str:
@@ -75,19 +75,19 @@ def subject_text(entry: dict[str, Any]) -> str:
         return str(label)
     entity, key = str(entry.get("entity", "")), str(entry.get("entity_id", ""))
     settings = {
-        "business_hours": _t("Business hours"),
-        "sla_targets": _t("SLA targets"),
-        "auto_ack": _t("Out-of-hours reply"),
-        "priority_rules": _t("Priority rules"),
+        "business_hours": QCoreApplication.translate("Audit", "Business hours"),
+        "sla_targets": QCoreApplication.translate("Audit", "SLA targets"),
+        "auto_ack": QCoreApplication.translate("Audit", "Out-of-hours reply"),
+        "priority_rules": QCoreApplication.translate("Audit", "Priority rules"),
     }
     if entity == "settings":
         return settings.get(key, key)
     kinds = {
-        "mention": _t("mention {id}"),
-        "reply": _t("reply {id}"),
-        "user": _t("account {id}"),
-        "template": _t("template {id}"),
-        "channel": _t("channel {id}"),
+        "mention": QCoreApplication.translate("Audit", "mention {id}"),
+        "reply": QCoreApplication.translate("Audit", "reply {id}"),
+        "user": QCoreApplication.translate("Audit", "account {id}"),
+        "template": QCoreApplication.translate("Audit", "template {id}"),
+        "channel": QCoreApplication.translate("Audit", "channel {id}"),
     }
     return kinds.get(entity, "{entity} {id}").format(entity=entity, id=key[:12])
 
@@ -99,8 +99,10 @@ def detail_text(entry: dict[str, Any]) -> str:
 
     def who(user_id: Any) -> str:
         if user_id is None:
-            return _t("nobody")
-        return names.get(str(user_id)) or _t("account {id}").format(id=user_id)
+            return QCoreApplication.translate("Audit", "nobody")
+        return names.get(str(user_id)) or QCoreApplication.translate(
+            "Audit", "account {id}"
+        ).format(id=user_id)
 
     describe = _DESCRIBE.get(str(entry.get("action", "")))
     if describe is not None:
@@ -125,61 +127,75 @@ Who = Callable[[Any], str]
 
 def _claim_grant(d: dict[str, Any], who: Who) -> str:
     if d.get("renewed"):
-        return _t("claim renewed")
+        return QCoreApplication.translate("Audit", "claim renewed")
     if d.get("previous_holder"):
-        return _t("taken over from {name}").format(name=who(d["previous_holder"]))
+        return QCoreApplication.translate("Audit", "taken over from {name}").format(
+            name=who(d["previous_holder"])
+        )
     return ""
 
 
 def _claim_release(d: dict[str, Any], who: Who) -> str:
     if d.get("reason") == "disabled":
-        return _t("released: the account was disabled")
+        return QCoreApplication.translate("Audit", "released: the account was disabled")
     if d.get("forced") and d.get("holder"):
-        return _t("the claim of {name}").format(name=who(d["holder"]))
+        return QCoreApplication.translate("Audit", "the claim of {name}").format(
+            name=who(d["holder"])
+        )
     return ""
 
 
 def _claim_assign(d: dict[str, Any], who: Who) -> str:
     if d.get("previous_holder") and d.get("previous_holder") != d.get("to"):
-        return _t("assigned to {to} (was {was})").format(
+        return QCoreApplication.translate("Audit", "assigned to {to} (was {was})").format(
             to=who(d.get("to")), was=who(d["previous_holder"])
         )
-    return _t("assigned to {to}").format(to=who(d.get("to")))
+    return QCoreApplication.translate("Audit", "assigned to {to}").format(to=who(d.get("to")))
 
 
 def _status(d: dict[str, Any], _who: Who) -> str:
-    return _t("status {old} → {new}").format(
+    return QCoreApplication.translate("Audit", "status {old} → {new}").format(
         old=status_name(str(d.get("previous", "?"))), new=status_name(str(d.get("status", "?")))
     )
 
 
 def _tags(d: dict[str, Any], _who: Who) -> str:
     tags = [str(t) for t in d.get("tags") or []]
-    return _t("tags: {tags}").format(tags=", ".join(tags)) if tags else _t("tags removed")
+    return (
+        QCoreApplication.translate("Audit", "tags: {tags}").format(tags=", ".join(tags))
+        if tags
+        else QCoreApplication.translate("Audit", "tags removed")
+    )
 
 
 def _priority(d: dict[str, Any], _who: Who) -> str:
-    return _t("priority → {p}").format(p=priority_name(d.get("priority")))
+    return QCoreApplication.translate("Audit", "priority → {p}").format(
+        p=priority_name(d.get("priority"))
+    )
 
 
 def _delivered(d: dict[str, Any], _who: Who) -> str:
     if d.get("found_by_lookup"):
-        return _t("found on the platform after a retry")
+        return QCoreApplication.translate("Audit", "found on the platform after a retry")
     return ""
 
 
 def _delivery_failed(d: dict[str, Any], _who: Who) -> str:
-    return _t("gave up after {n} attempt(s): {error}").format(
+    return QCoreApplication.translate("Audit", "gave up after {n} attempts: {error}").format(
         n=d.get("attempts", "?"), error=d.get("error", "")
     )
 
 
 def _login(d: dict[str, Any], _who: Who) -> str:
-    return _t("from {client}").format(client=d["label"]) if d.get("label") else ""
+    return (
+        QCoreApplication.translate("Audit", "from {client}").format(client=d["label"])
+        if d.get("label")
+        else ""
+    )
 
 
 def _user_create(d: dict[str, Any], _who: Who) -> str:
-    return _t("{username}, role {role}").format(
+    return QCoreApplication.translate("Audit", "{username}, role {role}").format(
         username=d.get("username", ""), role=role_name(str(d.get("role", "")))
     )
 
@@ -187,64 +203,100 @@ def _user_create(d: dict[str, Any], _who: Who) -> str:
 def _user_update(d: dict[str, Any], _who: Who) -> str:
     parts = []
     if "display_name" in d:
-        parts.append(_t("name → {v}").format(v=d["display_name"]))
+        parts.append(QCoreApplication.translate("Audit", "name → {v}").format(v=d["display_name"]))
     if "signature" in d:
-        parts.append(_t("signature → {v}").format(v=d["signature"] or "–"))
+        parts.append(
+            QCoreApplication.translate("Audit", "signature → {v}").format(v=d["signature"] or "–")
+        )
     if "role" in d:
-        parts.append(_t("role → {v}").format(v=role_name(str(d["role"]))))
+        parts.append(
+            QCoreApplication.translate("Audit", "role → {v}").format(v=role_name(str(d["role"])))
+        )
     if "disabled" in d:
-        parts.append(_t("disabled") if d["disabled"] else _t("enabled again"))
+        parts.append(
+            QCoreApplication.translate("Audit", "disabled")
+            if d["disabled"]
+            else QCoreApplication.translate("Audit", "enabled again")
+        )
     if d.get("password"):
-        parts.append(_t("password reset"))
+        parts.append(QCoreApplication.translate("Audit", "password reset"))
     if d.get("via") == "cli":
-        parts.append(_t("(on the server's command line)"))
+        parts.append(QCoreApplication.translate("Audit", "(on the server's command line)"))
     return ", ".join(parts)
 
 
 def _channel_create(d: dict[str, Any], _who: Who) -> str:
     if d.get("connector"):
-        return _t("{name} ({connector})").format(name=d.get("name", ""), connector=d["connector"])
+        return QCoreApplication.translate("Audit", "{name} ({connector})").format(
+            name=d.get("name", ""), connector=d["connector"]
+        )
     return str(d.get("name", ""))
 
 
 def _channel_update(d: dict[str, Any], _who: Who) -> str:
     parts = []
     if "enabled" in d:
-        parts.append(_t("switched on") if d["enabled"] else _t("switched off"))
+        parts.append(
+            QCoreApplication.translate("Audit", "switched on")
+            if d["enabled"]
+            else QCoreApplication.translate("Audit", "switched off")
+        )
     if "name" in d:
-        parts.append(_t("name → {v}").format(v=d["name"]))
+        parts.append(QCoreApplication.translate("Audit", "name → {v}").format(v=d["name"]))
     if "connector" in d:
-        parts.append(_t("connector → {v}").format(v=d["connector"]))
+        parts.append(
+            QCoreApplication.translate("Audit", "connector → {v}").format(v=d["connector"])
+        )
     if d.get("config"):
-        parts.append(_t("settings changed: {v}").format(v=", ".join(map(str, d["config"]))))
+        parts.append(
+            QCoreApplication.translate("Audit", "settings changed: {v}").format(
+                v=", ".join(map(str, d["config"]))
+            )
+        )
     if d.get("secrets"):
-        parts.append(_t("secrets changed: {v}").format(v=", ".join(map(str, d["secrets"]))))
+        parts.append(
+            QCoreApplication.translate("Audit", "secrets changed: {v}").format(
+                v=", ".join(map(str, d["secrets"]))
+            )
+        )
     if "interval_s" in d:
-        parts.append(_t("fetch every {v}").format(v=duration(d["interval_s"])))
+        parts.append(
+            QCoreApplication.translate("Audit", "fetch every {v}").format(
+                v=duration(d["interval_s"])
+            )
+        )
     return ", ".join(parts)
 
 
 def _channel_error(d: dict[str, Any], _who: Who) -> str:
     if d.get("retry_in_s") is not None:
-        return _t("{error} (trying again in {delay})").format(
+        return QCoreApplication.translate("Audit", "{error} (trying again in {delay})").format(
             error=d.get("error", ""), delay=duration(d["retry_in_s"])
         )
     return str(d.get("error", ""))
 
 
 def _ingest(d: dict[str, Any], _who: Who) -> str:
-    return _t("{m} new mention(s), {r} reply(ies)").format(
+    return QCoreApplication.translate("Audit", "new mentions: {m}, new replies: {r}").format(
         m=number(d.get("mentions", 0)), r=number(d.get("replies", 0))
     )
 
 
 def _template(d: dict[str, Any], _who: Who) -> str:
     """The title is in the "what" column already; an edit adds its version."""
-    return _t("version {v}").format(v=d["version"]) if "version" in d else ""
+    return (
+        QCoreApplication.translate("Audit", "version {v}").format(v=d["version"])
+        if "version" in d
+        else ""
+    )
 
 
 def _business_hours(d: dict[str, Any], _who: Who) -> str:
-    return _t("time zone {tz}").format(tz=d["timezone"]) if d.get("timezone") else ""
+    return (
+        QCoreApplication.translate("Audit", "time zone {tz}").format(tz=d["timezone"])
+        if d.get("timezone")
+        else ""
+    )
 
 
 def _sla(d: dict[str, Any], _who: Who) -> str:
@@ -255,7 +307,11 @@ def _sla(d: dict[str, Any], _who: Who) -> str:
 
 
 def _auto_ack(d: dict[str, Any], _who: Who) -> str:
-    return _t("on") if d.get("enabled") else _t("off")
+    return (
+        QCoreApplication.translate("Audit", "on")
+        if d.get("enabled")
+        else QCoreApplication.translate("Audit", "off")
+    )
 
 
 def _skipped(d: dict[str, Any], _who: Who) -> str:
@@ -272,9 +328,9 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], Who], str]] = {
     "claim.grant": _claim_grant,
     "claim.release": _claim_release,
     "claim.assign": _claim_assign,
-    "claim.expire": lambda d, who: _t("{name} held it until the claim ran out").format(
-        name=who(d.get("holder"))
-    ),
+    "claim.expire": lambda d, who: QCoreApplication.translate(
+        "Audit", "{name} held it until the claim ran out"
+    ).format(name=who(d.get("holder"))),
     "reply.accept": _nothing,
     "reply.delivered": _delivered,
     "reply.delivery_failed": _delivery_failed,

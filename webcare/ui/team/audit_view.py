@@ -61,10 +61,15 @@ class AuditView(QWidget):
         for edit, name in ((self.date_from, self.tr("From")), (self.date_to, self.tr("To"))):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(date_format)
+            edit.setLocale(ui_locale())
             edit.setAccessibleName(name)
         self.action = QComboBox(self)
         self.action.setAccessibleName(self.tr("Action"))
         self.action.addItem(self.tr("Any action"), "")
+        self.action.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.action.setMinimumContentsLength(16)
         for code, label in sorted(audit_text.action_names().items(), key=lambda kv: kv[1]):
             self.action.addItem(label, code)
         self.search = QPushButton(self.tr("Show"), self)

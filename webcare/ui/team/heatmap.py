@@ -144,21 +144,27 @@ class Heatmap(QWidget):
             peak=number(self.peak), total=number(self.total)
         )
 
+    def cell_text(self, day: int, hour: int) -> str:
+        """'Wed 13:00-13:59: 18 mentions' (the tooltip of a cell)."""
+        n = self.counts[day][hour]
+        text = (
+            self.tr("{day} {start}–{end}: 1 mention")
+            if n == 1
+            else self.tr("{day} {start}–{end}: {n} mentions")
+        )
+        return text.format(
+            day=weekday_names()[day], start=f"{hour:02d}:00", end=f"{hour:02d}:59", n=number(n)
+        )
+
     def event(self, event: QEvent) -> bool:  # tooltips with the exact count
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             pos: QPoint = event.pos()
-            days = weekday_names()
             for day in range(7):
                 for hour in range(24):
                     if self._cell(day, hour).contains(pos):
                         QToolTip.showText(
                             event.globalPos(),
-                            self.tr("{day} {start}–{end}: {n} mention(s)").format(
-                                day=days[day],
-                                start=f"{hour:02d}:00",
-                                end=f"{hour:02d}:59",
-                                n=number(self.counts[day][hour]),
-                            ),
+                            self.cell_text(day, hour),
                             self,
                         )
                         return True

@@ -74,6 +74,8 @@ def _chart_view(parent: QWidget) -> QChartView:
     view = QChartView(parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(220)
+    view.chart().setLocale(ui_locale())  # month names, decimal commas: the interface's
+    view.chart().setLocalizeNumbers(True)
     return view
 
 
@@ -120,6 +122,7 @@ class ReportsView(QWidget):
         for edit, name in ((self.date_from, self.tr("From")), (self.date_to, self.tr("To"))):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(date_format)
+            edit.setLocale(ui_locale())
             edit.setAccessibleName(name)
         self.basis = QComboBox(self)
         self.basis.setAccessibleName(self.tr("Time basis"))
@@ -484,7 +487,14 @@ class ReportsView(QWidget):
         _clear(chart)
         answered = [g for g in data["groups"] if g["first_response"]["count"]]
         self._chart_fit = self.chart_capacity()
-        busiest = sorted(answered, key=lambda g: -int(g["mentions"]))[: self._chart_fit]
+        # the groups with the most answers; of equally busy ones the slowest (they need a look)
+        busiest = sorted(
+            answered,
+            key=lambda g: (
+                -int(g["first_response"]["count"]),
+                -(g["first_response"]["p90_s"] or 0),
+            ),
+        )[: self._chart_fit]
         groups = [g for g in answered if g in busiest]  # in the table's order
         groups.reverse()  # Qt draws the first category at the bottom; read top-down
         seconds = [
@@ -533,7 +543,8 @@ class ReportsView(QWidget):
         notes = []
         if len(answered) > len(groups):
             text = self.tr(
-                "The chart shows the {n} groups with the most mentions; the table has all {total}."
+                "The chart shows the {n} groups with the most answered mentions; the table has all"
+                " {total}."
             )
             notes.append(text.format(n=len(groups), total=len(answered)))
         if self.times_outliers:
@@ -542,13 +553,12 @@ class ReportsView(QWidget):
                 word = self.tr("median") if kind == "median" else self.tr("p90")
                 by_key.setdefault(key, []).append(f"{word} {duration(value)}")
             shown = "; ".join(f"{key}: {', '.join(v)}" for key, v in by_key.items())
-            notes.append(
-                self.tr(
-                    "%n value(s) above the scale, drawn cut off in grey: {values}.",
-                    "",
-                    len(self.times_outliers),
-                ).format(values=shown)
+            above = (
+                self.tr("1 value above the scale, drawn cut off in grey: {values}.")
+                if len(self.times_outliers) == 1
+                else self.tr("{n} values above the scale, drawn cut off in grey: {values}.")
             )
+            notes.append(above.format(n=len(self.times_outliers), values=shown))
         self.times_note.setText(" ".join(notes))
         self.times_note.setVisible(bool(notes))
 
@@ -601,7 +611,7 @@ class ReportsView(QWidget):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
+        axis_y.setLabelFormat("%.0f")  # localized numbers take f, not d
         axis_y.setTitleText(self.tr("mentions waiting"))
         top = max((p["waiting"] for p in data["points"]), default=0)
         axis_y.setRange(0, max(4, top))

@@ -28,7 +28,7 @@ class WorkloadView(QWidget):
         self.table = TableBlock(self.tr("Claims held now"), "workload", self)
         self.table.model.formatters = {4: duration, 5: duration}
         self.table.raw_rows = lambda: workload_rows(self.agents)
-        self.table.model.link_column = 1
+        self.table.model.link_column = 2  # the author opens the mention; its id stays hidden
         self.table.model.is_link = lambda _row: True
         self.table.rowActivated.connect(
             lambda row: self.openMentionRequested.emit(int(self.table.model.value(row, 1)))
@@ -93,6 +93,7 @@ class WorkloadView(QWidget):
             ],
             rows,
         )
+        self.table.view.setColumnHidden(1, True)
         busy = sorted(agents, key=lambda a: -a["count"])
         self.summary.setText(
             " · ".join(f"{a['name']}: {a['count']}" for a in busy)
