@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
@@ -17,7 +18,7 @@ from tests.support.server import Api, TestServer
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role
 from webcare.ui.team.channels_view import ChannelsView
-from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.settings_view import RulesEditor, SettingsView
 
 
 def webhook(team: TestServer, reply_url: str | None) -> tuple[Api, int, str]:
@@ -146,16 +147,25 @@ def test_admin_sets_priority_rules(open_client: OpenClient, team: TestServer, qt
     session = open_client("anna")
     view = team_view(qtbot, session, "settings")
     assert isinstance(view, SettingsView)
-    qtbot.waitUntil(lambda: "churn-risk" in view.keyword_rules.toPlainText(), timeout=10_000)
-    assert view.influencers.value() == 10_000  # the defaults are shown
-    view.keyword_rules.setPlainText("urgent | outage | storing, down\nbogus line")
-    view.save_priority_rules()
-    assert "Line 2" in view.status.text()  # checked before anything is sent
-    view.keyword_rules.setPlainText("urgent | outage | storing, down")
+    qtbot.waitUntil(lambda: view.rules.table.rowCount() == 1, timeout=10_000)
+    table = view.rules.table
+    assert table.item(0, RulesEditor.TAG).text() == "churn-risk"  # the defaults are shown
+    assert view.influencers.value() == 10_000
+    table.item(0, RulesEditor.WORDS).setText("storing, do*wn")
+    # checked while typing, with the server's own rules, next to the table
+    assert view.rules.error.isVisible()
+    assert view.rules.error.text() == "keyword rule 1: '*' is only allowed at the end of a word."
+    table.item(0, RulesEditor.WORDS).setText("storing, down")
+    assert not view.rules.error.isVisible()
+    box = table.cellWidget(0, RulesEditor.PRIORITY)
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(box.findData(3))
+    table.item(0, RulesEditor.TAG).setText("outage")
     view.influencers.setValue(0)  # off
-    view.negative_words.setText("boos, slecht")
-    view.save_priority_rules()
-    qtbot.waitUntil(lambda: view.status.text() == "Saved.", timeout=10_000)
+    view.negative_words.setPlainText("boos, slecht")
+    view.save()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Saved:"), timeout=10_000)
+    assert "1 keyword rule changed" in view.status.text()
     rules = team.login("anna").get("/v1/settings").json()["priority_rules"]
     assert rules["influencer_followers"] is None
     assert rules["keywords"] == [{"words": ["storing", "down"], "priority": 3, "tag": "outage"}]
