@@ -452,7 +452,7 @@ def test_audit_log_reads_as_sentences_with_names_and_opens_the_mention(
 def test_reports_read_well_with_an_outlier_and_exports_are_confirmed(
     open_client: OpenClient, team: TestServer, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == 0
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == SAMPLE_EXIT
     eva = open_client("eva")
     with team.ctx.db.read() as conn:
         old = conn.execute(
