@@ -202,3 +202,45 @@ def test_role_matrix(server: TestServer) -> None:
                     payload["title"] = f"T {role}"
             r = sessions[role].request(method, path, json=payload)
             assert r.status_code == status, (method, path, role, r.status_code, r.text)
+
+
+def test_anyone_changes_their_own_signature_and_availability_and_nothing_else(
+    server: TestServer,
+) -> None:
+    eva_id = server.add_user("eva")
+    tom_id = server.add_user("tom")
+    eva = server.login("eva")
+    assert eva.get("/v1/me").json()["availability"] == "available"
+    r = eva.patch("/v1/me", json={"signature": " ^EvaB ", "availability": "away"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["signature"], r.json()["availability"]) == ("^EvaB", "away")
+    assert eva.get("/v1/me").json()["signature"] == "^EvaB"
+    # the team sees it: the change feed carries the account, the workload the status
+    lead = server.user("lars", Role.LEAD)
+    workload = {a["agent_id"]: a for a in lead.get("/v1/reports/workload").json()}
+    assert workload[eva_id]["availability"] == "away"
+    assert workload[tom_id]["availability"] == "available"
+    feed = lead.get("/v1/changes", params={"since": 0}).json()["changes"]
+    assert any(c["entity"] == "user" and c["data"]["signature"] == "^EvaB" for c in feed)
+
+    # self only: no role, password or disabled flag through /v1/me, nothing changed
+    for body in ({"role": "admin"}, {"password": "new-secret-22"}, {"disabled": True}):
+        r = eva.patch("/v1/me", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert "message" in r.json()
+    # bad values are clear 422s and change nothing
+    for body in ({"availability": "sleeping"}, {"signature": "x" * 41}, {"display_name": ""},
+                 {"display_name": "   "}):  # fmt: skip
+        r = eva.patch("/v1/me", json=body)
+        assert r.status_code == 422, (body, r.text)
+    me = eva.get("/v1/me").json()
+    assert (me["role"], me["display_name"], me["signature"]) == ("agent", "Eva", "^EvaB")
+    assert server.login("eva").get("/v1/me").status_code == 200  # password unchanged
+    assert server.anonymous().patch("/v1/me", json={"availability": "away"}).status_code == 401
+    # another account is still the admin's alone
+    assert eva.patch(f"/v1/users/{tom_id}", json={"signature": "^X"}).status_code == 403
+
+    admin = server.user("anna", Role.ADMIN)
+    log = admin.get("/v1/audit", params={"entity": "user", "entity_id": str(eva_id)}).json()
+    updates = [e["detail"] for e in log if e["action"] == "user.update"]
+    assert updates == [{"via": "self", "signature": "^EvaB", "availability": "away"}]

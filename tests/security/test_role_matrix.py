@@ -171,6 +171,7 @@ REQUESTS: dict[Key, Request] = {
     ),
     ("POST", "/v1/auth/logout"): lambda w, r: w.call(r, "POST", "/v1/auth/logout"),
     ("GET", "/v1/me"): lambda w, r: w.call(r, "GET", "/v1/me"),
+    ("PATCH", "/v1/me"): lambda w, r: w.call(r, "PATCH", "/v1/me", json={"availability": "away"}),
     ("GET", "/v1/bootstrap"): lambda w, r: w.call(r, "GET", "/v1/bootstrap"),
     ("GET", "/v1/bootstrap/{entity}"): lambda w, r: w.call(r, "GET", "/v1/bootstrap/mentions"),
     ("GET", "/v1/changes"): lambda w, r: w.call(r, "GET", "/v1/changes?since=0"),

@@ -568,6 +568,11 @@ class ApiClient:
         """The signed-in account (``id``, ``username``, ``display_name``, ``role``, ...)."""
         return self._dict(self._call("GET", "/v1/me"), "your account")
 
+    def update_me(self, fields: Json) -> Json:
+        """Change your own ``display_name``, ``signature`` or ``availability``
+        (``"available"`` / ``"away"``); the server answers with the account."""
+        return self._dict(self._call("PATCH", "/v1/me", json_body=fields), "your account")
+
     def health(self) -> Json:
         """Liveness and identity of the server: ``{"status", "version", "db_id"}`` (no sign-in
         needed)."""

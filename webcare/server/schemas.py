@@ -22,6 +22,8 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OP_ID_PATTERN = r"^[A-Za-z0-9_.-]{8,80}$"
 #: A client installation's random id, sent with a sign-in (see ``login_throttle``).
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+#: An agent's own status, shown to leads in the workload.
+Availability = Literal["available", "away"]
 
 
 class ErrorOut(BaseModel):
@@ -82,6 +84,7 @@ class UserOut(BaseModel):
     disabled: bool
     brand: str | None = None
     can_login: bool
+    availability: Availability = "available"
 
 
 class LoginOut(BaseModel):
@@ -230,6 +233,17 @@ class UserPatchIn(TextIn):
     role: Role | None = None
     disabled: bool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=1024)
+
+
+class MePatchIn(BaseModel):
+    """What anyone may change about their own account; role, password and the rest are not
+    here (an unknown field is a 422, not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    signature: str | None = Field(default=None, max_length=40)
+    availability: Availability | None = None
 
 
 class ChangeOut(BaseModel):

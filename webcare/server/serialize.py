@@ -142,6 +142,7 @@ def user(row: sqlite3.Row, _now: float) -> Json:
         "disabled": bool(row["disabled"]),
         "brand": row["brand"],
         "can_login": row["password_hash"] is not None,
+        "availability": row["availability"],
     }
 
 

@@ -289,6 +289,15 @@ def m006_login_throttle(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="m007_user_availability")
+def m007_user_availability(db: sqlite_utils.Database) -> None:
+    # an agent's own "available" / "away", set in the preferences, shown in the team's workload
+    db.execute(
+        "ALTER TABLE users ADD COLUMN availability TEXT NOT NULL DEFAULT 'available'"
+        " CHECK (availability IN ('available', 'away'))"
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

@@ -8,7 +8,14 @@ from fastapi import APIRouter
 
 from webcare.server import serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
-from webcare.server.schemas import ErrorOut, PathId, UserCreateIn, UserOut, UserPatchIn
+from webcare.server.schemas import (
+    ErrorOut,
+    MePatchIn,
+    PathId,
+    UserCreateIn,
+    UserOut,
+    UserPatchIn,
+)
 from webcare.server.services import accounts
 
 router = APIRouter(prefix="/v1", tags=["users"])
@@ -18,6 +25,20 @@ router = APIRouter(prefix="/v1", tags=["users"])
 def me(user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.read() as conn:
         return accounts.get_user(conn, user.id, ctx.now())
+
+
+@router.patch("/me", response_model=UserOut, responses={422: {"model": ErrorOut}})
+def update_me(body: MePatchIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """Your own display name, signature and availability ("available" / "away"). Any role may
+    change these for itself; role, password and other accounts are the admin's (``/users``)."""
+    return accounts.update_profile(
+        ctx.db,
+        user,
+        now=ctx.now(),
+        display_name=body.display_name,
+        signature=body.signature,
+        availability=body.availability,
+    )
 
 
 @router.get("/users", response_model=list[UserOut], responses={403: {"model": ErrorOut}})

@@ -198,6 +198,47 @@ def get_user(conn: sqlite3.Connection, user_id: int, now: float) -> dict[str, An
     return data
 
 
+AVAILABILITY = ("available", "away")
+
+
+def update_profile(
+    db: Database,
+    user: AuthUser,
+    *,
+    now: float,
+    display_name: str | None = None,
+    signature: str | None = None,
+    availability: str | None = None,
+) -> dict[str, Any]:
+    """Change one's own name, signature or availability (any role; nothing else, nobody else)."""
+    if availability is not None and availability not in AVAILABILITY:
+        raise ValidationError("Availability is 'available' or 'away'.")
+    with db.write() as conn:
+        row = conn.execute("SELECT * FROM users WHERE id = ?", (user.id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no account with id {user.id}.")
+        new_name, new_sig = _check_profile(
+            display_name if display_name is not None else row["display_name"],
+            signature if signature is not None else row["signature"],
+        )
+        changed: dict[str, Any] = {}
+        if new_name != row["display_name"]:
+            changed["display_name"] = new_name
+        if new_sig != row["signature"]:
+            changed["signature"] = new_sig
+        if availability is not None and availability != row["availability"]:
+            changed["availability"] = availability
+        if changed:
+            sets = ", ".join(f"{column} = ?" for column in changed)
+            conn.execute(
+                f"UPDATE users SET {sets}, updated_at = ? WHERE id = ?",  # noqa: S608
+                (*changed.values(), now, user.id),
+            )
+            changes.record(conn, "user", user.id, now)
+            audit.record(conn, now, user.id, "user.update", "user", user.id, via="self", **changed)
+        return get_user(conn, user.id, now)
+
+
 def _release_all_claims(
     conn: sqlite3.Connection, user_id: int, now: float, actor: int | None
 ) -> int:

@@ -115,7 +115,7 @@ def workload(db: Database, now: float) -> list[dict[str, Any]]:
     """Who holds which claims right now, and for how long; every agent who can sign in."""
     with db.read() as conn:
         agents = conn.execute(
-            "SELECT id, display_name, role FROM users WHERE disabled = 0"
+            "SELECT id, display_name, role, availability FROM users WHERE disabled = 0"
             " AND password_hash IS NOT NULL ORDER BY display_name COLLATE NOCASE"
         ).fetchall()
         claims = conn.execute(
@@ -142,6 +142,7 @@ def workload(db: Database, now: float) -> list[dict[str, Any]]:
             "agent_id": a["id"],
             "name": a["display_name"],
             "role": a["role"],
+            "availability": a["availability"],
             "claims": held.get(a["id"], []),
             "count": len(held.get(a["id"], [])),
             "longest_s": max((c["held_for_s"] or 0 for c in held.get(a["id"], [])), default=0),

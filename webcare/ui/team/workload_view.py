@@ -96,15 +96,21 @@ class WorkloadView(QWidget):
         self.table.view.setColumnHidden(1, True)
         busy = sorted(agents, key=lambda a: -a["count"])
         self.summary.setText(
-            " · ".join(f"{a['name']}: {a['count']}" for a in busy)
+            " · ".join(f"{self._name(a)}: {a['count']}" for a in busy)
             or self.tr("Nobody can sign in yet.")
         )
         current = self.target.currentData()
         self.target.clear()
         for a in agents:
-            self.target.addItem(a["name"], a["agent_id"])
+            self.target.addItem(self._name(a), a["agent_id"])
         self.target.setCurrentIndex(max(0, self.target.findData(current)))
         self.loaded.emit()
+
+    def _name(self, agent: dict[str, Any]) -> str:
+        """The agent's name, with "(away)" when they said so in their preferences."""
+        if agent.get("availability") == "away":
+            return self.tr("{name} (away)").format(name=agent["name"])
+        return str(agent["name"])
 
     def _selected_mention(self) -> int | None:
         index = self.table.view.currentIndex()
