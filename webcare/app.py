@@ -33,7 +33,7 @@ from webcare.net.api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.storage.local import Me, default_store_path
 from webcare.sync.engine import SyncEngine
-from webcare.ui import i18n, resources, theme
+from webcare.ui import i18n, keyring_text, resources, theme
 from webcare.ui.controllers.inbox import InboxController
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
@@ -182,8 +182,9 @@ class WebcareApp:
         self._startup.net(find_token, got_token, lambda _e: self.show_login())
 
     def show_login(self, message: str = "") -> None:
+        """The sign-in dialog, prefilled with the last server and username (never a password)."""
         status = self.credentials.status()
-        note = "" if status.available else status.reason
+        note = "" if status.available else keyring_text.status_text(status)
         dialog = LoginDialog(
             server_url=str(self.settings.value("server_url", "") or ""),
             username=str(self.settings.value("username", "") or ""),
@@ -222,7 +223,7 @@ class WebcareApp:
                 token = result["token"]
                 self._startup.net(
                     lambda: self.credentials.save(api.base_url, username.strip().lower(), token),
-                    lambda outcome: self._saved(outcome.message),
+                    lambda outcome: self._saved(keyring_text.saved_text(outcome)),
                 )
             dialog.password.clear()  # a hidden dialog must not keep it for the whole session
             dialog.accept()
@@ -248,6 +249,10 @@ class WebcareApp:
     def open_session(
         self, server_url: str, username: str, api: ApiClient, me_json: dict[str, Any] | None
     ) -> Session:
+        # the next sign-in dialog offers this server and account, however this one began
+        # (the dialog, a kept token, the demo)
+        self.settings.setValue("server_url", server_url)
+        self.settings.setValue("username", username)
         runner = TaskRunner()
         runner.open_store(self.store_path(server_url, username))
         me = _me_from(me_json) or _me_from_store(runner)
@@ -272,7 +277,7 @@ class WebcareApp:
         if self.warn_about_keyring:
             status = self.credentials.status()
             if not status.available:
-                window.show_banner(status.reason)
+                window.show_banner(keyring_text.status_text(status))
         sync.start()
         controller.start()
         window.show()

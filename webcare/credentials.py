@@ -1,10 +1,12 @@
 """Where the sign-in token is kept: the system keyring, and a plain file only on request.
 
 Tokens live in the keyring under service ``webcare`` and key ``<server url>|<account>``. Keyring
-trouble (none installed, locked, broken) never stops the app: every call degrades and says, in a
-sentence for the user, what happens instead (usually: you sign in again next time). A token is
-written to a plain file only when the user explicitly opted in (``allow_plaintext``); that file
-is JSON, readable by its owner only (0600), and replaced atomically.
+trouble (none installed, locked, broken) never stops the app: every call degrades and says what
+happens instead (usually: you sign in again next time) as a :class:`KeyringProblem` code with its
+details; the window words it in the user's language (``webcare.ui.keyring_text``), and the
+``reason``/``message`` properties give the same in English for logs. A token is written to a
+plain file only when the user explicitly opted in (``allow_plaintext``); that file is JSON,
+readable by its owner only (0600), and replaced atomically.
 
 This is the only module that imports :mod:`keyring`. Nothing here logs or prints a token.
 """
@@ -20,6 +22,7 @@ import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -39,6 +42,33 @@ _AGAIN = "so you will be asked to sign in again next time"
 log = logging.getLogger("webcare.credentials")
 
 
+class KeyringProblem(StrEnum):
+    """Why the keyring cannot keep a sign-in (the window turns it into a sentence)."""
+
+    NO_KEYRING = "no_keyring"  # none installed, or a backend that keeps nothing
+    LOCKED = "locked"  # one exists but is locked
+    NO_ANSWER = "no_answer"  # the backend did not answer in time
+    BROKEN = "broken"  # the backend failed in its own way (``detail``: the exception's class)
+    NOT_KEPT = "not_kept"  # a write was accepted but reading it back found nothing
+
+    def cause(self, detail: str = "") -> str:
+        """The first half of the English sentence (logs, the command line)."""
+        return {
+            KeyringProblem.NO_KEYRING: "No system keyring is available",
+            KeyringProblem.LOCKED: "The system keyring is locked",
+            KeyringProblem.NO_ANSWER: "The system keyring did not answer",
+            KeyringProblem.BROKEN: f"The system keyring is not working ({detail})",
+            KeyringProblem.NOT_KEPT: "The system keyring did not keep the sign-in",
+        }[self]
+
+
+def _reason(problem: KeyringProblem, detail: str) -> str:
+    reason = f"{problem.cause(detail)}, {_AGAIN}."
+    if problem is KeyringProblem.LOCKED:
+        reason += " Unlock the keyring to avoid this."
+    return reason
+
+
 @dataclass(frozen=True, slots=True)
 class KeyringStatus:
     """Whether the system keyring can keep a sign-in.
@@ -46,46 +76,71 @@ class KeyringStatus:
     Attributes:
         available: The keyring answered and can store secrets.
         locked: A keyring exists but is locked (unlocking it would make it available).
-        reason: One sentence for the user describing the situation.
+        problem: Why it is not available (``None`` when it is).
+        detail: More about the problem, e.g. the exception class of a broken backend.
     """
 
     available: bool
     locked: bool
-    reason: str
+    problem: KeyringProblem | None = None
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        """One English sentence describing the situation (logs; the UI words it itself)."""
+        return IN_KEYRING if self.problem is None else _reason(self.problem, self.detail)
 
 
 @dataclass(frozen=True, slots=True)
 class SaveOutcome:
-    """Where :meth:`CredentialStore.save` put the token, and a sentence saying so.
+    """Where :meth:`CredentialStore.save` put the token, and why not in the keyring.
 
     Attributes:
         where: ``"keyring"``, ``"file"`` (the user's plain-file opt-in) or ``"nowhere"``.
-        message: What this means for the user, e.g. that they will sign in again next time.
+        problem: Why the keyring was not used (``None`` when it was).
+        detail: More about the problem (see :class:`KeyringStatus`).
+        path: The opt-in file, when it was written or could not be written.
     """
 
     where: Literal["keyring", "file", "nowhere"]
-    message: str
+    problem: KeyringProblem | None = None
+    detail: str = ""
+    path: Path | None = None
+
+    @property
+    def message(self) -> str:
+        """What this means for the user, in English (logs; the UI words it itself)."""
+        if self.problem is None:
+            return IN_KEYRING
+        cause = self.problem.cause(self.detail)
+        if self.where == "file":
+            return (
+                f"{cause}, so your sign-in is kept in {self.path}, a file only you can read,"
+                " as you chose."
+            )
+        if self.path is not None:
+            return f"{cause}, and the file {self.path} could not be written, {_AGAIN}."
+        return _reason(self.problem, self.detail)
 
 
 @dataclass(frozen=True, slots=True)
 class _Problem:
-    """Why the keyring cannot be used; ``cause`` is the first half of a user sentence."""
+    """Why the keyring cannot be used."""
 
-    locked: bool
-    cause: str
+    kind: KeyringProblem
+    detail: str = ""
+
+    @property
+    def locked(self) -> bool:
+        return self.kind is KeyringProblem.LOCKED
 
     def status(self) -> KeyringStatus:
-        reason = f"{self.cause}, {_AGAIN}."
-        if self.locked:
-            reason += " Unlock the keyring to avoid this."
-        return KeyringStatus(available=False, locked=self.locked, reason=reason)
+        return KeyringStatus(False, self.locked, self.kind, self.detail)
 
 
-_NO_KEYRING = _Problem(False, "No system keyring is available")
-_LOCKED = _Problem(True, "The system keyring is locked")
-
-
-_NO_ANSWER = _Problem(False, "The system keyring did not answer")
+_NO_KEYRING = _Problem(KeyringProblem.NO_KEYRING)
+_LOCKED = _Problem(KeyringProblem.LOCKED)
+_NO_ANSWER = _Problem(KeyringProblem.NO_ANSWER)
 #: How long one keyring call may take. A backend that hangs (a D-Bus service that never
 #: answers) must not freeze the window, which asks the keyring before it shows the sign-in.
 KEYRING_TIMEOUT_S = 2.0
@@ -121,7 +176,7 @@ def _bounded(fn: Callable[[], Any], timeout_s: float) -> Any:
 
 
 def _broken(exc: BaseException) -> _Problem:
-    return _Problem(False, f"The system keyring is not working ({type(exc).__name__})")
+    return _Problem(KeyringProblem.BROKEN, type(exc).__name__)
 
 
 def _classify(exc: BaseException) -> _Problem:
@@ -257,9 +312,9 @@ class CredentialStore:
         except Exception as exc:  # any backend failure means "not usable", never a crash
             problem = _classify(exc)
         if problem is not None:
-            log.info("keyring not usable: %s", problem.cause)
+            log.info("keyring not usable: %s", problem.kind.cause(problem.detail))
             return problem.status()
-        return KeyringStatus(available=True, locked=False, reason=IN_KEYRING)
+        return KeyringStatus(available=True, locked=False)
 
     def load(self, server_url: str, account: str) -> str | None:
         """The kept token for ``account`` on ``server_url``, or ``None``.
@@ -294,14 +349,14 @@ class CredentialStore:
                 self._keyring(lambda: keyring.set_password(SERVICE, key, token))
                 # Read back: some backends accept a write and keep nothing.
                 if self._keyring(lambda: keyring.get_password(SERVICE, key)) != token:
-                    problem = _Problem(False, "The system keyring did not keep the sign-in")
+                    problem = _Problem(KeyringProblem.NOT_KEPT)
         except Exception as exc:  # keep the app running whatever the backend does
             problem = _classify(exc)
             log.info("keyring write failed: %s", type(exc).__name__)
         if problem is None:
             # A copy left in the file from an earlier opt-in must not outlive this one.
             self._remove_from_file(key)
-            return SaveOutcome("keyring", IN_KEYRING)
+            return SaveOutcome("keyring")
         if self.allow_plaintext and self.plaintext_path is not None:
             try:
                 with self._file_lock:
@@ -310,17 +365,9 @@ class CredentialStore:
                     self._write_file_unlocked(data)
             except OSError as exc:
                 log.warning("could not write the sign-in file: %s", type(exc).__name__)
-                return SaveOutcome(
-                    "nowhere",
-                    f"{problem.cause}, and the file {self.plaintext_path} could not be written,"
-                    f" {_AGAIN}.",
-                )
-            return SaveOutcome(
-                "file",
-                f"{problem.cause}, so your sign-in is kept in {self.plaintext_path}, a file only"
-                " you can read, as you chose.",
-            )
-        return SaveOutcome("nowhere", problem.status().reason)
+                return SaveOutcome("nowhere", problem.kind, problem.detail, self.plaintext_path)
+            return SaveOutcome("file", problem.kind, problem.detail, self.plaintext_path)
+        return SaveOutcome("nowhere", problem.kind, problem.detail)
 
     def delete(self, server_url: str, account: str) -> None:
         """Forget the token for ``account`` on ``server_url`` everywhere it may be kept.

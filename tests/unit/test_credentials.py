@@ -24,6 +24,7 @@ from webcare.credentials import (
     IN_KEYRING,
     SERVICE,
     CredentialStore,
+    KeyringProblem,
     KeyringStatus,
     SaveOutcome,
     credential_key,
@@ -47,10 +48,12 @@ def files_in(path: Path) -> list[str]:
 
 def test_round_trip_in_the_keyring(memory_keyring: keyring.backend.KeyringBackend) -> None:
     store = CredentialStore()
-    assert store.status() == KeyringStatus(available=True, locked=False, reason=IN_KEYRING)
+    assert store.status() == KeyringStatus(available=True, locked=False)
+    assert store.status().reason == IN_KEYRING
     assert store.load(SERVER, "eva") is None
 
-    assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("keyring", IN_KEYRING)
+    assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("keyring")
+    assert SaveOutcome("keyring").message == IN_KEYRING
     assert store.load(SERVER, "eva") == TOKEN
     assert store.load(SERVER, "tom") is None
     assert store.load("https://other.example.com", "eva") is None
@@ -106,10 +109,12 @@ def test_without_a_keyring_nothing_is_kept_and_nothing_is_written(
 ) -> None:
     store = CredentialStore(plaintext_path=tmp_path / "cfg" / "tokens.json")
     status = store.status()
-    assert status == KeyringStatus(available=False, locked=False, reason=NO_KEYRING_MESSAGE)
+    assert status == KeyringStatus(False, False, KeyringProblem.NO_KEYRING)
+    assert status.reason == NO_KEYRING_MESSAGE
 
     outcome = store.save(SERVER, "eva", TOKEN)
-    assert outcome == SaveOutcome("nowhere", NO_KEYRING_MESSAGE)
+    assert outcome == SaveOutcome("nowhere", KeyringProblem.NO_KEYRING)
+    assert outcome.message == NO_KEYRING_MESSAGE
     assert store.load(SERVER, "eva") is None
     store.delete(SERVER, "eva")
     assert files_in(tmp_path) == []
@@ -119,7 +124,7 @@ def test_the_real_fail_backend_counts_as_no_keyring(tmp_path: Path) -> None:
     with installed(fail.Keyring()):
         store = CredentialStore(plaintext_path=tmp_path / "tokens.json")
         assert not store.status().available
-        assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("nowhere", NO_KEYRING_MESSAGE)
+        assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("nowhere", KeyringProblem.NO_KEYRING)
         assert store.load(SERVER, "eva") is None
         store.delete(SERVER, "eva")
     assert files_in(tmp_path) == []
@@ -144,7 +149,7 @@ def test_a_chainer_with_nothing_to_chain_is_no_keyring(monkeypatch: pytest.Monke
     with installed(chainer.ChainerBackend()):
         store = CredentialStore()
         assert store.status().available is False
-        assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("nowhere", NO_KEYRING_MESSAGE)
+        assert store.save(SERVER, "eva", TOKEN) == SaveOutcome("nowhere", KeyringProblem.NO_KEYRING)
         assert store.load(SERVER, "eva") is None
 
 

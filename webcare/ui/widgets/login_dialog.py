@@ -1,4 +1,10 @@
-"""Sign in to a team server."""
+"""Sign in to a team server.
+
+The server and username are those of the last sign-in (the app passes them from QSettings);
+the password is never prefilled. Without a usable keyring "Keep me signed in" cannot work: it
+is unticked and disabled, the note says why, and keeping the sign-in in a file is offered as an
+explicit opt-in instead.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -45,6 +52,7 @@ class LoginDialog(QDialog):
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setVisible(bool(keyring_note))
         self.plaintext_opt_in: QCheckBox | None = None
+        self.plaintext_note: QLabel | None = None
         self.error = plain_label("", selectable=True)
         self.error.setObjectName("loginError")
         self.error.setVisible(False)
@@ -69,17 +77,34 @@ class LoginDialog(QDialog):
         (self.password if username else self.username if server_url else self.server).setFocus()
 
     def offer_plaintext(self, checked: bool) -> None:
-        """Without a keyring: let the user choose to keep the sign-in in a file (opt-in)."""
-        box = QCheckBox(
-            self.tr("Keep my sign-in in a file instead (less secure: anyone with access to your"
-                    " account files can use it)"),
-            self,
-        )  # fmt: skip
+        """Without a keyring: the sign-in can only be kept in a file, if the user opts in.
+
+        "Keep me signed in" follows that choice (unticked and disabled without it), so the
+        dialog never promises what the keyring note below it says cannot happen.
+        """
+        box = QCheckBox(self.tr("Keep my sign-in in a file instead"), self)
         box.setChecked(checked)
+        note = plain_label(
+            self.tr("Less secure: anyone with access to your account files can use it."),
+            selectable=False,
+        )
+        note.setObjectName("plaintextNote")
+        note.setIndent(24)  # under the box's text, not its indicator
+        box.setAccessibleDescription(note.text())
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(layout.indexOf(self.keyring_note) + 1, box)
+        at = layout.indexOf(self.keyring_note) + 1
+        layout.insertWidget(at, box)
+        layout.insertWidget(at + 1, note)
         self.plaintext_opt_in = box
+        self.plaintext_note = note
+        self.remember.setToolTip(self.keyring_note.text())
+        box.toggled.connect(self._follow_opt_in)
+        self._follow_opt_in(checked)
+
+    def _follow_opt_in(self, opted: bool) -> None:
+        self.remember.setChecked(opted)
+        self.remember.setEnabled(opted)
 
     def _submit(self) -> None:
         url, user = self.server.text().strip(), self.username.text().strip()
@@ -90,8 +115,13 @@ class LoginDialog(QDialog):
         self.loginRequested.emit(url, user, self.password.text(), self.remember.isChecked())
 
     def set_busy(self, busy: bool) -> None:
-        for widget in (self.server, self.username, self.password, self.remember, self.buttons):
+        for widget in (self.server, self.username, self.password, self.buttons):
             widget.setEnabled(not busy)
+        opt_in = self.plaintext_opt_in
+        if opt_in is not None:
+            opt_in.setEnabled(not busy)
+        # without a keyring, keeping the sign-in is possible only through the file opt-in
+        self.remember.setEnabled(not busy and (opt_in is None or opt_in.isChecked()))
         if busy:
             self.error.setVisible(False)
 
