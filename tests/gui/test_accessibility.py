@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QStyle,
+    QStyleOptionButton,
     QTextEdit,
     QWidget,
 )
@@ -29,8 +32,11 @@ from tests.support.server import TestServer
 from webcare.app import Session
 from webcare.domain.models import Role
 from webcare.ui import i18n, palette, theme
+from webcare.ui.models.queue_model import Col
 from webcare.ui.team.team_window import TeamWindow, tabs_for
+from webcare.ui.widgets.main_window import DetailPane
 from webcare.ui.widgets.preferences import PreferencesDialog
+from webcare.ui.widgets.queue_view import QueueView
 
 CONTROLS = (
     QAbstractButton,
@@ -222,7 +228,7 @@ def test_preferences_apply_live_and_store_no_secret(
     assert isinstance(dialog, PreferencesDialog)
     assert dialog.server.text() == session.server_url and dialog.server.isReadOnly()
     assert "eva" in dialog.account.text()
-    assert dialog.shortcuts.rowCount() >= 15
+    assert len(dialog.shortcuts.entries()) >= 15
 
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     assert qapp.palette().color(QPalette.ColorRole.Base).name() == palette.DARK["base"]
@@ -258,3 +264,127 @@ def test_the_walker_finds_an_unnamed_control(qtbot: QtBot) -> None:
     named = QLineEdit(root)
     named.setAccessibleName("Named")
     assert unnamed_controls(root) == ["QLineEdit 'bare' in root"]
+
+
+# --- checkboxes and the selected row, as drawn -----------------------------------------------
+
+
+def _most_common(image: QImage, skip: QRect) -> QColor:
+    counts: Counter[int] = Counter()
+    for y in range(image.height()):
+        for x in range(image.width()):
+            if not skip.contains(x, y):
+                counts[image.pixel(x, y)] += 1
+    return QColor.fromRgb(counts.most_common(1)[0][0])
+
+
+def _ratio(a: QColor, b: QColor) -> float:
+    return palette.contrast_ratio(a.name(), b.name())
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_internal_note_checkbox_stands_out_in_both_themes(
+    qapp: QApplication, qtbot: QtBot, mode: str
+) -> None:
+    theme.ThemeManager.of(qapp).apply(mode=mode)
+    pane = DetailPane()  # the composer where it really is: on the mention pane
+    qtbot.addWidget(pane)
+    pane.show_empty(False)
+    pane.resize(600, 500)
+    pane.show()
+    box = pane.composer.note_toggle
+    qtbot.waitUntil(box.isVisible, timeout=3000)
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    assert indicator.width() >= 12 and indicator.height() >= 12  # big enough to hit and see
+    for checked in (False, True):
+        box.setChecked(checked)
+        image = box.grab().toImage()
+        background = _most_common(image, indicator)
+        assert background.name() in (
+            palette.PALETTES[mode]["base"],
+            palette.PALETTES[mode]["window"],
+        )
+        edge = indicator.adjusted(2, 2, -2, -2)  # inside this: not the outline
+        ring = [
+            QColor.fromRgb(image.pixel(x, y))
+            for x in range(indicator.left(), indicator.right() + 1)
+            for y in range(indicator.top(), indicator.bottom() + 1)
+            if not edge.contains(x, y)
+        ]
+        outline = max(_ratio(c, background) for c in ring)
+        assert outline >= palette.LARGE_OR_UI, (mode, checked, round(outline, 2))
+        if checked:  # a filled box with a visible tick
+            inside = indicator.adjusted(3, 3, -3, -3)
+            fill = QColor.fromRgb(image.pixel(inside.left(), inside.top()))
+            assert _ratio(fill, background) >= palette.LARGE_OR_UI, mode
+            tick = max(
+                _ratio(QColor.fromRgb(image.pixel(x, y)), fill)
+                for x in range(inside.left(), inside.right() + 1)
+                for y in range(inside.top(), inside.bottom() + 1)
+            )
+            assert tick >= palette.LARGE_OR_UI, (mode, round(tick, 2))
+    box.setChecked(False)
+
+
+def _row_colour(session: Session, row: int) -> str:
+    table = session.window.table
+    rect = table.visualRect(session.controller.model.index(row, Col.STATE))
+    image = table.viewport().grab().toImage()
+    return QColor.fromRgb(image.pixel(rect.right() - 3, rect.center().y())).name()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_selected_row_keeps_its_colour_with_and_without_focus(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, qapp: QApplication, mode: str
+) -> None:
+    team.add_mentions(3)
+    session = open_client("eva")
+    theme.ThemeManager.of(qapp).apply(mode=mode)
+    c, window = session.controller, session.window
+    qtbot.waitUntil(lambda: c.model.rowCount() == 3 and c.detail is not None, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    colours = palette.PALETTES[mode]
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus, timeout=3000)
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.table.currentIndex().row() == 1, timeout=3000)
+    assert _row_colour(session, 1) == colours["selection_bg"]
+    assert _row_colour(session, 0) != colours["selection_bg"]
+    window.search.setFocus()
+    qtbot.waitUntil(window.search.hasFocus, timeout=3000)
+    assert _row_colour(session, 1) == colours["selection_bg"]
+
+
+def test_a_row_made_current_without_a_click_is_selected_too(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Focusing the queue while nothing is current makes Qt pick a row "NoUpdate": the pane
+    would show that mention while the row looked unselected (only a focus rectangle)."""
+    model = QStandardItemModel(3, 2)
+    for row in range(3):
+        for col in range(2):
+            model.setItem(row, col, QStandardItem(f"mention {row}"))
+    view = QueueView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    other = QLineEdit(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=3000)
+    other.setFocus()
+    view.selectionModel().clear()
+    assert not view.currentIndex().isValid()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
+    current = view.currentIndex()
+    assert current.isValid()
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [current.row()]
+    view.selectionModel().setCurrentIndex(
+        model.index(2, 1), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [2]

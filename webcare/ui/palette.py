@@ -22,6 +22,7 @@ LIGHT: Palette = {
     "text_subtle": "#6b7280",
     "text_disabled": "#9ca3af",
     "border": "#858f9d",  # input and button outlines: 3:1 (WCAG 1.4.11)
+    "check_border": "#6b7280",
     "border_soft": "#e2e6eb",
     "header_bg": "#eef1f5",
     "header_text": "#374151",
@@ -32,7 +33,7 @@ LIGHT: Palette = {
     "accent_text": "#ffffff",
     "accent_disabled": "#93c5fd",
     "focus": "#2563eb",
-    "selection_bg": "#dbeafe",
+    "selection_bg": "#bfdbfe",
     "selection_text": "#111827",
     "button_hover": "#f3f4f6",
     "presence_bg": "#eef2f7",
@@ -72,6 +73,7 @@ DARK: Palette = {
     "text_subtle": "#9aa4b2",
     "text_disabled": "#5f6874",
     "border": "#667080",
+    "check_border": "#8b95a3",
     "border_soft": "#2c333d",
     "header_bg": "#232a33",
     "header_text": "#cdd3dc",
@@ -134,6 +136,7 @@ CONTRAST_PAIRS: tuple[Pair, ...] = (
     Pair("text on the window", "text", "window", BODY_TEXT),
     Pair("alternate queue rows", "text", "alt_base", BODY_TEXT),
     Pair("secondary text (profile, headers)", "text_muted", "base", BODY_TEXT),
+    Pair("secondary text on the window", "text_muted", "window", BODY_TEXT),
     Pair("secondary text on mentions", "text_muted", "mention_bg", BODY_TEXT),
     Pair("secondary text on replies", "text_muted", "reply_bg", BODY_TEXT),
     Pair("hints and empty states", "text_subtle", "base", BODY_TEXT),
@@ -162,6 +165,11 @@ CONTRAST_PAIRS: tuple[Pair, ...] = (
     Pair("input outlines on the window", "border", "window", LARGE_OR_UI),
     Pair("current mention outline", "focus", "mention_bg", LARGE_OR_UI),
     Pair("over-limit counter", "error", "base", LARGE_OR_UI),
+    Pair("checkbox outline", "check_border", "base", LARGE_OR_UI),
+    Pair("checkbox outline on the window", "check_border", "window", LARGE_OR_UI),
+    Pair("ticked checkbox", "accent", "base", LARGE_OR_UI),
+    Pair("ticked checkbox on the window", "accent", "window", LARGE_OR_UI),
+    Pair("checkbox tick", "accent_text", "accent", LARGE_OR_UI),
 )
 
 _VARIABLE = re.compile(r"@([a-z_]+)\b")

@@ -10,6 +10,7 @@ applied live by the one :class:`ThemeManager` of the application.
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -54,6 +55,19 @@ def system_scheme() -> str:
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
+_URL = re.compile(r"url\(\s*([^():\s]+)\s*\)")
+
+
+def _absolute_urls(text: str) -> str:
+    """``url(styles/check.svg)`` -> the file's absolute path: Qt would read a relative one
+    from the current directory, not from the resources."""
+
+    def absolute(match: re.Match[str]) -> str:
+        return f'url("{resources.resource_path(match.group(1)).as_posix()}")'
+
+    return _URL.sub(absolute, text)
+
+
 def stylesheet(mode: str, font_scale: int = 100) -> str:
     """The generated sheet of ``mode`` (rendered from base.qss if the build has not run)."""
     try:
@@ -62,7 +76,7 @@ def stylesheet(mode: str, font_scale: int = 100) -> str:
         log.warning("styles/%s.qss missing; rendering base.qss", mode)
         base = resources.resource_path("styles/base.qss").read_text(encoding="utf-8")
         text = render(base, PALETTES[mode])
-    return scale_font_sizes(text, font_scale / 100)
+    return scale_font_sizes(_absolute_urls(text), font_scale / 100)
 
 
 def qpalette(colours: Palette) -> QPalette:

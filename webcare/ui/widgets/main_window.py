@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from webcare.ui.models.queue_model import Col
 from webcare.ui.resources import icon
 from webcare.ui.widgets.composer import Composer
 from webcare.ui.widgets.conversation import ConversationView, plain_label
+from webcare.ui.widgets.queue_view import QueueView
 
 VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
 
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
                              "oldest"), (self.tr("Priority"), "priority")):  # fmt: skip
             self.sort_box.addItem(label, value)
 
-        self.table = QTableView(self)
+        self.table = QueueView(self)  # its current row is always selected
         self.table.setObjectName("queue")
         self.table.setAccessibleName(self.tr("Queue"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
