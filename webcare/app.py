@@ -297,14 +297,39 @@ class WebcareApp:
                 server_url=session.server_url,
                 account=f"{session.controller.me.display_name} ({session.username})",
                 actions=list(session.window.actions_by_name.values()),
+                signature=session.controller.me.signature,
                 parent=session.window,
             )
             dialog.signOutRequested.connect(self._sign_out_from_preferences)
+            dialog.profileSaveRequested.connect(self._save_profile)
             self.preferences = dialog
+            session.runner.net(
+                session.api.me,
+                dialog.profile_loaded,
+                lambda error: dialog.profile_load_failed(_error_text(error)),
+            )
         self.preferences.show()
         self.preferences.raise_()
         self.preferences.activateWindow()
         return self.preferences
+
+    def _save_profile(self, signature: str, availability: str) -> None:
+        """Preferences ▸ Save profile: to the server, then sign and show with the new one."""
+        session, dialog = self.session, self.preferences
+        if session is None or dialog is None:
+            return
+
+        def saved(user: dict[str, Any]) -> None:
+            me = _me_from(user)
+            if me is not None and self.session is session:
+                session.controller.set_me(me)
+            dialog.profile_saved(user)
+
+        session.runner.net(
+            lambda: session.api.update_me({"signature": signature, "availability": availability}),
+            saved,
+            lambda error: dialog.profile_save_failed(_error_text(error)),
+        )
 
     def _sign_out_from_preferences(self) -> None:
         if self.preferences is not None:
@@ -336,6 +361,10 @@ class WebcareApp:
     def shutdown(self) -> None:
         self.end_session()
         self._startup.shutdown()
+
+
+def _error_text(error: BaseException) -> str:
+    return error.message if isinstance(error, WebcareError) else str(error)
 
 
 def _me_from(data: dict[str, Any] | None) -> Me | None:

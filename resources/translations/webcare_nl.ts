@@ -730,6 +730,10 @@
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
     </message>
+    <message>
+        <source>Esc, ? or F1 closes this list.</source>
+        <translation>Esc, ? of F1 sluit deze lijst.</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -738,24 +742,24 @@
         <translation>Antwoordtekst</translation>
     </message>
     <message>
-        <source>Write a reply… (T: template, Ctrl+Enter: send, N: internal note)</source>
-        <translation>Schrijf een antwoord… (T: sjabloon, Ctrl+Enter: verzenden, N: interne notitie)</translation>
-    </message>
-    <message>
         <source>Template…</source>
         <translation>Sjabloon…</translation>
-    </message>
-    <message>
-        <source>Pick a canned answer (T)</source>
-        <translation>Kies een standaardantwoord (T)</translation>
     </message>
     <message>
         <source>Internal note</source>
         <translation>Interne notitie</translation>
     </message>
     <message>
-        <source>Write a note only your team sees (N)</source>
-        <translation>Schrijf een notitie die alleen je team ziet (N)</translation>
+        <source>Write a reply… (Ctrl+T: template, Ctrl+N: internal note, Ctrl+Enter: send)</source>
+        <translation>Schrijf een antwoord… (Ctrl+T: sjabloon, Ctrl+N: interne notitie, Ctrl+Enter: versturen)</translation>
+    </message>
+    <message>
+        <source>Pick a canned answer (Ctrl+T)</source>
+        <translation>Kies een standaardantwoord (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Write a note only your team sees (Ctrl+N)</source>
+        <translation>Schrijf een notitie die alleen je team ziet (Ctrl+N)</translation>
     </message>
     <message>
         <source>Characters</source>
@@ -1174,6 +1178,49 @@
     </message>
 </context>
 <context>
+    <name>Keyring</name>
+    <message>
+        <source>No system keyring is available</source>
+        <translation>Er is geen systeemsleutelbos beschikbaar</translation>
+    </message>
+    <message>
+        <source>The system keyring is locked</source>
+        <translation>De systeemsleutelbos is vergrendeld</translation>
+    </message>
+    <message>
+        <source>The system keyring did not answer</source>
+        <translation>De systeemsleutelbos reageerde niet</translation>
+    </message>
+    <message>
+        <source>The system keyring did not keep the sign-in</source>
+        <translation>De systeemsleutelbos heeft de aanmelding niet bewaard</translation>
+    </message>
+    <message>
+        <source>The system keyring is not working ({error})</source>
+        <translation>De systeemsleutelbos werkt niet ({error})</translation>
+    </message>
+    <message>
+        <source>{cause}, so you will be asked to sign in again next time.</source>
+        <translation>{cause}, dus je moet je de volgende keer opnieuw aanmelden.</translation>
+    </message>
+    <message>
+        <source>Unlock the keyring to avoid this.</source>
+        <translation>Ontgrendel de sleutelbos om dat te voorkomen.</translation>
+    </message>
+    <message>
+        <source>Your sign-in is kept in the system keyring.</source>
+        <translation>Je aanmelding wordt bewaard in de systeemsleutelbos.</translation>
+    </message>
+    <message>
+        <source>{cause}, so your sign-in is kept in {path}, a file only you can read, as you chose.</source>
+        <translation>{cause}, dus je aanmelding wordt bewaard in {path}, een bestand dat alleen jij kunt lezen, zoals je hebt gekozen.</translation>
+    </message>
+    <message>
+        <source>{cause}, and the file {path} could not be written, so you will be asked to sign in again next time.</source>
+        <translation>{cause}, en het bestand {path} kon niet worden geschreven, dus je moet je de volgende keer opnieuw aanmelden.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Sign in to Webcare</source>
@@ -1204,8 +1251,12 @@
         <translation>Server</translation>
     </message>
     <message>
-        <source>Keep my sign-in in a file instead (less secure: anyone with access to your account files can use it)</source>
-        <translation>Mijn aanmelding in plaats daarvan in een bestand bewaren (minder veilig: iedereen met toegang tot je accountbestanden kan haar gebruiken)</translation>
+        <source>Keep my sign-in in a file instead</source>
+        <translation>Mijn aanmelding in plaats daarvan in een bestand bewaren</translation>
+    </message>
+    <message>
+        <source>Less secure: anyone with access to your account files can use it.</source>
+        <translation>Minder veilig: iedereen die bij de bestanden van je account kan, kan hem gebruiken.</translation>
     </message>
     <message>
         <source>Fill in the server address, your username and password.</source>
@@ -1520,6 +1571,42 @@
         <translation>Vergeet de aanmelding op deze computer en toon het aanmeldvenster</translation>
     </message>
     <message>
+        <source>Signature</source>
+        <translation>Ondertekening</translation>
+    </message>
+    <message>
+        <source>Added to the end of every reply you send, e.g. ^Eva</source>
+        <translation>Komt onder elk antwoord dat je verstuurt, bijv. ^Eva</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Beschikbaar</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Afwezig</translation>
+    </message>
+    <message>
+        <source>Your team leads see it in the workload</source>
+        <translation>Je teamleiders zien het in de werkverdeling</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Profiel opslaan</translation>
+    </message>
+    <message>
+        <source>Save the signature and status on the team server</source>
+        <translation>De ondertekening en status op de teamserver opslaan</translation>
+    </message>
+    <message>
+        <source>Loading your profile…</source>
+        <translation>Je profiel wordt geladen…</translation>
+    </message>
+    <message>
         <source>Account</source>
         <translation>Account</translation>
     </message>
@@ -1576,12 +1663,32 @@
         <translation>Meldingen</translation>
     </message>
     <message>
+        <source>General</source>
+        <translation>Algemeen</translation>
+    </message>
+    <message>
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
     </message>
     <message>
         <source>Windows opened from now on use the new language; restart Webcare to switch this window too.</source>
         <translation>Vensters die je vanaf nu opent gebruiken de nieuwe taal; start Webcare opnieuw om ook dit venster om te zetten.</translation>
+    </message>
+    <message>
+        <source>Saved on the team server.</source>
+        <translation>Opgeslagen op de teamserver.</translation>
+    </message>
+    <message>
+        <source>Your signature and status can be changed when the team server answers: {m}</source>
+        <translation>Je ondertekening en status kun je wijzigen zodra de teamserver antwoordt: {m}</translation>
+    </message>
+    <message>
+        <source>Not saved: {m}</source>
+        <translation>Niet opgeslagen: {m}</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Opslaan…</translation>
     </message>
 </context>
 <context>
@@ -2390,7 +2497,15 @@
     </message>
 </context>
 <context>
-    <name>ShortcutTable</name>
+    <name>ShortcutList</name>
+    <message>
+        <source>Find a shortcut by action or key</source>
+        <translation>Zoek een sneltoets op actie of toets</translation>
+    </message>
+    <message>
+        <source>Find a shortcut</source>
+        <translation>Sneltoets zoeken</translation>
+    </message>
     <message>
         <source>Action</source>
         <translation>Actie</translation>
@@ -2402,6 +2517,41 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>Sneltoetsen</translation>
+    </message>
+    <message>
+        <source>No shortcut matches.</source>
+        <translation>Geen sneltoets gevonden.</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Navigation</source>
+        <translation>Navigatie</translation>
+    </message>
+    <message>
+        <source>Mention</source>
+        <translation>Vermelding</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>Schrijven</translation>
+    </message>
+    <message>
+        <source>Views</source>
+        <translation>Weergaven</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Venster</translation>
+    </message>
+    <message>
+        <source>Next / previous control</source>
+        <translation>Volgend / vorig onderdeel</translation>
+    </message>
+    <message>
+        <source>Template picker: choose, insert</source>
+        <translation>Sjabloonkiezer: kiezen, invoegen</translation>
     </message>
 </context>
 <context>
@@ -2508,6 +2658,10 @@
     <message>
         <source>Filter templates</source>
         <translation>Sjablonen filteren</translation>
+    </message>
+    <message>
+        <source>{title} [{language}] · shortcut: {shortcut}</source>
+        <translation>{title} [{language}] · afkorting: {shortcut}</translation>
     </message>
     <message>
         <source>No template matches.</source>
@@ -2842,6 +2996,10 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     <message>
         <source>Nobody can sign in yet.</source>
         <translation>Nog niemand kan zich aanmelden.</translation>
+    </message>
+    <message>
+        <source>{name} (away)</source>
+        <translation>{name} (afwezig)</translation>
     </message>
     <message>
         <source>Select a claim first.</source>

@@ -7,16 +7,30 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, TestServer
+from tests.support.untranslated import catalogue, english_on_screen
 from webcare.app import Session, WebcareApp
 from webcare.cli import build_parser, main
 from webcare.credentials import CredentialStore
+from webcare.domain.models import Role
 from webcare.net.api import ApiClient
 from webcare.ui import i18n
+from webcare.ui.team.agents_view import AgentsView
+from webcare.ui.team.channels_view import ChannelsView
+from webcare.ui.team.team_window import tabs_for
 from webcare.ui.team.workload_view import WorkloadView
 from webcare.ui.widgets.login_dialog import LoginDialog
 
@@ -193,3 +207,143 @@ def test_channel_names_stay_english_in_english(
     profile, items = _channel_texts(open_in("eva", "en", None), qtbot)
     assert profile.endswith(" on Twitter"), profile
     assert "@AppleSupport on Twitter" in items
+
+
+# --- every window in Dutch: no English from the app's own catalogue ---------------------------
+
+
+def _settle(qtbot: QtBot, session: Session) -> None:
+    """Wait until every answer the window asked for has arrived and been shown."""
+    qtbot.waitUntil(lambda: not session.runner._callbacks, timeout=15_000)
+    qtbot.wait(50)
+
+
+def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
+    qapp: QApplication, qtbot: QtBot, team: TestServer, tmp_path: Path, no_keyring: object
+) -> None:
+    known = catalogue()
+    team.add_user("anna", Role.ADMIN, name="Anna", signature="^Anna")
+    team.add_mentions(2)
+    with team.ctx.db.write() as conn:
+        conn.execute(
+            "INSERT INTO templates(title, body, language, shortcut, tags, created_at, updated_at)"
+            " VALUES ('DM', 'Hoi {{customer_handle}}, stuur ons een DM!', 'nl', 'dm', '[]', 0, 0)"
+        )
+        conn.execute(
+            "INSERT INTO changes(entity, entity_id, op, at) VALUES ('template', 1, 'upsert', 0)"
+        )
+    settings = QSettings(str(tmp_path / "nl.ini"), QSettings.Format.IniFormat)
+    settings.setValue("server_url", team.url)
+    settings.setValue("username", "anna")
+    app = WebcareApp(
+        qapp,
+        settings=settings,
+        credentials=CredentialStore(plaintext_path=tmp_path / "tokens.json"),
+        store_path=lambda _url, user: tmp_path / f"{user}-store.db",
+        sync_wait_s=0.5,
+        language="nl",
+    )
+    english: dict[str, list[str]] = {}
+    try:
+        # the sign-in dialog, with the keyring warning and the file opt-in
+        app.show_login()
+        dialog = app.login_dialog
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(dialog.isVisible, timeout=5000)
+        assert "sleutelbos" in dialog.keyring_note.text()  # Dutch, not the keyring layer's
+        english["sign-in"] = english_on_screen(dialog, known)
+        assert dialog.plaintext_opt_in is not None
+        dialog.plaintext_opt_in.setChecked(True)
+        dialog.password.setText(PASSWORD)
+        dialog.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: app.session is not None, timeout=15_000)
+        session = app.session
+        assert session is not None
+        window, controller = session.window, session.controller
+        qtbot.waitUntil(lambda: controller.detail is not None, timeout=15_000)
+        # the banner and the status bar say what became of the sign-in, in Dutch too
+        assert "sleutelbos" in window.banner.text()
+        qtbot.waitUntil(lambda: "tokens.json" in window.statusBar().currentMessage(), timeout=5000)
+        assert "sleutelbos" in window.statusBar().currentMessage()
+        _settle(qtbot, session)
+        english["inbox"] = english_on_screen(window, known)
+        window.detail.composer.note_toggle.setChecked(True)  # the note mode's own texts
+        window.detail.composer.editor.setPlainText("Klant belt terug")
+        english["inbox, note mode"] = english_on_screen(window, known)
+        window.detail.composer.clear()
+
+        preferences = app.show_preferences()
+        assert preferences is not None
+        _settle(qtbot, session)
+        for i in range(preferences.tabs.count()):
+            preferences.tabs.setCurrentIndex(i)
+            english[f"preferences tab {i}"] = english_on_screen(preferences, known)
+        preferences.close()
+
+        controller.show_shortcuts()
+        sheet = controller.cheatsheet
+        assert sheet is not None
+        qtbot.waitUntil(sheet.isVisible, timeout=5000)
+        english["cheat sheet"] = english_on_screen(sheet, known)
+        sheet.list.search.setText("xyzzy")  # its empty state
+        english["cheat sheet, nothing found"] = english_on_screen(sheet, known)
+        sheet.reject()
+
+        controller.pick_template()
+        qtbot.waitUntil(lambda: controller.picker is not None, timeout=5000)
+        picker = controller.picker
+        assert picker is not None
+        english["template picker"] = english_on_screen(picker, known)
+        picker.search.setText("xyzzy")
+        english["template picker, nothing found"] = english_on_screen(picker, known)
+        picker.reject()
+
+        team_window = controller.open_team("reports")
+        qtbot.addWidget(team_window)
+        for name in tabs_for("admin"):
+            team_window.open_tab(name)
+            _settle(qtbot, session)
+            english[f"team: {name}"] = english_on_screen(team_window, known)
+        # the dialogs the admin tabs open
+        agents = team_window.views["agents"]
+        assert isinstance(agents, AgentsView)
+        agents.username.setText("bram")
+        agents.add_agent()
+        assert agents.password_dialog is not None
+        english["team: new password"] = english_on_screen(agents.password_dialog, known)
+        agents.password_dialog.reject()
+        channels = team_window.views["channels"]
+        assert isinstance(channels, ChannelsView)
+        _settle(qtbot, session)
+        english["team: add channel"] = english_on_screen(channels.open_add(), known)
+        channels.dialog.reject()
+    finally:
+        app.shutdown()
+    found = {screen: texts for screen, texts in english.items() if texts}
+    assert found == {}, "\n".join(f"{s}:\n  " + "\n  ".join(t) for s, t in found.items())
+
+
+def test_the_walker_finds_english_from_the_catalogue(qtbot: QtBot) -> None:
+    known = catalogue()
+    root = QMainWindow()
+    qtbot.addWidget(root)
+    box = QWidget(root)
+    root.setCentralWidget(box)
+    layout = QVBoxLayout(box)
+    layout.addWidget(QLabel("Claim"))  # English: "Oppakken" in Dutch
+    layout.addWidget(QLabel("Oppakken"))
+    layout.addWidget(QLabel("12 characters"))  # formatted from "{n} characters"
+    layout.addWidget(QLabel("Webcare"))  # the same in both languages
+    combo = QComboBox()
+    combo.addItems(["Any status", "Elke prioriteit"])
+    layout.addWidget(combo)
+    root.statusBar().showMessage("Note saved.")
+    root.show()
+    found = english_on_screen(root, known)
+    assert sorted(f.split(": ", 1)[1] for f in found) == [
+        "'12 characters' (source '{n} characters')",
+        "'Any status' (source 'Any status')",
+        "'Claim' (source 'Claim')",
+        "'Note saved.' (source 'Note saved.')",
+    ]

@@ -99,8 +99,7 @@ class InboxController(QObject):
 
         window.table.setModel(self.model)
         window.configure_table()
-        role = self.role_name(me.role)
-        window.user_label.setText(f"{me.display_name} ({role})  {me.signature}")
+        self._show_me()
         self.model.refreshed.connect(self._on_refreshed)
         window.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         window.viewSelected.connect(self.set_view)
@@ -785,6 +784,21 @@ class InboxController(QObject):
         self._sync_connections = []
         if self.tray is not None:
             self.tray.hide()
+
+    def _show_me(self) -> None:
+        me = self.me
+        self.window.user_label.setText(
+            f"{me.display_name} ({self.role_name(me.role)})  {me.signature}"
+        )
+
+    def set_me(self, me: Me) -> None:
+        """The account's profile changed (Preferences): sign and show with the new one."""
+        self.me = me
+        self._show_me()
+        if self.detail is not None:
+            self.window.detail.composer.set_context(
+                signature=me.signature, limit=self.detail.char_limit
+            )
 
     def role_name(self, role: str) -> str:
         names = {"agent": self.tr("agent"), "lead": self.tr("lead"), "admin": self.tr("admin")}

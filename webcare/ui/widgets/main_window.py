@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setObjectName(f"action_{name}")
+        action.setProperty("menu", menu_name)  # the cheat sheet groups by it (cheatsheet.py)
         if name in ACTION_ICONS:
             action.setIcon(icon(ACTION_ICONS[name]))
         self.addAction(action)
@@ -293,7 +294,7 @@ class MainWindow(QMainWindow):
         a("release", self.tr("Re&lease claim"), ["U"], "mention")
         a("reply", self.tr("&Reply"), ["R"], "mention")
         a("template", self.tr("Insert &template…"), ["T", "Ctrl+T"], "mention")
-        a("note", self.tr("Internal &note mode"), ["N"], "mention")
+        a("note", self.tr("Internal &note mode"), ["N", "Ctrl+N"], "mention")
         a("send", self.tr("&Send"), ["Ctrl+Return", "Ctrl+Enter"], "mention")
         self._menus["mention"].addSeparator()
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")

@@ -1,10 +1,15 @@
-"""Preferences (Ctrl+,): account, theme, language, notifications, font size, shortcuts.
+"""Preferences (Ctrl+,): account and profile, theme, language, notifications, font size, and
+every shortcut (the cheat sheet's list).
 
-Everything is stored in QSettings as soon as it changes; theme and font size apply at once.
-The sign-in token is never part of it: it stays in the system keyring.
+Everything local is stored in QSettings as soon as it changes; theme and font size apply at
+once. The profile (signature, available/away) lives on the team server: the dialog asks for it
+to be saved (``profileSaveRequested``) and the app sends it. The sign-in token is never part of
+it: it stays in the system keyring.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtGui import QAction
@@ -20,17 +25,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from webcare.ui import i18n, prefs, theme
-from webcare.ui.widgets.cheatsheet import ShortcutTable
+from webcare.ui.widgets.cheatsheet import ShortcutList
 from webcare.ui.widgets.conversation import plain_label
+
+# the longest signature the server accepts (webcare/server/services/accounts.py)
+MAX_SIGNATURE = 40
 
 
 class PreferencesDialog(QDialog):
     signOutRequested = Signal()  # noqa: N815
+    profileSaveRequested = Signal(str, str)  # noqa: N815 - signature, availability
 
     def __init__(
         self,
@@ -40,14 +50,16 @@ class PreferencesDialog(QDialog):
         server_url: str,
         account: str,
         actions: list[QAction],
+        signature: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("preferences")
         self.setWindowTitle(self.tr("Preferences"))
-        self.resize(560, 640)
+        self.resize(580, 660)
         self.settings = settings
         self.manager = manager
+        self._saved_profile: tuple[str, str] | None = None
 
         # account (read-only: changing server or account means signing out)
         self.server = QLineEdit(server_url, self)
@@ -61,10 +73,39 @@ class PreferencesDialog(QDialog):
             self.tr("Forget the sign-in on this computer and show the sign-in window")
         )
         self.sign_out.clicked.connect(self.signOutRequested.emit)
+
+        # profile (on the team server: the team sees it)
+        self.signature = QLineEdit(signature, self)
+        self.signature.setMaxLength(MAX_SIGNATURE)
+        self.signature.setAccessibleName(self.tr("Signature"))
+        self.signature.setToolTip(self.tr("Added to the end of every reply you send, e.g. ^Eva"))
+        self.availability = QComboBox(self)
+        self.availability.setAccessibleName(self.tr("Status"))
+        self.availability.addItem(self.tr("Available"), "available")
+        self.availability.addItem(self.tr("Away"), "away")
+        self.availability.setToolTip(self.tr("Your team leads see it in the workload"))
+        self.save_profile = QPushButton(self.tr("Save profile"), self)
+        self.save_profile.setAccessibleDescription(
+            self.tr("Save the signature and status on the team server")
+        )
+        self.profile_status = plain_label(self.tr("Loading your profile…"), selectable=True)
+        self.profile_status.setObjectName("profileStatus")
+        self.save_profile.clicked.connect(self._save_profile)
+        self.signature.returnPressed.connect(self._save_profile)
+        self.signature.textChanged.connect(self._profile_edited)
+        self.availability.currentIndexChanged.connect(self._profile_edited)
+        self._set_profile_enabled(False)
+
         account_box = QGroupBox(self.tr("Account"), self)
         af = QFormLayout(account_box)
         af.addRow(self.tr("Server"), self.server)
         af.addRow(self.tr("Account"), self.account)
+        af.addRow(self.tr("Signature"), self.signature)
+        af.addRow(self.tr("Status"), self.availability)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.save_profile)
+        profile_row.addWidget(self.profile_status, 1)
+        af.addRow(profile_row)
         af.addRow(self.sign_out)
 
         # appearance
@@ -118,21 +159,26 @@ class PreferencesDialog(QDialog):
         for box in (self.notify_tray, self.notify_banner, self.notify_sound):
             nl.addWidget(box)
 
-        # shortcuts
-        self.shortcuts = ShortcutTable(actions, self)
-        keys = QGroupBox(self.tr("Keyboard shortcuts"), self)
+        # shortcuts: the same list as the cheat sheet (F1)
+        self.shortcuts = ShortcutList(actions, self)
+
+        general = QWidget(self)
+        gl = QVBoxLayout(general)
+        gl.addWidget(account_box)
+        gl.addWidget(look)
+        gl.addWidget(notify)
+        gl.addStretch(1)
+        keys = QWidget(self)
         kl = QVBoxLayout(keys)
         kl.addWidget(self.shortcuts)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(keys, self.tr("Keyboard shortcuts"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        top = QHBoxLayout()
-        top.addWidget(account_box, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(look)
-        layout.addWidget(notify)
-        layout.addWidget(keys, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
 
         self.theme.currentIndexChanged.connect(self._theme_chosen)
@@ -167,3 +213,57 @@ class PreferencesDialog(QDialog):
             )
         )
         self.notice.setVisible(True)
+
+    # --- the profile on the server ----------------------------------------------------------
+
+    def _set_profile_enabled(self, enabled: bool) -> None:
+        for widget in (self.signature, self.availability):
+            widget.setEnabled(enabled)
+        self.save_profile.setEnabled(enabled and self._profile_changed())
+
+    def _current_profile(self) -> tuple[str, str]:
+        return self.signature.text().strip(), str(self.availability.currentData())
+
+    def _profile_changed(self) -> bool:
+        return self._saved_profile is not None and self._current_profile() != self._saved_profile
+
+    def _profile_edited(self) -> None:
+        self.save_profile.setEnabled(self.signature.isEnabled() and self._profile_changed())
+
+    def set_profile(self, user: dict[str, Any]) -> None:
+        """The account as the server has it (``GET /v1/me``, or the answer to a save)."""
+        signature = str(user.get("signature") or "")
+        availability = str(user.get("availability") or "available")
+        self._saved_profile = (signature, availability)
+        self.signature.setText(signature)
+        self.availability.setCurrentIndex(max(0, self.availability.findData(availability)))
+        self._set_profile_enabled(True)
+
+    def profile_loaded(self, user: dict[str, Any]) -> None:
+        self.set_profile(user)
+        self.profile_status.setText("")
+
+    def profile_saved(self, user: dict[str, Any]) -> None:
+        self.set_profile(user)
+        self.profile_status.setText(self.tr("Saved on the team server."))
+
+    def profile_load_failed(self, message: str) -> None:
+        """The server could not be asked (offline): the profile can be changed once it can."""
+        self._set_profile_enabled(self._saved_profile is not None)
+        self.profile_status.setText(
+            self.tr("Your signature and status can be changed when the team server answers: {m}")
+            .format(m=message)
+        )  # fmt: skip
+
+    def profile_save_failed(self, message: str) -> None:
+        """Saving was refused or did not arrive: say why and keep what was typed."""
+        self._set_profile_enabled(True)
+        self.profile_status.setText(self.tr("Not saved: {m}").format(m=message))
+
+    def _save_profile(self) -> None:
+        if not self._profile_changed():
+            return
+        signature, availability = self._current_profile()
+        self._set_profile_enabled(False)
+        self.profile_status.setText(self.tr("Saving…"))
+        self.profileSaveRequested.emit(signature, availability)

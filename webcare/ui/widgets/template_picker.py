@@ -67,15 +67,19 @@ class TemplatePicker(QDialog):
         self._fill("")
 
     def _fill(self, text: str) -> None:
-        needle = text.strip().lower()
+        # "/dm" finds the shortcut "dm" too: habits from chat tools should not come up empty
+        needle = text.strip().lower().removeprefix("/")
         self.list.clear()
         for template in self._templates:
             haystack = f"{template.title} {template.shortcut} {template.body}".lower()
             if needle and needle not in haystack:
                 continue
-            label = f"{template.title}  [{template.language}]"
+            label = f"{template.title} [{template.language}]"
             if template.shortcut:
-                label += f"  /{template.shortcut}"
+                # written as the template editor writes it (no "/": nothing types it that way)
+                label = self.tr("{title} [{language}] · shortcut: {shortcut}").format(
+                    title=template.title, language=template.language, shortcut=template.shortcut
+                )
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, template.id)
             # escaped, not edited: "&lt;3" or "<b>" in a template shows exactly as written
