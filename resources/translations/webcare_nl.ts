@@ -8,6 +8,14 @@
         <translation>Accounts</translation>
     </message>
     <message>
+        <source>Show imported accounts</source>
+        <translation>Geïmporteerde accounts tonen</translation>
+    </message>
+    <message>
+        <source>Accounts the import of old conversations made for the signatures in brand replies. They cannot sign in and are never offered for claims; reports keep their answers.</source>
+        <translation>Accounts die de import van oude gesprekken aanmaakte voor de ondertekeningen in antwoorden van het merk. Ze kunnen zich niet aanmelden en worden nooit aangeboden om vermeldingen op te pakken; de rapportages houden hun antwoorden.</translation>
+    </message>
+    <message>
         <source>agent</source>
         <translation>medewerker</translation>
     </message>
@@ -36,6 +44,14 @@
         <translation>Rol</translation>
     </message>
     <message>
+        <source>e.g. ^Eva</source>
+        <translation>bijv. ^Eva</translation>
+    </message>
+    <message>
+        <source>Added to the end of every reply this agent sends</source>
+        <translation>Komt onder elk antwoord dat deze medewerker verstuurt</translation>
+    </message>
+    <message>
         <source>Add agent</source>
         <translation>Medewerker toevoegen</translation>
     </message>
@@ -50,6 +66,10 @@
     <message>
         <source>Reset password…</source>
         <translation>Wachtwoord opnieuw instellen…</translation>
+    </message>
+    <message>
+        <source>Show imported accounts ({n}) — they cannot sign in</source>
+        <translation>Geïmporteerde accounts tonen ({n}) — die kunnen zich niet aanmelden</translation>
     </message>
     <message>
         <source>username</source>
@@ -80,8 +100,8 @@
         <translation>actief</translation>
     </message>
     <message>
-        <source>imported</source>
-        <translation>geïmporteerd</translation>
+        <source>imported, cannot sign in</source>
+        <translation>geïmporteerd, kan zich niet aanmelden</translation>
     </message>
     <message>
         <source>Enable</source>
@@ -470,6 +490,22 @@
         <translation>Tot en met</translation>
     </message>
     <message>
+        <source>No entries match these filters.</source>
+        <translation>Geen regels bij deze filters.</translation>
+    </message>
+    <message>
+        <source>Choose another kind, person, action or period — or Everything, Anyone and Any action to see the whole log.</source>
+        <translation>Kies een ander soort, persoon, actie of periode — of Alles, Iedereen en Elke actie voor de hele auditlog.</translation>
+    </message>
+    <message>
+        <source>Nothing has been recorded yet.</source>
+        <translation>Er is nog niets vastgelegd.</translation>
+    </message>
+    <message>
+        <source>Sign-ins, claims, replies, status changes and every change to templates, accounts, channels and settings are listed here.</source>
+        <translation>Aanmeldingen, opgepakte vermeldingen, antwoorden, statuswijzigingen en elke wijziging van sjablonen, accounts, kanalen en instellingen staan hier.</translation>
+    </message>
+    <message>
         <source>double-click a mention to open it in the inbox</source>
         <translation>dubbelklik op een vermelding om die in de inbox te openen</translation>
     </message>
@@ -616,6 +652,14 @@
         <translation>Kanalen</translation>
     </message>
     <message>
+        <source>There are no channels yet.</source>
+        <translation>Er zijn nog geen kanalen.</translation>
+    </message>
+    <message>
+        <source>Press Add channel… to connect Mastodon, Bluesky, X, e-mail, RSS/Atom or a webhook. Imported history shows up here as an import-only channel.</source>
+        <translation>Kies Kanaal toevoegen… om Mastodon, Bluesky, X, e-mail, RSS/Atom of een webhook te koppelen. Geïmporteerde geschiedenis staat hier als kanaal met alleen import.</translation>
+    </message>
+    <message>
         <source>Add channel…</source>
         <translation>Kanaal toevoegen…</translation>
     </message>
@@ -645,7 +689,7 @@
     </message>
     <message>
         <source>on</source>
-        <translation>aan</translation>
+        <translation>ingeschakeld</translation>
     </message>
     <message>
         <source>last fetch</source>
@@ -653,7 +697,7 @@
     </message>
     <message>
         <source>next fetch</source>
-        <translation>volgende ophaalbeurt</translation>
+        <translation>volgende keer ophalen</translation>
     </message>
     <message>
         <source>mentions fetched</source>
@@ -1286,6 +1330,22 @@
         <translation>Beantwoord</translation>
     </message>
     <message>
+        <source>Mentions waiting for a first reply that nobody is working on</source>
+        <translation>Vermeldingen die op een eerste antwoord wachten en die niemand heeft opgepakt</translation>
+    </message>
+    <message>
+        <source>Mentions you are working on (your claims)</source>
+        <translation>Vermeldingen waar jij aan werkt (door jou opgepakt)</translation>
+    </message>
+    <message>
+        <source>Every mention, whatever its status</source>
+        <translation>Alle vermeldingen, met elke status</translation>
+    </message>
+    <message>
+        <source>Answered and still open: a reply was sent, but nobody resolved the mention yet (E resolves it when the conversation is done)</source>
+        <translation>Beantwoord en nog open: er is een antwoord verstuurd, maar niemand heeft de vermelding nog afgehandeld (E handelt hem af als het gesprek klaar is)</translation>
+    </message>
+    <message>
         <source>Search (/) — words, @handle, tag:storing, since:2017-10-11, prio:high</source>
         <translation>Zoeken (/) — woorden, @handle, tag:storing, since:2017-10-11, prio:high</translation>
     </message>
@@ -1884,6 +1944,14 @@
         <translation>Sjabloongebruik</translation>
     </message>
     <message>
+        <source>There are no templates yet.</source>
+        <translation>Er zijn nog geen sjablonen.</translation>
+    </message>
+    <message>
+        <source>Once an admin adds canned answers (Team ▸ Templates), this shows how often each one was used, in total and per agent.</source>
+        <translation>Zodra een beheerder standaardantwoorden toevoegt (Team ▸ Sjablonen), zie je hier hoe vaak elk is gebruikt, in totaal en per medewerker.</translation>
+    </message>
+    <message>
         <source>Response times</source>
         <translation>Reactietijden</translation>
     </message>
@@ -1973,11 +2041,43 @@
     </message>
     <message>
         <source>waiting late</source>
-        <translation>wacht te lang</translation>
+        <translation>wacht al te lang</translation>
+    </message>
+    <message>
+        <source>90% took at most this long (nearest rank)</source>
+        <translation>90% duurde hooguit zo lang (nearest rank)</translation>
+    </message>
+    <message>
+        <source>First response: the first reply sent minus the time received</source>
+        <translation>Eerste reactie: het eerste verstuurde antwoord min het tijdstip van ontvangst</translation>
+    </message>
+    <message>
+        <source>Resolution: the time resolved minus the time received</source>
+        <translation>Afhandeling: het tijdstip van afhandelen min het tijdstip van ontvangst</translation>
+    </message>
+    <message>
+        <source>Answered, but the first reply came after the target for its priority</source>
+        <translation>Beantwoord, maar het eerste antwoord kwam na de norm voor de prioriteit</translation>
+    </message>
+    <message>
+        <source>Not answered yet and already past the target for its priority</source>
+        <translation>Nog niet beantwoord en al over de norm voor de prioriteit</translation>
     </message>
     <message>
         <source>not answered yet</source>
         <translation>nog niet beantwoord</translation>
+    </message>
+    <message>
+        <source>No SLA breaches in this period.</source>
+        <translation>Geen SLA-overschrijdingen in deze periode.</translation>
+    </message>
+    <message>
+        <source>No SLA breaches.</source>
+        <translation>Geen SLA-overschrijdingen.</translation>
+    </message>
+    <message>
+        <source>Every mention was answered within the target for its priority, and none is waiting past it. Breaches are listed here with how late they were.</source>
+        <translation>Elke vermelding is binnen de norm voor de prioriteit beantwoord en er wacht er geen langer dan de norm. Overschrijdingen staan hier, met hoeveel te laat.</translation>
     </message>
     <message>
         <source>mention</source>
@@ -2036,6 +2136,10 @@
         <translation>{n} waarden boven de schaal, grijs en afgekapt getekend: {values}.</translation>
     </message>
     <message>
+        <source>Answered: mentions that got at least one reply, whether resolved since or still open (the inbox&apos;s Answered view lists only the ones still open)</source>
+        <translation>Beantwoord: vermeldingen die minstens één antwoord kregen, of ze nu al zijn afgehandeld of nog open staan (de weergave Beantwoord in de inbox toont alleen die nog open staan)</translation>
+    </message>
+    <message>
         <source>mention {id}</source>
         <translation>vermelding {id}</translation>
     </message>
@@ -2069,7 +2173,7 @@
     </message>
     <message>
         <source>uses</source>
-        <translation>gebruikt</translation>
+        <translation>keer gebruikt</translation>
     </message>
     <message>
         <source>by agent</source>
@@ -2675,6 +2779,14 @@
         <translation>Sjablonen</translation>
     </message>
     <message>
+        <source>There are no templates yet.</source>
+        <translation>Er zijn nog geen sjablonen.</translation>
+    </message>
+    <message>
+        <source>Press New to write the first canned answer, or Import… a JSON or CSV file.</source>
+        <translation>Kies Nieuw om het eerste standaardantwoord te schrijven, of Importeren… voor een JSON- of CSV-bestand.</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>Nieuw</translation>
     </message>
@@ -2715,12 +2827,12 @@
         <translation>Sjabloontekst</translation>
     </message>
     <message>
-        <source>Hoi {{customer_name}}, …  {{agent_signature}}</source>
-        <translation>Hoi {{customer_name}}, …  {{agent_signature}}</translation>
-    </message>
-    <message>
         <source>Variables: </source>
         <translation>Variabelen: </translation>
+    </message>
+    <message>
+        <source>A new template: give it a title and write its text, then Save.</source>
+        <translation>Een nieuw sjabloon: geef het een titel, schrijf de tekst en kies Opslaan.</translation>
     </message>
     <message>
         <source>Load their version</source>
@@ -2772,7 +2884,7 @@
     </message>
     <message>
         <source>uses</source>
-        <translation>gebruikt</translation>
+        <translation>keer gebruikt</translation>
     </message>
     <message>
         <source>archived</source>
@@ -2835,6 +2947,10 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     <message>
         <source>Not imported: {f}</source>
         <translation>Niet geïmporteerd: {f}</translation>
+    </message>
+    <message>
+        <source>e.g. Hoi {{customer_name}}, …  {{agent_signature}}</source>
+        <translation>bijv. Hoi {{customer_name}}, …  {{agent_signature}}</translation>
     </message>
     <message>
         <source>Export templates</source>
@@ -2958,6 +3074,14 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
         <translation>Nu opgepakte vermeldingen</translation>
     </message>
     <message>
+        <source>Nobody is working on a mention right now.</source>
+        <translation>Niemand werkt op dit moment aan een vermelding.</translation>
+    </message>
+    <message>
+        <source>When agents claim mentions, this tab shows who holds which one, for how long and when each claim ends. Select a claim to release it or give it to someone else.</source>
+        <translation>Als medewerkers vermeldingen oppakken, zie je hier wie welke heeft, hoe lang al en wanneer elke claim verloopt. Kies een opgepakte vermelding om die vrij te geven of aan iemand anders toe te wijzen.</translation>
+    </message>
+    <message>
         <source>Release</source>
         <translation>Vrijgeven</translation>
     </message>
@@ -2987,11 +3111,11 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     </message>
     <message>
         <source>held for</source>
-        <translation>opgepakt sinds</translation>
+        <translation>al opgepakt</translation>
     </message>
     <message>
-        <source>lease left</source>
-        <translation>claim resteert</translation>
+        <source>claim ends in</source>
+        <translation>claim verloopt over</translation>
     </message>
     <message>
         <source>Nobody can sign in yet.</source>

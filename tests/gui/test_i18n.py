@@ -131,6 +131,30 @@ def test_dutch_inbox_and_team_window(open_in: OpenIn, team: TestServer, qtbot: Q
     assert workload.table.model.header()[:2] == ["medewerker", "vermelding"]
 
 
+def test_dutch_team_table_headers_read_naturally(
+    open_in: OpenIn, team: TestServer, qtbot: QtBot
+) -> None:
+    """Column headers as a Dutch lead would write them: "claim verloopt over", not "claim
+    resteert"; the same words as the inbox ("claim verloopt over 12 min")."""
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    (mention,) = team.add_mentions(1)
+    team.login("eva").post(f"/v1/mentions/{mention}/claim")
+    session = open_in("anna", "nl", None)
+    team_window = session.controller.open_team("workload")
+    qtbot.addWidget(team_window)
+    headers: dict[str, list[str]] = {}
+    for tab in ("workload", "channels", "templates", "reports"):
+        view = team_window.open_tab(tab)
+        _settle(qtbot, session)
+        table = {"templates": "list", "reports": "times"}.get(tab, "table")
+        headers[tab] = getattr(view, table).model.header()
+    assert headers["workload"][4:] == ["al opgepakt", "claim verloopt over"]
+    assert headers["channels"][3:6] == ["ingeschakeld", "laatst opgehaald",
+                                        "volgende keer ophalen"]  # fmt: skip
+    assert headers["templates"][3] == "keer gebruikt"
+    assert headers["reports"][-2:] == ["te laat", "wacht al te lang"]
+
+
 def test_english_inbox_and_team_window(open_in: OpenIn, qtbot: QtBot) -> None:
     session = open_in("lars", "en", "nl")  # --language en beats the stored choice
     window = session.window

@@ -10,9 +10,18 @@ import uuid
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTime
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableView, QTimeEdit
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QPoint, Qt, QTime
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QTimeEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient, make_app
@@ -26,6 +35,7 @@ from webcare.net.api import ApiClient
 from webcare.reports.export import response_times_rows, to_csv
 from webcare.storage.local import View
 from webcare.team_screenshots import SHOTS, SIZE
+from webcare.ui import i18n
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.audit_view import AuditView
@@ -665,3 +675,229 @@ def test_demo_renders_every_team_tab(tmp_path: Path) -> None:
         image = QImage(str(tmp_path / name))
         assert (image.width(), image.height()) == SIZE
         assert colours(image) > 8, name
+
+
+def _shown_texts(widget: QWidget) -> list[str]:
+    """What the person at the desk can read in ``widget``: the visible labels' texts."""
+    return [w.text() for w in widget.findChildren(QLabel) if w.isVisible() and w.text()]
+
+
+def test_every_team_table_says_when_it_is_empty(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """A fresh team: no claims, channels, templates or breaches. Each table says so and what
+    it will show, instead of an empty grid; a filter that matches nothing says that."""
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    anna = open_client("anna")
+    workload = team_view(qtbot, anna, "workload")
+    assert isinstance(workload, WorkloadView)
+    qtbot.waitUntil(lambda: workload.table.model.columnCount() > 0, timeout=10_000)
+    shown = _shown_texts(workload)
+    assert "Nobody is working on a mention right now." in shown
+    assert any("who holds which one" in text for text in shown)
+    assert not workload.table.view.isVisible()
+    assert not workload.release_button.isEnabled() and not workload.assign_button.isEnabled()
+
+    channels = team_view(qtbot, anna, "channels")
+    assert isinstance(channels, ChannelsView)
+    qtbot.waitUntil(lambda: channels.table.model.columnCount() > 0, timeout=10_000)
+    assert "There are no channels yet." in _shown_texts(channels)
+    assert not channels.table.view.isVisible()
+
+    templates = team_view(qtbot, anna, "templates")
+    assert isinstance(templates, TemplatesView)
+    qtbot.waitUntil(lambda: templates.list.model.columnCount() > 0, timeout=10_000)
+    assert "There are no templates yet." in _shown_texts(templates)
+    assert not templates.list.view.isVisible()
+
+    reports = team_view(qtbot, anna, "reports")
+    assert isinstance(reports, ReportsView)
+    qtbot.waitUntil(lambda: {"times", "usage"} <= reports.data.keys(), timeout=15_000)
+    reports.tabs.setCurrentIndex(1)
+    shown = _shown_texts(reports)
+    assert "No SLA breaches." in shown
+    assert not reports.breaches.view.isVisible() and not reports.breach_hint.isVisible()
+    reports.tabs.setCurrentIndex(4)
+    assert "There are no templates yet." in _shown_texts(reports)
+    assert not reports.usage.view.isVisible()
+    reports.preset.setCurrentIndex(reports.preset.findData("7"))
+    reports.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(
+        lambda: "No SLA breaches in this period." in _shown_texts(reports), timeout=10_000
+    )
+
+    audit = team_view(qtbot, anna, "audit")
+    assert isinstance(audit, AuditView)
+    qtbot.waitUntil(lambda: len(audit.entries) > 0, timeout=10_000)
+    assert audit.table.view.isVisible()
+    qtbot.waitUntil(lambda: audit.actor.findText("Eva") >= 0, timeout=10_000)
+    audit.actor.setCurrentIndex(audit.actor.findText("Eva"))  # eva did nothing audited
+    qtbot.waitUntil(lambda: "No entries match these filters." in _shown_texts(audit),
+                    timeout=10_000)  # fmt: skip
+    assert not audit.table.view.isVisible()
+
+    # once there is something, the table is back
+    (mention,) = team.add_mentions(1)
+    team.login("eva").post(f"/v1/mentions/{mention}/claim")
+    window = workload.window()
+    assert isinstance(window, TeamWindow)
+    window.open_tab("workload")
+    workload.refresh()
+    qtbot.waitUntil(lambda: workload.table.model.rowCount() == 1, timeout=10_000)
+    assert workload.table.view.isVisible()
+    assert "Nobody is working on a mention right now." not in _shown_texts(workload)
+    assert not workload.release_button.isEnabled()  # nothing selected yet
+    workload.table.view.selectRow(0)
+    assert workload.release_button.isEnabled() and workload.assign_button.isEnabled()
+    with qtbot.waitSignal(workload.loaded, timeout=10_000):
+        workload.refresh()  # as the auto-refresh does: the claim stays selected
+    assert workload.table.view.currentIndex().row() == 0
+    assert workload.release_button.isEnabled()
+
+
+def test_answered_is_explained_where_it_is_counted(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """The inbox's Answered view counts mentions answered and still open; the reports' answered
+    counts every mention that got a reply. Both say which, where the word is shown."""
+    lars = open_client("lars")
+    views = lars.window.views
+    item = next(views.item(r) for r in range(views.count())
+                if views.item(r).data(Qt.ItemDataRole.UserRole) == View.ANSWERED.value)  # fmt: skip
+    assert item.toolTip().startswith("Answered and still open: a reply was sent, but nobody")
+    assert all(views.item(r).toolTip() for r in range(views.count()))
+    status = lars.window.status_filter
+    tip = status.itemData(status.findData("answered"), Qt.ItemDataRole.ToolTipRole)
+    assert tip == item.toolTip()
+
+    reports = team_view(qtbot, lars, "reports")
+    assert isinstance(reports, ReportsView)
+    qtbot.waitUntil(lambda: "times" in reports.data, timeout=15_000)
+    model = reports.times.model
+    column = model.header().index("answered")
+    header_tip = str(model.headerData(column, Qt.Orientation.Horizontal,
+                                      Qt.ItemDataRole.ToolTipRole))  # fmt: skip
+    assert "at least one reply, whether resolved since or still open" in header_tip
+    assert "answered" in reports.summary.text()
+    assert "whether resolved since or still open" in reports.summary.toolTip()
+    late = model.header().index("waiting late")
+    assert "Not answered yet" in str(
+        model.headerData(late, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    )
+
+
+def test_a_new_template_is_checked_once_typed_in_or_saved(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    anna = open_client("anna")
+    view = team_view(qtbot, anna, "templates")
+    assert isinstance(view, TemplatesView)
+    qtbot.waitUntil(lambda: view.list.model.columnCount() > 0, timeout=10_000)
+    # an empty new template is not a mistake: a neutral hint, no red error
+    assert view.current is None and view.title.text() == ""
+    shown = _shown_texts(view)
+    assert "A template needs a title." not in shown
+    assert "A new template: give it a title and write its text, then Save." in shown
+    assert not view.problem.isVisible()
+    # typing the text first does not make it complain about the title not typed yet
+    qtbot.keyClicks(view.body, "Hoi {{customer_name}}!")
+    assert "A template needs a title." not in _shown_texts(view)
+    assert view.preview.text() == "Hoi Jan de Vries!"
+    # a mistake in what was typed is shown at once
+    qtbot.keyClicks(view.body, " {{klant}}")
+    assert "Unknown variable {{klant}}" in view.problem.text() and view.problem.isVisible()
+    assert not view.save_button.isEnabled()
+    qtbot.keyClick(view.body, Qt.Key.Key_End)
+    for _ in " {{klant}}":
+        qtbot.keyClick(view.body, Qt.Key.Key_Backspace)
+    assert view.body.toPlainText() == "Hoi {{customer_name}}!"
+    # Save checks everything: now the missing title is a mistake, and nothing is sent
+    assert view.save_button.isEnabled()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.problem.isVisible() and view.problem.text() == "A template needs a title."
+    assert not view.hint.isVisible() and not view.save_button.isEnabled()
+    qtbot.keyClicks(view.title, "Groet")
+    assert view.problem.text() == "" and view.save_button.isEnabled()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.templates) == 1, timeout=10_000)
+    assert [t["title"] for t in anna.api.templates()] == ["Groet"]
+    # the next new template starts neutral again
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    assert view.hint.isVisible() and not view.problem.isVisible()
+    # a title typed and erased again was touched: that is a mistake
+    qtbot.keyClicks(view.title, "x")
+    qtbot.keyClick(view.title, Qt.Key.Key_Backspace)
+    assert view.problem.isVisible() and view.problem.text() == "A template needs a title."
+
+
+def test_team_form_placeholders_read_as_examples(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """An empty signature field must not look filled in: its placeholder is an example."""
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    anna = open_client("anna")
+    agents = team_view(qtbot, anna, "agents")
+    assert isinstance(agents, AgentsView)
+    qtbot.waitUntil(lambda: len(agents.users) > 0, timeout=10_000)
+    qtbot.mouseClick(agents.add_button, Qt.MouseButton.LeftButton)  # the empty form
+    assert agents.signature.text() == ""
+    assert agents.signature.placeholderText() == "e.g. ^Eva"
+    palette = agents.signature.palette()
+    assert palette.color(QPalette.ColorRole.PlaceholderText) != palette.color(
+        QPalette.ColorRole.Text
+    )
+    templates = team_view(qtbot, anna, "templates")
+    assert isinstance(templates, TemplatesView)
+    assert templates.body.placeholderText().startswith("e.g. Hoi {{customer_name}}")
+    # every placeholder of the team forms is an example or an instruction, not a value
+    window = agents.window()
+    for edit in [*window.findChildren(QLineEdit), *window.findChildren(QPlainTextEdit)]:
+        text = edit.placeholderText()
+        assert not text or text.startswith("e.g. ") or " " in text, text
+    i18n.install_translator(qapp, "nl")
+    dutch = AgentsView(anna.runner, anna.api, 0)
+    qtbot.addWidget(dutch)
+    assert dutch.signature.placeholderText() == "bijv. ^Eva"
+
+
+def test_imported_brand_accounts_are_kept_apart_from_the_team(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """The twcs import makes accounts for the signatures of old brand replies; they cannot
+    sign in. The Agents tab lists the team, with the imported ones behind a switch, and the
+    reassign picker never offers them."""
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(team.db_path)]) == SAMPLE_EXIT
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    with team.ctx.db.read() as conn:
+        imported = {r[0] for r in conn.execute(
+            "SELECT username FROM users WHERE password_hash IS NULL")}  # fmt: skip
+        people = {r[0] for r in conn.execute(
+            "SELECT display_name FROM users WHERE password_hash IS NOT NULL")}  # fmt: skip
+    assert len(imported) > 10
+    anna = open_client("anna")
+    view = team_view(qtbot, anna, "agents")
+    assert isinstance(view, AgentsView)
+    qtbot.waitUntil(lambda: view.table.model.rowCount() > 0, timeout=10_000)
+    listed = {view.table.model.value(r, 0) for r in range(view.table.model.rowCount())}
+    assert listed == {"anna", "eva", "tom", "lars"}
+    assert view.show_imported.isVisible() and not view.show_imported.isChecked()
+    assert view.show_imported.text() == (
+        f"Show imported accounts ({len(imported)}) — they cannot sign in"
+    )
+    box = view.show_imported
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
+    rows = [view.table.model.rows()[r] for r in range(view.table.model.rowCount())]
+    assert {r[0] for r in rows} == imported | listed
+    assert [r[0] for r in rows[:4]] == ["anna", "eva", "lars", "tom"]  # the team first
+    assert {r[4] for r in rows[4:]} == {"imported, cannot sign in"}
+    view.select_username(sorted(imported)[0])
+    assert view.username.text() == sorted(imported)[0]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))  # hide
+    assert view.selected() is None and view.username.text() == ""
+
+    workload = team_view(qtbot, anna, "workload")
+    assert isinstance(workload, WorkloadView)
+    qtbot.waitUntil(lambda: workload.target.count() > 0, timeout=10_000)
+    offered = {workload.target.itemText(i) for i in range(workload.target.count())}
+    assert offered == people

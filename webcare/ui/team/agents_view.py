@@ -1,4 +1,8 @@
-"""The admin's agent manager: add, disable, reset password, role, name and signature."""
+"""The admin's agent manager: add, disable, reset password, role, name and signature.
+
+Accounts the twcs import made for the signatures of old brand replies cannot sign in; they
+are hidden unless "Show imported accounts" is ticked (they are never offered for claims).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,8 +72,19 @@ class AgentsView(QWidget):
         self.runner = runner
         self.api = api
         self.me_id = me_id
-        self.users: list[dict[str, Any]] = []
+        self.users: list[dict[str, Any]] = []  # the rows shown, in the table's order
+        self.all_users: list[dict[str, Any]] = []
         self.table = TableBlock(self.tr("Accounts"), "accounts", self)
+        self.show_imported = QCheckBox(self.tr("Show imported accounts"), self)
+        self.show_imported.setAccessibleName(self.tr("Show imported accounts"))
+        self.show_imported.setToolTip(
+            self.tr(
+                "Accounts the import of old conversations made for the signatures in brand"
+                " replies. They cannot sign in and are never offered for claims; reports keep"
+                " their answers."
+            )
+        )
+        self.show_imported.hide()  # until there are any
         self.username = QLineEdit(self)
         self.display_name = QLineEdit(self)
         self.signature = QLineEdit(self)
@@ -87,7 +103,9 @@ class AgentsView(QWidget):
             (self.role, self.tr("Role")),
         ):
             w.setAccessibleName(name)
-        self.signature.setPlaceholderText("^Eva")
+        # an example, not a value: "^Eva" alone read as a signature already filled in
+        self.signature.setPlaceholderText(self.tr("e.g. ^Eva"))
+        self.signature.setToolTip(self.tr("Added to the end of every reply this agent sends"))
         self.add_button = QPushButton(self.tr("Add agent"), self)
         self.save_button = QPushButton(self.tr("Save changes"), self)
         self.disable_button = QPushButton(self.tr("Disable"), self)
@@ -104,10 +122,13 @@ class AgentsView(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.show_imported)
+        layout.addSpacing(6)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.table.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.show_imported.toggled.connect(lambda _on: self._show(self.all_users))
         self.add_button.clicked.connect(self.add_agent)
         self.save_button.clicked.connect(self.save_selected)
         self.disable_button.clicked.connect(self.toggle_disabled)
@@ -121,8 +142,19 @@ class AgentsView(QWidget):
         self.status.setText(error_text(error))
 
     def _show(self, users: list[dict[str, Any]]) -> None:
-        # people first; imported brand signatures (cannot sign in) after them
-        self.users = sorted(users, key=lambda u: (not u["can_login"], u["username"]))
+        selected = self.selected()
+        self.all_users = users
+        imported = [u for u in users if not u["can_login"]]
+        shown = self.show_imported.isChecked()
+        # people first; imported brand signatures (cannot sign in) after them, if asked for
+        self.users = sorted(
+            (u for u in users if u["can_login"] or shown),
+            key=lambda u: (not u["can_login"], u["username"]),
+        )
+        self.show_imported.setVisible(bool(imported))
+        self.show_imported.setText(
+            self.tr("Show imported accounts ({n}) — they cannot sign in").format(n=len(imported))
+        )
         self.table.model.set_rows(
             [
                 self.tr("username"),
@@ -139,11 +171,18 @@ class AgentsView(QWidget):
                     self.role_names.get(u["role"], u["role"]),
                     self.tr("disabled")
                     if u["disabled"]
-                    else (self.tr("active") if u["can_login"] else self.tr("imported")),
+                    else (
+                        self.tr("active") if u["can_login"] else self.tr("imported, cannot sign in")
+                    ),
                 ]
                 for u in self.users
             ],
         )
+        if selected is not None:
+            self.select_username(selected["username"])
+            if self.selected() is None:  # hidden now: do not leave it in the form
+                for edit in (self.username, self.display_name, self.signature):
+                    edit.clear()
         self._update_buttons()
         self.loaded.emit()
 

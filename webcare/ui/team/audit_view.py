@@ -156,8 +156,28 @@ class AuditView(QWidget):
         self.entries = []
         self._append(entries)
 
+    def _filtered(self) -> bool:
+        f = self._filters()
+        return any(f.get(k) for k in ("entity", "action", "since")) or f["actor_id"] is not None
+
     def _append(self, entries: list[dict[str, Any]]) -> None:
         self.entries.extend(entries)
+        if self._filtered():
+            self.table.set_empty_text(
+                self.tr("No entries match these filters."),
+                self.tr(
+                    "Choose another kind, person, action or period — or Everything, Anyone and"
+                    " Any action to see the whole log."
+                ),
+            )
+        else:
+            self.table.set_empty_text(
+                self.tr("Nothing has been recorded yet."),
+                self.tr(
+                    "Sign-ins, claims, replies, status changes and every change to templates,"
+                    " accounts, channels and settings are listed here."
+                ),
+            )
         self.more.setEnabled(len(entries) == PAGE)
         self.table.model.set_rows(
             [
@@ -179,7 +199,7 @@ class AuditView(QWidget):
             ],
         )
         self._selection_changed()
-        count = self.tr("{n} entries").format(n=len(self.entries))
+        count = self.tr("{n} entries").format(n=len(self.entries)) if self.entries else ""
         if any(e.get("mention_id") for e in self.entries):
             count += " · " + self.tr("double-click a mention to open it in the inbox")
         self.status.setText(count)

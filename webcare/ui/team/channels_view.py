@@ -192,6 +192,13 @@ class ChannelsView(QWidget):
         self.dialog: ChannelDialog | None = None
         self._select_after: int | None = None
         self.table = TableBlock(self.tr("Channels"), "channels", self)
+        self.table.set_empty_text(
+            self.tr("There are no channels yet."),
+            self.tr(
+                "Press Add channel… to connect Mastodon, Bluesky, X, e-mail, RSS/Atom or a"
+                " webhook. Imported history shows up here as an import-only channel."
+            ),
+        )
         self.add = QPushButton(self.tr("Add channel…"), self)
         self.edit = QPushButton(self.tr("Settings…"), self)
         self.fetch = QPushButton(self.tr("Fetch now"), self)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +36,7 @@ from webcare.reports.export import Row, to_csv
 from webcare.ui import i18n
 from webcare.ui.resources import icon
 from webcare.ui.text import plain_tooltip
+from webcare.ui.widgets.conversation import plain_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -178,6 +180,8 @@ class RowsModel(QAbstractTableModel):
         #: the column whose cells open something on double-click, and which rows do
         self.link_column: int | None = None
         self.is_link: Callable[[int], bool] = lambda _row: False
+        # column -> what the header means (plain text), shown when hovering the header
+        self.header_tooltips: dict[int, str] = {}
 
     def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         self.beginResetModel()
@@ -230,8 +234,12 @@ class RowsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._header):
+        if not horizontal or not 0 <= section < len(self._header):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._header[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section in self.header_tooltips:
+            return plain_tooltip(self.header_tooltips[section])
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -291,6 +299,8 @@ class TableBlock(QWidget):
     """A titled table with an export button.
 
     ``rowActivated`` (double-click or Enter on a row) lets a view open what the row is about.
+    With :meth:`set_empty_text`, a loaded table without rows is replaced by a short message
+    (what is empty, and what the table will show), not left as an empty grid.
     """
 
     rowActivated = Signal(int)  # noqa: N815
@@ -315,10 +325,51 @@ class TableBlock(QWidget):
         top.addWidget(label)
         top.addStretch(1)
         top.addWidget(self.export)
+        self.empty = QFrame(self)  # drawn like the table it stands in for (base.qss)
+        self.empty.setObjectName("emptyTable")
+        self.empty_title = plain_label("", selectable=False)
+        self.empty_title.setObjectName("emptyState")
+        self.empty_detail = plain_label("", selectable=False)
+        self.empty_detail.setObjectName("hint")
+        column = QWidget(self.empty)  # at most a readable line wide, in the middle
+        column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 90)
+        column_layout = QVBoxLayout(column)
+        for label in (self.empty_title, self.empty_detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            column_layout.addWidget(label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 10)
+        row.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        empty_layout.addLayout(row)
+        empty_layout.addStretch(2)
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.view)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        self.model.modelReset.connect(self._show_empty)
+
+    def set_empty_text(self, title: str, detail: str = "") -> None:
+        """What to say instead of a table without rows: 'Nobody is working on a mention right
+        now.' and what the table shows once there is something."""
+        self.empty_title.setText(title)
+        self.empty_detail.setText(detail)
+        self.empty_detail.setVisible(bool(detail))
+        self._show_empty()
+
+    def is_empty(self) -> bool:
+        """Loaded (it has columns) but without a row."""
+        return self.model.columnCount() > 0 and self.model.rowCount() == 0
+
+    def _show_empty(self) -> None:
+        empty = bool(self.empty_title.text()) and self.is_empty()
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
+        self.export.setEnabled(not empty)  # nothing to export yet
 
     def _export_rows(self) -> list[Row]:
         return self.raw_rows()  # looked up at export time: views replace raw_rows

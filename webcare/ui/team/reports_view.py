@@ -142,6 +142,7 @@ class ReportsView(QWidget):
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.summary = plain_label("", selectable=True)
         self.summary.setObjectName("reportSummary")
+        self.summary.setToolTip(_answered_tip())
         self.status = plain_label("", selectable=False)
         self.status.setObjectName("reportStatus")
 
@@ -236,6 +237,13 @@ class ReportsView(QWidget):
         # templates
         self.usage = TableBlock(self.tr("Template use"), "template-usage", self)
         self.usage.raw_rows = lambda: template_usage_rows(self.data.get("usage", []))
+        self.usage.set_empty_text(
+            self.tr("There are no templates yet."),
+            self.tr(
+                "Once an admin adds canned answers (Team ▸ Templates), this shows how often each"
+                " one was used, in total and per agent."
+            ),
+        )
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(times_tab, self.tr("Response times"))
@@ -384,6 +392,16 @@ class ReportsView(QWidget):
             ]
             for g in [*data["groups"], data["summary"]]
         ]
+        p90 = self.tr("90% took at most this long (nearest rank)")
+        self.times.model.header_tooltips = {
+            2: _answered_tip(),
+            3: self.tr("First response: the first reply sent minus the time received"),
+            4: p90,
+            5: self.tr("Resolution: the time resolved minus the time received"),
+            6: p90,
+            7: self.tr("Answered, but the first reply came after the target for its priority"),
+            8: self.tr("Not answered yet and already past the target for its priority"),
+        }
         for col in (3, 4, 5, 6):
             self.times.model.formatters[col] = duration
         self.times.model.formatters[0] = lambda key: self.group_text(data["by"], key)
@@ -401,6 +419,15 @@ class ReportsView(QWidget):
             6: duration,
             7: lambda s: duration(s) if s is not None else "",
         }
+        self.breaches.set_empty_text(
+            self.tr("No SLA breaches in this period.")
+            if self.preset.currentData() != "all"
+            else self.tr("No SLA breaches."),
+            self.tr(
+                "Every mention was answered within the target for its priority, and none is"
+                " waiting past it. Breaches are listed here with how late they were."
+            ),
+        )
         self.breaches.model.set_rows(
             [
                 self.tr("mention"),
@@ -428,6 +455,7 @@ class ReportsView(QWidget):
                 for m in breached
             ],
         )
+        self.breach_hint.setVisible(bool(breached))
         self.breaches.raw_rows = lambda: mention_rows(
             {"mentions": [m for m in data.get("mentions", []) if m["sla_breached"]]}
         )
@@ -644,6 +672,15 @@ class ReportsView(QWidget):
             ],
         )
         self._done_one()
+
+
+def _answered_tip() -> str:
+    """What "answered" counts in the reports: not the inbox's Answered view."""
+    return QCoreApplication.translate(
+        "ReportsView",
+        "Answered: mentions that got at least one reply, whether resolved since or still open"
+        " (the inbox's Answered view lists only the ones still open)",
+    )
 
 
 def _mention_label(m: dict[str, Any]) -> str:

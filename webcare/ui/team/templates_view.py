@@ -61,6 +61,10 @@ class TemplatesView(QWidget):
                 for t in self.templates
             ),
         ]
+        self.list.set_empty_text(
+            self.tr("There are no templates yet."),
+            self.tr("Press New to write the first canned answer, or Import… a JSON or CSV file."),
+        )
         self.new_button = QPushButton(self.tr("New"), self)
         self.duplicate_button = QPushButton(self.tr("Duplicate"), self)
         self.archive_button = QPushButton(self.tr("Archive"), self)
@@ -91,7 +95,7 @@ class TemplatesView(QWidget):
         self.tags.setPlaceholderText(self.tr("comma separated"))
         self.body = QPlainTextEdit(self)
         self.body.setAccessibleName(self.tr("Template text"))
-        self.body.setPlaceholderText(self.tr("Hoi {{customer_name}}, …  {{agent_signature}}"))
+        self.body.setPlaceholderText(self.tr("e.g. Hoi {{customer_name}}, …  {{agent_signature}}"))
         self.variables = plain_label(
             self.tr("Variables: ") + ", ".join("{{" + v + "}}" for v in VARIABLES),
             selectable=True,
@@ -99,6 +103,16 @@ class TemplatesView(QWidget):
         self.variables.setObjectName("templateVariables")
         self.problem = plain_label("", selectable=True)
         self.problem.setObjectName("templateProblem")
+        self.hint = plain_label(
+            self.tr("A new template: give it a title and write its text, then Save."),
+            selectable=False,
+        )
+        self.hint.setObjectName("hint")
+        # a new template is checked once you type in a field (the title: once you typed the
+        # title) or press Save, not before: an empty form is not a mistake
+        self._loading = False
+        self._touched: set[str] = set()
+        self._save_tried = False
         self.preview = plain_label("", selectable=True)
         self.preview.setObjectName("templatePreview")
         self.conflict_note = plain_label("", selectable=True)
@@ -127,6 +141,7 @@ class TemplatesView(QWidget):
         rl.addWidget(self.body, 1)
         rl.addWidget(self.variables)
         rl.addWidget(self.problem)
+        rl.addWidget(self.hint)
         rl.addWidget(plain_label(self.tr("Preview with sample data:"), selectable=False))
         rl.addWidget(self.preview)
         conflict_row = QHBoxLayout()
@@ -147,9 +162,10 @@ class TemplatesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        for editor in (self.title, self.shortcut, self.tags):
-            editor.textChanged.connect(self._validate)
-        self.body.textChanged.connect(self._validate)
+        for editor, field in ((self.title, "title"), (self.shortcut, "shortcut"),
+                              (self.tags, "tags")):  # fmt: skip
+            editor.textChanged.connect(lambda _t, f=field: self._edited(f))
+        self.body.textChanged.connect(lambda: self._edited("body"))
         self.language.currentIndexChanged.connect(self._validate)
         self.list.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.new_template)
@@ -213,11 +229,17 @@ class TemplatesView(QWidget):
         self.current = template
         self._show_conflict(None)
         t = template or {"title": "", "body": "", "language": "nl", "shortcut": "", "tags": []}
-        self.title.setText(t["title"])
-        self.body.setPlainText(t["body"])
-        self.language.setCurrentIndex(max(0, self.language.findData(t["language"])))
-        self.shortcut.setText(t["shortcut"])
-        self.tags.setText(", ".join(t["tags"]))
+        self._loading = True
+        try:
+            self.title.setText(t["title"])
+            self.body.setPlainText(t["body"])
+            self.language.setCurrentIndex(max(0, self.language.findData(t["language"])))
+            self.shortcut.setText(t["shortcut"])
+            self.tags.setText(", ".join(t["tags"]))
+        finally:
+            self._loading = False
+        self._touched = set()
+        self._save_tried = False
         self.archive_button.setText(
             self.tr("Restore") if template and template["archived"] else self.tr("Archive")
         )
@@ -255,18 +277,50 @@ class TemplatesView(QWidget):
             tags=self.tags.text().split(","),
         )
 
-    def _validate(self) -> bool:
+    def _edited(self, field: str) -> None:
+        if not self._loading:
+            self._touched.add(field)
+        self._validate()
+
+    def _check(self) -> tuple[TemplateFields | None, str]:
+        """The valid fields, or what to say about them: "" while nothing the user typed is
+        wrong yet (a new template, empty or with a text and no title typed so far; Save
+        checks everything)."""
         try:
-            fields = self.fields()
+            return self.fields(), ""
         except TemplateError as exc:
-            self.problem.setText(exc.message)
-            self.preview.setText("")
-            self.save_button.setEnabled(False)
-            return False
-        self.problem.setText("")
-        self.preview.setText(render(fields.body, SAMPLE_CONTEXT))
-        self.save_button.setEnabled(True)
-        return True
+            problem = exc.message
+        if self.current is not None or self._save_tried:
+            return None, problem
+        if not self._touched:
+            return None, ""
+        if "title" in self._touched or self.title.text().strip():
+            return None, problem
+        try:  # the rest, as it would be checked with a title
+            TemplateFields.create(
+                title="-",
+                body=self.body.toPlainText(),
+                language=str(self.language.currentData()),
+                shortcut=self.shortcut.text(),
+                tags=self.tags.text().split(","),
+            )
+        except TemplateError as exc:
+            return None, exc.message
+        return None, ""
+
+    def _validate(self) -> bool:
+        fields, problem = self._check()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        quiet = fields is None and not problem
+        self.hint.setVisible(quiet)
+        self.save_button.setEnabled(fields is not None or quiet)  # Save says what is missing
+        if fields is not None:
+            self.preview.setText(render(fields.body, SAMPLE_CONTEXT))
+        else:
+            body = self.body.toPlainText()
+            self.preview.setText(render(body, SAMPLE_CONTEXT) if quiet and body.strip() else "")
+        return fields is not None
 
     def _payload(self, fields: TemplateFields) -> dict[str, Any]:
         return {
@@ -278,6 +332,7 @@ class TemplatesView(QWidget):
         }
 
     def save(self, *, version: int | None = None) -> None:
+        self._save_tried = True
         if not self._validate():
             return
         payload = self._payload(self.fields())

@@ -33,6 +33,13 @@ class WorkloadView(QWidget):
         self.table.rowActivated.connect(
             lambda row: self.openMentionRequested.emit(int(self.table.model.value(row, 1)))
         )
+        self.table.set_empty_text(
+            self.tr("Nobody is working on a mention right now."),
+            self.tr(
+                "When agents claim mentions, this tab shows who holds which one, for how long and"
+                " when each claim ends. Select a claim to release it or give it to someone else."
+            ),
+        )
         self.release_button = QPushButton(self.tr("Release"), self)
         self.target = QComboBox(self)
         self.target.setAccessibleName(self.tr("Reassign to"))
@@ -49,6 +56,8 @@ class WorkloadView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.status)
+        self.table.view.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self._update_buttons()
         self.release_button.clicked.connect(self.release_selected)
         self.assign_button.clicked.connect(self.assign_selected)
         self.refresh_button.clicked.connect(self.refresh)
@@ -69,6 +78,8 @@ class WorkloadView(QWidget):
 
     def _show(self, agents: list[dict[str, Any]]) -> None:
         self.agents = agents
+        index = self.table.view.currentIndex()
+        selected = self.table.model.value(index.row(), 1) if index.isValid() else None
         rows = []
         for a in agents:
             for c in a["claims"]:
@@ -89,11 +100,15 @@ class WorkloadView(QWidget):
                 self.tr("author"),
                 self.tr("text"),
                 self.tr("held for"),
-                self.tr("lease left"),
+                self.tr("claim ends in"),
             ],
             rows,
         )
         self.table.view.setColumnHidden(1, True)
+        for row, claim in enumerate(rows):  # the auto-refresh keeps the claim you selected
+            if selected is not None and claim[1] == selected:
+                self.table.view.selectRow(row)
+        self._update_buttons()
         busy = sorted(agents, key=lambda a: -a["count"])
         self.summary.setText(
             " · ".join(f"{self._name(a)}: {a['count']}" for a in busy)
@@ -111,6 +126,15 @@ class WorkloadView(QWidget):
         if agent.get("availability") == "away":
             return self.tr("{name} (away)").format(name=agent["name"])
         return str(agent["name"])
+
+    def _update_buttons(self, *_args: object) -> None:
+        """Release and Reassign act on the selected claim: off while there is none."""
+        chosen = self.table.view.currentIndex().isValid() and not self.table.is_empty()
+        for button in (self.release_button, self.assign_button):
+            button.setEnabled(chosen)
+        tip = "" if chosen else self.tr("Select a claim first.")
+        self.release_button.setToolTip(tip)
+        self.assign_button.setToolTip(tip)
 
     def _selected_mention(self) -> int | None:
         index = self.table.view.currentIndex()

@@ -141,9 +141,19 @@ class MainWindow(QMainWindow):
             View.ALL: self.tr("All"),
             View.ANSWERED: self.tr("Answered"),
         }
+        tips = {
+            View.UNCLAIMED: self.tr("Mentions waiting for a first reply that nobody is working on"),
+            View.MINE: self.tr("Mentions you are working on (your claims)"),
+            View.ALL: self.tr("Every mention, whatever its status"),
+            View.ANSWERED: self.tr(
+                "Answered and still open: a reply was sent, but nobody resolved the mention yet"
+                " (E resolves it when the conversation is done)"
+            ),
+        }
         for view in VIEW_ORDER:
             item = QListWidgetItem(self._view_names[view])
             item.setData(Qt.ItemDataRole.UserRole, view.value)
+            item.setToolTip(tips[view])
             self.views.addItem(item)
         self.views.setCurrentRow(0)
         self.views.currentRowChanged.connect(
@@ -165,6 +175,8 @@ class MainWindow(QMainWindow):
                              (self.tr("Claimed"), "claimed"), (self.tr("Answered"), "answered"),
                              (self.tr("Closed"), "closed"), (self.tr("Spam"), "spam")):  # fmt: skip
             self.status_filter.addItem(label, value)
+        answered = self.status_filter.findData("answered")
+        self.status_filter.setItemData(answered, tips[View.ANSWERED], Qt.ItemDataRole.ToolTipRole)
         self.channel_filter = QComboBox(self)
         self.channel_filter.setAccessibleName(self.tr("Channel filter"))
         self.channel_filter.addItem(self.tr("All channels"), None)
