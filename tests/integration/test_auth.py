@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, FakeClock, TestServer, running_server
+from webcare.cli import main
 from webcare.domain.models import Role
 
 
@@ -142,6 +144,28 @@ def test_admin_manages_accounts_and_audit_records_it(server: TestServer) -> None
     ]
     # no password material in the audit trail
     assert "new-secret" not in str(log)
+
+
+def test_imported_accounts_are_marked_and_never_hold_claims(server: TestServer) -> None:
+    """The twcs import makes an account per brand signature: the API says they cannot sign
+    in (and for which brand), the workload leaves them out, and nobody can hand them a claim."""
+    assert main(["import", "twcs", str(SAMPLE), "--db", str(server.db_path)]) == SAMPLE_EXIT
+    admin, lead = server.user("anna", Role.ADMIN), server.user("lars", Role.LEAD)
+    users = admin.get("/v1/users").json()
+    imported = [u for u in users if not u["can_login"]]
+    assert len(imported) == 23 and all(u["brand"] for u in imported)
+    assert sorted(u["username"] for u in users if u["can_login"]) == ["anna", "lars"]
+    assert all(u["brand"] is None for u in users if u["can_login"])
+    names = {a["name"] for a in lead.get("/v1/reports/workload").json()}
+    assert names == {"Anna", "Lars"}
+    (mention,) = server.add_mentions(1)
+    r = lead.post(f"/v1/mentions/{mention}/assign", json={"agent_id": imported[0]["id"]})
+    assert r.status_code == 422
+    assert r.json()["message"] == "Assign to an enabled account that can sign in."
+    login = server.anonymous().post(
+        "/v1/auth/login", json={"username": imported[0]["username"], "password": PASSWORD}
+    )
+    assert login.status_code == 401
 
 
 def test_admin_cannot_lock_themselves_out(server: TestServer) -> None:
