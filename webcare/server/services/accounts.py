@@ -66,6 +66,22 @@ def _check_profile(display_name: str, signature: str) -> tuple[str, str]:
     return display_name, signature
 
 
+def _profile_changes(
+    row: sqlite3.Row, display_name: str | None, signature: str | None
+) -> dict[str, Any]:
+    """The checked display name and signature that differ from ``row`` (``None``: unchanged)."""
+    new_name, new_sig = _check_profile(
+        display_name if display_name is not None else row["display_name"],
+        signature if signature is not None else row["signature"],
+    )
+    changed: dict[str, Any] = {}
+    if new_name != row["display_name"]:
+        changed["display_name"] = new_name
+    if new_sig != row["signature"]:
+        changed["signature"] = new_sig
+    return changed
+
+
 def insert_user(
     conn: sqlite3.Connection,
     *,
@@ -217,15 +233,7 @@ def update_profile(
         row = conn.execute("SELECT * FROM users WHERE id = ?", (user.id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no account with id {user.id}.")
-        new_name, new_sig = _check_profile(
-            display_name if display_name is not None else row["display_name"],
-            signature if signature is not None else row["signature"],
-        )
-        changed: dict[str, Any] = {}
-        if new_name != row["display_name"]:
-            changed["display_name"] = new_name
-        if new_sig != row["signature"]:
-            changed["signature"] = new_sig
+        changed = _profile_changes(row, display_name, signature)
         if availability is not None and availability != row["availability"]:
             changed["availability"] = availability
         if changed:
@@ -287,15 +295,7 @@ def update_user(
             raise NotFoundError(f"There is no account with id {user_id}.")
         if user_id == actor_id and (disabled or (role is not None and role is not Role.ADMIN)):
             raise ValidationError("You cannot disable yourself or take away your own admin role.")
-        new_name, new_sig = _check_profile(
-            display_name if display_name is not None else row["display_name"],
-            signature if signature is not None else row["signature"],
-        )
-        changed: dict[str, Any] = {}
-        if new_name != row["display_name"]:
-            changed["display_name"] = new_name
-        if new_sig != row["signature"]:
-            changed["signature"] = new_sig
+        changed = _profile_changes(row, display_name, signature)
         if role is not None and role.value != row["role"]:
             changed["role"] = role.value
         if disabled is not None and int(disabled) != row["disabled"]:
