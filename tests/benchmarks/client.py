@@ -13,6 +13,8 @@ a few thousand mentions and checks only that the answers are right.
   ``python -m tests.benchmarks.client queue STORE`` runs it in a fresh process (for an honest
   RSS figure) and prints the result as JSON.
 * :func:`search_queries` / :func:`run_search` are the search workload.
+* :func:`open_mentions` opens mentions as the mention pane does (detail with the author
+  context, and the author's conversation).
 * :func:`prepare_cold_start` / :func:`cold_start` start the real ``webcare`` command in a
   child process signed in with a kept token and time it until the inbox shows its first rows.
 """
@@ -341,6 +343,67 @@ def filter_timings(store_path: Path) -> dict[str, dict[str, float]]:
     finally:
         store.close()
     return out
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One mention opened as the pane opens it: its detail (with the author context) and the
+    author's conversation."""
+
+    mention_id: int
+    detail_s: float
+    conversation_s: float
+    bare_s: float  # baseline: the mention's row by its primary key
+    open_count: int
+    earlier: int
+
+
+def busiest_author_mentions(store_path: Path, n: int) -> list[int]:
+    """Mentions of the author with the most mentions (the worst case of the author context)."""
+    conn = sqlite3.connect(store_path)
+    try:
+        row = conn.execute(
+            "SELECT contact_id FROM mentions WHERE contact_id IS NOT NULL"
+            " GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        return [r[0] for r in conn.execute(
+            "SELECT id FROM mentions WHERE contact_id = ? LIMIT ?", (row[0], n)
+        )]  # fmt: skip
+    finally:
+        conn.close()
+
+
+def open_mentions(store_path: Path, n: int, seed: int = 5) -> list[Opened]:
+    """Open ``n`` random mentions and those of the busiest author, as selecting them does."""
+    store = LocalStore(store_path)
+    try:
+        top = int(store.conn.execute("SELECT max(id) FROM mentions").fetchone()[0])
+        rng = random.Random(seed)
+        ids = [rng.randint(1, top) for _ in range(n)] + busiest_author_mentions(store_path, 20)
+        store.detail(ids[0])  # warm the page cache once, like an open window
+        opened = []
+        for mention_id in ids:
+            detail_s, detail = timed(lambda m=mention_id: store.detail(m))
+            conversation_s, _items = timed(lambda m=mention_id: store.conversation(m))
+            bare_s, _row = timed(
+                lambda m=mention_id: store.conn.execute(
+                    "SELECT * FROM mentions WHERE id = ?", (m,)
+                ).fetchone()
+            )
+            assert detail is not None
+            opened.append(
+                Opened(
+                    mention_id,
+                    detail_s,
+                    conversation_s,
+                    bare_s,
+                    detail.author.open_count,
+                    detail.author.earlier,
+                )
+            )
+        return opened
+    finally:
+        store.close()
 
 
 def queue_open_in_subprocess(store_path: Path) -> QueueResult:

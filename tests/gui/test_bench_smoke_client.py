@@ -1,4 +1,5 @@
-"""The client benchmarks (issue 6: queue, search, cold start) at a tiny size: correctness only.
+"""The client benchmarks (issue 6: queue, search, cold start; opening a mention) at a tiny size:
+correctness only.
 
 The same workload functions as ``tests/benchmarks/test_bench_{queue,search,cold_start}.py``,
 with 2 000 mentions, checked against an independent answer (plain SQL, or Python over the very
@@ -7,6 +8,7 @@ pages the store was filled with). No timing: that is ``make bench``.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,12 @@ from PySide6.QtWidgets import QApplication
 from tests.benchmarks.client import (
     QUEUE_FILTERS,
     bench_head,
+    busiest_author_mentions,
     cold_start,
     fill_store,
     ids_in_order,
     oldest_ids,
+    open_mentions,
     prepare_cold_start,
     queue_open,
     run_search,
@@ -151,3 +155,27 @@ def test_pages_read_from_either_end_agree(tmp_path: Path) -> None:
                 assert page == every[offset : offset + 200], (f, offset)
     finally:
         store.close()
+
+
+def test_open_mentions(tmp_path: Path) -> None:
+    """The author context of every opened mention, against plain SQL over the same store."""
+    path = tmp_path / "store.db"
+    fill_store(path, N)
+    opened = open_mentions(path, 40)
+    assert len(opened) > 40
+    conn = sqlite3.connect(path)
+    try:
+        for o in opened:
+            contact, status = conn.execute(
+                "SELECT contact_id, status FROM mentions WHERE id = ?", (o.mention_id,)
+            ).fetchone()
+            open_others = conn.execute(
+                "SELECT count(*) FROM mentions WHERE contact_id = ? AND id != ?"
+                " AND status IN ('open', 'claimed')",
+                (contact, o.mention_id),
+            ).fetchone()[0]
+            assert o.open_count == open_others, (o, status)
+    finally:
+        conn.close()
+    busiest = busiest_author_mentions(path, 5)
+    assert busiest and all(b in {o.mention_id for o in opened} for b in busiest)

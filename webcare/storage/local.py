@@ -113,9 +113,46 @@ class ConversationItem:
     at: float
     author: str
     text: str
-    state: str = ""  # delivery state, or outbox state (queued / accepted / rejected)
+    state: str = ""  # a mention's status, a reply's delivery state, or the outbox state
     detail: str = ""  # e.g. why an outbox entry was rejected
     current: bool = False  # belongs to the selected mention
+
+
+@dataclass(frozen=True, slots=True)
+class OtherMention:
+    """Another open mention of the same author (for "go to it")."""
+
+    id: int
+    created_at: float  # when the author wrote it
+    status: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorContext:
+    """What the team knows of a mention's author, from the local mirror.
+
+    A *conversation* is a thread (``thread_id``, else the mention alone); times are when the
+    author wrote (``created_at``). Earlier conversations
+    are the author's other threads begun before this mention's, none of whose mentions is
+    still open; their outcome is ``answered`` if any mention in it is answered (replied, not
+    closed), ``spam`` if all are spam, else ``resolved``. Open means open or claimed: what the
+    queue shows as "Open" (answered ones are counted as earlier conversations instead).
+    """
+
+    platform: str = ""
+    earlier: int = 0
+    resolved: int = 0
+    spam: int = 0
+    answered: int = 0
+    last_earlier_at: float | None = None
+    open_count: int = 0  # the author's other open mentions
+    open_mentions: tuple[OtherMention, ...] = ()  # the newest of them (at most OPEN_SHOWN)
+    tags: tuple[str, ...] = ()  # tags of the author's other mentions, most used first
+
+
+OPEN_SHOWN = 5
+AUTHOR_TAGS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +181,7 @@ class MentionDetail:
     claimed_since_local: float | None = None
     can_reply: bool = True  # False on listen-only channels (RSS, a webhook without reply URL)
     channel_kind: str = ""
+    author: AuthorContext = field(default_factory=AuthorContext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1096,7 +1134,7 @@ class LocalStore:
 
     def detail(self, mention_id: int) -> MentionDetail | None:
         r = self.conn.execute(
-            "SELECT m.*, c.handle, c.name, c.followers, ch.name AS channel, ch.brand,"
+            "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
             " ch.char_limit, ch.can_reply, ch.kind AS channel_kind, u.display_name AS holder"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
@@ -1130,6 +1168,69 @@ class LocalStore:
             claimed_since_local=r["claimed_since_local"],
             can_reply=r["can_reply"] is None or bool(r["can_reply"]),
             channel_kind=r["channel_kind"] or "",
+            author=self.author_context(r) if r["contact_id"] is not None else AuthorContext(),
+        )
+
+    #: the author's conversations (threads): when begun, last written, what became of them.
+    #: Each query walks the author's mentions by ``mentions_contact`` (contact_id, created_at):
+    #: as many rows as the author has mentions, whatever the size of the store.
+    _CONVERSATIONS_SQL = (
+        "SELECT COALESCE(thread_id, id) AS conv, MIN(created_at) AS started,"
+        " MAX(created_at) AS last, COUNT(*) AS n,"
+        " SUM(status IN ('open', 'claimed')) AS open_n, SUM(status = 'answered') AS answered_n,"
+        " SUM(status = 'spam') AS spam_n"
+        " FROM mentions WHERE contact_id = ? GROUP BY conv"
+    )
+    _OPEN_SQL = (
+        "SELECT id, created_at, status, text FROM mentions INDEXED BY mentions_contact"
+        " WHERE contact_id = ? AND id != ? AND status IN ('open', 'claimed')"
+        " ORDER BY created_at DESC LIMIT ?"
+    )
+    _TAGS_SQL = (
+        "SELECT j.value AS tag, COUNT(*) AS n FROM mentions m, json_each(m.tags) j"
+        " WHERE m.contact_id = ? AND m.id != ? AND m.tags != '[]'"
+        " GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?"
+    )
+
+    def author_context(self, mention: sqlite3.Row) -> AuthorContext:
+        """The author of ``mention`` (a row of :meth:`detail`): their earlier conversations
+        and how they ended, their other open mentions, the tags of their other mentions."""
+        contact, mention_id = mention["contact_id"], mention["id"]
+        conv = mention["thread_id"] or mention_id
+        rows = self.conn.execute(self._CONVERSATIONS_SQL, (contact,)).fetchall()
+        # earlier = begun before this mention's conversation began
+        started = min([r["started"] for r in rows if r["conv"] == conv] or [mention["created_at"]])
+        outcome = {"resolved": 0, "spam": 0, "answered": 0}
+        last: float | None = None
+        open_count = -int(mention["status"] in ("open", "claimed"))  # not this one itself
+        for r in rows:
+            open_count += r["open_n"]
+            if r["conv"] == conv or r["open_n"] or r["started"] >= started:
+                continue
+            kind = (
+                "answered" if r["answered_n"] else "spam" if r["spam_n"] == r["n"] else "resolved"
+            )
+            outcome[kind] += 1
+            last = r["last"] if last is None else max(last, r["last"])
+        opens = tuple(
+            OtherMention(r["id"], r["created_at"], r["status"], r["text"])
+            for r in self.conn.execute(self._OPEN_SQL, (contact, mention_id, OPEN_SHOWN))
+        )
+        tags = tuple(
+            r["tag"]
+            for r in self.conn.execute(self._TAGS_SQL, (contact, mention_id, AUTHOR_TAGS))
+            if isinstance(r["tag"], str)
+        )
+        return AuthorContext(
+            platform=mention["platform"] or "",
+            earlier=sum(outcome.values()),
+            resolved=outcome["resolved"],
+            spam=outcome["spam"],
+            answered=outcome["answered"],
+            last_earlier_at=last,
+            open_count=open_count,
+            open_mentions=opens,
+            tags=tags,
         )
 
     def conversation(self, mention_id: int) -> list[ConversationItem]:
@@ -1151,7 +1252,7 @@ class LocalStore:
         marks = ",".join("?" * len(ids))
         items: list[ConversationItem] = []
         for r in self.conn.execute(
-            "SELECT m.id, m.created_at, m.text, c.handle, c.name FROM mentions m"
+            "SELECT m.id, m.created_at, m.text, m.status, c.handle, c.name FROM mentions m"
             f" LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.id IN ({marks})",
             ids,
         ):
@@ -1163,6 +1264,7 @@ class LocalStore:
                     r["created_at"],
                     r["name"] or r["handle"] or "?",
                     r["text"],
+                    state=r["status"],
                     current=r["id"] == mention_id,
                 )
             )

@@ -218,3 +218,84 @@ def test_search_tokens_become_filters(store: LocalStore) -> None:
     assert bad.text == "hallo" and bad.since is None and len(bad.problems) == 2
     f = QueueFilter(View.ALL, since=NOW_DAY + 3 * 60, until=NOW_DAY + 6 * 60)
     assert ids(store, f) == [5, 4, 3]
+
+
+ANN = {"id": 2, "platform": "mastodon", "platform_user_id": "2", "handle": "@ann@social.example",
+       "name": "Ann", "followers": None}  # fmt: skip
+
+
+def ann(mid: int, **kw: Any) -> dict[str, Any]:
+    """One of Ann's mentions, written at 10:<mid> (history goes by when the author wrote)."""
+    return mention(mid, contact_id=2, created_at=f"2026-01-01T10:{mid:02d}:30.000Z", **kw)
+
+
+def _ann_history(store: LocalStore) -> None:
+    """Ann's history: four earlier conversations (one of two mentions) and three open ones."""
+    store.start_bootstrap(HEAD)
+    store.apply_bootstrap_page("contact", [CONTACT, ANN], None)
+    store.apply_bootstrap_page(
+        "mention",
+        [
+            ann(20, status="closed", tags=["billing"]),
+            ann(21, status="spam"),
+            ann(22, status="closed"),
+            ann(23, status="closed", thread_id=22, parent_mention_id=22),
+            ann(24, status="answered", tags=["billing", "outage"]),
+            ann(25, status="open"),
+            ann(27, status="open", tags=["outage"]),
+            ann(28, status="claimed", claim_agent_id=8, lease_remaining_s=60),
+            mention(29, contact_id=None, status="open"),
+            mention(30, status="open"),  # Jan's
+        ],
+        None,
+    )
+    store.finish_bootstrap()
+
+
+def test_author_context_counts_conversations_outcomes_and_open_mentions(
+    store: LocalStore,
+) -> None:
+    _ann_history(store)
+    detail = store.detail(27)
+    assert detail is not None
+    author = detail.author
+    assert author.platform == "mastodon"
+    # threads 20, 21, 22 (+23) and 24 began before this one; 25 and 28 are still open
+    assert (author.earlier, author.resolved, author.answered, author.spam) == (4, 2, 1, 1)
+    assert author.last_earlier_at == parse_iso("2026-01-01T10:24:30Z")
+    assert author.open_count == 2
+    assert [m.id for m in author.open_mentions] == [28, 25]  # newest first
+    assert author.open_mentions[1].text == "Mention 25"
+    assert author.tags == ("billing", "outage")  # of the other mentions, most used first
+    # the first mention has nothing earlier; three others of hers are open
+    first = store.detail(20)
+    assert first is not None
+    assert (first.author.earlier, first.author.open_count) == (0, 3)
+    # a mention of another thread in a finished conversation: the thread counts once
+    follow_up = store.detail(23)
+    assert follow_up is not None
+    assert (follow_up.author.earlier, follow_up.author.resolved) == (2, 1)  # 20; 21 is spam
+    assert follow_up.author.spam == 1
+    # no contact: nothing to tell
+    nobody = store.detail(29)
+    assert nobody is not None and nobody.author.earlier == 0 and nobody.author.open_count == 0
+    # the conversation shows where each of the author's mentions stands
+    states = {i.mention_id: i.state for i in store.conversation(27) if i.kind == "mention"}
+    assert states == {20: "closed", 21: "spam", 22: "closed", 23: "closed", 24: "answered",
+                      25: "open", 27: "open", 28: "claimed"}  # fmt: skip
+
+
+def test_author_context_reads_only_the_authors_rows(store: LocalStore) -> None:
+    """Every query of the author context walks the author's rows by ``mentions_contact``:
+    its cost follows the author's history, not the store's 1M mentions."""
+    _ann_history(store)
+    sqls = [
+        (LocalStore._CONVERSATIONS_SQL, (2,)),
+        (LocalStore._OPEN_SQL, (2, 27, 5)),
+        (LocalStore._TAGS_SQL, (2, 27, 6)),
+    ]
+    for sql, args in sqls:
+        plan = [r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+        text = " | ".join(plan)
+        assert any("USING INDEX mentions_contact (contact_id=?)" in p for p in plan), text
+        assert not any(p.startswith("SCAN m") and "VIRTUAL" not in p for p in plan), text
