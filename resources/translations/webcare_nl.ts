@@ -881,6 +881,14 @@
         <translation>Negeren</translation>
     </message>
     <message>
+        <source>Go to this mention</source>
+        <translation>Ga naar deze vermelding</translation>
+    </message>
+    <message>
+        <source>Select it in the queue (under All)</source>
+        <translation>Selecteer hem in de wachtrij (onder Alle)</translation>
+    </message>
+    <message>
         <source>Try delivering again</source>
         <translation>Opnieuw bezorgen</translation>
     </message>
@@ -915,6 +923,10 @@
 <context>
     <name>DetailPane</name>
     <message>
+        <source>Go to it</source>
+        <translation>Ga ernaartoe</translation>
+    </message>
+    <message>
         <source>Who is working on this mention</source>
         <translation>Wie met deze vermelding bezig is</translation>
     </message>
@@ -937,6 +949,66 @@
     <message>
         <source>Select a mention (J/K to move, C to claim).</source>
         <translation>Kies een vermelding (J/K om te bladeren, C om op te pakken).</translation>
+    </message>
+    <message>
+        <source>{n} followers</source>
+        <translation>{n} volgers</translation>
+    </message>
+    <message>
+        <source>No earlier conversations with this author.</source>
+        <translation>Nog geen eerdere gesprekken met deze auteur.</translation>
+    </message>
+    <message>
+        <source>{n} resolved</source>
+        <translation>{n} afgehandeld</translation>
+    </message>
+    <message>
+        <source>{n} answered</source>
+        <translation>{n} beantwoord</translation>
+    </message>
+    <message>
+        <source>{n} spam</source>
+        <translation>{n} spam</translation>
+    </message>
+    <message>
+        <source>1 earlier conversation: {outcomes}</source>
+        <translation>1 eerder gesprek: {outcomes}</translation>
+    </message>
+    <message>
+        <source>{n} earlier conversations: {outcomes}</source>
+        <translation>{n} eerdere gesprekken: {outcomes}</translation>
+    </message>
+    <message>
+        <source>{history}; last {day}</source>
+        <translation>{history}; laatst {day}</translation>
+    </message>
+    <message>
+        <source>Tags: {tags} · earlier: {earlier}</source>
+        <translation>Tags: {tags} · eerder: {earlier}</translation>
+    </message>
+    <message>
+        <source>Tags: {tags}</source>
+        <translation>Tags: {tags}</translation>
+    </message>
+    <message>
+        <source>Earlier tags: {earlier}</source>
+        <translation>Eerdere tags: {earlier}</translation>
+    </message>
+    <message>
+        <source>1 other open mention from this author</source>
+        <translation>Nog 1 open vermelding van deze auteur</translation>
+    </message>
+    <message>
+        <source>{n} other open mentions from this author</source>
+        <translation>Nog {n} open vermeldingen van deze auteur</translation>
+    </message>
+    <message>
+        <source>Go to the newest</source>
+        <translation>Ga naar de nieuwste</translation>
+    </message>
+    <message>
+        <source>Go to their newest open mention ({when}): {text}</source>
+        <translation>Naar de nieuwste open vermelding van deze auteur ({when}): {text}</translation>
     </message>
 </context>
 <context>
@@ -1046,10 +1118,6 @@
     <message>
         <source>All channels</source>
         <translation>Alle kanalen</translation>
-    </message>
-    <message>
-        <source>{n} followers</source>
-        <translation>{n} volgers</translation>
     </message>
     <message>
         <source>You are working on this — your claim ends in {t}.</source>
@@ -1350,6 +1418,14 @@
         <translation>Zoeken (/) — woorden, @handle, tag:storing, since:2017-10-11, prio:high</translation>
     </message>
     <message>
+        <source>Search (/) — words, @handle, tag:, prio:, since:</source>
+        <translation>Zoeken (/) — woorden, @handle, tag:, prio:, since:</translation>
+    </message>
+    <message>
+        <source>Search (/)</source>
+        <translation>Zoeken (/)</translation>
+    </message>
+    <message>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
@@ -1563,6 +1639,26 @@
     <message>
         <source>internal note</source>
         <translation>interne notitie</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <comment>mention status</comment>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <comment>mention status</comment>
+        <translation>beantwoord</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <comment>mention status</comment>
+        <translation>afgehandeld</translation>
+    </message>
+    <message>
+        <source>spam</source>
+        <comment>mention status</comment>
+        <translation>spam</translation>
     </message>
     <message>
         <source>queued — will be sent when the server is reachable</source>
@@ -3050,6 +3146,14 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     <message>
         <source>{n} h ago</source>
         <translation>{n} uur geleden</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>vandaag</translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>gisteren</translation>
     </message>
     <message>
         <source>under a minute</source>

@@ -7,7 +7,7 @@ import json
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
@@ -95,7 +95,7 @@ def test_a_failed_delivery_shows_the_platform_error_and_can_be_retried(
         frame = w.detail.conversation.frames[-1]
         assert "delivery failed" in frame.header.text()
         assert "the thread is locked" in frame.item.detail
-        button = frame.findChild(type(w.detail.claim_button), "retryDelivery")
+        button = frame.findChild(QPushButton, "retryDelivery")
         assert button is not None
         button.click()
         qtbot.waitUntil(lambda: ("reply", "sent") in frame_states(), timeout=15_000)

@@ -27,14 +27,16 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import OpenClient, open_client, team  # noqa: F401 - fixtures
 from tests.support.server import TestServer
 from webcare.app import Session
+from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.domain.models import Role
+from webcare.server.services import ingest
 from webcare.storage.local import View
 from webcare.ui.models.queue_model import Col
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.workload_view import WorkloadView
-from webcare.ui.text import one_line, plain_tooltip, snippet
+from webcare.ui.text import one_line, plain_tooltip, relative_time, snippet
 
 
 class _Trap(http.server.BaseHTTPRequestHandler):
@@ -213,5 +215,78 @@ def test_markup_everywhere_is_text_and_fetches_nothing(
         cells += _views_show_raw(window, raw_values)
         window.grab()
     assert cells >= 3  # workload text and name, audit details: the check saw markup
+    qtbot.wait(300)
+    assert _Trap.hits == []
+
+
+def _ingest_as(server: TestServer, author: Author, text: str, source: str, age_s: float) -> int:
+    now = server.ctx.now()
+    channel = ChannelInfo(kind="mastodon", name="@Webcare on Mastodon", brand="Webcare",
+                          handle="@Webcare", char_limit=500)  # fmt: skip
+    mention = IncomingMention(source_id=source, author=author, text=text, created_at=now - age_s)
+    ingest.ingest(server.ctx.db, Batch(channel=channel, mentions=[mention]), now, history=False)
+    with server.ctx.db.read() as conn:
+        row = conn.execute("SELECT id FROM mentions WHERE source_id = ?", (source,)).fetchone()
+    return int(row[0])
+
+
+def test_the_author_card_shows_markup_as_text_and_fetches_nothing(
+    open_client: OpenClient,  # noqa: F811
+    team: TestServer,  # noqa: F811
+    qtbot: QtBot,
+    trap: str,
+) -> None:
+    """The author card (issue 14.8): name, handle, followers, history, tags and the other open
+    mention's text in the "go to" tooltip; the conversation's status and "go to" buttons."""
+    evil_name = f'<b>Mal</b><img src="{trap}/n.png">\u202e &amp;'
+    evil_handle = f"@<i>h</i><img src={trap}/h.png>"
+    evil_tag = f'<img src="{trap}/g">'  # a tag an admin's rule gives
+    team.add_user("anna", Role.ADMIN)
+    rules = {"keywords": [{"words": ["klik"], "priority": 2, "tag": evil_tag}]}
+    assert team.login("anna").put("/v1/settings/priority-rules", json=rules).status_code == 200
+    author = Author(platform_user_id="mal", handle=evil_handle, name=evil_name, followers=42)
+    texts = payloads(trap)
+    older = _ingest_as(team, author, texts[1], "mal-1", 3 * 86400)
+    other = _ingest_as(team, author, texts[0], "mal-2", 3600)  # has "klik": the evil tag
+    current = _ingest_as(team, author, "klik <a href='x'>hier</a> " + texts[0], "mal-3", 60)
+    tom = team.login("tom")
+    assert tom.post(f"/v1/mentions/{older}/claim").status_code == 200
+    batch = [{"client_seq": 1, "op_id": "close-older", "type": "set_status",
+              "mention_id": older, "status": "spam"}]  # fmt: skip
+    r = tom.post("/v1/mutations", json={"client_id": "untrusted-test", "mutations": batch})
+    assert r.status_code == 200, r.text
+
+    session = open_client("eva")
+    c = session.controller
+    qtbot.waitUntil(lambda: c.model.rowCount() == 2, timeout=10_000)
+    for row in range(c.model.rowCount()):
+        if c.model.index(row, 0).data(ModelRole.MENTION_ID) == current:
+            session.window.table.setFocus()
+            c._select_row(row)
+    qtbot.waitUntil(_shows(session, current), timeout=5000)
+    pane = session.window.detail
+    assert pane.author.text() == evil_name
+    assert pane.profile.text().startswith(evil_handle + " · 42 followers")
+    assert pane.history.text().startswith("1 earlier conversation: 1 spam; last ")
+    assert pane.tags.text() == f"Tags: {evil_tag}"  # the other mention's tag is the same
+    assert pane.others.text() == "1 other open mention from this author"
+    assert c.detail is not None
+    when = relative_time(c.detail.author.open_mentions[0].created_at)
+    assert pane.goto_button.toolTip() == plain_tooltip(
+        f"Go to their newest open mention ({when}): {one_line(texts[0], 160)}"
+    )
+    for label in (pane.author, pane.profile, pane.history, pane.tags, pane.others):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+    headers = [f.header for f in pane.conversation.frames]
+    assert all(h.textFormat() == Qt.TextFormat.PlainText for h in headers)
+    assert any(h.text().startswith(evil_name) for h in headers)
+    _labels_are_plain(session.window)
+    session.window.grab()
+    # the other open mention, reached from the card
+    pane.goto_button.click()
+    qtbot.waitUntil(_shows(session, other), timeout=5000)
+    assert pane.author.text() == evil_name
+    _labels_are_plain(session.window)
+    session.window.grab()
     qtbot.wait(300)
     assert _Trap.hits == []

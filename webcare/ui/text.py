@@ -82,6 +82,20 @@ def relative_time(ts: float, now: float | None = None) -> str:
     return f"{dt.day:02d} {month_names()[dt.month - 1]} {dt.year}"
 
 
+def day_label(ts: float, now: float | None = None) -> str:
+    """A day: 'today', 'yesterday', '12 Nov' in this year, else '11 Oct 2017' (translated)."""
+    now = now if now is not None else time.time()
+    day, today = datetime.fromtimestamp(ts).date(), datetime.fromtimestamp(now).date()
+    if day == today:
+        return QCoreApplication.translate("Time", "today")
+    if (today - day).days == 1:
+        return QCoreApplication.translate("Time", "yesterday")
+    month = month_names()[day.month - 1]
+    if day.year == today.year:
+        return f"{day.day} {month}"
+    return f"{day.day} {month} {day.year}"
+
+
 def minutes(seconds: float) -> str:
     m = max(0, round(seconds / 60))
     if m == 0:

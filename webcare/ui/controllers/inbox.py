@@ -338,14 +338,7 @@ class InboxController(QObject):
             self._update_actions()
             return
         pane.show_empty(False)
-        pane.author.setText(detail.name or detail.handle)
-        followers = (
-            self.tr("{n} followers").format(n=f"{detail.followers:,}")
-            if detail.followers is not None
-            else ""
-        )
-        bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
-        pane.profile.setText(" · ".join(b for b in bits if b))
+        self._show_author(detail)
         pane.conversation.set_items(items)
         pane.composer.set_context(
             signature=self.me.signature,
@@ -355,6 +348,13 @@ class InboxController(QObject):
         )
         self._update_presence()
         self._update_actions()
+
+    def _show_author(self, detail: MentionDetail) -> None:
+        """The author card (name, followers, earlier conversations, tags, other open
+        mentions); its "go to" buttons and the conversation's select that mention."""
+        pane = self.window.detail
+        pane.show_author(detail)
+        pane.mentionRequested.connect(self.reveal_mention, Qt.ConnectionType.UniqueConnection)
 
     def _holder_state(self) -> tuple[str, float]:
         """('mine' | 'other' | 'free' | 'final', seconds left on the lease)."""

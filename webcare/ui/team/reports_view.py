@@ -188,7 +188,7 @@ class ReportsView(QWidget):
         times_tab.addWidget(self.times)
         times_tab.addWidget(chart_box)
         times_tab.setSizes([230, 430])
-        self.times.view.horizontalHeader().setStretchLastSection(False)
+        self.times.view.horizontalHeader().setStretchLastSection(True)
         # SLA breaches
         self.breaches = TableBlock(self.tr("Mentions over their SLA target"), "sla-breaches", self)
         self.breaches.model.link_column = 0
@@ -406,7 +406,10 @@ class ReportsView(QWidget):
             self.times.model.formatters[col] = duration
         self.times.model.formatters[0] = lambda key: self.group_text(data["by"], key)
         self.times.model.set_rows(header, rows)
-        self.times.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the group's name whole (a narrow window scrolls the table sideways instead)
+        self.times.view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.times.raw_rows = lambda: response_times_rows(data)
         self._chart_times(data)
         breached = [m for m in data.get("mentions", []) if m["sla_breached"]]

@@ -357,7 +357,7 @@ class RulesEditor(QWidget):
         header.setSectionResizeMode(self.WORDS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.PRIORITY, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.TAG, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(self.TAG, 130)
+        self.table.setColumnWidth(self.TAG, 100)  # "Keywords" keeps its header at 1024 px
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(96)
@@ -576,6 +576,7 @@ class SettingsView(QWidget):
         self.example_result.setWordWrap(True)
         rules_box = QGroupBox(self.tr("Priority rules for new mentions"), self)
         rf = QFormLayout(rules_box)
+        rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above when narrow
         influencer_row = QHBoxLayout()
         influencer_row.addWidget(self.influencers, 1)
         influencer_row.addWidget(QLabel(self.tr("get"), rules_box))
@@ -592,14 +593,18 @@ class SettingsView(QWidget):
         negative_row.addLayout(negative_priority_row)
         negative_row.addWidget(self.negative_error)
         rf.addRow(self.tr("Negative words"), negative_row)
+        # the example's text takes the whole row (its placeholder fits at 1024 px, in Dutch)
         example_row = QHBoxLayout()
-        example_row.addWidget(self.example, 1)
         example_row.addWidget(self.example_followers)
+        example_row.addStretch(1)
         example_box = QVBoxLayout()
         example_box.setSpacing(2)
+        example_box.addWidget(self.example)
         example_box.addLayout(example_row)
         example_box.addWidget(self.example_result)
-        rf.addRow(self.tr("Try it"), example_box)
+        # the example spans the form (its placeholder fits at 1024 px, in Dutch too)
+        rf.addRow(QLabel(self.tr("Try it"), rules_box))
+        rf.addRow(example_box)
 
         # the page: two columns that scroll, and one Save for everything
         page = QWidget(self)

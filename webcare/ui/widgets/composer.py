@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from webcare.domain import textlength
 from webcare.domain.templates import append_signature
 from webcare.ui.resources import icon
 from webcare.ui.widgets.conversation import plain_label
+from webcare.ui.widgets.fit import CompactButton, CompactRow
 
 
 class Composer(QWidget):
@@ -48,10 +48,10 @@ class Composer(QWidget):
             self.tr("Write a reply… (Ctrl+T: template, Ctrl+N: internal note, Ctrl+Enter: send)")
         )
         self.editor.setTabChangesFocus(True)
-        self.editor.setMaximumHeight(140)
+        self._fit_editor_height()
         self.editor.textChanged.connect(self._update)
 
-        self.template_button = QPushButton(self.tr("Template…"), self)
+        self.template_button = CompactButton(self.tr("Template…"), self)
         self.template_button.setToolTip(self.tr("Pick a canned answer (Ctrl+T)"))
         self.template_button.setIcon(icon("template"))
         self.template_button.clicked.connect(self.templateRequested.emit)
@@ -59,7 +59,7 @@ class Composer(QWidget):
         self.note_toggle.setToolTip(self.tr("Write a note only your team sees (Ctrl+N)"))
         self.note_toggle.setAccessibleDescription(self.note_toggle.toolTip())
         self.note_toggle.toggled.connect(self._update)
-        self.counter = plain_label("", selectable=False)
+        self.counter = plain_label("", selectable=False, wrap=False)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName(self.tr("Characters"))
         self.send_button = QPushButton(self.tr("Send"), self)
@@ -74,21 +74,32 @@ class Composer(QWidget):
         self.notice = plain_label("", selectable=False)
         self.notice.setObjectName("composerNotice")
 
-        top = QHBoxLayout()
-        top.addWidget(self.template_button)
-        top.addWidget(self.note_toggle)
-        top.addStretch(1)
-        top.addWidget(self.counter)
-        top.addWidget(self.send_button)
+        # narrow: the Template button shows its icon (its name stays in the tooltip)
+        self.buttons = top = CompactRow(self)
+        top.add(self.template_button)
+        top.add(self.note_toggle)
+        top.add_stretch()
+        top.add(self.counter)
+        top.add(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
         layout.addWidget(self.editor)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.preview)
         for first, second in pairwise(self.focus_chain()):
             QWidget.setTabOrder(first, second)
         self._update()
+
+    def _fit_editor_height(self) -> None:
+        """Five lines and a half (of the font in use): at 700 px the conversation above keeps
+        its room."""
+        self.editor.setMaximumHeight(round(self.editor.fontMetrics().lineSpacing() * 5.5) + 12)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_editor_height()
 
     def focus_chain(self) -> list[QWidget]:
         """The composer's controls in Tab order: write, then pick, then send."""

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 from webcare.storage.local import ConversationItem
 from webcare.ui.text import relative_time
 
+# a mention that still waits for the team (the queue shows it as "Open")
+OPEN = ("open", "claimed")
+
 
 def plain_label(text: str, *, selectable: bool = True, wrap: bool = True) -> QLabel:
     """A QLabel that never interprets its text (no HTML, no links, no images)."""
@@ -55,7 +58,7 @@ class MessageFrame(QFrame):
             detail = plain_label(item.detail, selectable=False)
             detail.setObjectName("msgDetail")
             layout.addWidget(detail)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _header_text(self) -> str:
         item = self.item
@@ -65,7 +68,16 @@ class MessageFrame(QFrame):
             "reply": self.tr("reply"),
             "note": self.tr("internal note"),
         }.get(item.kind, "")
-        if item.kind == "outbox":
+        if item.kind == "mention":
+            # where each of the author's mentions stands: their open ones are shown together
+            kind = {
+                "open": self.tr("open", "mention status"),
+                "claimed": self.tr("open", "mention status"),
+                "answered": self.tr("answered", "mention status"),
+                "closed": self.tr("closed", "mention status"),
+                "spam": self.tr("spam", "mention status"),
+            }.get(item.state, "")
+        elif item.kind == "outbox":
             kind = {
                 "queued": self.tr("queued — will be sent when the server is reachable"),
                 "accepted": self.tr("sent to the team server"),
@@ -84,6 +96,7 @@ class MessageFrame(QFrame):
 class ConversationView(QScrollArea):
     """The selected author's messages, oldest first, scrolled to the newest."""
 
+    mentionRequested = Signal(int)  # noqa: N815 - go to another open mention of the author
     dismissRequested = Signal(str)  # noqa: N815 - op id of a rejected write
     reuseRequested = Signal(str)  # noqa: N815 - put a rejected text back into the composer
     retryRequested = Signal(str)  # noqa: N815 - reply id whose delivery failed
@@ -125,6 +138,19 @@ class ConversationView(QScrollArea):
                 dismiss.clicked.connect(lambda _=False, o=item.id: self.dismissRequested.emit(o))
                 row.addWidget(reuse)
                 row.addWidget(dismiss)
+                row.addStretch(1)
+                layout = frame.layout()
+                assert isinstance(layout, QVBoxLayout)
+                layout.addLayout(row)
+            elif item.kind == "mention" and not item.current and item.state in OPEN:
+                row = QHBoxLayout()
+                goto = QPushButton(self.tr("Go to this mention"), frame)
+                goto.setObjectName("gotoMention")
+                goto.setToolTip(self.tr("Select it in the queue (under All)"))
+                goto.clicked.connect(
+                    lambda _=False, m=item.mention_id: self.mentionRequested.emit(m)
+                )
+                row.addWidget(goto)
                 row.addStretch(1)
                 layout = frame.layout()
                 assert isinstance(layout, QVBoxLayout)

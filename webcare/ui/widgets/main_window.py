@@ -6,15 +6,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -24,11 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.storage.local import View
-from webcare.ui.models.queue_model import Col
+from webcare.storage.local import AuthorContext, MentionDetail, View
 from webcare.ui.resources import icon
+from webcare.ui.text import channel_label, day_label, one_line, plain_tooltip, relative_time
 from webcare.ui.widgets.composer import Composer
 from webcare.ui.widgets.conversation import ConversationView, plain_label
+from webcare.ui.widgets.fit import (
+    CompactButton,
+    CompactRow,
+    FilterLayout,
+    FitComboBox,
+    HintLineEdit,
+)
 from webcare.ui.widgets.queue_view import QueueView
 
 VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
@@ -59,6 +63,8 @@ ACTION_ICONS = {
 class DetailPane(QWidget):
     """The selected mention: its author, who is on it, the history and the composer."""
 
+    mentionRequested = Signal(int)  # noqa: N815 - go to another open mention of the author
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
@@ -66,13 +72,28 @@ class DetailPane(QWidget):
         self.author.setObjectName("authorName")
         self.profile = plain_label("", selectable=True)
         self.profile.setObjectName("authorProfile")
+        # what the team knows of the author (AuthorContext): history, tags, open mentions
+        self.history = plain_label("", selectable=False)
+        self.history.setObjectName("authorHistory")
+        self.tags = plain_label("", selectable=True)
+        self.tags.setObjectName("authorTags")
+        self.others = plain_label("", selectable=False)
+        self.others.setObjectName("authorOpen")
+        self.goto_button = QPushButton(self.tr("Go to it"), self)
+        self.goto_button.setObjectName("gotoOpen")
+        self.goto_button.setIcon(icon("next"))
+        self.goto_button.clicked.connect(self._go_to_other)
+        self._other_id: int | None = None
         self.presence = plain_label("", selectable=False)
         self.presence.setObjectName("presence")
         self.presence.setAccessibleName(self.tr("Who is working on this mention"))
-        self.claim_button = QPushButton(self.tr("Claim"), self)
-        self.release_button = QPushButton(self.tr("Release"), self)
-        self.resolve_button = QPushButton(self.tr("Resolve"), self)
-        self.spam_button = QPushButton(self.tr("Spam"), self)
+        self.claim_button = CompactButton(self.tr("Claim"), self)
+        self.release_button = CompactButton(self.tr("Release"), self)
+        self.resolve_button = CompactButton(self.tr("Resolve"), self)
+        self.spam_button = CompactButton(self.tr("Spam"), self)
+        # a narrow pane shows the buttons' icons; their names stay in the tooltips
+        self.buttons = CompactRow(self)
+        self.buttons.setObjectName("mentionButtons")
         for button, name, keys in (
             (self.claim_button, "claim", "C"),
             (self.release_button, "release", "U"),
@@ -81,23 +102,32 @@ class DetailPane(QWidget):
         ):
             button.setIcon(icon(name))
             button.setToolTip(f"{button.text()} ({keys})")
+            self.buttons.add(button)
+        self.buttons.add_stretch()
+        self.buttons.give_way_in(
+            [self.spam_button, self.release_button, self.resolve_button, self.claim_button]
+        )
         self.conversation = ConversationView(self)
+        self.conversation.mentionRequested.connect(self.mentionRequested.emit)
         self.composer = Composer(self)
         self.empty = plain_label(self.tr("Select a mention (J/K to move, C to claim)."))
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        buttons = QHBoxLayout()
-        for button in (self.claim_button, self.release_button, self.resolve_button,
-                       self.spam_button):  # fmt: skip
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        others = QHBoxLayout()
+        others.setSpacing(8)
+        others.addWidget(self.others, 1)
+        others.addWidget(self.goto_button)
         header = QVBoxLayout()
         header.setSpacing(2)
         header.addWidget(self.author)
         header.addWidget(self.profile)
+        header.addWidget(self.history)
+        header.addWidget(self.tags)
+        header.addLayout(others)
+        header.addSpacing(4)
         header.addWidget(self.presence)
-        header.addLayout(buttons)
+        header.addWidget(self.buttons)
         self.body = QWidget(self)
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -112,10 +142,97 @@ class DetailPane(QWidget):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.body, 1)
         self.show_empty(True)
+        self._show_others(None)
 
     def show_empty(self, empty: bool) -> None:
         self.empty.setVisible(empty)
         self.body.setVisible(not empty)
+
+    # --- the author ---------------------------------------------------------------------------
+
+    def show_author(self, detail: MentionDetail) -> None:
+        """Name, handle, followers and channel; the author's earlier conversations and how they
+        ended; tags; their other open mentions. Every text here is the customer's or derived
+        from it: plain labels only."""
+        self.author.setText(detail.name or detail.handle)
+        followers = (
+            self.tr("{n} followers").format(n=f"{detail.followers:,}")
+            if detail.followers is not None
+            else ""
+        )
+        bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
+        self.profile.setText(" · ".join(b for b in bits if b))
+        context = detail.author
+        self.history.setText(self._history_text(context) if detail.contact_id is not None else "")
+        self.history.setVisible(bool(self.history.text()))
+        self.tags.setText(self._tags_text(detail.tags, context.tags))
+        self.tags.setVisible(bool(self.tags.text()))
+        self._show_others(context)
+
+    def _history_text(self, context: AuthorContext) -> str:
+        """'3 earlier conversations: 2 resolved, 1 spam; last 12 Nov'."""
+        if not context.earlier:
+            return self.tr("No earlier conversations with this author.")
+        outcomes = ", ".join(
+            text.format(n=n)
+            for n, text in (
+                (context.resolved, self.tr("{n} resolved")),
+                (context.answered, self.tr("{n} answered")),
+                (context.spam, self.tr("{n} spam")),
+            )
+            if n
+        )
+        if context.earlier == 1:
+            text = self.tr("1 earlier conversation: {outcomes}").format(outcomes=outcomes)
+        else:
+            text = self.tr("{n} earlier conversations: {outcomes}").format(
+                n=context.earlier, outcomes=outcomes
+            )
+        if context.last_earlier_at is not None:
+            text = self.tr("{history}; last {day}").format(
+                history=text, day=day_label(context.last_earlier_at)
+            )
+        return text
+
+    def _tags_text(self, own: tuple[str, ...], earlier: tuple[str, ...]) -> str:
+        before = [t for t in earlier if t not in own]
+        if own and before:
+            return self.tr("Tags: {tags} · earlier: {earlier}").format(
+                tags=", ".join(own), earlier=", ".join(before)
+            )
+        if own:
+            return self.tr("Tags: {tags}").format(tags=", ".join(own))
+        if before:
+            return self.tr("Earlier tags: {earlier}").format(earlier=", ".join(before))
+        return ""
+
+    def _show_others(self, context: AuthorContext | None) -> None:
+        newest = context.open_mentions[0] if context and context.open_mentions else None
+        count = context.open_count if context else 0
+        self._other_id = newest.id if newest is not None else None
+        if count == 1:
+            self.others.setText(self.tr("1 other open mention from this author"))
+        else:
+            self.others.setText(
+                self.tr("{n} other open mentions from this author").format(n=count) if count else ""
+            )
+        self.others.setVisible(bool(count))
+        self.goto_button.setVisible(newest is not None)
+        if newest is not None:
+            self.goto_button.setText(
+                self.tr("Go to it") if count == 1 else self.tr("Go to the newest")
+            )
+            self.goto_button.setToolTip(
+                plain_tooltip(
+                    self.tr("Go to their newest open mention ({when}): {text}").format(
+                        when=relative_time(newest.created_at), text=one_line(newest.text, 160)
+                    )
+                )
+            )
+
+    def _go_to_other(self) -> None:
+        if self._other_id is not None:
+            self.mentionRequested.emit(self._other_id)
 
 
 class MainWindow(QMainWindow):
@@ -132,7 +249,7 @@ class MainWindow(QMainWindow):
         self.views = QListWidget(self)
         self.views.setObjectName("views")
         self.views.setAccessibleName(self.tr("Views"))
-        self.views.setMinimumWidth(170)  # grows with the font size (splitter)
+        # as wide as its longest label with its count (set_counts), in any language
         self.views.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.views.setIconSize(QSize(0, 0))
         self._view_names = {
@@ -161,15 +278,20 @@ class MainWindow(QMainWindow):
         )
 
         # queue with search and filters
-        self.search = QLineEdit(self)
+        self.search = HintLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText(
-            self.tr("Search (/) — words, @handle, tag:storing, since:2017-10-11, prio:high")
+        full_hint = self.tr("Search (/) — words, @handle, tag:storing, since:2017-10-11, prio:high")
+        # the longest that fits the box is shown; the whole syntax stays in the tooltip
+        self.search.set_hints(
+            full_hint,
+            self.tr("Search (/) — words, @handle, tag:, prio:, since:"),
+            self.tr("Search (/)"),
         )
+        self.search.setToolTip(full_hint)
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search"))
         self.search.textChanged.connect(self.searchChanged.emit)
-        self.status_filter = QComboBox(self)
+        self.status_filter = FitComboBox(self)
         self.status_filter.setAccessibleName(self.tr("Status filter"))
         for label, value in ((self.tr("Any status"), ""), (self.tr("Open"), "open"),
                              (self.tr("Claimed"), "claimed"), (self.tr("Answered"), "answered"),
@@ -177,10 +299,10 @@ class MainWindow(QMainWindow):
             self.status_filter.addItem(label, value)
         answered = self.status_filter.findData("answered")
         self.status_filter.setItemData(answered, tips[View.ANSWERED], Qt.ItemDataRole.ToolTipRole)
-        self.channel_filter = QComboBox(self)
+        self.channel_filter = FitComboBox(self)
         self.channel_filter.setAccessibleName(self.tr("Channel filter"))
         self.channel_filter.addItem(self.tr("All channels"), None)
-        self.priority_filter = QComboBox(self)
+        self.priority_filter = FitComboBox(self)
         self.priority_filter.setAccessibleName(self.tr("Priority filter"))
         priorities: list[tuple[str, int | None]] = [
             (self.tr("Any priority"), None),
@@ -189,7 +311,7 @@ class MainWindow(QMainWindow):
         ]
         for label, priority in priorities:
             self.priority_filter.addItem(label, priority)
-        self.sort_box = QComboBox(self)
+        self.sort_box = FitComboBox(self)
         self.sort_box.setAccessibleName(self.tr("Sort order"))
         for label, value in ((self.tr("Newest first"), "newest"), (self.tr("Oldest first"),
                              "oldest"), (self.tr("Priority"), "priority")):  # fmt: skip
@@ -215,8 +337,9 @@ class MainWindow(QMainWindow):
         )
         self.views.setAccessibleDescription(self.tr("Ctrl+1 to Ctrl+4 switch views"))
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
+        # one row while it fits, else the boxes wrap below the search box (never cut)
+        filters = FilterLayout()
+        filters.addWidget(self.search)
         for combo in (self.status_filter, self.channel_filter, self.priority_filter,
                       self.sort_box):  # fmt: skip
             filters.addWidget(combo)
@@ -231,14 +354,17 @@ class MainWindow(QMainWindow):
         mid.addWidget(self.table, 1)
 
         self.detail = DetailPane(self)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.views)
         splitter.addWidget(middle)
         splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([170, 720, 470])
         splitter.setChildrenCollapsible(False)
+        # the panes' widths follow the window's until the person drags a handle
+        self._user_sized = False
+        splitter.splitterMoved.connect(self._splitter_moved)
         self.setCentralWidget(splitter)
 
         # status bar
@@ -261,7 +387,8 @@ class MainWindow(QMainWindow):
 
     def _set_focus_order(self) -> None:
         """Tab goes left to right, top to bottom: views, search and filters, the queue, the
-        mention's buttons, its conversation, then the composer and Send."""
+        author's other open mention, the mention's buttons, its conversation, then the composer
+        and Send."""
         d = self.detail
         chain: list[QWidget] = [
             self.views,
@@ -271,6 +398,7 @@ class MainWindow(QMainWindow):
             self.priority_filter,
             self.sort_box,
             self.table,
+            d.goto_button,  # the author's other open mention (shown when there is one)
             d.claim_button,
             d.release_button,
             d.resolve_button,
@@ -361,18 +489,54 @@ class MainWindow(QMainWindow):
         for row, view in enumerate(VIEW_ORDER):
             item = self.views.item(row)
             item.setText(f"{self._view_names[view]}  ({counts.get(view, 0)})")
-        # the longest label (with its count, in any language) stays readable: widen, never elide
-        needed = self.views.sizeHintForColumn(0) + 2 * self.views.frameWidth() + 32
-        if needed > self.views.minimumWidth():
+        self._fit_views()
+
+    def _fit_views(self) -> None:
+        """The views pane: as wide as its longest label with its count (in any language, at
+        any font size), no wider: widen, never elide."""
+        views = self.views
+        margins = views.contentsMargins()  # the style sheet's padding is "frame" above only
+        bar = views.verticalScrollBar()
+        needed = views.sizeHintForColumn(0) + margins.left() + margins.right() + 4
+        needed += bar.sizeHint().width() if bar.isVisible() else 0
+        if needed != self.views.minimumWidth():
             self.views.setMinimumWidth(needed)
+            self.views.setMaximumWidth(needed + 80)
+            if not self._user_sized:
+                self._fit_splitter()
+
+    def _splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_sized = True
+
+    def _fit_splitter(self) -> None:
+        """Default pane widths from the window's: the views pane at its minimum, the mention
+        pane two fifths of the rest (at least what its buttons and composer need), the
+        queue the remainder."""
+        splitter = self.splitter
+        handles = sum(splitter.handle(i).width() for i in range(1, splitter.count()))
+        total = splitter.width() - handles
+        if total <= 0:
+            return
+        views = self.views.minimumWidth()
+        detail = max(self.detail.minimumSizeHint().width(), round((total - views) * 0.4))
+        queue = max(1, total - views - detail)
+        splitter.setSizes([views, queue, detail])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self._user_sized:
+            self._fit_splitter()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_views()
+        if not self._user_sized:
+            self._fit_splitter()
 
     def configure_table(self) -> None:
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Col.TEXT, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((Col.PRIORITY, 24), (Col.AUTHOR, 110), (Col.CHANNEL, 120),
-                           (Col.RECEIVED, 92), (Col.STATE, 130)):  # fmt: skip
-            self.table.setColumnWidth(col, width)
+        """Columns fit the queue's width (none behind a scroll bar): Received and State keep
+        what they show; Channel, Author and then Mention give way and elide."""
+        self.table.fit_columns_on_resize()
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
