@@ -133,6 +133,14 @@ class HintLineEdit(QLineEdit):
             return base
         return QSize(max(base.width(), self._width_for(self._hints[-1])), base.height())
 
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Wide enough for the second hint (the first is a bonus for wide windows)."""
+        base = super().sizeHint()
+        if not self._hints:
+            return base
+        hint = self._hints[min(1, len(self._hints) - 1)]
+        return QSize(max(base.width(), self._width_for(hint)), base.height())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._choose()
@@ -272,7 +280,8 @@ class CompactRow(QWidget):
 class FilterLayout(QLayout):
     """A search box (the first widget added) and filter boxes.
 
-    Everything in one row while the search box keeps at least ``search_min`` pixels; else the
+    Everything in one row while the search box keeps its size hint (at least ``search_min``
+    pixels); else the
     boxes go on a row below the search box, and if they do not fit in one, the last ones (the
     sort order) stay beside the search box while it keeps ``search_min_wrapped`` and the others
     follow on rows below it, as many to a row as fit, each at its own size hint.
@@ -356,7 +365,7 @@ class FilterLayout(QLayout):
         gap = self.spacing()
         boxes_width = sum(b.sizeHint().width() for b in boxes) + gap * len(boxes)
         row_height = max(i.sizeHint().height() for i in items)
-        one_row = area.width() - boxes_width >= self.search_min
+        one_row = area.width() - boxes_width >= max(self.search_min, search.sizeHint().width())
         if one_row:
             x = area.x()
             widths = [area.width() - boxes_width] + [b.sizeHint().width() for b in boxes]
