@@ -412,10 +412,12 @@ def run_demo(
     language: str | None = None,
     theme_name: str | None = None,
     team_screenshots: Path | None = None,
+    size: tuple[int, int] = (1360, 820),
 ) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva.
 
     ``theme_name`` (light, dark, system) overrides the theme, as the preferences would.
+    ``size``: the window's size in the ``screenshot``.
     ``team_screenshots``: sign in as the admin instead and render every Team tab into that
     folder (``webcare.team_screenshots``).
     """
@@ -461,7 +463,7 @@ def run_demo(
             )
             session = app.open_session(server.url, account, api, result["user"])
             if screenshot is not None:
-                shooter = DemoScreenshot(session, screenshot, qapp)
+                shooter = DemoScreenshot(session, screenshot, qapp, size=size)
                 QTimer.singleShot(0, shooter.step)
             if team_screenshots is not None:
                 team_shooter = shots.TeamScreenshots(
@@ -481,10 +483,19 @@ def run_demo(
 class DemoScreenshot:
     """Waits until the inbox shows real data, stages a reply, renders the window, quits."""
 
-    def __init__(self, session: Session, path: Path, qapp: QApplication, timeout_s: float = 60):
+    def __init__(
+        self,
+        session: Session,
+        path: Path,
+        qapp: QApplication,
+        timeout_s: float = 60,
+        *,
+        size: tuple[int, int] = (1360, 820),
+    ):
         self.session = session
         self.path = path
         self.qapp = qapp
+        self.size = size
         self.deadline = time.monotonic() + timeout_s
         self.stage = "wait-data"
 
@@ -507,7 +518,10 @@ class DemoScreenshot:
                 self.stage = "render"
         elif self.stage == "render":
             window = self.session.window
-            window.resize(1360, 820)
+            window.resize(*self.size)
+            self.stage = "render-now"  # laid out at the new size first: render on the next step
+        elif self.stage == "render-now":
+            window = self.session.window
             self.path.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(self.path))
             print(f"Saved {self.path}", flush=True)

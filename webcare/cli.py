@@ -474,7 +474,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         language=args.language,
         theme_name=args.theme,
         team_screenshots=Path(args.team_screenshots) if args.team_screenshots else None,
+        size=args.size,
     )
+
+
+def _size(value: str) -> tuple[int, int]:
+    """``1024x700`` -> (1024, 700)."""
+    match = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", value)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a size like 1024x700")
+    return int(match[1]), int(match[2])
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -519,6 +528,13 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="open the client on an embedded team server with real sample mentions"
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
+    p.add_argument(
+        "--size",
+        type=_size,
+        default=(1360, 820),
+        metavar="WxH",
+        help="(--screenshot) the window's size, e.g. 1024x700 (default 1360x820)",
+    )
     p.add_argument(
         "--team-screenshots",
         metavar="DIR",
