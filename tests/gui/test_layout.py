@@ -10,12 +10,16 @@ of the queue may lie outside its viewport.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.author_history import History, add_author_history
@@ -100,10 +104,8 @@ def _select(qtbot: QtBot, session: Session, mention_id: int) -> None:
     qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == mention_id, timeout=5000)
 
 
-def _fits(qtbot: QtBot, window: object, size: tuple[int, int]) -> list[str]:
-    from PySide6.QtWidgets import QWidget
-
-    assert isinstance(window, QWidget)
+def _fits(qtbot: QtBot, window: QWidget, size: tuple[int, int]) -> list[str]:
+    """Show ``window`` at ``size``; what does not fit (the window's own size included)."""
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
@@ -168,3 +170,25 @@ def test_team_window_tabs_fit_at_1024(open_as: OpenAs, qtbot: QtBot, language: s
                 view.tabs.setCurrentIndex(page)
             problems += [f"{tab}/{page}: {p}" for p in _fits(qtbot, team, (1024, 700))]
     assert problems == [], "\n".join(problems)
+
+
+def test_demo_screenshot_has_the_size_asked_for(tmp_path: Path) -> None:
+    """`webcare demo --size 1024x700 --screenshot FILE` (resources/README.md) renders the inbox
+    at that size; a size that is not one is refused with a reason."""
+    path = tmp_path / "inbox-nl-1024.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-m", "webcare", "demo", "--language", "nl", "--size", "1024x700",
+         "--screenshot", str(path)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1024, 700)
+    assert len({image.pixel(x, y) for x in range(0, 1024, 9) for y in range(0, 700, 9)}) > 8
+    bad = subprocess.run(
+        [sys.executable, "-m", "webcare", "demo", "--size", "big", "--screenshot", str(path)],
+        capture_output=True, text=True, timeout=60, check=False, env=env,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "'big' is not a size like 1024x700" in bad.stderr
