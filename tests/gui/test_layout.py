@@ -192,3 +192,26 @@ def test_demo_screenshot_has_the_size_asked_for(tmp_path: Path) -> None:
     )  # fmt: skip
     assert bad.returncode == 2
     assert "'big' is not a size like 1024x700" in bad.stderr
+
+
+def test_a_compact_row_deleted_with_a_fit_pending_raises_nothing(qtbot: QtBot) -> None:
+    """A row asks to fit itself once the event loop runs again (a button's enabled state or
+    size changed); a row deleted before then (a window closed, a pane rebuilt) must not be
+    reached by that request."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from webcare.ui.widgets.fit import CompactButton, CompactRow
+
+    for trigger in ("enabled", "layout"):
+        row = CompactRow()
+        button = CompactButton("Resolve")
+        row.add(button)
+        row.show()
+        qtbot.waitExposed(row)
+        if trigger == "enabled":
+            button.setEnabled(False)  # posts a fit for the next turn of the loop
+        else:
+            QCoreApplication.sendEvent(row, QEvent(QEvent.Type.LayoutRequest))
+        row.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qtbot.wait(20)  # the pending fit: a RuntimeError in the loop fails the test

@@ -221,7 +221,7 @@ class CompactRow(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.EnabledChange:
-            QTimer.singleShot(0, self.fit)  # a disabled button gives way first
+            QTimer.singleShot(0, self, self.fit)  # a disabled button gives way first
         return False
 
     def _giving_way(self) -> list[CompactButton]:
@@ -265,7 +265,7 @@ class CompactRow(QWidget):
         # setting): the row's own hints change with it, and the parent layout must ask again
         if event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self, self.fit)
         return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
