@@ -325,7 +325,6 @@ _UPSERTS = {
 MIRROR_TABLES = tuple(table for table, _c, _f in _TABLES.values())
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_NO_INDEX = re.compile(r"(?<![+\w.])m\.(status|channel_id|priority|received_at|claim_agent_id)\b")
 _TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
 _PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 
@@ -823,6 +822,10 @@ class LocalStore:
         return Me(row["id"], row["username"], row["display_name"], row["signature"], row["role"])
 
     def _where(self, f: QueueFilter, me: int | None, now: float) -> tuple[str, list[Any]]:
+        """The view and filters of ``f`` as a WHERE clause on ``mentions m``. Not its words: a
+        text search walks the search index (``_search``), so a caller with words must too."""
+        if fts_query(f.text) is not None:
+            raise ValueError("a text search goes through the search index (_search)")
         live = "(m.claim_agent_id IS NOT NULL AND COALESCE(m.lease_expires_local, 0) > ?)"
         clauses: list[str] = []
         args: list[Any] = []
@@ -856,19 +859,6 @@ class LocalStore:
         if f.until is not None:
             clauses.append("m.received_at < ?")
             args.append(f.until)
-        query = fts_query(f.text)
-        if query is not None:
-            # The search drives: its matches are found through the FTS indexes and the other
-            # filters are checked on those rows. "+m.col" keeps the planner from walking an
-            # index of a broad filter instead (status 'answered' = 900k rows probed: seconds).
-            clauses = [_NO_INDEX.sub(r"+m.\1", clause) for clause in clauses]
-            handle = f"%{f.text.strip().lstrip('@')}%"
-            clauses.append(
-                "(m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)"
-                " OR m.id IN (SELECT mention_id FROM replies_fts WHERE replies_fts MATCH ?)"
-                " OR m.contact_id IN (SELECT id FROM contacts WHERE handle LIKE ? OR name LIKE ?))"
-            )
-            args.extend([query, query, handle, handle])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     _ORDER: ClassVar[dict[Sort, str]] = {
@@ -1349,16 +1339,22 @@ class LocalStore:
             )
 
     def unread_in(self, f: QueueFilter, ids: Sequence[int]) -> list[int]:
-        """Which of ``ids`` are unread and inside the filter (for notifications)."""
+        """Which of ``ids`` are unread and inside the filter (for notifications); a text search
+        is checked through the search index, like the queue itself."""
         if not ids:
             return []
-        where, args = self._where(f, self._me_id(), self.clock())
-        marks = ",".join("?" * len(ids))
-        sql = (
-            "SELECT m.id FROM mentions m JOIN unread u ON u.mention_id = m.id"
-            f"{where}{' AND' if where else ' WHERE'} m.id IN ({marks})"
-        )
-        return [r[0] for r in self.conn.execute(sql, [*args, *ids])]
+        now = self.clock()
+        found: list[int] = []
+        for part in chunks(list(ids)):
+            unread = f"m.id IN ({marks(part)}) AND m.id IN (SELECT mention_id FROM unread)"
+            if fts_query(f.text) is not None:
+                sql, args = self._search(f, now).walk(None, unread, tuple(part))
+            else:
+                where, args = self._where(f, self._me_id(), now)
+                sql = f"SELECT m.id FROM mentions m{where}{' AND' if where else ' WHERE'} {unread}"
+                args = [*args, *part]
+            found.extend(r[0] for r in self.conn.execute(sql, args))
+        return found
 
     def people(self) -> list[tuple[int, str]]:
         """Accounts that can sign in (id, display name), for pickers like the audit filter."""

@@ -143,6 +143,27 @@ def test_changes_page_is_applied_with_cursor_and_unread(store: LocalStore) -> No
     assert store.rows(QueueFilter(View.ALL), 0, 1, NOW)[0].unread is False
 
 
+def test_unread_in_a_search_goes_through_the_search_index(store: LocalStore) -> None:
+    page = {
+        "db_id": "db1", "cursor": 12, "has_more": False, "head": 12,
+        "changes": [
+            {"seq": 11, "entity": "mention", "id": "9", "op": "upsert",
+             "data": mention(9, text="Weer een storing in Utrecht")},
+            {"seq": 12, "entity": "mention", "id": "10", "op": "upsert",
+             "data": mention(10, text="Mijn factuur klopt niet")},
+        ],
+    }  # fmt: skip
+    assert store.apply_changes(page).new_mentions == [9, 10]
+    assert sorted(store.unread_in(QueueFilter(View.UNCLAIMED), [9, 10])) == [9, 10]
+    assert store.unread_in(QueueFilter(View.UNCLAIMED, text="stor"), [9, 10]) == [9]
+    assert store.unread_in(QueueFilter(View.MINE, text="stor"), [9, 10]) == []
+    store.mark_read(9)
+    assert store.unread_in(QueueFilter(View.ALL, text="utrecht"), [9, 10]) == []
+    # the rows' own query refuses words instead of building a query on dropped tables
+    with pytest.raises(ValueError, match="search index"):
+        store._where(QueueFilter(View.ALL, text="storing"), 7, NOW)
+
+
 def test_a_failed_page_does_not_move_the_cursor(store: LocalStore) -> None:
     change = {"seq": 11, "entity": "mention", "id": "9", "op": "upsert", "data": {"id": 9}}
     bad = {"db_id": "db1", "cursor": 99, "changes": [change]}
