@@ -191,6 +191,49 @@ def test_status_change_refused_while_someone_else_holds_it(server: TestServer) -
     assert result["reason"] == "claim_lost"
 
 
+def test_every_role_that_may_resolve_may_reopen(server: TestServer) -> None:
+    """Reopen is ``set_status`` back to ``open``: the same rule as resolve (anyone, unless
+    someone else holds a live claim; a lead may overrule), audited, and claimable again."""
+    m1, m2, m3 = server.add_mentions(3)
+    agent, lead = server.user("eva"), server.user("lars", Role.LEAD)
+    admin, tom = server.user("anna", Role.ADMIN), server.user("tom")
+    seqs: dict[str, int] = {}
+
+    def status(api: Api, client: str, mid: int, to: str) -> dict[str, Any]:
+        seqs[client] = seqs.get(client, 0) + 1
+        change = {"client_seq": seqs[client], "op_id": f"op-{client}-{seqs[client]}",
+                  "type": "set_status", "mention_id": mid, "status": to}  # fmt: skip
+        r = send(api, change, client=client)
+        assert r.status_code == 200, r.text
+        result: dict[str, Any] = r.json()["results"][0]
+        return result
+
+    for api, client, mid, final in [(agent, "client-eva1", m1, "closed"),
+                                    (lead, "client-lars", m2, "spam"),
+                                    (admin, "client-anna", m3, "closed")]:  # fmt: skip
+        assert status(api, client, mid, final)["outcome"] == "accepted"
+        assert status(api, client, mid, "open")["outcome"] == "accepted"
+        mention = api.get(f"/v1/mentions/{mid}").json()["mention"]
+        assert (mention["status"], mention["closed_at"]) == ("open", None)
+        claimed(server, api, mid)  # open again: it can be claimed
+    with server.ctx.db.read() as conn:
+        reopened = [
+            (int(r[0]), r[1], r[2])
+            for r in conn.execute(
+                "SELECT entity_id, json_extract(detail, '$.previous'), actor_id FROM audit"
+                " WHERE action = 'mention.status' AND json_extract(detail, '$.status') = 'open'"
+                " ORDER BY id"
+            )
+        ]
+    ids = server.users
+    assert reopened == [(m1, "closed", ids["eva"]), (m2, "spam", ids["lars"]),
+                        (m3, "closed", ids["anna"])]  # fmt: skip
+    # m1 is eva's claim now: tom's status change is refused, as a resolve would be; the lead
+    # may overrule
+    assert status(tom, "client-tom1", m1, "open")["reason"] == "claim_lost"
+    assert status(lead, "client-lars", m1, "open")["outcome"] == "accepted"
+
+
 def test_client_id_of_another_account_is_forbidden(server: TestServer) -> None:
     (mid,) = server.add_mentions(1)
     eva, tom = server.user("eva"), server.user("tom")
