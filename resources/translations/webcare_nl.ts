@@ -1248,6 +1248,10 @@
         <translation>Niet verzonden: {m} Je tekst blijft bij de vermelding bewaard.</translation>
     </message>
     <message>
+        <source>Something went wrong in the background: {reason} (details in the log)</source>
+        <translation>Er ging op de achtergrond iets mis: {reason} (details in het logboek)</translation>
+    </message>
+    <message>
         <source>Loading history… {d}/{t}</source>
         <translation>Geschiedenis laden… {d}/{t}</translation>
     </message>

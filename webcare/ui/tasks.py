@@ -4,7 +4,9 @@
 * a small network pool runs HTTP calls;
 * long-running loops (sync) get their own named threads;
 * results and errors come back to the main thread through a queued Qt signal and are handed to
-  the callback there. Callbacks never run on a worker thread.
+  the callback there. Callbacks never run on a worker thread. An error nobody asked for (no
+  ``on_err``) is logged with its traceback and announced by ``taskFailed``, which the window
+  shows: a failed background task is never silent.
 """
 
 from __future__ import annotations
@@ -28,10 +30,17 @@ OkFn = Callable[[Any], None]
 ErrFn = Callable[[BaseException], None]
 
 
+def describe_error(error: BaseException) -> str:
+    """One line for a person: the error's own message, or its kind when it has none."""
+    message = " ".join(str(error).split())
+    return message or type(error).__name__
+
+
 class TaskRunner(QObject):
     """Owns the worker threads of the client."""
 
     _done = Signal(int, object, object)  # task id, result, error (emitted on a worker thread)
+    taskFailed = Signal(str)  # noqa: N815 - why a task without an error callback failed
 
     def __init__(self, parent: QObject | None = None, *, net_workers: int = 4) -> None:
         super().__init__(parent)
@@ -125,7 +134,9 @@ class TaskRunner(QObject):
             if on_err is not None:
                 on_err(error)  # type: ignore[arg-type]
             else:
-                log.warning("background task failed: %s", error)
+                assert isinstance(error, BaseException)
+                log.warning("background task failed: %s", error, exc_info=error)
+                self.taskFailed.emit(describe_error(error))
         elif on_ok is not None:
             on_ok(result)
 

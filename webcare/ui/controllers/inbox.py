@@ -141,6 +141,7 @@ class InboxController(QObject):
             (sync.pushed, self._on_pushed),
             (sync.progress, self._on_progress),
         ]
+        self._sync_connections.append((runner.taskFailed, self._on_task_failed))
         for signal, handler in self._sync_connections:
             signal.connect(handler)
         self._banner_timer = QTimer(self)
@@ -761,6 +762,15 @@ class InboxController(QObject):
             )
         if self.current_id is not None:
             self._load_detail(self.current_id)
+
+    @Slot(str)
+    def _on_task_failed(self, reason: str) -> None:
+        """A background task nobody waited for failed (it is in the log with its traceback)."""
+        self.notice(
+            self.tr("Something went wrong in the background: {reason} (details in the log)").format(
+                reason=reason
+            )
+        )
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
