@@ -1913,12 +1913,20 @@
         <translation>Status</translation>
     </message>
     <message>
-        <source>Mine</source>
-        <translation>Van mij</translation>
+        <source>You are working on this — your claim ends in {t}.</source>
+        <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
     </message>
     <message>
-        <source>{name} is replying…</source>
-        <translation>{name} is aan het antwoorden…</translation>
+        <source>{name} is replying… (claim ends in {t})</source>
+        <translation>{name} is aan het antwoorden… (claim verloopt over {t})</translation>
+    </message>
+    <message>
+        <source>Mine · {t} left</source>
+        <translation>Van mij · nog {t}</translation>
+    </message>
+    <message>
+        <source>{name} · {t} left</source>
+        <translation>{name} · nog {t}</translation>
     </message>
     <message>
         <source>Open</source>

@@ -187,9 +187,10 @@ def test_second_client_sees_the_claim_and_cannot_reply(
     assert not composer.send_button.isEnabled()  # the UI refuses before the server does
     assert "Eva holds this mention" in composer.notice.text()
     assert not tom.window.actions_by_name["claim"].isEnabled()
-    # the queue row shows the presence too
-    row = tc.model.index(0, Col.STATE).data()
-    assert row == "Eva is replying…"
+    # the queue row shows the presence too, with the lease
+    assert tc.model.index(0, Col.STATE).data() == "Eva · 15 min left"
+    tip = tc.model.index(0, Col.STATE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Eva is replying… (claim ends in 15 min)" in tip
     # and if tom's client still tries (stale view), the server's 409 is explained
     tc.claim()
     qtbot.waitUntil(lambda: "Eva is already replying" in tc.last_notice, timeout=5000)

@@ -30,7 +30,14 @@ from PySide6.QtGui import QBrush, QFont
 from webcare.storage.local import SEARCH_CAP, LocalStore, QueueFilter, QueueRow, fts_query
 from webcare.ui import theme
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.text import channel_label, one_line, plain_tooltip, relative_time, snippet
+from webcare.ui.text import (
+    channel_label,
+    minutes,
+    one_line,
+    plain_tooltip,
+    relative_time,
+    snippet,
+)
 
 PAGE = 200
 MAX_PAGES = 50  # at most 10,000 rows in memory, whatever the queue's size
@@ -219,7 +226,11 @@ class QueueModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, Col.RECEIVED),
                 self.index(self._count - 1, Col.STATE),
-                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
+                [
+                    Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.ToolTipRole,
+                ],
             )
 
     def loaded_pages(self) -> list[int]:
@@ -267,6 +278,8 @@ class QueueModel(QAbstractTableModel):
                 return plain_tooltip(row.text)
             if col == Col.PRIORITY:
                 return self._priority_tips.get(row.priority, "")
+            if col == Col.STATE and row.live_claim(now):
+                return plain_tooltip(self._lease_text(row, now))
             return None
         if role == Qt.ItemDataRole.FontRole and row.unread:
             font = QFont()
@@ -281,6 +294,15 @@ class QueueModel(QAbstractTableModel):
             return f"{row.author}: {one_line(row.text, 300)}"
         return None
 
+    def _lease_text(self, row: QueueRow, now: float) -> str:
+        """Who holds a row and for how long (the queue's tooltip; the pane says the same)."""
+        left = minutes((row.lease_expires_local or now) - now)
+        if row.holder_id == self.me_id:
+            return self.tr("You are working on this — your claim ends in {t}.").format(t=left)
+        return self.tr("{name} is replying… (claim ends in {t})").format(
+            name=row.holder or "?", t=left
+        )
+
     def _display(self, row: QueueRow, col: Col, now: float) -> str:
         if col is Col.PRIORITY:
             return _PRIORITY.get(row.priority, "")
@@ -294,9 +316,10 @@ class QueueModel(QAbstractTableModel):
             return relative_time(row.received_at, now)
         # state
         if row.live_claim(now):
+            left = minutes((row.lease_expires_local or now) - now)
             if row.holder_id == self.me_id:
-                return self.tr("Mine")
-            return self.tr("{name} is replying…").format(name=row.holder or "?")
+                return self.tr("Mine · {t} left").format(t=left)
+            return self.tr("{name} · {t} left").format(name=row.holder or "?", t=left)
         return {
             "open": self.tr("Open"),
             "claimed": self.tr("Open"),
