@@ -947,6 +947,10 @@
         <translation>Spam</translation>
     </message>
     <message>
+        <source>Reopen</source>
+        <translation>Heropenen</translation>
+    </message>
+    <message>
         <source>Select a mention (J/K to move, C to claim).</source>
         <translation>Kies een vermelding (J/K om te bladeren, C om op te pakken).</translation>
     </message>
@@ -1120,6 +1124,34 @@
         <translation>Alle kanalen</translation>
     </message>
     <message>
+        <source>{who} is no longer in {view}; choose a mention (J/K).</source>
+        <translation>{who} staat niet meer in {view}; kies een vermelding (J/K).</translation>
+    </message>
+    <message>
+        <source>Claimed {who}: it is under Mine now.</source>
+        <translation>{who} opgepakt: staat nu onder Van mij.</translation>
+    </message>
+    <message>
+        <source>No mentions match “{q}”.</source>
+        <translation>Geen vermeldingen gevonden voor “{q}”.</translation>
+    </message>
+    <message>
+        <source>More than {n} mentions match “{q}” (scroll for more).</source>
+        <translation>Meer dan {n} vermeldingen gevonden voor “{q}” (scroll voor meer).</translation>
+    </message>
+    <message>
+        <source>1 mention matches “{q}”.</source>
+        <translation>1 vermelding gevonden voor “{q}”.</translation>
+    </message>
+    <message>
+        <source>{n} mentions match “{q}”.</source>
+        <translation>{n} vermeldingen gevonden voor “{q}”.</translation>
+    </message>
+    <message>
+        <source>Offline: your claim ends in {t} and cannot be renewed until the server is back. It may lapse; then someone else can take this mention.</source>
+        <translation>Offline: je claim verloopt over {t} en kan pas worden verlengd als de server terug is. Hij kan verlopen; dan kan iemand anders deze vermelding oppakken.</translation>
+    </message>
+    <message>
         <source>You are working on this — your claim ends in {t}.</source>
         <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
     </message>
@@ -1138,10 +1170,6 @@
     <message>
         <source>This mention is {status}.</source>
         <translation>Deze vermelding is {status}.</translation>
-    </message>
-    <message>
-        <source>Reopen it before replying.</source>
-        <translation>Heropen haar voordat je antwoordt.</translation>
     </message>
     <message>
         <source>Answered</source>
@@ -1172,14 +1200,6 @@
         <translation>Het antwoord staat weer in de wachtrij om bezorgd te worden.</translation>
     </message>
     <message>
-        <source>You are offline: claiming needs the team server.</source>
-        <translation>Je bent offline: voor oppakken is de teamserver nodig.</translation>
-    </message>
-    <message>
-        <source>Claimed. Your reply is yours to write.</source>
-        <translation>Opgepakt. Dit antwoord is aan jou.</translation>
-    </message>
-    <message>
         <source>{name} is already replying to this mention (claim ends in {t}).</source>
         <translation>{name} is deze vermelding al aan het beantwoorden (claim verloopt over {t}).</translation>
     </message>
@@ -1188,32 +1208,128 @@
         <translation>Iemand</translation>
     </message>
     <message>
-        <source>Released: the mention is back in the queue.</source>
-        <translation>Vrijgegeven: de vermelding staat weer in de wachtrij.</translation>
-    </message>
-    <message>
         <source>{name} holds this mention; your text stays here.</source>
         <translation>{name} heeft deze vermelding opgepakt; je tekst blijft hier staan.</translation>
     </message>
     <message>
-        <source>This mention is {s}; reopen it first.</source>
-        <translation>Deze vermelding is {s}; heropen haar eerst.</translation>
+        <source>Reopen it (Shift+E) before replying.</source>
+        <translation>Heropen haar (Shift+E) voordat je antwoordt.</translation>
     </message>
     <message>
-        <source>Note saved.</source>
-        <translation>Notitie opgeslagen.</translation>
+        <source>claiming needs the team server (offline)</source>
+        <translation>oppakken kan alleen via de teamserver (offline)</translation>
     </message>
     <message>
-        <source>Reply queued; it is sent as soon as the server has it.</source>
-        <translation>Antwoord in de wachtrij gezet; het wordt verzonden zodra de server het heeft.</translation>
+        <source>Claiming needs the team server; you are offline.</source>
+        <translation>Oppakken kan alleen via de teamserver; je bent offline.</translation>
     </message>
     <message>
-        <source>Resolved.</source>
-        <translation>Afgehandeld.</translation>
+        <source>Claim (C)</source>
+        <translation>Oppakken (C)</translation>
     </message>
     <message>
-        <source>Marked as spam.</source>
-        <translation>Gemarkeerd als spam.</translation>
+        <source>You are offline: claiming needs the team server. Try again when it is back.</source>
+        <translation>Je bent offline: oppakken kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
+    </message>
+    <message>
+        <source>Claimed {who}. Your reply is yours to write.</source>
+        <translation>{who} opgepakt. Het antwoord is aan jou.</translation>
+    </message>
+    <message>
+        <source>Released {who}: it is back in the queue.</source>
+        <translation>{who} vrijgegeven: terug in de wachtrij.</translation>
+    </message>
+    <message>
+        <source>This mention is {s}; reopen it first (Shift+E).</source>
+        <translation>Deze vermelding is {s}; heropen haar eerst (Shift+E).</translation>
+    </message>
+    <message>
+        <source>Note saved on {who}.</source>
+        <translation>Notitie opgeslagen bij {who}.</translation>
+    </message>
+    <message>
+        <source>Reply to {who} queued; it is sent as soon as the server has it.</source>
+        <translation>Antwoord aan {who} klaargezet; het wordt verzonden zodra de server het heeft.</translation>
+    </message>
+    <message>
+        <source>Could not save it on this computer: {reason}</source>
+        <translation>Kon het niet op deze computer opslaan: {reason}</translation>
+    </message>
+    <message>
+        <source>Resolve a mention nobody claimed?</source>
+        <translation>Een vermelding afhandelen die niemand heeft opgepakt?</translation>
+    </message>
+    <message>
+        <source>Resolve {who}? You have not claimed it.</source>
+        <translation>{who} afhandelen? Je hebt deze vermelding niet opgepakt.</translation>
+    </message>
+    <message>
+        <source>&amp;Resolve</source>
+        <translation>&amp;Afhandelen</translation>
+    </message>
+    <message>
+        <source>Mark a mention nobody claimed as spam?</source>
+        <translation>Een vermelding die niemand heeft opgepakt als spam markeren?</translation>
+    </message>
+    <message>
+        <source>Mark {who} as spam? You have not claimed it.</source>
+        <translation>{who} als spam markeren? Je hebt deze vermelding niet opgepakt.</translation>
+    </message>
+    <message>
+        <source>Mark as &amp;spam</source>
+        <translation>Als &amp;spam markeren</translation>
+    </message>
+    <message>
+        <source>“{text}”
+
+It leaves the queue for the whole team.</source>
+        <translation>“{text}”
+
+Ze verdwijnt voor het hele team uit de wachtrij.</translation>
+    </message>
+    <message>
+        <source>&amp;Keep it open</source>
+        <translation>&amp;Open laten</translation>
+    </message>
+    <message>
+        <source>Nothing changed: {who} stays open.</source>
+        <translation>Niets veranderd: {who} blijft open.</translation>
+    </message>
+    <message>
+        <source>{who} is no longer selected; nothing changed.</source>
+        <translation>{who} is niet meer geselecteerd; niets veranderd.</translation>
+    </message>
+    <message>
+        <source>Resolved {who}.</source>
+        <translation>{who} afgehandeld.</translation>
+    </message>
+    <message>
+        <source>Marked {who} as spam.</source>
+        <translation>{who} als spam gemarkeerd.</translation>
+    </message>
+    <message>
+        <source>Reopened {who}: it is open again.</source>
+        <translation>{who} heropend: weer open.</translation>
+    </message>
+    <message>
+        <source>the platform</source>
+        <translation>het platform</translation>
+    </message>
+    <message>
+        <source>Reply to {who} posted on {where}.</source>
+        <translation>Antwoord aan {who} geplaatst op {where}.</translation>
+    </message>
+    <message>
+        <source>Reply to {who} could not be posted on {where}: {reason}</source>
+        <translation>Antwoord aan {who} kon niet worden geplaatst op {where}: {reason}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>geen reden opgegeven</translation>
+    </message>
+    <message>
+        <source>Reply to {who} sent to the team server; posting it on {where}…</source>
+        <translation>Antwoord aan {who} naar de teamserver verzonden; het wordt geplaatst op {where}…</translation>
     </message>
     <message>
         <source>Mine</source>
@@ -1514,6 +1630,18 @@
         <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave</translation>
     </message>
     <message>
+        <source>Clear search</source>
+        <translation>Zoekopdracht wissen</translation>
+    </message>
+    <message>
+        <source>Offline — the team server cannot be reached. Replies, notes and status changes are queued here and sent when it is back; claims cannot be made or renewed.</source>
+        <translation>Offline — de teamserver is niet bereikbaar. Antwoorden, notities en statuswijzigingen worden hier bewaard en verzonden zodra hij terug is; oppakken en claims verlengen kan niet.</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>Verbinden…</translation>
     </message>
@@ -1540,6 +1668,10 @@
     <message>
         <source>Resolve (clos&amp;e)</source>
         <translation>&amp;Afhandelen (sluiten)</translation>
+    </message>
+    <message>
+        <source>Reopen (un&amp;do close or spam)</source>
+        <translation>&amp;Heropenen (sluiten of spam ongedaan maken)</translation>
     </message>
     <message>
         <source>S&amp;ync now</source>
@@ -1677,8 +1809,12 @@
         <translation>NIET VERZONDEN</translation>
     </message>
     <message>
-        <source>reply · waiting for delivery</source>
-        <translation>antwoord · wacht op bezorging</translation>
+        <source>reply · sent to the team server, not posted yet</source>
+        <translation>antwoord · naar de teamserver verzonden, nog niet geplaatst</translation>
+    </message>
+    <message>
+        <source>reply · posted on the platform</source>
+        <translation>antwoord · geplaatst op het platform</translation>
     </message>
     <message>
         <source>reply · delivery delayed, retrying</source>

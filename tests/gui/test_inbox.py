@@ -261,14 +261,27 @@ def test_cheat_sheet_lists_every_shortcut(open_client: OpenClient, qtbot: QtBot)
     sheet.close()
 
 
+def answer(qtbot: QtBot, session: Session, letter: str) -> None:
+    """Answer the confirmation that is open with a key, as a person does (its buttons'
+    underlined letters work without Alt)."""
+    c = session.controller
+    qtbot.waitUntil(lambda: c.confirm_box is not None and c.confirm_box.isVisible(), timeout=3000)
+    box = c.confirm_box
+    assert box is not None
+    qtbot.keyClick(box.focusWidget() or box, getattr(Qt.Key, f"Key_{letter.upper()}"))
+    qtbot.waitUntil(lambda: c.confirm_box is None, timeout=3000)
+
+
 def test_resolve_and_spam_move_on(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:
     m1, m2 = team.add_mentions(2)
     session = open_client("eva")
     c = session.controller
     select(qtbot, session, m2)
     key(qtbot, session, "e")
+    answer(qtbot, session, "r")  # nobody claimed it: "Resolve @jan?" — R resolves
     qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == m1, timeout=5000)
     key(qtbot, session, "!")
+    answer(qtbot, session, "s")
 
     def statuses() -> dict[int, str]:
         with team.ctx.db.read() as conn:

@@ -1356,6 +1356,19 @@ class LocalStore:
             found.extend(r[0] for r in self.conn.execute(sql, args))
         return found
 
+    def reply_states(self, reply_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Delivery state and error of these replies (their ids are the outbox op ids), for
+        the ones the server has sent back already."""
+        found: dict[str, tuple[str, str]] = {}
+        for part in chunks(list(reply_ids)):
+            for r in self.conn.execute(
+                "SELECT id, delivery_state, delivery_error FROM replies"
+                f" WHERE id IN ({marks(part)})",
+                part,
+            ):
+                found[r[0]] = (r[1], r[2] or "")
+        return found
+
     def people(self) -> list[tuple[int, str]]:
         """Accounts that can sign in (id, display name), for pickers like the audit filter."""
         return [

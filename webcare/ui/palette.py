@@ -61,6 +61,8 @@ LIGHT: Palette = {
     "banner_text": "#1e3a8a",
     "conflict_bg": "#fef3c7",
     "conflict_text": "#78350f",
+    "match_bg": "#fde68a",
+    "match_text": "#111827",
     "icon": "#374151",
 }
 
@@ -112,6 +114,8 @@ DARK: Palette = {
     "banner_text": "#dbeafe",
     "conflict_bg": "#3a2e0c",
     "conflict_text": "#fde68a",
+    "match_bg": "#854d0e",
+    "match_text": "#fef9c3",
     "icon": "#cdd3dc",
 }
 
@@ -159,6 +163,9 @@ CONTRAST_PAIRS: tuple[Pair, ...] = (
     Pair("status bar: offline", "warning", "window", BODY_TEXT),
     Pair("banner", "banner_text", "banner_bg", BODY_TEXT),
     Pair("edit conflict note", "conflict_text", "conflict_bg", BODY_TEXT),
+    Pair("offline banner, a claim that may lapse", "conflict_text", "conflict_bg", BODY_TEXT),
+    Pair("search matches in the queue", "match_text", "match_bg", BODY_TEXT),
+    Pair("search result count", "text_muted", "window", BODY_TEXT),
     Pair("icons", "icon", "base", LARGE_OR_UI),
     Pair("icons on the window", "icon", "window", LARGE_OR_UI),
     Pair("input and button outlines", "border", "base", LARGE_OR_UI),

@@ -28,6 +28,7 @@ ACTION_ICONS = (
     "note",
     "send",
     "resolve",
+    "reopen",
     "spam",
     "next",
     "previous",

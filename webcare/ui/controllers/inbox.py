@@ -2,10 +2,19 @@
 
 Threading: every store call goes through ``runner.db`` and every HTTP call through
 ``runner.net``; results come back here on the main thread.
+
+**The pane shows the queue's selected row, or nothing.** ``current_id`` (the mention in the
+pane) is set only from the table's current row (``_on_row_changed``) and cleared when that row
+leaves the list (``_on_refreshed``); every action asks ``_target()``, which answers only when
+the pane's mention is the selected row. What happens to the selection after an action is one
+rule (docs/agents.md, "Moving on"): a claim stays on the mention and follows it to Mine;
+resolve, spam and release select the next row (the previous after the last, else nothing);
+a change from someone else that takes the mention out of the list empties the pane.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +30,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from webcare.domain.errors import ClaimConflict, WebcareError
 from webcare.domain.models import TemplateContext
@@ -33,6 +42,7 @@ from webcare.storage.local import (
     LocalStore,
     Me,
     MentionDetail,
+    OutboxEntry,
     QueueFilter,
     Sort,
     Template,
@@ -41,18 +51,21 @@ from webcare.storage.local import (
 )
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
-from webcare.ui.models.queue_model import QueueModel, Role
+from webcare.ui.models.queue_model import Col, QueueModel, Role
 from webcare.ui.prefs import Notifications
 from webcare.ui.sync_service import SyncService
-from webcare.ui.tasks import TaskRunner
+from webcare.ui.tasks import TaskRunner, describe_error
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
-from webcare.ui.text import channel_label, minutes, plain_tooltip
+from webcare.ui.text import channel_label, minutes, one_line, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
+from webcare.ui.widgets.highlight import HighlightDelegate, search_words
 from webcare.ui.widgets.main_window import VIEW_ORDER, MainWindow
 from webcare.ui.widgets.template_picker import TemplatePicker
 
 RENEW_EVERY_S = 120.0
+# views a mention leaves when we claim it: the window follows it to Mine
+_LEFT_BY_A_CLAIM = (View.UNCLAIMED, View.ANSWERED)
 
 
 class InboxController(QObject):
@@ -78,7 +91,12 @@ class InboxController(QObject):
         self.lease_s = lease_s
         self.model = QueueModel(runner, me.id, self)
         self.filter = QueueFilter(view=View.UNCLAIMED)
-        self.current_id: int | None = None
+        self.current_id: int | None = None  # the mention the pane shows (the selected row)
+        self._follow_id: int | None = None  # claimed here: follow it to Mine when it leaves
+        self._pick_first = True  # the list was changed by the agent: select its first row
+        self._drafts: dict[int, tuple[str, bool]] = {}  # mention id -> unsent text, note?
+        self._replies: dict[str, tuple[str, str, int]] = {}  # op id -> who, channel, stage
+        self.confirm_box: QMessageBox | None = None
         self.queued = 0
         self.picker: TemplatePicker | None = None
         self.cheatsheet: CheatSheet | None = None
@@ -99,6 +117,8 @@ class InboxController(QObject):
 
         window.table.setModel(self.model)
         window.configure_table()
+        self.highlight = HighlightDelegate(window.table)  # the search's words, marked
+        window.table.setItemDelegateForColumn(Col.TEXT, self.highlight)
         self._show_me()
         self.model.refreshed.connect(self._on_refreshed)
         window.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
@@ -117,6 +137,7 @@ class InboxController(QObject):
         pane.release_button.clicked.connect(self.release)
         pane.resolve_button.clicked.connect(self.resolve)
         pane.spam_button.clicked.connect(self.spam)
+        pane.reopen_button.clicked.connect(self.reopen)
         pane.composer.sendRequested.connect(self._on_send_requested)
         pane.composer.templateRequested.connect(self.pick_template)
         pane.composer.editor.textChanged.connect(self._on_typing)
@@ -129,6 +150,7 @@ class InboxController(QObject):
             ("claim", self.claim), ("release", self.release), ("reply", self.reply),
             ("template", self.pick_template), ("note", self.toggle_note),
             ("send", self.send), ("resolve", self.resolve), ("spam", self.spam),
+            ("reopen", self.reopen),
             ("next", self.next_mention), ("previous", self.previous_mention),
             ("refresh", self.refresh_all), ("shortcuts", self.show_shortcuts),
             ("open_link", self.open_link),
@@ -212,18 +234,21 @@ class InboxController(QObject):
 
     @Slot(object)
     def set_view(self, view: View) -> None:
-        self.filter = QueueFilter(
-            view=view,
-            text=self.filter.text,
-            statuses=self.filter.statuses,
-            channel_id=self.filter.channel_id,
-            tag=self.filter.tag,
-            min_priority=self.filter.min_priority,
-            since=self.filter.since,
-            until=self.filter.until,
-            sort=self.filter.sort,
-        )
+        self.filter = dataclasses.replace(self.filter, view=view)
+        self._sync_views_list(view)
+        self._pick_first = True  # a list the agent chose: its first row if ours is not in it
         self.model.set_filter(self.filter, keep_id=self.current_id)
+
+    def _sync_views_list(self, view: View) -> None:
+        """The sidebar marks the view in effect, however it was chosen (key, click, follow)."""
+        views = self.window.views
+        for row in range(views.count()):
+            if views.item(row).data(Qt.ItemDataRole.UserRole) == view.value:
+                if views.currentRow() != row:
+                    views.blockSignals(True)
+                    views.setCurrentRow(row)
+                    views.blockSignals(False)
+                return
 
     def _apply_filters(self) -> None:
         w = self.window
@@ -244,37 +269,136 @@ class InboxController(QObject):
             until=search.until,
             sort=Sort(w.sort_box.currentData()),
         )
+        self._pick_first = True
         self.model.set_filter(self.filter, keep_id=self.current_id)
 
     @Slot(object)
     def _on_refreshed(self, position: int | None) -> None:
-        table = self.window.table
-        selection = table.selectionModel()
-        self._selecting = True
-        try:
-            if position is not None:
-                index = self.model.index(position, 0)
-                selection.setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                table.scrollTo(index)
-            elif self.model.rowCount() and self.current_id is None:
+        """A new list arrived: select the pane's mention in it, follow our claim, or empty."""
+        self.highlight.set_words(search_words(self.model.filter.text))
+        if self.model.kept_id != self.current_id:
+            # the pane moved on while this list was on its way: find that mention instead
+            self._update_actions()
+            self._refresh_list()
+            return
+        self._show_search_result()
+        if position is not None:
+            self._select_row(position, quiet=True)
+            if self.filter.view not in _LEFT_BY_A_CLAIM:
+                self._follow_id = None  # where a claim keeps it: nothing left to follow
+            self._pick_first = False
+        elif self.current_id is not None and self.current_id == self._follow_id:
+            self._follow_claim()
+        elif self._pick_first:  # the agent changed the list: its first row, if it has one
+            if self.model.rowCount():
                 self._select_row(0)
-        finally:
-            self._selecting = False
+                self._pick_first = False
+            else:
+                self._clear_pane()
+                self._pick_first = True  # the first mention that arrives is shown
+        else:  # a change from elsewhere took the mention out of this list: nothing instead
+            gone = self.detail if self.current_id is not None else None
+            self._clear_pane()
+            if gone is not None:
+                self.notice(
+                    self.tr("{who} is no longer in {view}; choose a mention (J/K).").format(
+                        who=gone.handle, view=self._view_name(self.filter.view)
+                    )
+                )
+        self._update_actions()
 
-    def _select_row(self, row: int) -> None:
+    def _refresh_list(self) -> None:
+        """Reload the list, keeping the pane's mention. A mention claimed here that has left
+        this list is followed to Mine in the same step: the old list (with the mention
+        selected) stays until Mine's is there, so there is no moment in which a key finds
+        nothing selected, or something else."""
+        follow = self._follow_id
+        here = self.filter
+        if follow is None or follow != self.current_id or here.view not in _LEFT_BY_A_CLAIM:
+            self.model.refresh(keep_id=self.current_id)
+            return
+        mine = dataclasses.replace(here, view=View.MINE)
+
+        def moved(store: LocalStore) -> bool:
+            now = time.time()
+            return (
+                store.position(here, follow, now) is None
+                and store.position(mine, follow, now) is not None
+            )
+
+        def done(to_mine: bool) -> None:
+            if to_mine and self._follow_id == follow == self.current_id and self.filter == here:
+                self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
+                self.set_view(View.MINE)
+            else:
+                self.model.refresh(keep_id=self.current_id)
+
+        self.runner.db(moved, done)
+
+    def _follow_claim(self) -> None:
+        """Our claim took the mention out of this list (Unclaimed, Answered): show it in Mine.
+        Until the server has confirmed the claim, wait (the claim's answer refreshes again)."""
+        if self.current_id not in self._claims:
+            return  # not confirmed yet: the pane's mention is not selected, so no key acts on it
+        if self.filter.view not in _LEFT_BY_A_CLAIM:  # not in Mine either: the claim is gone
+            self._follow_id = None
+            self._clear_pane()
+            return
+        self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
+        self.set_view(View.MINE)
+
+    def _show_search_result(self) -> None:
+        """'3 mentions match “storing”', 'No mentions match “xyz”' over the queue."""
+        words = self.window.search.text().strip()
+        if not self.filter.text.strip():
+            self.window.show_search_result("", True)
+            return
+        n = self.model.rowCount()
+        if n == 0:
+            text = self.tr("No mentions match “{q}”.").format(q=words)
+        elif self.model.is_capped():
+            text = self.tr("More than {n} mentions match “{q}” (scroll for more).").format(
+                n=f"{n:,}", q=words
+            )
+        elif n == 1:
+            text = self.tr("1 mention matches “{q}”.").format(q=words)
+        else:
+            text = self.tr("{n} mentions match “{q}”.").format(n=f"{n:,}", q=words)
+        self.window.show_search_result(text, n > 0)
+
+    def _select_row(self, row: int, *, quiet: bool = False) -> None:
+        """Make ``row`` the current, selected row; the pane follows (``quiet``: the same mention
+        as before, found again after a refresh — no reload)."""
         if not 0 <= row < self.model.rowCount():
             return
         index = self.model.index(row, 0)
-        self.window.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        self._selecting = quiet
+        try:
+            self.window.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._selecting = False
         self.window.table.scrollTo(index)
+
+    def _selected_id(self) -> int | None:
+        """The mention of the queue's current row, if that row is selected and loaded."""
+        table = self.window.table
+        index = table.currentIndex()
+        if not index.isValid() or not table.selectionModel().isRowSelected(index.row()):
+            return None
+        mention_id = index.data(Role.MENTION_ID)
+        return int(mention_id) if mention_id is not None else None
+
+    def _target(self) -> MentionDetail | None:
+        """The mention an action acts on: the one the pane shows, and only while it is the
+        queue's selected row (else None: the action does nothing)."""
+        d = self.detail
+        if d is None or d.id != self.current_id or self._selected_id() != d.id:
+            return None
+        return d
 
     @Slot(QModelIndex, QModelIndex)
     def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -284,8 +408,19 @@ class InboxController(QObject):
         if mention_id is None:  # row not loaded yet: try when its page arrives
             self.model.pageLoaded.connect(self._retry_current)
             return
+        selection = self.window.table.selectionModel()
+        if not selection.isRowSelected(current.row()):
+            # made current without a selection (Qt does that when the table gets the focus):
+            # the highlighted row and the pane are always the same mention
+            selection.select(
+                current,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
         if mention_id == self.current_id and self._selecting:
             return
+        if mention_id != self._follow_id:
+            self._follow_id = None
         self.show_mention(int(mention_id))
 
     def _retry_current(self, _page: int) -> None:
@@ -306,14 +441,68 @@ class InboxController(QObject):
         self._select_row(max(0, row - 1))
         self.window.table.setFocus()
 
+    def _move_on_from(self, mention_id: int) -> None:
+        """After resolve, spam or release: the next row of the list, the previous one if it
+        was the last, or an empty pane. Nothing moves if the agent has moved on already."""
+        if self.current_id != mention_id:
+            return
+        index = self.window.table.currentIndex()
+        row = index.row() if index.isValid() and self._selected_id() == mention_id else -1
+        count = self.model.rowCount()
+        if 0 <= row < count - 1:
+            self._select_row(row + 1)
+        elif row > 0:
+            self._select_row(row - 1)
+        else:
+            self._clear_pane()
+
+    def _clear_pane(self) -> None:
+        """Nothing selected, nothing shown, no action enabled."""
+        self._save_draft()
+        self.current_id = None
+        self.detail = None
+        self._follow_id = None
+        self._pick_first = False
+        self._detail_generation += 1  # a detail still loading is not shown any more
+        table = self.window.table
+        self._selecting = True
+        try:
+            table.selectionModel().clearSelection()
+            table.setCurrentIndex(QModelIndex())  # and Qt does not pick a row on focus
+        finally:
+            self._selecting = False
+        pane = self.window.detail
+        pane.composer.clear()
+        pane.conversation.clear()
+        pane.show_empty(True)
+        self._update_actions()
+
+    def _save_draft(self) -> None:
+        composer = self.window.detail.composer
+        if self.current_id is None:
+            return
+        text = composer.editor.toPlainText()
+        if text.strip():
+            self._drafts[self.current_id] = (text, composer.note_toggle.isChecked())
+        else:
+            self._drafts.pop(self.current_id, None)
+
     # --- the selected mention ---------------------------------------------------------------
 
     def show_mention(self, mention_id: int) -> None:
         changed = mention_id != self.current_id
+        if changed:
+            self._save_draft()
         self.current_id = mention_id
         if changed:
-            self.window.detail.composer.clear()
+            composer = self.window.detail.composer
+            composer.clear()
+            text, note = self._drafts.pop(mention_id, ("", False))
+            composer.note_toggle.setChecked(note)
+            composer.editor.setPlainText(text)
             self._template_id = None
+            self.detail = None  # until its own detail is loaded, no action acts on the old one
+            self._update_actions()
         self._load_detail(mention_id)
         self.runner.db(lambda s: s.mark_read(mention_id))
         self.model.mark_read(mention_id)
@@ -333,11 +522,10 @@ class InboxController(QObject):
 
     def _show_detail(self, detail: MentionDetail | None, items: list[ConversationItem]) -> None:
         pane = self.window.detail
-        self.detail = detail
-        if detail is None:
-            pane.show_empty(True)
-            self._update_actions()
+        if detail is None:  # it is gone from the store: the list drops it at its next refresh
+            self._clear_pane()
             return
+        self.detail = detail
         pane.show_empty(False)
         self._show_author(detail)
         pane.conversation.set_items(items)
@@ -357,9 +545,10 @@ class InboxController(QObject):
         pane.show_author(detail)
         pane.mentionRequested.connect(self.reveal_mention, Qt.ConnectionType.UniqueConnection)
 
-    def _holder_state(self) -> tuple[str, float]:
-        """('mine' | 'other' | 'free' | 'final', seconds left on the lease)."""
-        d = self.detail
+    def _holder_state(self, d: MentionDetail | None = None) -> tuple[str, float]:
+        """('mine' | 'other' | 'free' | 'final', seconds left on the lease) of ``d`` (default:
+        the mention in the pane)."""
+        d = d if d is not None else self.detail
         if d is None:
             return "free", 0.0
         if d.status in ("closed", "spam"):
@@ -375,7 +564,16 @@ class InboxController(QObject):
         if d is None:
             return
         state, left = self._holder_state()
-        if state == "mine":
+        shown_state = state
+        if state == "mine" and self.online is False:
+            # offline the lease cannot be renewed: no reassuring green
+            text = self.tr(
+                "Offline: your claim ends in {t} and cannot be renewed until the server is"
+                " back. It may lapse; then someone else can take this mention."
+            ).format(t=minutes(left))
+            shown_state = "lapsing"
+            block = ""
+        elif state == "mine":
             text = self.tr("You are working on this — your claim ends in {t}.").format(
                 t=minutes(left)
             )
@@ -395,10 +593,16 @@ class InboxController(QObject):
             )
         elif state == "final":
             text = self.tr("This mention is {status}.").format(status=self.status_word(d.status))
-            block = self.tr("Reopen it before replying.")
+            block = self.tr("Reopen it (Shift+E) before replying.")
         else:
             label = {"answered": self.tr("Answered"), "open": self.tr("Unclaimed")}
             text = label.get(d.status, self.tr("Unclaimed")) + " — " + self.tr("press C to claim")
+            if self.online is False:
+                text = (
+                    label.get(d.status, self.tr("Unclaimed"))
+                    + " — "
+                    + self.tr("claiming needs the team server (offline)")
+                )
             block = ""
         if not d.can_reply and state != "other":
             block = self.tr(
@@ -406,29 +610,40 @@ class InboxController(QObject):
                 " platform (O) to respond, then resolve it (E)."
             ).format(channel=channel_label(d.channel) if d.channel else self.tr("This channel"))
         pane.presence.setText(text)
-        pane.presence.setProperty("state", state)
+        pane.presence.setProperty("state", shown_state)
         pane.presence.style().unpolish(pane.presence)
         pane.presence.style().polish(pane.presence)
         pane.composer.set_blocked(block)
 
     def _update_actions(self) -> None:
-        state, _left = self._holder_state()
-        has = self.detail is not None
+        d = self._target()
+        state, _left = self._holder_state(d)
+        has = d is not None
+        offline = self.online is False
         pane = self.window.detail
-        pane.claim_button.setEnabled(has and state in ("free",))
-        pane.release_button.setEnabled(has and state == "mine")
-        pane.resolve_button.setEnabled(has and state in ("free", "mine"))
-        pane.spam_button.setEnabled(has and state in ("free", "mine"))
         a = self.window.actions_by_name
-        a["claim"].setEnabled(has and state == "free")
+        claimable = has and state == "free"
+        pane.claim_button.setEnabled(claimable and not offline)
+        pane.claim_button.setToolTip(
+            self.tr("Claiming needs the team server; you are offline.")
+            if offline
+            else self.tr("Claim (C)")
+        )
+        a["claim"].setEnabled(claimable)  # offline, C still answers: it says why not
+        pane.release_button.setEnabled(has and state == "mine")
         a["release"].setEnabled(has and state == "mine")
-        a["resolve"].setEnabled(has and state in ("free", "mine"))
-        a["spam"].setEnabled(has and state in ("free", "mine"))
-        can_reply = self.detail is not None and self.detail.can_reply
+        for button, name in ((pane.resolve_button, "resolve"), (pane.spam_button, "spam")):
+            button.setEnabled(has and state in ("free", "mine"))
+            a[name].setEnabled(has and state in ("free", "mine"))
+        pane.reopen_button.setVisible(has and state == "final")
+        pane.reopen_button.setEnabled(has and state == "final")
+        a["reopen"].setEnabled(has and state == "final")
+        can_reply = d is not None and d.can_reply
         a["reply"].setEnabled(has and can_reply and state in ("free", "mine"))
         a["open_link"].setEnabled(has and self._link() is not None)
         a["template"].setEnabled(has)
         a["note"].setEnabled(has)
+        a["send"].setEnabled(has)
 
     def _link(self) -> str | None:
         """The mention's address on its platform, if it is a web address."""
@@ -463,24 +678,39 @@ class InboxController(QObject):
         self.claim_then(None)
 
     def claim_then(self, then: Callable[[], None] | None) -> None:
-        """Claim the selected mention, then run ``then`` (on success only)."""
-        d = self.detail
+        """Claim the selected mention, then run ``then`` (on success only). The window stays on
+        the mention: when the claim takes it out of this list, it follows it to Mine."""
+        d = self._target()
         if d is None:
             return
         if self.online is False:
-            self.notice(self.tr("You are offline: claiming needs the team server."))
+            self.notice(
+                self.tr(
+                    "You are offline: claiming needs the team server. Try again when it is back."
+                )
+            )
             return
-        mention_id = d.id
+        mention_id, who = d.id, d.handle
+        self._follow_id = mention_id  # before asking: the change feed may come back first
 
         def ok(response: dict[str, Any]) -> None:
             mention = response["mention"]
             self._claims[mention_id] = int(mention["claim_epoch"])
-            self.notice(self.tr("Claimed. Your reply is yours to write."))
+            self.notice(self.tr("Claimed {who}. Your reply is yours to write.").format(who=who))
             self._after_server_change(mention_id)
+            if self.current_id == mention_id and self._selected_id() != mention_id:
+                self._refresh_list()  # it has left the list already: follow it now
             if then is not None:
                 then()
 
-        self.runner.net(lambda: self.api.claim(mention_id), ok, self._claim_failed)
+        def failed(error: BaseException) -> None:
+            if self._follow_id == mention_id:
+                self._follow_id = None
+            self._claim_failed(error)
+            if self.current_id == mention_id and self._selected_id() != mention_id:
+                self._refresh_list()
+
+        self.runner.net(lambda: self.api.claim(mention_id), ok, failed)
 
     def _claim_failed(self, error: BaseException) -> None:
         if isinstance(error, ClaimConflict):
@@ -498,15 +728,16 @@ class InboxController(QObject):
 
     @Slot()
     def release(self) -> None:
-        d = self.detail
+        d = self._target()
         if d is None:
             return
-        mention_id = d.id
+        mention_id, who = d.id, d.handle
 
         def ok(_response: object) -> None:
             self._claims.pop(mention_id, None)
-            self.notice(self.tr("Released: the mention is back in the queue."))
+            self.notice(self.tr("Released {who}: it is back in the queue.").format(who=who))
             self._after_server_change(mention_id)
+            self._move_on_from(mention_id)
 
         self.runner.net(lambda: self.api.release(mention_id), ok, self._claim_failed)
 
@@ -533,7 +764,10 @@ class InboxController(QObject):
 
     @Slot()
     def reply(self) -> None:
-        state, _left = self._holder_state()
+        d = self._target()
+        if d is None:
+            return
+        state, _left = self._holder_state(d)
         composer = self.window.detail.composer
         if state == "free":
             self.claim_then(composer.editor.setFocus)
@@ -544,14 +778,15 @@ class InboxController(QObject):
 
     @Slot()
     def toggle_note(self) -> None:
+        if self._target() is None:
+            return
         toggle = self.window.detail.composer.note_toggle
         toggle.setChecked(not toggle.isChecked())
         self.window.detail.composer.editor.setFocus()
 
     @Slot()
     def pick_template(self) -> None:
-        d = self.detail
-        if d is None:
+        if self._target() is None:
             return
         self.runner.db(lambda s: s.templates(), self._open_picker)
 
@@ -597,13 +832,13 @@ class InboxController(QObject):
 
     @Slot(str, bool)
     def _on_send_requested(self, text: str, is_note: bool) -> None:
-        d = self.detail
+        d = self._target()
         if d is None or not text:
             return
         if is_note:
-            self._enqueue("note", d.id, {"body": text})
+            self._enqueue("note", d, {"body": text})
             return
-        state, _left = self._holder_state()
+        state, _left = self._holder_state(d)
         if state == "other":
             self._update_presence()
             self.notice(self.tr("{name} holds this mention; your text stays here.").format(
@@ -611,7 +846,7 @@ class InboxController(QObject):
             return
         if state == "final":
             self.notice(
-                self.tr("This mention is {s}; reopen it first.").format(
+                self.tr("This mention is {s}; reopen it first (Shift+E).").format(
                     s=self.status_word(d.status)
                 )
             )
@@ -619,56 +854,126 @@ class InboxController(QObject):
         epoch = d.claim_epoch if d.holder_id == self.me.id else self._claims.get(d.id)
         payload = {"body": text, "template_id": self._template_id}
         if epoch is not None:
-            self._enqueue("reply", d.id, {**payload, "claim_epoch": epoch})
+            self._enqueue("reply", d, {**payload, "claim_epoch": epoch})
             return
         # not claimed yet: claim first (needs the server), then queue the reply
-        mention_id = d.id
 
         def after_claim() -> None:
-            self._enqueue("reply", mention_id, {**payload, "claim_epoch": self._claims[mention_id]})
+            self._enqueue("reply", d, {**payload, "claim_epoch": self._claims[d.id]})
 
         self.claim_then(after_claim)
 
-    def _enqueue(self, kind: str, mention_id: int, payload: dict[str, Any]) -> None:
-        def done(_entry: object) -> None:
-            self.window.detail.composer.clear()
-            self._template_id = None
+    def _enqueue(self, kind: str, d: MentionDetail, payload: dict[str, Any]) -> None:
+        mention_id, who = d.id, d.handle
+
+        def done(entry: OutboxEntry) -> None:
+            self._drafts.pop(mention_id, None)
+            if self.current_id == mention_id:  # (the agent may be on another mention by now)
+                self.window.detail.composer.clear()
+                self._template_id = None
             self.sync.wake_push()
-            self.notice(
-                self.tr("Note saved.") if kind == "note"
-                else self.tr("Reply queued; it is sent as soon as the server has it.")
-            )  # fmt: skip
+            if kind == "note":
+                self.notice(self.tr("Note saved on {who}.").format(who=who))
+            else:
+                self._replies[entry.op_id] = (who, d.channel, 0)
+                self.notice(
+                    self.tr("Reply to {who} queued; it is sent as soon as the server has it.")
+                    .format(who=who)
+                )  # fmt: skip
             self._refresh_outbox_count()
             if self.current_id == mention_id:
                 self._load_detail(mention_id)
 
-        def commit(store: LocalStore) -> object:
+        def commit(store: LocalStore) -> OutboxEntry:
             entry = store.enqueue(kind, mention_id, payload)
             self.sync.wake_push()  # thread-safe: the sender starts at once, not after a repaint
             return entry
 
-        self.runner.db(commit, done)
+        self.runner.db(commit, done, self._write_failed)
+
+    def _write_failed(self, error: BaseException) -> None:
+        self.notice(
+            self.tr("Could not save it on this computer: {reason}").format(
+                reason=describe_error(error)
+            )
+        )
 
     def _set_status(self, status: str) -> None:
-        d = self.detail
+        d = self._target()
         if d is None:
             return
+        state, _left = self._holder_state(d)
+        if status in ("closed", "spam") and state != "mine":
+            self._confirm_status(d, status)  # nobody (or not you) holds it: ask first
+            return
+        self._commit_status(d, status)
+
+    def _confirm_status(self, d: MentionDetail, status: str) -> None:
+        """Resolving or marking spam a mention you do not hold: say so, and let the safe
+        answer be the default (Enter and Esc keep it open)."""
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the handle and text are the customer's
+        if status == "closed":
+            box.setWindowTitle(self.tr("Resolve a mention nobody claimed?"))
+            box.setText(self.tr("Resolve {who}? You have not claimed it.").format(who=d.handle))
+            go = box.addButton(self.tr("&Resolve"), QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setWindowTitle(self.tr("Mark a mention nobody claimed as spam?"))
+            box.setText(
+                self.tr("Mark {who} as spam? You have not claimed it.").format(who=d.handle)
+            )
+            go = box.addButton(self.tr("Mark as &spam"), QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(
+            self.tr("“{text}”\n\nIt leaves the queue for the whole team.").format(
+                text=one_line(d.text, 160)
+            )
+        )
+        cancel = box.addButton(self.tr("&Keep it open"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
         mention_id = d.id
-        row = self.window.table.currentIndex().row()
+
+        def finished(_code: int) -> None:
+            self.confirm_box = None
+            box.deleteLater()
+            if box.clickedButton() is not go:
+                self.notice(self.tr("Nothing changed: {who} stays open.").format(who=d.handle))
+                return
+            target = self._target()
+            if target is None or target.id != mention_id:
+                self.notice(
+                    self.tr("{who} is no longer selected; nothing changed.").format(who=d.handle)
+                )
+                return
+            self._commit_status(target, status)
+
+        box.finished.connect(finished)
+        self.confirm_box = box
+        box.open()
+        cancel.setFocus()
+
+    def _commit_status(self, d: MentionDetail, status: str) -> None:
+        mention_id, who = d.id, d.handle
+        if status in ("closed", "spam"):
+            self._move_on_from(mention_id)  # at once: the next key acts on the next mention
+        words = {
+            "closed": self.tr("Resolved {who}."),
+            "spam": self.tr("Marked {who} as spam."),
+            "open": self.tr("Reopened {who}: it is open again."),
+        }
 
         def done(_entry: object) -> None:
             self.sync.wake_push()
             self._refresh_outbox_count()
-            words = {"closed": self.tr("Resolved."), "spam": self.tr("Marked as spam.")}
-            self.notice(words.get(status, status))
-            self._select_row(min(row + 1, self.model.rowCount() - 1))
+            self.notice(words[status].format(who=who))
 
         def commit(store: LocalStore) -> object:
             entry = store.enqueue("set_status", mention_id, {"status": status})
             self.sync.wake_push()
             return entry
 
-        self.runner.db(commit, done)
+        self.runner.db(commit, done, self._write_failed)
 
     @Slot()
     def resolve(self) -> None:
@@ -677,6 +982,14 @@ class InboxController(QObject):
     @Slot()
     def spam(self) -> None:
         self._set_status("spam")
+
+    @Slot()
+    def reopen(self) -> None:
+        """A closed or spam mention back to open (every role may, as on the server)."""
+        d = self._target()
+        if d is None or self._holder_state(d)[0] != "final":
+            return
+        self._commit_status(d, "open")
 
     def dismiss_rejected(self, op_id: str) -> None:
         def done(_r: object) -> None:
@@ -697,7 +1010,7 @@ class InboxController(QObject):
     def _on_changes(self, summary: ChangeSummary, resynced: bool) -> None:
         self.bootstrapped = True
         if resynced or summary.entities & {"mention", "user", "contact", "channel"}:
-            self.model.refresh(keep_id=self.current_id)
+            self._refresh_list()
             self._refresh_counts()
         if resynced or "channel" in summary.entities:
             self._refresh_channels()
@@ -705,17 +1018,61 @@ class InboxController(QObject):
                                             or summary.entities & {"contact", "user"}):  # fmt: skip
             self._load_detail(self.current_id)
         self._refresh_outbox_count()
+        if self._replies and (resynced or "reply" in summary.entities):
+            ops = list(self._replies)
+            self.runner.db(lambda s: s.reply_states(ops), self._report_replies)
         if summary.new_mentions and not resynced:
             f = self.filter
             ids = list(summary.new_mentions)
             self.runner.db(lambda s: s.unread_in(f, ids), self._announce)
 
+    def _report_replies(self, states: dict[str, tuple[str, str]]) -> None:
+        """Say in the status bar where each reply sent from this window is now: on the team
+        server, posted on the platform, or refused by it (the bubble in the conversation says
+        the same)."""
+        for op_id, (state, error) in states.items():
+            if op_id not in self._replies:
+                continue
+            who, channel, stage = self._replies[op_id]
+            where = channel or self.tr("the platform")
+            if state == "sent":
+                self._replies.pop(op_id)
+                self.notice(
+                    self.tr("Reply to {who} posted on {where}.").format(who=who, where=where)
+                )
+            elif state == "failed":
+                self._replies.pop(op_id)
+                self.notice(
+                    self.tr("Reply to {who} could not be posted on {where}: {reason}").format(
+                        who=who, where=where, reason=error or self.tr("no reason given")
+                    )
+                )
+            elif stage < 1:
+                self._reply_reached_server(op_id)
+
+    def _reply_reached_server(self, op_id: str) -> None:
+        who, channel, stage = self._replies[op_id]
+        if stage >= 1:
+            return
+        self._replies[op_id] = (who, channel, 1)
+        self.notice(
+            self.tr("Reply to {who} sent to the team server; posting it on {where}…").format(
+                who=who, where=channel or self.tr("the platform")
+            )
+        )
+
+    def _view_name(self, view: View) -> str:
+        names = {View.UNCLAIMED: self.tr("Unclaimed"), View.MINE: self.tr("Mine"),
+                 View.ALL: self.tr("All"), View.ANSWERED: self.tr("Answered")}  # fmt: skip
+        return names[view]
+
+    def _who(self) -> str:
+        return self.detail.handle if self.detail is not None else "?"
+
     def _announce(self, ids: list[int]) -> None:
         if not ids:
             return
-        names = {View.UNCLAIMED: self.tr("Unclaimed"), View.MINE: self.tr("Mine"),
-                 View.ALL: self.tr("All"), View.ANSWERED: self.tr("Answered")}  # fmt: skip
-        view_name = names[self.filter.view]
+        view_name = self._view_name(self.filter.view)
         text = (
             self.tr("1 new mention in {view}").format(view=view_name)
             if len(ids) == 1
@@ -749,11 +1106,19 @@ class InboxController(QObject):
         label.setProperty("online", status.online)
         label.style().unpolish(label)
         label.style().polish(label)
+        self.window.show_offline(not status.online and not status.auth_failed)
+        self._update_presence()
         self._update_actions()
 
     @Slot(object)
     def _on_pushed(self, result: PushResult) -> None:
         self._refresh_outbox_count()
+        for outcome in result.results:
+            op_id = str(outcome.get("op_id", ""))
+            if op_id in self._replies and outcome.get("outcome") == "accepted":
+                self._reply_reached_server(op_id)
+            elif op_id in self._replies:
+                self._replies.pop(op_id)
         for rejected in result.rejected:
             self.notice(
                 self.tr("Not sent: {m} Your text is kept with the mention.").format(

@@ -81,6 +81,7 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._loading: set[int] = set()
         self._generation = 0
+        self.kept_id: int | None = None  # the keep_id of the refresh shown now
         self._priority_tips = {
             0: self.tr("Low"),
             1: self.tr("Normal"),
@@ -130,6 +131,7 @@ class QueueModel(QAbstractTableModel):
             self._fetching = False
             self._pages = OrderedDict(sorted(pages.items()))
             self._loading.clear()
+            self.kept_id = keep_id
             self.endResetModel()
             self.refreshed.emit(position)
 

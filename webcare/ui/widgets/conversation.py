@@ -84,11 +84,13 @@ class MessageFrame(QFrame):
                 "rejected": self.tr("NOT SENT"),
             }.get(item.state, item.state)
         elif item.kind == "reply" and item.state in ("queued", "sending"):
-            kind = self.tr("reply · waiting for delivery")
+            kind = self.tr("reply · sent to the team server, not posted yet")
             if item.detail:
                 kind = self.tr("reply · delivery delayed, retrying")
         elif item.kind == "reply" and item.state == "failed":
             kind = self.tr("reply · delivery failed")
+        elif item.kind == "reply" and item.state == "sent":
+            kind = self.tr("reply · posted on the platform")
         parts = [item.author, when] + ([kind] if kind else [])
         return " · ".join(parts)
 

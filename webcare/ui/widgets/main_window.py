@@ -46,6 +46,7 @@ ACTION_ICONS = {
     "note": "note",
     "send": "send",
     "resolve": "resolve",
+    "reopen": "reopen",
     "spam": "spam",
     "open_link": "open_link",
     "next": "next",
@@ -91,6 +92,8 @@ class DetailPane(QWidget):
         self.release_button = CompactButton(self.tr("Release"), self)
         self.resolve_button = CompactButton(self.tr("Resolve"), self)
         self.spam_button = CompactButton(self.tr("Spam"), self)
+        self.reopen_button = CompactButton(self.tr("Reopen"), self)
+        self.reopen_button.setObjectName("reopenButton")
         # a narrow pane shows the buttons' icons; their names stay in the tooltips
         self.buttons = CompactRow(self)
         self.buttons.setObjectName("mentionButtons")
@@ -99,14 +102,17 @@ class DetailPane(QWidget):
             (self.release_button, "release", "U"),
             (self.resolve_button, "resolve", "E"),
             (self.spam_button, "spam", "!"),
+            (self.reopen_button, "reopen", "Shift+E"),
         ):
             button.setIcon(icon(name))
             button.setToolTip(f"{button.text()} ({keys})")
             self.buttons.add(button)
         self.buttons.add_stretch()
         self.buttons.give_way_in(
-            [self.spam_button, self.release_button, self.resolve_button, self.claim_button]
-        )
+            [self.spam_button, self.release_button, self.resolve_button, self.claim_button,
+             self.reopen_button]
+        )  # fmt: skip
+        self.reopen_button.setVisible(False)  # only a closed or spam mention can be reopened
         self.conversation = ConversationView(self)
         self.conversation.mentionRequested.connect(self.mentionRequested.emit)
         self.composer = Composer(self)
@@ -351,6 +357,20 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(False)
         mid.addWidget(self.banner)
         mid.addLayout(filters)
+        # what a search found: "3 mentions match …", or a clear "no results" with a way out
+        self.search_info = plain_label("", selectable=False)
+        self.search_info.setObjectName("searchInfo")
+        self.clear_search_button = QPushButton(self.tr("Clear search"), self)
+        self.clear_search_button.setObjectName("clearSearch")
+        self.clear_search_button.clicked.connect(self.clear_search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_info, 1)
+        search_row.addWidget(self.clear_search_button)
+        self.search_row = QWidget(self)
+        self.search_row.setLayout(search_row)
+        search_row.setContentsMargins(2, 0, 0, 0)
+        self.search_row.setVisible(False)
+        mid.addWidget(self.search_row)
         mid.addWidget(self.table, 1)
 
         self.detail = DetailPane(self)
@@ -365,7 +385,24 @@ class MainWindow(QMainWindow):
         # the panes' widths follow the window's until the person drags a handle
         self._user_sized = False
         splitter.splitterMoved.connect(self._splitter_moved)
-        self.setCentralWidget(splitter)
+        # offline: said at the top of the window, not only in a corner of the status bar
+        self.offline_banner = plain_label(
+            self.tr(
+                "Offline — the team server cannot be reached. Replies, notes and status changes"
+                " are queued here and sent when it is back; claims cannot be made or renewed."
+            ),
+            selectable=False,
+        )
+        self.offline_banner.setObjectName("offlineBanner")
+        self.offline_banner.setAccessibleName(self.tr("Offline"))
+        self.offline_banner.setVisible(False)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.offline_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         # status bar
         self.sync_label = QLabel(self.tr("Connecting…"), self)
@@ -403,6 +440,7 @@ class MainWindow(QMainWindow):
             d.release_button,
             d.resolve_button,
             d.spam_button,
+            d.reopen_button,
             d.conversation,
             *d.composer.focus_chain(),
         ]
@@ -439,6 +477,7 @@ class MainWindow(QMainWindow):
         self._menus["mention"].addSeparator()
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
+        a("reopen", self.tr("Reopen (un&do close or spam)"), ["Shift+E"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
         a("next", self.tr("&Next mention"), ["J"], "view")
         a("previous", self.tr("&Previous mention"), ["K"], "view")
@@ -537,6 +576,21 @@ class MainWindow(QMainWindow):
         """Columns fit the queue's width (none behind a scroll bar): Received and State keep
         what they show; Channel, Author and then Mention give way and elide."""
         self.table.fit_columns_on_resize()
+
+    def clear_search(self) -> None:
+        self.search.clear()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_search_result(self, text: str, found: bool) -> None:
+        """The line over the queue while a search is typed ('' hides it)."""
+        self.search_info.setText(text)
+        self.search_info.setProperty("empty", not found)
+        self.search_info.style().unpolish(self.search_info)
+        self.search_info.style().polish(self.search_info)
+        self.search_row.setVisible(bool(text))
+
+    def show_offline(self, offline: bool) -> None:
+        self.offline_banner.setVisible(offline)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
