@@ -234,6 +234,12 @@ class InboxController(QObject):
 
     @Slot(object)
     def set_view(self, view: View) -> None:
+        """The agent chose a view (click, Ctrl+1…4): it replaces any claim still being followed
+        to Mine, so a late answer to that claim cannot take the window back there."""
+        self._follow_id = None
+        self._show_view(view)
+
+    def _show_view(self, view: View) -> None:
         self.filter = dataclasses.replace(self.filter, view=view)
         self._sync_views_list(view)
         self._pick_first = True  # a list the agent chose: its first row if ours is not in it
@@ -269,6 +275,7 @@ class InboxController(QObject):
             until=search.until,
             sort=Sort(w.sort_box.currentData()),
         )
+        self._follow_id = None  # the agent chose another list: stop following a claim
         self._pick_first = True
         self.model.set_filter(self.filter, keep_id=self.current_id)
 
@@ -329,7 +336,7 @@ class InboxController(QObject):
         def done(to_mine: bool) -> None:
             if to_mine and self._follow_id == follow == self.current_id and self.filter == here:
                 self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
-                self.set_view(View.MINE)
+                self._show_view(View.MINE)
             else:
                 self.model.refresh(keep_id=self.current_id)
 
@@ -345,7 +352,7 @@ class InboxController(QObject):
             self._clear_pane()
             return
         self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
-        self.set_view(View.MINE)
+        self._show_view(View.MINE)
 
     def _show_search_result(self) -> None:
         """'3 mentions match “storing”', 'No mentions match “xyz”' over the queue."""
