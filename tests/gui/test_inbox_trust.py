@@ -89,6 +89,37 @@ def shown(session: Session) -> int | None:
     return c.detail.id
 
 
+def listing(session: Session, view: View) -> bool:
+    """The window lists ``view``: the sidebar says so and the rows on screen are that view's (not
+    the previous list's, which stays on screen while the new one loads)."""
+    c, views = session.controller, session.window.views
+    shown_filter = c.model.shown_filter
+    return (
+        c.filter.view is view
+        and shown_filter is not None
+        and shown_filter.view is view
+        and views.currentItem() is not None
+        and views.currentItem().data(Qt.ItemDataRole.UserRole) == view.value
+    )
+
+
+def in_mine(session: Session, mid: int) -> bool:
+    """What an agent sees after claiming ``mid``: Mine's list, ``mid`` selected and in the pane,
+    and the pane saying it is theirs."""
+    presence = session.window.detail.presence
+    return (
+        listing(session, View.MINE)
+        and shown(session) == selected(session) == mid
+        and presence.property("state") == "mine"
+    )
+
+
+def first_row(session: Session) -> int | None:
+    """The mention of the queue's first row as it is on screen (None: an empty list)."""
+    index = session.controller.model.index(0, 0)
+    return index.data(ModelRole.MENTION_ID) if index.isValid() else None
+
+
 def arrive(team: TestServer, author: str, text: str) -> int:
     """One new mention (later ones are newer: the queue lists them first)."""
     (mid,) = team.add_mentions(1, author=author, text=text)
@@ -127,8 +158,8 @@ def test_after_claim_reply_and_a_view_switch_keys_act_on_the_selected_mention(
     qtbot.waitUntil(lambda: replies(team, newer) == ["We kijken ernaar! ^Eva"], timeout=10_000)
     press(qtbot, session, Qt.Key.Key_Escape)
     key(qtbot, session, "Ctrl+2")  # Mine
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE and c.model.rowCount() == 1, timeout=5000)
-    assert shown(session) == selected(session) == newer
+    qtbot.waitUntil(lambda: listing(session, View.MINE) and c.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, newer), timeout=5000)
     key(qtbot, session, "e")
     qtbot.waitUntil(lambda: status(team, newer) == "closed", timeout=10_000)
     assert status(team, older) == "open"  # the unclaimed one in the other list is untouched
@@ -194,7 +225,10 @@ def test_escape_keeps_the_answered_mention_selected_for_the_next_key(
     type_text(qtbot, session, "Dat kan via de app.")
     key(qtbot, session, "Ctrl+Return")
     qtbot.waitUntil(lambda: replies(team, newer) == ["Dat kan via de app. ^Eva"], timeout=10_000)
-    qtbot.wait(500)  # the change feed has moved the mention (out of Unclaimed)
+    # what the agent sees before the next key: the reply has left the composer (the server can
+    # have it before the window has heard back from the local save), and the mention is in Mine
+    qtbot.waitUntil(lambda: w.detail.composer.editor.toPlainText() == "", timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, newer), timeout=5000)  # followed out of Unclaimed
     press(qtbot, session, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is w.table
     assert shown(session) == selected(session) == newer
@@ -250,20 +284,21 @@ def test_claim_follows_the_mention_to_mine_and_release_moves_on(
     c, w = session.controller, session.window
     eva = team.users["eva"]
     key(qtbot, session, "c")  # r2, the first row
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE, timeout=5000)
-    qtbot.waitUntil(lambda: shown(session) == selected(session) == r2, timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, r2), timeout=5000)
     assert w.views.currentRow() == 1  # the sidebar says Mine too
     assert "Claimed @twee" in c.last_notice
     assert mention_row(team, r2)["holder"] == eva
     key(qtbot, session, "Ctrl+1")
+    qtbot.waitUntil(lambda: listing(session, View.UNCLAIMED), timeout=5000)
     qtbot.waitUntil(lambda: shown(session) == selected(session) == r1, timeout=5000)
     key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE and c.model.rowCount() == 2, timeout=5000)
-    qtbot.waitUntil(lambda: shown(session) == selected(session) == r1, timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, r1) and c.model.rowCount() == 2, timeout=5000)
     # Mine lists r2, r1: releasing r1 (the last row) goes to the previous one, then nothing
     key(qtbot, session, "u")
     qtbot.waitUntil(lambda: shown(session) == selected(session) == r2, timeout=5000)
     qtbot.waitUntil(lambda: mention_row(team, r1)["holder"] is None, timeout=5000)
+    qtbot.waitUntil(lambda: session.window.detail.presence.property("state") == "mine",
+                    timeout=5000)  # fmt: skip
     key(qtbot, session, "u")
     qtbot.waitUntil(lambda: shown(session) is None and selected(session) is None, timeout=5000)
     qtbot.waitUntil(lambda: mention_row(team, r2)["holder"] is None, timeout=5000)
@@ -281,10 +316,12 @@ def test_a_closed_mention_is_reopened_with_shift_e_and_can_be_claimed_again(
     session = opened(qtbot, open_client, 1)
     c, w = session.controller, session.window
     key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE and selected(session) == mid, timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, mid), timeout=5000)
     key(qtbot, session, "e")  # held by eva: no question
+    assert c.confirm_box is None
     qtbot.waitUntil(lambda: status(team, mid) == "closed", timeout=10_000)
     key(qtbot, session, "Ctrl+3")  # All
+    qtbot.waitUntil(lambda: listing(session, View.ALL), timeout=5000)
     qtbot.waitUntil(lambda: shown(session) == selected(session) == mid, timeout=5000)
     qtbot.waitUntil(lambda: c.detail is not None and c.detail.status == "closed", timeout=5000)
     pane = w.detail
@@ -332,20 +369,22 @@ def test_resolving_an_unclaimed_mention_asks_first_and_names_it(
     assert "Nothing changed: @105848 stays open." in c.last_notice
     key(qtbot, session, "e")
     answer(qtbot, session, "r")
+    qtbot.waitUntil(lambda: "Resolved @105848." in c.last_notice, timeout=5000)
     qtbot.waitUntil(lambda: status(team, free) == "closed", timeout=10_000)
-    assert "Resolved @105848." in c.last_notice
+    qtbot.waitUntil(lambda: c.model.rowCount() == 0, timeout=10_000)  # it has left the list
 
     held = arrive(team, "105900", "Hoi, wat is het nummer van de klantenservice?")
-    qtbot.waitUntil(lambda: c.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: first_row(session) == held, timeout=10_000)  # on screen now
+    assert c.model.rowCount() == 1
     assert shown(session) is None  # it arrives in the list; the agent picks it
     key(qtbot, session, "j")
     qtbot.waitUntil(lambda: shown(session) == selected(session) == held, timeout=10_000)
     key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE and selected(session) == held, timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, held), timeout=5000)
     key(qtbot, session, "!")  # held: no question, but named
-    qtbot.waitUntil(lambda: status(team, held) == "spam", timeout=10_000)
     assert c.confirm_box is None
-    assert "Marked @105900 as spam." in c.last_notice
+    qtbot.waitUntil(lambda: "Marked @105900 as spam." in c.last_notice, timeout=5000)
+    qtbot.waitUntil(lambda: status(team, held) == "spam", timeout=10_000)
 
 
 # --- 14.7: honest feedback ----------------------------------------------------------------------
@@ -432,8 +471,7 @@ def test_offline_the_claim_may_lapse_claim_says_why_not_and_a_banner_says_so(
     session = opened(qtbot, open_client, 2)
     c, w = session.controller, session.window
     key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.filter.view is View.MINE and selected(session) == mine, timeout=5000)
-    qtbot.waitUntil(lambda: w.detail.presence.property("state") == "mine", timeout=5000)
+    qtbot.waitUntil(lambda: in_mine(session, mine), timeout=5000)
     assert not w.offline_banner.isVisible()
 
     config, port = team.thread.app.state.ctx.config, team.thread.port
@@ -446,6 +484,7 @@ def test_offline_the_claim_may_lapse_claim_says_why_not_and_a_banner_says_so(
     assert "cannot be renewed" in presence.text() and "may lapse" in presence.text()
 
     key(qtbot, session, "Ctrl+1")
+    qtbot.waitUntil(lambda: listing(session, View.UNCLAIMED), timeout=5000)
     qtbot.waitUntil(lambda: shown(session) == selected(session) == other, timeout=5000)
     claim = w.detail.claim_button
     assert not claim.isEnabled()
@@ -503,7 +542,7 @@ def test_the_queue_shows_how_long_a_claim_lasts_and_the_tick_updates_it(
     session = opened(qtbot, open_client, 1)
     c = session.controller
     key(qtbot, session, "Ctrl+3")  # All: Tom's claim stays in the list
-    qtbot.waitUntil(lambda: c.filter.view is View.ALL and selected(session) == mid, timeout=5000)
+    qtbot.waitUntil(lambda: listing(session, View.ALL) and selected(session) == mid, timeout=5000)
     tom = team.login("tom")
     assert tom.post(f"/v1/mentions/{mid}/claim").status_code == 200
     cell = c.model.index(0, Col.STATE)

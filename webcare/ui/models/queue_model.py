@@ -82,6 +82,7 @@ class QueueModel(QAbstractTableModel):
         self._loading: set[int] = set()
         self._generation = 0
         self.kept_id: int | None = None  # the keep_id of the refresh shown now
+        self.shown_filter: QueueFilter | None = None  # the filter of the rows shown now
         self._priority_tips = {
             0: self.tr("Low"),
             1: self.tr("Normal"),
@@ -132,6 +133,7 @@ class QueueModel(QAbstractTableModel):
             self._pages = OrderedDict(sorted(pages.items()))
             self._loading.clear()
             self.kept_id = keep_id
+            self.shown_filter = f
             self.endResetModel()
             self.refreshed.emit(position)
 
