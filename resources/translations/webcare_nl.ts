@@ -1228,6 +1228,14 @@
         <translation>Oppakken (C)</translation>
     </message>
     <message>
+        <source>Releasing needs the team server; you are offline.</source>
+        <translation>Vrijgeven kan alleen via de teamserver; je bent offline.</translation>
+    </message>
+    <message>
+        <source>Release (U)</source>
+        <translation>Vrijgeven (U)</translation>
+    </message>
+    <message>
         <source>You are offline: claiming needs the team server. Try again when it is back.</source>
         <translation>Je bent offline: oppakken kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
     </message>
@@ -1236,8 +1244,16 @@
         <translation>{who} opgepakt. Het antwoord is aan jou.</translation>
     </message>
     <message>
+        <source>You are offline: releasing needs the team server. Try again when it is back.</source>
+        <translation>Je bent offline: vrijgeven kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
+    </message>
+    <message>
         <source>Released {who}: it is back in the queue.</source>
         <translation>{who} vrijgegeven: terug in de wachtrij.</translation>
+    </message>
+    <message>
+        <source>Could not release {who}: {reason}</source>
+        <translation>Kon {who} niet vrijgeven: {reason}</translation>
     </message>
     <message>
         <source>This mention is {s}; reopen it first (Shift+E).</source>

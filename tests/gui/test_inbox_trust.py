@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -118,6 +122,41 @@ def first_row(session: Session) -> int | None:
     """The mention of the queue's first row as it is on screen (None: an empty list)."""
     index = session.controller.model.index(0, 0)
     return index.data(ModelRole.MENTION_ID) if index.isValid() else None
+
+
+class HeldBack:
+    """The network holds back the answers to one of the window's API calls (``api.<name>``)
+    until :meth:`go`: each request reaches the real server at once, its answer arrives when the
+    test says — as on a slow line, where a claim's answer, the change feed and a release's
+    answer can arrive in any order. ``calls`` counts the requests made through it."""
+
+    def __init__(self, api: object, name: str) -> None:
+        self._api, self._name = api, name
+        self._real: Callable[..., Any] = getattr(api, name)
+        self._open = threading.Event()
+        self._lock = threading.Lock()
+        self.calls = 0
+
+    def _call(self, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            self.calls += 1
+        try:
+            return self._real(*args, **kwargs)
+        finally:
+            self._open.wait(30)
+
+    def go(self) -> None:
+        self._open.set()
+
+    def __enter__(self) -> HeldBack:
+        setattr(self._api, self._name, self._call)
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.go()
+        delattr(self._api, self._name)  # the class's own method again
 
 
 def arrive(team: TestServer, author: str, text: str) -> int:
@@ -293,17 +332,87 @@ def test_claim_follows_the_mention_to_mine_and_release_moves_on(
     qtbot.waitUntil(lambda: shown(session) == selected(session) == r1, timeout=5000)
     key(qtbot, session, "c")
     qtbot.waitUntil(lambda: in_mine(session, r1) and c.model.rowCount() == 2, timeout=5000)
-    # Mine lists r2, r1: releasing r1 (the last row) goes to the previous one, then nothing
+    # Mine lists r2, r1: releasing r1 (the last row) goes to the previous one at once, then
+    # releasing r2 (the only row) leaves nothing selected
     key(qtbot, session, "u")
+    assert selected(session) == r2
     qtbot.waitUntil(lambda: shown(session) == selected(session) == r2, timeout=5000)
     qtbot.waitUntil(lambda: mention_row(team, r1)["holder"] is None, timeout=5000)
+    qtbot.waitUntil(lambda: c.model.rowCount() == 1, timeout=5000)  # r1 has left Mine
     qtbot.waitUntil(lambda: session.window.detail.presence.property("state") == "mine",
                     timeout=5000)  # fmt: skip
     key(qtbot, session, "u")
-    qtbot.waitUntil(lambda: shown(session) is None and selected(session) is None, timeout=5000)
+    assert shown(session) is None and selected(session) is None
     qtbot.waitUntil(lambda: mention_row(team, r2)["holder"] is None, timeout=5000)
     qtbot.waitUntil(lambda: c.model.rowCount() == 0, timeout=5000)
     assert shown(session) is None
+
+
+def test_release_moves_on_at_once_even_when_the_change_feed_beats_its_answer(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """U selects the next row at once, like E and !; and the change feed bringing the release
+    before the server's answer to it (a slow line) is not taken for someone else taking the
+    mention away (which emptied the pane and said "@een is no longer in Mine")."""
+    r1 = arrive(team, "een", "Eerste")
+    r2 = arrive(team, "twee", "Tweede")
+    eva = team.login("eva")
+    for mid in (r1, r2):
+        assert eva.post(f"/v1/mentions/{mid}/claim").status_code == 200
+    session = opened(qtbot, open_client, 0)
+    c = session.controller
+    key(qtbot, session, "Ctrl+2")  # Mine: r2, r1
+    qtbot.waitUntil(lambda: listing(session, View.MINE) and c.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: shown(session) == selected(session) == r2, timeout=5000)
+    key(qtbot, session, "j")
+    qtbot.waitUntil(lambda: shown(session) == selected(session) == r1, timeout=5000)
+    qtbot.waitUntil(lambda: session.window.detail.presence.property("state") == "mine",
+                    timeout=5000)  # fmt: skip
+    with HeldBack(session.api, "release") as answer_to_release:
+        key(qtbot, session, "u")  # r1 is the last row: the previous one comes next, at once
+        assert selected(session) == r2
+        qtbot.waitUntil(lambda: mention_row(team, r1)["holder"] is None, timeout=5000)
+        qtbot.waitUntil(lambda: c.model.rowCount() == 1, timeout=10_000)  # the feed has it
+        assert answer_to_release.calls == 1
+        qtbot.waitUntil(lambda: shown(session) == r2, timeout=5000)
+        assert selected(session) == r2
+        assert "no longer in" not in c.last_notice
+    qtbot.waitUntil(lambda: "Released @een" in c.last_notice, timeout=5000)
+    assert shown(session) == selected(session) == r2
+    key(qtbot, session, "u")  # the only row: nothing afterwards
+    assert shown(session) is None and selected(session) is None
+    qtbot.waitUntil(lambda: mention_row(team, r2)["holder"] is None, timeout=5000)
+
+
+def test_a_claim_the_server_granted_is_yours_before_the_change_feed_brings_it(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """The claim's answer arrives before the change feed does: from then on the pane says the
+    mention is yours, Claim is off, R goes to the composer, and E resolves without asking
+    "You have not claimed it" — the status bar has just said "Claimed"."""
+    mid = arrive(team, "105848", "Mijn pakket is kwijt")
+    session = opened(qtbot, open_client, 1)
+    c, w = session.controller, session.window
+    with HeldBack(session.api, "changes") as feed:
+        qtbot.waitUntil(lambda: feed.calls >= 1, timeout=5000)  # the feed is held from now on
+        key(qtbot, session, "c")
+        qtbot.waitUntil(lambda: "Claimed @105848. Your reply" in c.last_notice, timeout=5000)
+        assert mention_row(team, mid)["holder"] == team.users["eva"]
+        assert shown(session) == selected(session) == mid  # still in Unclaimed: not in the feed yet
+        assert w.detail.presence.property("state") == "mine"
+        assert "You are working on this" in w.detail.presence.text()
+        assert not w.detail.claim_button.isEnabled()
+        assert w.detail.release_button.isEnabled()
+        key(qtbot, session, "r")
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is w.detail.composer.editor,
+                        timeout=3000)  # fmt: skip
+        press(qtbot, session, Qt.Key.Key_Escape)
+        key(qtbot, session, "e")
+        assert c.confirm_box is None  # held by eva: no question
+        qtbot.waitUntil(lambda: status(team, mid) == "closed", timeout=10_000)
+    qtbot.waitUntil(lambda: c.model.rowCount() == 0, timeout=10_000)
+    assert shown(session) is None
+    assert status_changes(team) == [(mid, "claimed", "closed")]
 
 
 # --- 14.4: reopen -------------------------------------------------------------------------------
@@ -482,6 +591,13 @@ def test_offline_the_claim_may_lapse_claim_says_why_not_and_a_banner_says_so(
     presence = w.detail.presence
     assert presence.property("state") == "lapsing"  # not the reassuring green
     assert "cannot be renewed" in presence.text() and "may lapse" in presence.text()
+    # releasing needs the server too: U says so and stays on the mention (it is still yours)
+    release = w.detail.release_button
+    assert not release.isEnabled()
+    assert "needs the team server" in release.toolTip()
+    key(qtbot, session, "u")
+    assert "offline: releasing needs the team server" in c.last_notice
+    assert shown(session) == selected(session) == mine
 
     key(qtbot, session, "Ctrl+1")
     qtbot.waitUntil(lambda: listing(session, View.UNCLAIMED), timeout=5000)

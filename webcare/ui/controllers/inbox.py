@@ -8,8 +8,17 @@ pane) is set only from the table's current row (``_on_row_changed``) and cleared
 leaves the list (``_on_refreshed``); every action asks ``_target()``, which answers only when
 the pane's mention is the selected row. What happens to the selection after an action is one
 rule (docs/agents.md, "Moving on"): a claim stays on the mention and follows it to Mine;
-resolve, spam and release select the next row (the previous after the last, else nothing);
-a change from someone else that takes the mention out of the list empties the pane.
+resolve, spam and release select the next row at once (the previous after the last, else
+nothing); a change from someone else that takes the mention out of the list empties the pane.
+
+**One place decides what the pane shows after a list refresh**: ``_on_refreshed``, from the
+pending intent ``_next`` (a :class:`Next`). An action that decides where the selection goes
+next records its intent when it starts (a view or filter the agent chose: ``FIRST``; a
+claim: ``Next.follow(id)``), and the first list that settles it consumes it (back to
+``KEEP``); so the order in which the claim's answer, the change feed and a list load arrive
+does not matter. Which list to load while following a claim is ``_refresh_list``'s one
+question (the local store's answer: is the mention under Mine yet?). Moving on after resolve,
+spam and release needs no intent: it happens at once, in the list on screen.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -68,6 +77,35 @@ RENEW_EVERY_S = 120.0
 _LEFT_BY_A_CLAIM = (View.UNCLAIMED, View.ANSWERED)
 
 
+@dataclasses.dataclass(frozen=True)
+class Next:
+    """Where the selection goes when the next list arrives: the intent of the last action that
+    decides it, recorded when the action starts and consumed once (docs/agents.md, "Moving on").
+
+    * ``keep`` (no intent): the selected mention stays selected; if the list no longer has it,
+      a change from elsewhere took it away: the pane empties and the status bar says so.
+    * ``first``: the agent chose a list (a view, a search, a filter): the selected mention if
+      the list has it, else its first row (an empty list: the first mention that arrives).
+    * ``follow`` (``mention_id``): claimed here. While this list has it, it stays selected; once
+      the claim has taken it out (the local store has it under Mine), the window shows Mine
+      with it selected.
+    """
+
+    kind: Literal["keep", "first", "follow"]
+    mention_id: int | None = None
+
+    @staticmethod
+    def follow(mention_id: int) -> Next:
+        return Next("follow", mention_id)
+
+    def follows(self, mention_id: int | None) -> bool:
+        return self.kind == "follow" and mention_id is not None and self.mention_id == mention_id
+
+
+KEEP = Next("keep")
+FIRST = Next("first")
+
+
 class InboxController(QObject):
     """Glue between the window, the local store, the server and the sync service."""
 
@@ -92,8 +130,7 @@ class InboxController(QObject):
         self.model = QueueModel(runner, me.id, self)
         self.filter = QueueFilter(view=View.UNCLAIMED)
         self.current_id: int | None = None  # the mention the pane shows (the selected row)
-        self._follow_id: int | None = None  # claimed here: follow it to Mine when it leaves
-        self._pick_first = True  # the list was changed by the agent: select its first row
+        self._next = FIRST  # what the pane shows when the next list arrives (see Next)
         self._drafts: dict[int, tuple[str, bool]] = {}  # mention id -> unsent text, note?
         self._replies: dict[str, tuple[str, str, int]] = {}  # op id -> who, channel, stage
         self.confirm_box: QMessageBox | None = None
@@ -104,6 +141,7 @@ class InboxController(QObject):
         self.online: bool | None = None
         self.bootstrapped = False
         self._claims: dict[int, int] = {}  # mention id -> epoch granted to us
+        self._claim_ends: dict[int, float] = {}  # mention id -> local time its lease ends
         self._template_id: int | None = None
         self._detail_generation = 0
         self._selecting = False
@@ -234,15 +272,15 @@ class InboxController(QObject):
 
     @Slot(object)
     def set_view(self, view: View) -> None:
-        """The agent chose a view (click, Ctrl+1…4): it replaces any claim still being followed
-        to Mine, so a late answer to that claim cannot take the window back there."""
-        self._follow_id = None
-        self._show_view(view)
+        """The agent chose a view (click, Ctrl+1…4): its first row unless the pane's mention is
+        in it. This replaces a claim still being followed to Mine, so nothing that arrives late
+        for that claim takes the window back there."""
+        self._show_view(view, FIRST)
 
-    def _show_view(self, view: View) -> None:
+    def _show_view(self, view: View, then: Next) -> None:
         self.filter = dataclasses.replace(self.filter, view=view)
         self._sync_views_list(view)
-        self._pick_first = True  # a list the agent chose: its first row if ours is not in it
+        self._next = then
         self.model.set_filter(self.filter, keep_id=self.current_id)
 
     def _sync_views_list(self, view: View) -> None:
@@ -275,13 +313,13 @@ class InboxController(QObject):
             until=search.until,
             sort=Sort(w.sort_box.currentData()),
         )
-        self._follow_id = None  # the agent chose another list: stop following a claim
-        self._pick_first = True
+        self._next = FIRST  # the agent chose another list (this also stops following a claim)
         self.model.set_filter(self.filter, keep_id=self.current_id)
 
     @Slot(object)
     def _on_refreshed(self, position: int | None) -> None:
-        """A new list arrived: select the pane's mention in it, follow our claim, or empty."""
+        """A new list is on screen: the one place that decides what the pane shows now, from
+        the pending intent (``_next``; see :class:`Next`), which it consumes once settled."""
         self.highlight.set_words(search_words(self.model.filter.text))
         if self.model.kept_id != self.current_id:
             # the pane moved on while this list was on its way: find that mention instead
@@ -289,20 +327,22 @@ class InboxController(QObject):
             self._refresh_list()
             return
         self._show_search_result()
-        if position is not None:
+        intent = self._next
+        here = self.model.filter.view
+        if position is not None:  # the pane's mention is in this list: it stays selected
             self._select_row(position, quiet=True)
-            if self.filter.view not in _LEFT_BY_A_CLAIM:
-                self._follow_id = None  # where a claim keeps it: nothing left to follow
-            self._pick_first = False
-        elif self.current_id is not None and self.current_id == self._follow_id:
-            self._follow_claim()
-        elif self._pick_first:  # the agent changed the list: its first row, if it has one
+            if intent.kind == "first" or (intent.kind == "follow" and here not in _LEFT_BY_A_CLAIM):
+                self._next = KEEP  # settled (a claim is where it keeps the mention)
+        elif intent.follows(self.current_id) and here in _LEFT_BY_A_CLAIM:
+            # our claim took it out of this list: the store says whether it is under Mine now
+            self._refresh_list()
+        elif intent.kind == "first":  # the agent changed the list: its first row, if any
             if self.model.rowCount():
+                self._next = KEEP
                 self._select_row(0)
-                self._pick_first = False
             else:
                 self._clear_pane()
-                self._pick_first = True  # the first mention that arrives is shown
+                self._next = FIRST  # the first mention that arrives is shown
         else:  # a change from elsewhere took the mention out of this list: nothing instead
             gone = self.detail if self.current_id is not None else None
             self._clear_pane()
@@ -315,44 +355,37 @@ class InboxController(QObject):
         self._update_actions()
 
     def _refresh_list(self) -> None:
-        """Reload the list, keeping the pane's mention. A mention claimed here that has left
-        this list is followed to Mine in the same step: the old list (with the mention
-        selected) stays until Mine's is there, so there is no moment in which a key finds
-        nothing selected, or something else."""
-        follow = self._follow_id
-        here = self.filter
-        if follow is None or follow != self.current_id or here.view not in _LEFT_BY_A_CLAIM:
-            self.model.refresh(keep_id=self.current_id)
+        """Reload the list, keeping the pane's mention. While a claim made here is followed
+        (``Next.follow``) out of Unclaimed or Answered, the local store is asked first where
+        the mention is: still here (reload this list), under Mine (show Mine, still following:
+        the old list, with the mention selected, stays until Mine's is there, so no key finds
+        nothing or something else selected), or neither (someone else has it: stop following;
+        the reload then empties the pane and says so)."""
+        intent, here, mention_id = self._next, self.filter, self.current_id
+        if not intent.follows(mention_id) or here.view not in _LEFT_BY_A_CLAIM:
+            self.model.refresh(keep_id=mention_id)
             return
+        assert mention_id is not None
         mine = dataclasses.replace(here, view=View.MINE)
 
-        def moved(store: LocalStore) -> bool:
+        def where(store: LocalStore) -> str:
             now = time.time()
-            return (
-                store.position(here, follow, now) is None
-                and store.position(mine, follow, now) is not None
-            )
+            if store.position(here, mention_id, now) is not None:
+                return "here"
+            return "mine" if store.position(mine, mention_id, now) is not None else "gone"
 
-        def done(to_mine: bool) -> None:
-            if to_mine and self._follow_id == follow == self.current_id and self.filter == here:
+        def done(place: str) -> None:
+            if (self._next, self.filter, self.current_id) != (intent, here, mention_id):
+                self._refresh_list()  # the agent acted meanwhile: decide again for what is now
+            elif place == "mine":
                 self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
-                self._show_view(View.MINE)
+                self._show_view(View.MINE, intent)
             else:
-                self.model.refresh(keep_id=self.current_id)
+                if place == "gone":
+                    self._next = KEEP
+                self.model.refresh(keep_id=mention_id)
 
-        self.runner.db(moved, done)
-
-    def _follow_claim(self) -> None:
-        """Our claim took the mention out of this list (Unclaimed, Answered): show it in Mine.
-        Until the server has confirmed the claim, wait (the claim's answer refreshes again)."""
-        if self.current_id not in self._claims:
-            return  # not confirmed yet: the pane's mention is not selected, so no key acts on it
-        if self.filter.view not in _LEFT_BY_A_CLAIM:  # not in Mine either: the claim is gone
-            self._follow_id = None
-            self._clear_pane()
-            return
-        self.notice(self.tr("Claimed {who}: it is under Mine now.").format(who=self._who()))
-        self._show_view(View.MINE)
+        self.runner.db(where, done)
 
     def _show_search_result(self) -> None:
         """'3 mentions match “storing”', 'No mentions match “xyz”' over the queue."""
@@ -426,8 +459,8 @@ class InboxController(QObject):
             )
         if mention_id == self.current_id and self._selecting:
             return
-        if mention_id != self._follow_id:
-            self._follow_id = None
+        if self._next.kind == "follow" and not self._next.follows(int(mention_id)):
+            self._next = KEEP  # the agent went to another mention: stop following the claim
         self.show_mention(int(mention_id))
 
     def _retry_current(self, _page: int) -> None:
@@ -468,9 +501,8 @@ class InboxController(QObject):
         self._save_draft()
         self.current_id = None
         self.detail = None
-        self._follow_id = None
-        self._pick_first = False
         self._detail_generation += 1  # a detail still loading is not shown any more
+        self._next = KEEP
         table = self.window.table
         self._selecting = True
         try:
@@ -560,6 +592,13 @@ class InboxController(QObject):
             return "free", 0.0
         if d.status in ("closed", "spam"):
             return "final", 0.0
+        granted = self._claims.get(d.id)
+        if granted is not None and granted > d.claim_epoch:
+            # the server granted us this claim and the local copy is older than it (the change
+            # feed has not brought it yet): it is ours, as the status bar has just said
+            left = self._claim_ends.get(d.id, 0.0) - time.time()
+            if left > 0:
+                return "mine", left
         left = max(0.0, (d.lease_expires_local or 0.0) - time.time())
         if d.holder_id is None or left <= 0:
             return "free", 0.0
@@ -637,8 +676,13 @@ class InboxController(QObject):
             else self.tr("Claim (C)")
         )
         a["claim"].setEnabled(claimable)  # offline, C still answers: it says why not
-        pane.release_button.setEnabled(has and state == "mine")
-        a["release"].setEnabled(has and state == "mine")
+        pane.release_button.setEnabled(has and state == "mine" and not offline)
+        pane.release_button.setToolTip(
+            self.tr("Releasing needs the team server; you are offline.")
+            if offline
+            else self.tr("Release (U)")
+        )
+        a["release"].setEnabled(has and state == "mine")  # offline, U says why not
         for button, name in ((pane.resolve_button, "resolve"), (pane.spam_button, "spam")):
             button.setEnabled(has and state in ("free", "mine"))
             a[name].setEnabled(has and state in ("free", "mine"))
@@ -698,24 +742,25 @@ class InboxController(QObject):
             )
             return
         mention_id, who = d.id, d.handle
-        self._follow_id = mention_id  # before asking: the change feed may come back first
+        # the intent first: the change feed may bring the claim before the server's answer does
+        self._next = Next.follow(mention_id)
 
         def ok(response: dict[str, Any]) -> None:
             mention = response["mention"]
             self._claims[mention_id] = int(mention["claim_epoch"])
+            self._claim_ends[mention_id] = time.time() + self.lease_s
             self.notice(self.tr("Claimed {who}. Your reply is yours to write.").format(who=who))
             self._after_server_change(mention_id)
-            if self.current_id == mention_id and self._selected_id() != mention_id:
-                self._refresh_list()  # it has left the list already: follow it now
+            if self.current_id == mention_id:  # it is yours now, before the change feed says so
+                self._update_presence()
+                self._update_actions()
             if then is not None:
                 then()
 
         def failed(error: BaseException) -> None:
-            if self._follow_id == mention_id:
-                self._follow_id = None
+            if self._next.follows(mention_id):
+                self._next = KEEP  # nothing to follow: the mention stays where the list has it
             self._claim_failed(error)
-            if self.current_id == mention_id and self._selected_id() != mention_id:
-                self._refresh_list()
 
         self.runner.net(lambda: self.api.claim(mention_id), ok, failed)
 
@@ -735,18 +780,33 @@ class InboxController(QObject):
 
     @Slot()
     def release(self) -> None:
+        """Give the selected mention back and move on at once, like resolve (the next key acts
+        on the next row, whenever the server's answer or the change feed arrives)."""
         d = self._target()
         if d is None:
             return
+        if self.online is False:
+            self.notice(
+                self.tr(
+                    "You are offline: releasing needs the team server. Try again when it is back."
+                )
+            )
+            return
         mention_id, who = d.id, d.handle
+        self._move_on_from(mention_id)
 
         def ok(_response: object) -> None:
             self._claims.pop(mention_id, None)
+            self._claim_ends.pop(mention_id, None)
             self.notice(self.tr("Released {who}: it is back in the queue.").format(who=who))
             self._after_server_change(mention_id)
-            self._move_on_from(mention_id)
 
-        self.runner.net(lambda: self.api.release(mention_id), ok, self._claim_failed)
+        def failed(error: BaseException) -> None:
+            reason = error.message if isinstance(error, WebcareError) else str(error)
+            self.notice(self.tr("Could not release {who}: {reason}").format(who=who, reason=reason))
+            self._after_server_change(mention_id)
+
+        self.runner.net(lambda: self.api.release(mention_id), ok, failed)
 
     def _after_server_change(self, _mention_id: int) -> None:
         # The change feed brings the new state within moments; ask the pusher too.
