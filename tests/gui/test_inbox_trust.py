@@ -415,6 +415,45 @@ def test_a_claim_the_server_granted_is_yours_before_the_change_feed_brings_it(
     assert status_changes(team) == [(mid, "claimed", "closed")]
 
 
+def test_resolving_faster_than_the_change_feed_never_lands_on_a_mention_just_resolved(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """E, E, E before the change feed has taken the resolved rows off the screen: each E moves
+    on to a mention that is still open — after the last row the previous one is the one just
+    resolved, so it is skipped, and then nothing is left."""
+    m1 = arrive(team, "een", "Eerste")
+    m2 = arrive(team, "twee", "Tweede")
+    m3 = arrive(team, "drie", "Derde")
+    eva = team.login("eva")
+    for mid in (m1, m2, m3):
+        assert eva.post(f"/v1/mentions/{mid}/claim").status_code == 200
+    session = opened(qtbot, open_client, 0)
+    c = session.controller
+    key(qtbot, session, "Ctrl+2")  # Mine: m3, m2, m1
+    qtbot.waitUntil(lambda: listing(session, View.MINE) and c.model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: shown(session) == selected(session) == m3, timeout=5000)
+    qtbot.waitUntil(lambda: session.window.detail.presence.property("state") == "mine",
+                    timeout=5000)  # fmt: skip
+    with HeldBack(session.api, "changes") as feed:
+        qtbot.waitUntil(lambda: feed.calls >= 1, timeout=5000)  # the feed is held from now on
+        key(qtbot, session, "j")
+        qtbot.waitUntil(lambda: shown(session) == selected(session) == m2, timeout=5000)
+        key(qtbot, session, "e")  # held by eva: no question; the next row at once
+        assert selected(session) == m1
+        qtbot.waitUntil(lambda: shown(session) == m1, timeout=5000)
+        key(qtbot, session, "e")  # the last row: the previous one is m2, just resolved
+        assert c.confirm_box is None
+        assert selected(session) == m3
+        qtbot.waitUntil(lambda: shown(session) == m3, timeout=5000)
+        key(qtbot, session, "e")  # m3: the rows after it were just resolved: nothing
+        assert shown(session) is None and selected(session) is None
+        assert c.model.rowCount() == 3  # all three still on screen: the feed has none of it
+        qtbot.waitUntil(lambda: [status(team, m) for m in (m1, m2, m3)] == ["closed"] * 3,
+                        timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(lambda: c.model.rowCount() == 0, timeout=10_000)
+    assert shown(session) is None and selected(session) is None
+
+
 # --- 14.4: reopen -------------------------------------------------------------------------------
 
 

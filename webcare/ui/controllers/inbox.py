@@ -142,6 +142,9 @@ class InboxController(QObject):
         self.bootstrapped = False
         self._claims: dict[int, int] = {}  # mention id -> epoch granted to us
         self._claim_ends: dict[int, float] = {}  # mention id -> local time its lease ends
+        # resolved, spam or released here, and maybe still on screen until the change feed
+        # has it: moving on skips them. mention id -> the feed has brought a change of it
+        self._leaving: dict[int, bool] = {}
         self._template_id: int | None = None
         self._detail_generation = 0
         self._selecting = False
@@ -327,6 +330,7 @@ class InboxController(QObject):
             self._refresh_list()
             return
         self._show_search_result()
+        self._settle_leaving()
         intent = self._next
         here = self.model.filter.view
         if position is not None:  # the pane's mention is in this list: it stays selected
@@ -483,18 +487,37 @@ class InboxController(QObject):
 
     def _move_on_from(self, mention_id: int) -> None:
         """After resolve, spam or release: the next row of the list, the previous one if it
-        was the last, or an empty pane. Nothing moves if the agent has moved on already."""
+        was the last, or an empty pane — skipping rows that are on screen only until the change
+        feed takes them away (resolved or released here a moment ago). Nothing moves if the
+        agent has moved on already."""
+        self._leaving[mention_id] = False
         if self.current_id != mention_id:
             return
         index = self.window.table.currentIndex()
         row = index.row() if index.isValid() and self._selected_id() == mention_id else -1
-        count = self.model.rowCount()
-        if 0 <= row < count - 1:
-            self._select_row(row + 1)
-        elif row > 0:
-            self._select_row(row - 1)
-        else:
+        if row < 0:
             self._clear_pane()
+            return
+
+        def staying(r: int) -> bool:
+            other = self.model.index(r, 0).data(Role.MENTION_ID)  # None: not loaded, not known
+            return other is None or int(other) not in self._leaving
+
+        after = (r for r in range(row + 1, self.model.rowCount()) if staying(r))
+        before = (r for r in range(row - 1, -1, -1) if staying(r))
+        target = next(after, None)
+        if target is None:
+            target = next(before, None)
+        if target is None:
+            self._clear_pane()
+        else:
+            self._select_row(target)
+
+    def _settle_leaving(self) -> None:
+        """A list is on screen that was loaded after the feed brought the change of these
+        mentions: it shows them as they are now, so moving on need not skip them any more."""
+        for mention_id in [m for m, settled in self._leaving.items() if settled]:
+            del self._leaving[mention_id]
 
     def _clear_pane(self) -> None:
         """Nothing selected, nothing shown, no action enabled."""
@@ -802,6 +825,7 @@ class InboxController(QObject):
             self._after_server_change(mention_id)
 
         def failed(error: BaseException) -> None:
+            self._leaving.pop(mention_id, None)  # still yours: not to be skipped
             reason = error.message if isinstance(error, WebcareError) else str(error)
             self.notice(self.tr("Could not release {who}: {reason}").format(who=who, reason=reason))
             self._after_server_change(mention_id)
@@ -1040,7 +1064,11 @@ class InboxController(QObject):
             self.sync.wake_push()
             return entry
 
-        self.runner.db(commit, done, self._write_failed)
+        def failed(error: BaseException) -> None:
+            self._leaving.pop(mention_id, None)  # nothing changes: it stays, not to be skipped
+            self._write_failed(error)
+
+        self.runner.db(commit, done, failed)
 
     @Slot()
     def resolve(self) -> None:
@@ -1076,6 +1104,9 @@ class InboxController(QObject):
     @Slot(object, bool)
     def _on_changes(self, summary: ChangeSummary, resynced: bool) -> None:
         self.bootstrapped = True
+        for mention_id in self._leaving:
+            if resynced or mention_id in summary.mention_ids:
+                self._leaving[mention_id] = True  # the next list shows it as it is now
         if resynced or summary.entities & {"mention", "user", "contact", "channel"}:
             self._refresh_list()
             self._refresh_counts()
