@@ -1686,10 +1686,6 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Afhandelen (sluiten)</translation>
     </message>
     <message>
-        <source>Reopen (un&amp;do close or spam)</source>
-        <translation>&amp;Heropenen (sluiten of spam ongedaan maken)</translation>
-    </message>
-    <message>
         <source>S&amp;ync now</source>
         <translation>Nu &amp;synchroniseren</translation>
     </message>
@@ -1712,6 +1708,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Mark as s&amp;pam</source>
         <translation>Markeren als s&amp;pam</translation>
+    </message>
+    <message>
+        <source>Reopen a close&amp;d or spam mention</source>
+        <translation>Gesloten of spamvermelding &amp;heropenen</translation>
     </message>
     <message>
         <source>&amp;Open on the platform</source>

@@ -108,6 +108,7 @@ def test_the_cheat_sheet_is_a_grouped_read_only_searchable_list(
     entries = {(g, name): keys for g, name, keys in sheet.list.entries()}
     assert entries[("navigation", "Next mention")] == "J"
     assert entries[("mention", "Claim")] == "C"
+    assert entries[("mention", "Reopen a closed or spam mention")] == "Shift+E"  # no "(undo…)"
     assert entries[("writing", "Internal note mode")] == "N, Ctrl+N"
     assert entries[("writing", "Send")].startswith("Ctrl+Return")
     assert entries[("views", "Mine")] == "Ctrl+2"
@@ -123,7 +124,9 @@ def test_the_cheat_sheet_is_a_grouped_read_only_searchable_list(
     # searchable, focus starts in the search box
     assert sheet.focusWidget() is sheet.list.search
     qtbot.keyClicks(sheet.list.search, "spam")
-    assert sheet.list.entries(visible_only=True) == [("mention", "Mark as spam", "!")]
+    assert sheet.list.entries(visible_only=True) == [
+        ("mention", "Mark as spam", "!"), ("mention", "Reopen a closed or spam mention", "Shift+E")
+    ]  # fmt: skip
     sheet.list.search.clear()
     qtbot.keyClicks(sheet.list.search, "ctrl+2")
     assert [n for _g, n, _k in sheet.list.entries(visible_only=True)] == ["Mine"]

@@ -477,7 +477,7 @@ class MainWindow(QMainWindow):
         self._menus["mention"].addSeparator()
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
-        a("reopen", self.tr("Reopen (un&do close or spam)"), ["Shift+E"], "mention")
+        a("reopen", self.tr("Reopen a close&d or spam mention"), ["Shift+E"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
         a("next", self.tr("&Next mention"), ["J"], "view")
         a("previous", self.tr("&Previous mention"), ["K"], "view")
