@@ -1124,6 +1124,10 @@
         <translation>Alle kanalen</translation>
     </message>
     <message>
+        <source>That mention is not on this computer yet.</source>
+        <translation>Die vermelding staat nog niet op deze computer.</translation>
+    </message>
+    <message>
         <source>{who} is no longer in {view}; choose a mention (J/K).</source>
         <translation>{who} staat niet meer in {view}; kies een vermelding (J/K).</translation>
     </message>

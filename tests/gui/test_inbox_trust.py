@@ -348,6 +348,40 @@ def test_claim_follows_the_mention_to_mine_and_release_moves_on(
     assert shown(session) is None
 
 
+def test_going_to_a_mention_replaces_a_claim_still_followed_and_keys_act_on_it(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    """ "Go to it" (the author card, a double-click in the Team window) is the agent's latest
+    choice: it is shown under All, selected, whatever arrives later for a claim made a moment
+    before (its answer, the change feed) and whatever was being typed in the search box; and
+    the next key acts on it."""
+    r1 = arrive(team, "een", "Eerste")
+    r2 = arrive(team, "twee", "Tweede")
+    session = opened(qtbot, open_client, 2)
+    c, w = session.controller, session.window
+    assert shown(session) == selected(session) == r2
+    with HeldBack(session.api, "claim") as answer_to_claim:
+        key(qtbot, session, "c")  # claims r2: the window would follow it to Mine
+        qtbot.waitUntil(lambda: answer_to_claim.calls == 1, timeout=5000)
+        w.search.setText("tweede")  # typed, not applied yet (the search waits for a pause)
+        w.detail.mentionRequested.emit(r1)
+        qtbot.waitUntil(lambda: listing(session, View.ALL), timeout=5000)
+        qtbot.waitUntil(lambda: shown(session) == selected(session) == r1, timeout=5000)
+        assert w.search.text() == ""
+    qtbot.waitUntil(lambda: "Claimed @twee" in c.last_notice, timeout=5000)
+    qtbot.waitUntil(lambda: "(1)" in w.views.item(1).text(), timeout=10_000)  # the feed: Mine
+    qtbot.wait(400)  # the search's pause is long over
+    assert listing(session, View.ALL) and c.model.filter.text == ""
+    assert shown(session) == selected(session) == r1
+    key(qtbot, session, "e")  # r1 is nobody's: asked, and named
+    qtbot.waitUntil(lambda: c.confirm_box is not None and c.confirm_box.isVisible(), timeout=3000)
+    assert c.confirm_box is not None and "Resolve @een?" in c.confirm_box.text()
+    answer(qtbot, session, "r")
+    qtbot.waitUntil(lambda: status(team, r1) == "closed", timeout=10_000)
+    assert status(team, r2) == "claimed"
+    assert status_changes(team) == [(r1, "open", "closed")]
+
+
 def test_release_moves_on_at_once_even_when_the_change_feed_beats_its_answer(
     open_client: OpenClient, team: TestServer, qtbot: QtBot
 ) -> None:

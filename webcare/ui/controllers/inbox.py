@@ -14,7 +14,8 @@ nothing); a change from someone else that takes the mention out of the list empt
 **One place decides what the pane shows after a list refresh**: ``_on_refreshed``, from the
 pending intent ``_next`` (a :class:`Next`). An action that decides where the selection goes
 next records its intent when it starts (a view or filter the agent chose: ``FIRST``; a
-claim: ``Next.follow(id)``), and the first list that settles it consumes it (back to
+claim: ``Next.follow(id)``; "go to" a mention from the author card or the Team window:
+``Next.show(id)``), and the first list that settles it consumes it (back to
 ``KEEP``); so the order in which the claim's answer, the change feed and a list load arrive
 does not matter. Which list to load while following a claim is ``_refresh_list``'s one
 question (the local store's answer: is the mention under Mine yet?). Moving on after resolve,
@@ -69,7 +70,7 @@ from webcare.ui.team.team_window import TeamWindow, tabs_for
 from webcare.ui.text import channel_label, minutes, one_line, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.highlight import HighlightDelegate, search_words
-from webcare.ui.widgets.main_window import VIEW_ORDER, MainWindow
+from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.template_picker import TemplatePicker
 
 RENEW_EVERY_S = 120.0
@@ -89,17 +90,29 @@ class Next:
     * ``follow`` (``mention_id``): claimed here. While this list has it, it stays selected; once
       the claim has taken it out (the local store has it under Mine), the window shows Mine
       with it selected.
+    * ``show`` (``mention_id``): the agent asked for that mention ("Go to it" on the author
+      card, a double-click in the Team window): the list is All with nothing filtered away,
+      and it is selected there (if this computer does not have it, the pane empties and the
+      status bar says so). Every list loaded meanwhile is asked for it, not for the pane's.
     """
 
-    kind: Literal["keep", "first", "follow"]
+    kind: Literal["keep", "first", "follow", "show"]
     mention_id: int | None = None
 
     @staticmethod
     def follow(mention_id: int) -> Next:
         return Next("follow", mention_id)
 
+    @staticmethod
+    def show(mention_id: int) -> Next:
+        return Next("show", mention_id)
+
     def follows(self, mention_id: int | None) -> bool:
         return self.kind == "follow" and mention_id is not None and self.mention_id == mention_id
+
+    def shows(self) -> int | None:
+        """The mention asked for (``show``), which every list loaded meanwhile is to keep."""
+        return self.mention_id if self.kind == "show" else None
 
 
 KEEP = Next("keep")
@@ -185,6 +198,7 @@ class InboxController(QObject):
         pane.conversation.dismissRequested.connect(self.dismiss_rejected)
         pane.conversation.reuseRequested.connect(self._reuse_text)
         pane.conversation.retryRequested.connect(self.retry_delivery)
+        pane.mentionRequested.connect(self.reveal_mention)  # "Go to it" on the author card
 
         actions = window.actions_by_name
         for name, slot in (
@@ -231,9 +245,15 @@ class InboxController(QObject):
     def start(self) -> None:
         self.refresh_all()
 
+    def _keep_id(self) -> int | None:
+        """The mention a list being loaded is asked for: the one the agent asked to be shown
+        (``Next.show``) while that is pending, else the pane's."""
+        wanted = self._next.shows()
+        return wanted if wanted is not None else self.current_id
+
     @Slot()
     def refresh_all(self) -> None:
-        self.model.set_filter(self.filter, keep_id=self.current_id)
+        self.model.set_filter(self.filter, keep_id=self._keep_id())
         self._refresh_counts()
         self._refresh_channels()
         self._refresh_outbox_count()
@@ -284,7 +304,7 @@ class InboxController(QObject):
         self.filter = dataclasses.replace(self.filter, view=view)
         self._sync_views_list(view)
         self._next = then
-        self.model.set_filter(self.filter, keep_id=self.current_id)
+        self.model.set_filter(self.filter, keep_id=self._keep_id())
 
     def _sync_views_list(self, view: View) -> None:
         """The sidebar marks the view in effect, however it was chosen (key, click, follow)."""
@@ -324,8 +344,9 @@ class InboxController(QObject):
         """A new list is on screen: the one place that decides what the pane shows now, from
         the pending intent (``_next``; see :class:`Next`), which it consumes once settled."""
         self.highlight.set_words(search_words(self.model.filter.text))
-        if self.model.kept_id != self.current_id:
-            # the pane moved on while this list was on its way: find that mention instead
+        if self.model.kept_id != self._keep_id():
+            # the pane moved on (or another mention was asked for) while this list was on its
+            # way: find that mention instead
             self._update_actions()
             self._refresh_list()
             return
@@ -333,7 +354,14 @@ class InboxController(QObject):
         self._settle_leaving()
         intent = self._next
         here = self.model.filter.view
-        if position is not None:  # the pane's mention is in this list: it stays selected
+        if intent.kind == "show":  # the agent asked for this mention: it, or nothing
+            self._next = KEEP
+            if position is not None:
+                self._select_row(position, quiet=intent.mention_id == self.current_id)
+            else:
+                self._clear_pane()
+                self.notice(self.tr("That mention is not on this computer yet."))
+        elif position is not None:  # the pane's mention is in this list: it stays selected
             self._select_row(position, quiet=True)
             if intent.kind == "first" or (intent.kind == "follow" and here not in _LEFT_BY_A_CLAIM):
                 self._next = KEEP  # settled (a claim is where it keeps the mention)
@@ -367,7 +395,7 @@ class InboxController(QObject):
         the reload then empties the pane and says so)."""
         intent, here, mention_id = self._next, self.filter, self.current_id
         if not intent.follows(mention_id) or here.view not in _LEFT_BY_A_CLAIM:
-            self.model.refresh(keep_id=mention_id)
+            self.model.refresh(keep_id=self._keep_id())
             return
         assert mention_id is not None
         mine = dataclasses.replace(here, view=View.MINE)
@@ -463,8 +491,10 @@ class InboxController(QObject):
             )
         if mention_id == self.current_id and self._selecting:
             return
-        if self._next.kind == "follow" and not self._next.follows(int(mention_id)):
-            self._next = KEEP  # the agent went to another mention: stop following the claim
+        if self._next.kind in ("follow", "show") and self._next.mention_id != int(mention_id):
+            # the agent went to another mention: stop following the claim, or going to the
+            # mention asked for (the list it was asked in stays; it keeps this one)
+            self._next = KEEP
         self.show_mention(int(mention_id))
 
     def _retry_current(self, _page: int) -> None:
@@ -602,10 +632,9 @@ class InboxController(QObject):
 
     def _show_author(self, detail: MentionDetail) -> None:
         """The author card (name, followers, earlier conversations, tags, other open
-        mentions); its "go to" buttons and the conversation's select that mention."""
-        pane = self.window.detail
-        pane.show_author(detail)
-        pane.mentionRequested.connect(self.reveal_mention, Qt.ConnectionType.UniqueConnection)
+        mentions); its "go to" buttons and the conversation's select that mention
+        (``reveal_mention``, connected once)."""
+        self.window.detail.show_author(detail)
 
     def _holder_state(self, d: MentionDetail | None = None) -> tuple[str, float]:
         """('mine' | 'other' | 'free' | 'final', seconds left on the lease) of ``d`` (default:
@@ -1309,20 +1338,24 @@ class InboxController(QObject):
         self.team_window.open_tab(tab)
         return self.team_window
 
+    @Slot(int)
     def reveal_mention(self, mention_id: int) -> None:
-        """From the Team window: the mention selected under All, every filter cleared."""
+        """Show ``mention_id`` ("Go to it" on the author card, a double-click in the Team
+        window): under All, every filter cleared, selected there. It is an intent like any
+        other (``Next.show``), settled by ``_on_refreshed``: the pane changes only through the
+        selected row, and a later choice of the agent replaces it."""
         w = self.window
+        self._search_timer.stop()  # a search typed a moment ago is replaced, not applied later
         boxes = (w.status_filter, w.channel_filter, w.priority_filter)
         for widget in (w.views, w.search, *boxes):
             widget.blockSignals(True)
-        w.views.setCurrentRow(VIEW_ORDER.index(View.ALL))
         w.search.clear()
         for box in boxes:
             box.setCurrentIndex(0)
         for widget in (w.views, w.search, *boxes):
             widget.blockSignals(False)
         self.filter = QueueFilter(view=View.ALL, sort=self.filter.sort)
-        self.model.set_filter(self.filter, keep_id=mention_id)
+        self._show_view(View.ALL, Next.show(mention_id))
         w.raise_()
         w.activateWindow()
 
