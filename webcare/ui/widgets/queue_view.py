@@ -81,13 +81,16 @@ class QueueView(QTableView):
         return max(cells, header.sectionSizeFromContents(col).width())
 
     def _header_need(self, col: Col) -> int:
-        return self.horizontalHeader().sectionSizeFromContents(col).width()
+        """The narrowest ``col`` may be: its header's text, and never below what the header
+        lets a section be (a column given less is drawn wider, and Mention pays for it)."""
+        header = self.horizontalHeader()
+        return max(header.sectionSizeFromContents(col).width(), header.minimumSectionSize())
 
     def fit_columns(self) -> None:
         if self.model() is None or self._fit_timer is None:
             return
         room = self.viewport().width()
-        want = {c: min(self._need(c), CAPS[c]) for c in CAPS}
+        want = {c: max(min(self._need(c), CAPS[c]), self._header_need(c)) for c in CAPS}
         text_floor = self._header_need(Col.TEXT)
         text_min = max(text_floor, round(room * TEXT_SHARE))
         # give way in this order, each down to its header's width: Channel, then Author while
@@ -102,8 +105,14 @@ class QueueView(QTableView):
             if over <= 0 or total <= 0:
                 continue
             take = min(over, total)
+            # shared in proportion to what each can give, to the pixel: rounding each share on
+            # its own could leave a pixel or two over, taken from Mention below its header
+            shares = {c: take * slack[c] // total for c in cols}
+            short = take - sum(shares.values())
+            for c in sorted(cols, key=lambda c: slack[c] - shares[c], reverse=True)[:short]:
+                shares[c] += 1
             for c in cols:
-                want[c] -= round(take * slack[c] / total)
+                want[c] -= shares[c]
         header = self.horizontalHeader()
         for col, width in want.items():
             if header.sectionSize(col) != width:
