@@ -362,12 +362,12 @@ def test_the_walker_finds_english_from_the_catalogue(qtbot: QtBot) -> None:
     combo = QComboBox()
     combo.addItems(["Any status", "Elke prioriteit"])
     layout.addWidget(combo)
-    root.statusBar().showMessage("Note saved.")
+    root.statusBar().showMessage("Note saved on @105848.")  # formatted, in the status bar
     root.show()
     found = english_on_screen(root, known)
     assert sorted(f.split(": ", 1)[1] for f in found) == [
         "'12 characters' (source '{n} characters')",
         "'Any status' (source 'Any status')",
         "'Claim' (source 'Claim')",
-        "'Note saved.' (source 'Note saved.')",
+        "'Note saved on @105848.' (source 'Note saved on {who}.')",
     ]
