@@ -61,19 +61,36 @@ def _header(headers: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
-def retry_after(headers: Mapping[str, str], now: float) -> float | None:
-    """Seconds to wait according to ``Retry-After`` or a reset header; ``None`` if none."""
+def _retry_after_header(headers: Mapping[str, str], now: float) -> float | None:
     value = _header(headers, "Retry-After", "retry-after")
-    if value is not None:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-        except (TypeError, ValueError, IndexError):
-            pass
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds to wait after a 429 according to ``Retry-After`` or, as a 429 says the quota is
+    spent, the reset header; ``None`` if neither."""
+    wait = _retry_after_header(headers, now)
+    if wait is not None:
+        return wait
     reset = _header(headers, "X-RateLimit-Reset", "x-rate-limit-reset", "RateLimit-Reset")
     return _reset_seconds(reset, now) if reset is not None else None
+
+
+def server_error_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds to wait after a 5xx: ``Retry-After``, or the reset only if the quota is spent
+    too; ``None`` (the caller's backoff) otherwise. Mastodon sends its reset header on every
+    response, the end of its 5-minute window: a 503 with the quota left says nothing about
+    when to come back."""
+    wait = _retry_after_header(headers, now)
+    return wait if wait is not None else rate_limit_wait(headers, now)
 
 
 def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
@@ -196,7 +213,7 @@ class Http:
         if status == 401:
             raise AuthFailed(message, status=status)
         if status >= 500:
-            raise ChannelError(message, retry_after_s=retry_after(response.headers, now),
+            raise ChannelError(message, retry_after_s=server_error_wait(response.headers, now),
                                status=status)  # fmt: skip
         raise ChannelError(message, permanent=status in _PERMANENT, status=status)
 

@@ -205,8 +205,22 @@ def test_a_server_error_is_transient(
     assert type(caught.value) is ChannelError
     assert caught.value.status == 503
     assert caught.value.permanent is False
+    # Mastodon sends its rate-limit reset (the end of its 5-minute window) with every answer:
+    # with the quota left, a 503 says nothing about when to come back: the runner's backoff
+    assert fake.rate_remaining > 0 and fake.rate_reset_in == 300.0
+    assert caught.value.retry_after_s is None
     [batch] = connector.fetch(None)
     assert [m.text for m in batch.mentions] == ["na de storing"]
+    # a Retry-After is followed; and with the quota spent as well, its reset is
+    fake.fail_next(1, 503, headers={"Retry-After": "7"})
+    with pytest.raises(ChannelError) as caught:
+        connector.fetch(None)
+    assert caught.value.retry_after_s == 7.0
+    fake.rate_remaining = 0
+    fake.fail_next(1, 503)
+    with pytest.raises(ChannelError) as caught:
+        connector.fetch(None)
+    assert caught.value.retry_after_s == pytest.approx(300.0, abs=2.0)
 
 
 def test_a_validation_error_is_permanent_with_the_platform_message(

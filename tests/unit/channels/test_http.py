@@ -16,7 +16,14 @@ import pytest
 import requests
 
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, RateLimited
-from webcare.channels.http import USER_AGENT, Http, platform_message, rate_limit_wait, retry_after
+from webcare.channels.http import (
+    USER_AGENT,
+    Http,
+    platform_message,
+    rate_limit_wait,
+    retry_after,
+    server_error_wait,
+)
 
 NOW = 1_700_000_000.0
 
@@ -56,6 +63,15 @@ def test_retry_after_prefers_retry_after_and_ignores_garbage() -> None:
     assert retry_after({"X-RateLimit-Reset": "tomorrow"}, NOW) is None
     assert retry_after({"X-RateLimit-Reset": " "}, NOW) is None
     assert retry_after({}, NOW) is None
+
+
+def test_server_error_wait_takes_the_reset_only_when_the_quota_is_spent() -> None:
+    reset = {"X-RateLimit-Remaining": "299", "X-RateLimit-Reset": "2023-11-14T22:18:20Z"}
+    assert server_error_wait(reset, NOW) is None  # Mastodon sends it with every answer
+    assert server_error_wait({**reset, "X-RateLimit-Remaining": "0"}, NOW) == 300.0
+    assert server_error_wait({**reset, "Retry-After": "7"}, NOW) == 7.0
+    assert server_error_wait({"Retry-After": "soon"}, NOW) is None
+    assert server_error_wait({}, NOW) is None
 
 
 # --- rate_limit_wait ------------------------------------------------------------------------
