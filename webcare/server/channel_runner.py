@@ -7,7 +7,9 @@ run at a time (each with its own connector instance).
 Fetching: a channel is fetched when ``next_fetch_at`` has come. Its mentions, the new cursor and
 its health are written in one transaction, so the cursor moves if and only if the mentions are
 committed. Errors back off exponentially (with jitter, capped at an hour) or as long as the
-platform asked; the last error is kept for admins.
+platform asked; the last error is kept for admins. A fetch still running with the settings of
+before an admin changed them (``updated_at``, the runtime's version) keeps its mentions but
+writes no cursor, schedule or error: the new settings are fetched at once, from their own start.
 
 Delivery: each accepted reply is marked ``sending`` (durably) before the platform is called,
 then ``sent`` with the platform's post id, or back to ``queued`` with a backoff, or ``failed``
@@ -224,6 +226,7 @@ class ChannelRunner:
             return None
         total = ingest.IngestStats()
         now = self.clock()
+        version = rt.version
         for i, batch in enumerate(batches):
             last = i == len(batches) - 1
             delay = 0.0 if batch.more else rt.interval_s
@@ -232,9 +235,19 @@ class ChannelRunner:
 
             def then(conn: sqlite3.Connection, stats: ingest.IngestStats, *, last: bool = last,
                      cursor: str | None = batch.cursor, delay: float = delay) -> None:  # fmt: skip
-                had_error = conn.execute(
-                    "SELECT last_error FROM channels WHERE id = ?", (channel_id,)
-                ).fetchone()[0]
+                current = conn.execute(
+                    "SELECT last_error, updated_at FROM channels WHERE id = ?", (channel_id,)
+                ).fetchone()
+                if current is None:
+                    return
+                if current["updated_at"] != version:  # changed while this fetch ran: see above
+                    conn.execute(
+                        "UPDATE channels SET last_fetch_at = ?,"
+                        " fetched_total = fetched_total + ? WHERE id = ?",
+                        (now, stats.mentions_new, channel_id),
+                    )
+                    return
+                had_error = current["last_error"]
                 conn.execute(
                     "UPDATE channels SET cursor = COALESCE(?, cursor), last_fetch_at = ?,"
                     " fetched_total = fetched_total + ?, failures = 0, last_error = NULL,"
@@ -257,12 +270,16 @@ class ChannelRunner:
         if not batches:
             with self.db.write() as conn:
                 conn.execute(
-                    "UPDATE channels SET next_fetch_at = ?, last_fetch_at = ? WHERE id = ?",
-                    (now + rt.interval_s, now, channel_id),
+                    "UPDATE channels SET next_fetch_at = ?, last_fetch_at = ? WHERE id = ?"
+                    " AND updated_at = ?",
+                    (now + rt.interval_s, now, channel_id, version),
                 )
         return total
 
     def _fetch_failed(self, channel_id: int, row: sqlite3.Row | None, exc: Exception) -> None:
+        """Record the failure and back off — unless the settings it failed with have been
+        changed meanwhile (``row`` is the channel as the fetch read it): the new ones are
+        tried at once, not after the old ones' backoff."""
         now = self.clock()
         if isinstance(exc, ChannelError):
             message = exc.message
@@ -272,10 +289,14 @@ class ChannelRunner:
             log.error("channel %s: connector crashed", channel_id, exc_info=exc)
         with self.db.write() as conn:
             current = conn.execute(
-                "SELECT failures, last_error, interval_s, connector FROM channels WHERE id = ?",
+                "SELECT failures, last_error, interval_s, connector, updated_at FROM channels"
+                " WHERE id = ?",
                 (channel_id,),
             ).fetchone()
             if current is None:
+                return
+            if row is not None and current["updated_at"] != row["updated_at"]:
+                log.info("channel %s: settings changed during the failed fetch", channel_id)
                 return
             failures = current["failures"] + 1
             interval = current["interval_s"] or 60.0

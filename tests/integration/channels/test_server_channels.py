@@ -5,6 +5,7 @@ hand), all through uvicorn on 127.0.0.1 and a real SQLite file."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.fakes.feeds import Entry, FeedServer, rss
+from tests.support.fakes.mastodon import FakeMastodon
 from tests.support.fakes.receiver import receiver
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.channels.webhook import signed_headers
@@ -418,3 +420,68 @@ def test_a_failing_channel_never_stops_the_others(fast: TestServer) -> None:
         assert len(mention_ids(fast, broken)) == 1  # keyword filter: only the KPN item
         actions = [e["action"] for e in admin.get("/v1/audit?entity=channel").json()]
         assert "channel.error" in actions and "channel.recovered" in actions
+
+
+class HeldFeeds(FeedServer):
+    """A feed server whose answers wait while :attr:`open` is clear (a slow platform): a fetch
+    is under way, with its channel's settings read, when the test changes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = threading.Event()
+        self.waiting = threading.Event()
+
+    def answer(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        if not self.open.is_set():
+            self.waiting.set()
+            self.open.wait(10)
+        return super().answer(path, headers)
+
+
+@pytest.mark.parametrize("feed_answers", [200, 500])
+def test_a_channel_changed_during_a_fetch_fetches_the_new_settings_at_once(
+    fast: TestServer, feed_answers: int
+) -> None:
+    """The admin moves a channel from a feed to Mastodon while a fetch of the feed is under way:
+    that fetch ends after the change, and neither its schedule (the feed's 15 minutes, or its
+    backoff when it failed) nor its cursor (the feed's validators, meaningless to Mastodon) nor
+    its error replaces the change's "fetch now"."""
+    admin = fast.user("anna", Role.ADMIN)
+    news = [Entry("n1", "KPN storing", "Veel klanten zonder internet", "https://news.example/1")]
+    with HeldFeeds() as feeds, FakeMastodon() as masto:
+        masto.add_mention("<p>@brand mijn modem knippert</p>", acct="klantenservice_fan")
+        url = feeds.put("/news.xml", rss("Tech news", news))
+        r = admin.post(
+            "/v1/channels",
+            json={"connector": "rss", "name": "Brand", "brand": "KPN",
+                  "config": {"feed_urls": [url], "keywords": ["kpn"]}},
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        cid = int(r.json()["id"])
+        assert feeds.waiting.wait(10)  # the feed is being fetched, with the feed's settings
+        r = admin.patch(
+            f"/v1/channels/{cid}",
+            json={"connector": "mastodon", "config": {"base_url": masto.base_url},
+                  "secrets": {"access_token": masto.token}},
+        )  # fmt: skip
+        assert r.status_code == 200, r.text
+        if feed_answers != 200:
+            feeds.fail("/news.xml", feed_answers)
+        feeds.open.set()  # the feed's answer arrives after the change
+
+        def handles() -> list[str]:
+            with fast.ctx.db.read() as conn:
+                rows = conn.execute(
+                    "SELECT c.handle FROM mentions m JOIN contacts c ON c.id = m.contact_id"
+                    " WHERE m.channel_id = ?", (cid,)).fetchall()  # fmt: skip
+            return sorted(str(row[0]) for row in rows)
+
+        assert wait_until(lambda: "@klantenservice_fan" in handles(), 5), handles()
+        # the feed's item, fetched before the change, is kept
+        assert len(handles()) == (2 if feed_answers == 200 else 1)
+        with fast.ctx.db.read() as conn:
+            row = conn.execute("SELECT * FROM channels WHERE id = ?", (cid,)).fetchone()
+        assert row["interval_s"] == 60.0  # Mastodon's own default, not the feed's 15 minutes
+        assert row["next_fetch_at"] <= time.time() + 60.0
+        assert row["failures"] == 0 and row["last_error"] is None
+        assert masto.calls("/api/v1/notifications")[0].param("min_id") is None  # from the start

@@ -212,7 +212,8 @@ def update(
     secrets: Mapping[str, str | None] | None = None,
     interval_s: float | None = None,
 ) -> None:
-    """Change what was given; a changed connector, config or secret restarts fetching now."""
+    """Change what was given; a changed connector, config or secret restarts fetching now (a
+    new connector from the start: no cursor, its own default interval unless one is given)."""
     with db.write() as conn:
         row = conn.execute("SELECT * FROM channels WHERE id = ?", (channel_id,)).fetchone()
         if row is None:
@@ -242,6 +243,10 @@ def update(
             # the platform decides how a reply is counted (textlength) and against what limit
             sets["kind"] = spec.kind
             sets["char_limit"] = spec.char_limit
+            # nothing of the old connector carries over: its cursor means nothing to the new
+            # one, and its fetch interval was its own default unless one is given here
+            sets["cursor"] = None
+            sets["interval_s"] = spec.default_interval_s
             what["connector"] = connector
         if config is not None:
             merged = {**json.loads(row["config"] or "{}"), **config}
