@@ -13,6 +13,12 @@ that will actually be posted (:func:`posted_text`), counted the way the platform
   U+10FF, U+2000 to U+200D, U+2010 to U+201F or U+2032 to U+2037 weighs 1, any other 2; an emoji
   (a whole emoji sequence) 2; every URL 23, with or without ``https://``. The @-names X puts in
   front of a reply are not in the text and do not count.
+* **Telegram** (``sendMessage``, sent as plain text, no ``parse_mode``): "1-4096 characters after
+  entities parsing". The Bot API server (tdlib) counts Unicode code points of the text after
+  trimming it (``create_input_message_content``: ``utf8_length(text) > message_text_length_max``,
+  "Message is too long"), not UTF-16 code units: an emoji outside the BMP is one, as a live
+  measurement also found (4096 times U+1F600 accepted, 4097 refused). Entity offsets are UTF-16; the
+  length check is not.
 * anything else (e-mail, RSS, a webhook, the sandbox): no limit of its own; graphemes are shown.
 
 Grapheme clusters are Unicode's extended grapheme clusters (UAX #29), from the ``regex``
@@ -31,7 +37,7 @@ BLUESKY_MAX_BYTES = 3000
 #: What a URL counts on Mastodon and X, however long it is.
 URL_LENGTH = 23
 
-PLATFORMS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "twitter": "X"}
+PLATFORMS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "twitter": "X", "telegram": "Telegram"}
 
 _GRAPHEME = regex.compile(r"\X")
 # An http(s) URL: a host with a dot, then anything up to white space; trailing punctuation
@@ -69,6 +75,11 @@ def graphemes(text: str) -> int:
 
 def utf8_bytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def code_points(text: str) -> int:
+    """Unicode scalar values: what tdlib's ``utf8_length`` counts (``"👍🏽"`` is two)."""
+    return len(text)
 
 
 def _strip_trailing(url: str) -> str:
@@ -220,6 +231,8 @@ def measure(kind: str, body: str, *, reply_to: str = "", limit: int | None = Non
     elif kind == "bluesky":
         count = graphemes(text)
         size_limit = BLUESKY_MAX_BYTES
+    elif kind == "telegram":
+        count = code_points(text)  # the server stores the reply trimmed, as Telegram would
     else:
         count = graphemes(text)
     return PostLength(

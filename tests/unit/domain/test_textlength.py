@@ -1,6 +1,6 @@
 """How long a reply is on its platform: known answers worked out by hand from each platform's
 documented counting (Mastodon's StatusLengthValidator, the app.bsky.feed.post lexicon,
-twitter-text's v3 configuration), and properties."""
+twitter-text's v3 configuration, tdlib's check of a bot's message text), and properties."""
 
 from __future__ import annotations
 
@@ -128,6 +128,23 @@ def test_x_refuses_what_a_code_point_count_accepted() -> None:
     assert (length.count, length.over) == (400, True)
 
 
+# --- Telegram ---------------------------------------------------------------------------------
+def test_telegram_counts_code_points_as_the_bot_api_does() -> None:
+    # tdlib holds a bot's text to utf8_length (code points) <= 4096: not graphemes, not UTF-16
+    fits = measure("telegram", "\U0001f600" * 4096, reply_to="@jan", limit=4096)
+    assert (fits.text, fits.count, fits.over) == ("\U0001f600" * 4096, 4096, False)
+    assert fits.size == 4 * 4096  # no byte limit of its own
+    over = measure("telegram", "\U0001f600" * 4097, limit=4096)
+    assert (over.count, over.over) == (4097, True)
+    assert over.problem() == (
+        "The reply is 4097 characters as Telegram counts them; the limit is 4096."
+    )
+    assert measure("telegram", FAMILY, limit=4096).count == 7  # one grapheme, 7 code points
+    assert measure("telegram", KEYCAP, limit=4096).count == 3
+    url = "https://www.example.org/" + "a" * 100
+    assert measure("telegram", url, limit=4096).count == len(url)  # links count in full
+
+
 # --- channels without a limit -----------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["email", "rss", "webhook", "sandbox", "test"])
 def test_channels_without_a_limit_never_refuse(kind: str) -> None:
@@ -136,7 +153,9 @@ def test_channels_without_a_limit_never_refuse(kind: str) -> None:
     assert not length.over and length.problem() is None
 
 
-@given(st.text(max_size=400), st.sampled_from(["mastodon", "bluesky", "twitter", "email"]))
+@given(
+    st.text(max_size=400), st.sampled_from(["mastodon", "bluesky", "twitter", "telegram", "email"])
+)
 def test_counts_are_total_and_never_exceed_code_points_plus_urls(text: str, kind: str) -> None:
     length = measure(kind, text, reply_to="@jan@other.example", limit=500)
     assert 0 <= length.count <= 2 * len(length.text) + 23
