@@ -80,6 +80,25 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
+class Receipt:
+    """A platform's word on one of our replies (sent / delivered / read / failed)."""
+
+    platform_post_id: str | None
+    reference: str | None  # our reply id, where the platform echoes it back
+    status: str  # 'sent' | 'delivered' | 'read' | 'failed'
+    at: float
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What one delivery pushed to ``/v1/hooks/{channel}`` holds (``parse_push``)."""
+
+    batches: list[Batch] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingReply:
     """A reply accepted by the team server, to be posted on the platform."""
 
@@ -128,7 +147,7 @@ class Connector(Protocol):
 
 
 class ConnectorBase:
-    """Defaults for connectors: replies allowed, no lookup."""
+    """Defaults for connectors: replies allowed, no lookup, no pushes."""
 
     can_reply = True
     can_lookup = False
@@ -142,6 +161,22 @@ class ConnectorBase:
     def lookup(self, reply: OutgoingReply) -> Delivered | None:
         return None
 
+    # --- pushes to /v1/hooks/{channel} (platforms that call us) ------------------------------
+    def verify_subscription(self, params: Mapping[str, str]) -> str | None:
+        """A subscription handshake (``GET``): the challenge to echo, or ``None`` to refuse."""
+        return None
+
+    def authenticate_push(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether a pushed delivery really comes from the platform (checked before storing)."""
+        return False
+
+    def parse_push(self, body: bytes) -> PushResult:
+        """One stored delivery as batches and receipts; unknown event kinds are skipped."""
+        raise ChannelError("This channel does not take pushed deliveries.", permanent=True)
+
+    def interrupt(self) -> None:
+        """Give up a call that may wait long (a long poll): the server is stopping."""
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigField:
@@ -154,6 +189,9 @@ class ConfigField:
     default: Any = None
     help: str = ""
     kind: str = "text"  # text | int | bool | list (comma separated) | url
+    #: A secret the server makes when the channel is added unless the admin gives one (shown
+    #: once, e.g. to copy into the platform's settings).
+    generate: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,3 +206,11 @@ class ConnectorSpec:
     lookup: str  # how retries stay exactly-once: "exact", "idempotency-key", "search", "none"
     default_interval_s: float = 60.0
     polls: bool = True  # False for push-only sources (the signed webhook)
+    #: A fetch waits at the platform until something arrives (a long poll): it runs on a pool
+    #: of its own, so it never holds up the other channels' fetches and deliveries.
+    long_polls: bool = False
+    #: Whether a reply whose outcome is unknown (the server stopped while posting it) is posted
+    #: again by itself. False where the platform has no idempotency key and no lookup: posting
+    #: again could answer the customer twice, so the reply is marked failed with "may have
+    #: been posted" and an agent looks and decides.
+    resend_unknown: bool = True

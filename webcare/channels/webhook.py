@@ -60,6 +60,7 @@ SPEC = ConnectorSpec(
             "Signing secret",
             secret=True,
             help="Generated when the channel is made; shown once.",
+            generate=True,
         ),
     ),
     char_limit=None,

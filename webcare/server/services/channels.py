@@ -80,6 +80,10 @@ def _clean_value(f: ConfigField, value: Any) -> Any:
             raise ValidationError(f"{what} must be true or false.")
         return value
     if f.kind == "list":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # ``--set ids=-1001234`` reads as a number
+        if isinstance(value, list):
+            value = [v if isinstance(v, bool) or not isinstance(v, int) else str(v) for v in value]
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("\n", ",").split(",")]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -174,9 +178,11 @@ def create(
     clean, secret_values = _validate(connector, config, secrets)
     interval = _interval(interval_s, connector)
     generated: dict[str, str] = {}
-    if connector == "webhook" and not secret_values.get("signing_secret"):
-        generated["signing_secret"] = pysecrets.token_urlsafe(32)
-        secret_values["signing_secret"] = generated["signing_secret"]
+    for f in spec.fields:
+        if f.secret and f.generate and not secret_values.get(f.name):
+            # URL-safe base64: letters, digits, "-" and "_" (what Telegram's secret_token allows)
+            generated[f.name] = pysecrets.token_urlsafe(32)
+            secret_values[f.name] = generated[f.name]
     with db.write() as conn:
         if conn.execute("SELECT 1 FROM channels WHERE name = ?", (name,)).fetchone():
             raise ConflictError(f"There is already a channel called {name!r}.")
