@@ -16,7 +16,14 @@ then ``sent`` with the platform's post id, or back to ``queued`` with a backoff,
 with the platform's words when a retry cannot help. A reply found ``sending`` at start-up was
 interrupted by a crash: it is queued again, and because it has been attempted before, the
 connector first looks it up by our reference, so it is not posted twice where the platform
-allows a lookup (and the platform's idempotency key covers the rest where it offers one).
+allows a lookup (and the platform's idempotency key covers the rest where it offers one). Where
+the platform has neither (``ConnectorSpec.resend_unknown`` false: Telegram), such a reply is
+marked failed with "may have been posted" instead: an agent looks in the chat and retries only
+if it is not there, so the customer is never answered twice by the server on its own.
+
+Long polls (``ConnectorSpec.long_polls``: Telegram's ``getUpdates``) wait at the platform until
+something arrives; they run on a pool of their own so they never hold up other channels, and
+:meth:`ChannelRunner.stop` interrupts them (nothing is lost: an unconfirmed update comes again).
 """
 
 from __future__ import annotations
@@ -45,6 +52,27 @@ MAX_BACKOFF_S = 3600.0
 MAX_DELIVERY_ATTEMPTS = 12
 DELIVERY_BASE_S = 15.0
 DELIVERIES_PER_JOB = 20
+#: How many long-polling channels can wait at their platform at the same time.
+LONG_POLL_WORKERS = 32
+
+
+#: The reply of a crash where the platform has no way to tell whether it arrived.
+UNCERTAIN = (
+    "May have been posted: the server stopped while posting this reply to {platform}, and"
+    " {platform} offers no way to check whether it arrived, so it was not sent again. Look in"
+    " the chat; if the reply is not there, try delivering it again."
+)
+
+
+def _unknown_outcome_label(kind: str | None) -> str | None:
+    """The platform's name when a reply of unknown outcome must not be resent by itself."""
+    if kind is None:
+        return None
+    try:
+        spec = registry.spec(kind)
+    except Exception:  # an unknown connector: its fetch reports it; keep the old behaviour
+        return None
+    return None if spec.resend_unknown else spec.label
 
 
 def backoff(failures: int, base_s: float, rng: random.Random | None = None) -> float:
@@ -78,6 +106,10 @@ class ChannelRunner:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ThreadPoolExecutor-channels")
+        #: Fetches that wait at the platform (long polls): one thread each, apart from the rest.
+        self._long_pool = ThreadPoolExecutor(
+            LONG_POLL_WORKERS, thread_name_prefix="ThreadPoolExecutor-longpoll"
+        )
         self._lock = threading.Lock()
         self._busy: set[tuple[str, int]] = set()
         self._cache: dict[tuple[str, int], _Cached] = {}
@@ -95,6 +127,11 @@ class ChannelRunner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        for cached in list(self._cache.values()):  # a long poll gives up its wait
+            interrupt = getattr(cached.connector, "interrupt", None)
+            if callable(interrupt):
+                interrupt()
+        self._long_pool.shutdown(wait=True, cancel_futures=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
         for cached in self._cache.values():
             close = getattr(cached.connector, "close", None)
@@ -107,21 +144,38 @@ class ChannelRunner:
         self._wake.set()
 
     def recover(self) -> int:
-        """Queue again what a crash left ``sending``; it will be looked up before a retry."""
+        """Settle what a crash left ``sending``: queued again (looked up before a retry), or,
+        where the platform cannot tell whether it arrived, failed with "may have been posted"."""
         now = self.clock()
+        uncertain = 0
         with self.db.write() as conn:
             rows = conn.execute(
-                "SELECT id FROM replies WHERE delivery_state = 'sending'"
+                "SELECT r.id, c.connector FROM replies r JOIN mentions m ON m.id = r.mention_id"
+                " JOIN channels c ON c.id = m.channel_id WHERE r.delivery_state = 'sending'"
             ).fetchall()
             for row in rows:
-                conn.execute(
-                    "UPDATE replies SET delivery_state = 'queued', next_attempt_at = ?"
-                    " WHERE id = ?",
-                    (now, row["id"]),
-                )
+                label = _unknown_outcome_label(row["connector"])
+                if label is None:
+                    conn.execute(
+                        "UPDATE replies SET delivery_state = 'queued', next_attempt_at = ?"
+                        " WHERE id = ?",
+                        (now, row["id"]),
+                    )
+                else:
+                    uncertain += 1
+                    conn.execute(
+                        "UPDATE replies SET delivery_state = 'failed', delivery_error = ?,"
+                        " next_attempt_at = NULL WHERE id = ?",
+                        (UNCERTAIN.format(platform=label), row["id"]),
+                    )
+                    audit.record(conn, now, None, "reply.uncertain", "reply", row["id"])
                 changes.record(conn, "reply", row["id"], now)
         if rows:
-            log.warning("%d replies were being sent when the server stopped; re-queued", len(rows))
+            log.warning(
+                "%d replies were being sent when the server stopped; %d re-queued, %d left for"
+                " an agent to check (the platform cannot tell whether they arrived)",
+                len(rows), len(rows) - uncertain, uncertain,
+            )  # fmt: skip
         return len(rows)
 
     def _loop(self) -> None:
@@ -159,15 +213,23 @@ class ChannelRunner:
             ]
         for channel_id, kind in fetch_due:
             try:
-                polls = registry.spec(kind).polls
+                spec = registry.spec(kind)
+                polls, long_polls = spec.polls, spec.long_polls
             except Exception:  # an unknown connector is reported by the fetch
-                polls = True
+                polls, long_polls = True, False
             if polls:
-                self._submit("fetch", channel_id, self.fetch)
+                pool = self._long_pool if long_polls else self._pool
+                self._submit("fetch", channel_id, self.fetch, pool)
         for channel_id in deliver_due:
             self._submit("deliver", channel_id, self.deliver)
 
-    def _submit(self, job: str, channel_id: int, fn: Callable[[int], object]) -> None:
+    def _submit(
+        self,
+        job: str,
+        channel_id: int,
+        fn: Callable[[int], object],
+        pool: ThreadPoolExecutor | None = None,
+    ) -> None:
         key = (job, channel_id)
         with self._lock:
             if key in self._busy or self._stop.is_set():
@@ -185,7 +247,7 @@ class ChannelRunner:
                 self._wake.set()
 
         try:
-            self._pool.submit(run)
+            (pool or self._pool).submit(run)
         except RuntimeError:  # shutting down
             with self._lock:
                 self._busy.discard(key)
