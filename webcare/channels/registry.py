@@ -20,6 +20,7 @@ MODULES: dict[str, str] = {
     "mastodon": "webcare.channels.mastodon",
     "bluesky": "webcare.channels.bluesky",
     "twitter": "webcare.channels.twitter",
+    "telegram": "webcare.channels.telegram",
     "email": "webcare.channels.mail",
     "rss": "webcare.channels.rss",
     "webhook": "webcare.channels.webhook",
