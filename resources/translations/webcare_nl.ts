@@ -621,6 +621,10 @@
         <translation>alleen meelezen of minstens één keer</translation>
     </message>
     <message>
+        <source>never sent twice: a reply cut off mid-way waits for an agent to check the chat</source>
+        <translation>nooit twee keer verstuurd: een halverwege afgebroken antwoord wacht tot een agent de chat heeft bekeken</translation>
+    </message>
+    <message>
         <source>Replies: {r} · {l}</source>
         <translation>Antwoorden: {r} · {l}</translation>
     </message>

@@ -7,13 +7,14 @@ import json
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
 from tests.gui.test_inbox import select
 from tests.gui.test_team import team_view
 from tests.support.fakes.receiver import receiver
+from tests.support.fakes.telegram import FakeTelegram
 from tests.support.server import Api, TestServer
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role
@@ -140,6 +141,73 @@ def test_admin_adds_and_edits_a_channel(
     with team.ctx.db.read() as conn:
         secrets = conn.execute("SELECT COUNT(*) FROM channel_secrets").fetchone()[0]
     assert secrets == 1  # kept, not wiped by the empty field
+
+
+def test_admin_adds_a_telegram_bot_from_its_spec(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "channels")
+    assert isinstance(view, ChannelsView)
+    qtbot.waitUntil(
+        lambda: "telegram" in [c["kind"] for c in view.connectors] and view.add.isEnabled(),
+        timeout=10_000,
+    )
+    with FakeTelegram() as fake:
+        jan = fake.user()
+        fake.message("Hallo, is daar iemand?", sender=jan)
+        dialog = view.open_add()
+        dialog.connector.setCurrentIndex(dialog.connector.findData("telegram"))
+        inputs = dialog.inputs
+        assert list(inputs) == [
+            "bot_token", "allowed_chat_ids", "all_group_messages", "webhook", "webhook_url",
+            "webhook_secret", "api_url",
+        ]  # fmt: skip
+        token, chats = inputs["bot_token"], inputs["allowed_chat_ids"]
+        assert isinstance(token, QLineEdit) and token.echoMode() == QLineEdit.EchoMode.Password
+        assert isinstance(chats, QPlainTextEdit)
+        assert isinstance(inputs["webhook"], QCheckBox) and not inputs["webhook"].isChecked()
+        assert isinstance(inputs["all_group_messages"], QCheckBox)
+        api = inputs["api_url"]
+        assert isinstance(api, QLineEdit) and api.text() == "https://api.telegram.org"
+        assert "never sent twice" in dialog.help.text()  # not "at-least-once"
+        assert "@BotFather" in token.toolTip()
+        dialog.name.setText("KPN on Telegram")
+        token.setText(fake.token)
+        chats.setPlainText(str(jan["id"]))
+        api.setText(fake.base_url)
+        dialog.accept()
+        qtbot.waitUntil(lambda: "webhook_secret (shown once" in view.status.text(), timeout=10_000)
+        with team.ctx.db.read() as conn:
+            row = conn.execute("SELECT * FROM channels WHERE name = 'KPN on Telegram'").fetchone()
+            secrets = [r[0] for r in conn.execute(
+                "SELECT name FROM channel_secrets WHERE channel_id = ? ORDER BY name", (row["id"],)
+            )]  # fmt: skip
+        assert (row["kind"], row["connector"], row["char_limit"]) == ("telegram", "telegram", 4096)
+        assert json.loads(row["config"])["allowed_chat_ids"] == [str(jan["id"])]
+        assert secrets == ["bot_token", "webhook_secret"]
+        # the server polls the bot at once; the message is in the queue
+        qtbot.waitUntil(lambda: bool(fake.calls("/getUpdates")), timeout=10_000)
+
+        def stored() -> bool:
+            with team.ctx.db.read() as conn:
+                return (
+                    conn.execute(
+                        "SELECT 1 FROM mentions WHERE text = 'Hallo, is daar iemand?'"
+                    ).fetchone()
+                    is not None
+                )
+
+        qtbot.waitUntil(stored, timeout=10_000)
+        view.refresh()
+        qtbot.waitUntil(
+            lambda: any(c["name"] == "KPN on Telegram" and c["last_fetch_at"]
+                        for c in view.channels),
+            timeout=10_000,
+        )  # fmt: skip
+        channel = next(c for c in view.channels if c["name"] == "KPN on Telegram")
+        assert channel["last_error"] is None and channel["can_reply"] is True
 
 
 def test_admin_sets_priority_rules(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:

@@ -51,6 +51,7 @@ def spec_json(kind: str) -> dict[str, Any]:
         "char_limit": spec.char_limit,
         "can_reply": spec.can_reply,
         "lookup": spec.lookup,
+        "resend_unknown": spec.resend_unknown,
         "default_interval_s": spec.default_interval_s,
         "fields": [
             {

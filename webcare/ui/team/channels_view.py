@@ -105,10 +105,15 @@ class ChannelDialog(QDialog):
             "search": self.tr("a retry first looks for an earlier post"),
             "none": self.tr("listen-only or at-least-once"),
         }
+        how = lookup.get(spec.get("lookup", ""), "")
+        if spec.get("can_reply") and spec.get("resend_unknown") is False:
+            how = self.tr(
+                "never sent twice: a reply cut off mid-way waits for an agent to check the chat"
+            )
         self.help.setText(
             self.tr("Replies: {r} · {l}").format(
                 r=self.tr("yes") if spec.get("can_reply") else self.tr("no (listen-only)"),
-                l=lookup.get(spec.get("lookup", ""), ""),
+                l=how,
             )
         )
         for f in spec["fields"]:
