@@ -5,7 +5,9 @@ server (``webcare.server.services.ingest``) stores them, deduplicated by the pla
 
 The protocol is three calls (see :class:`Connector`): fetch what is new since a cursor, deliver a
 reply, and look a delivered reply up by our own reference so that a retry after a crash never
-posts twice where the platform allows such a lookup.
+posts twice where the platform allows such a lookup. A fourth, :meth:`Connector.fetch_media`,
+downloads a file a mention carries (:class:`MediaRef`) with the channel's credentials; the team
+server calls it later, off the transaction that stored the mention, and checks what comes back.
 """
 
 from __future__ import annotations
@@ -38,6 +40,52 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A file attached to an incoming post: a photo, sticker, voice note, video or document.
+
+    A connector fills what the platform says; the team server stores the ref (never shown to
+    clients), fetches the file through :meth:`Connector.fetch_media` with the channel's
+    credentials, and checks its type and size itself (the bytes decide, not ``mime``).
+
+    * ``kind``: ``image`` | ``sticker`` | ``audio`` (voice notes too) | ``video`` | ``document``
+      (:data:`webcare.domain.media.KINDS`); the allow-list of types follows from it.
+    * ``ref``: what :meth:`Connector.fetch_media` needs to find the file again: the platform's
+      media id, or a URL the platform gave (at most 2000 characters). Opaque to the server.
+    * ``mime``: the type the platform claims, if it says (checked against the bytes).
+    * ``size``: the size in bytes the platform claims, if it says: a file announced over the
+      limit is refused without downloading it.
+    * ``filename``: the name the sender gave the file, if any (shown on the file chip).
+    * ``caption``: the alt text or caption, if any (shown with it; plain text).
+    """
+
+    kind: str
+    ref: str
+    mime: str | None = None
+    size: int | None = None
+    filename: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaBlob:
+    """A downloaded file: its bytes and the type the platform sent with them (if any)."""
+
+    data: bytes
+    mime: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMedia:
+    """An image attached to a reply (uploaded by its author, checked by the team server)."""
+
+    kind: str  # "image"
+    mime: str  # the checked type (image/jpeg, image/png, image/gif, image/webp)
+    data: bytes
+    filename: str | None = None
+    caption: str | None = None  # alt text
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMention:
     """A post that mentions the brand."""
 
@@ -51,6 +99,8 @@ class IncomingMention:
     #: What the connector needs later to answer this post (a Bluesky cid and thread root, an
     #: e-mail's Message-ID, References and Subject...). Stored with the mention, never shown.
     meta: Mapping[str, str] = field(default_factory=dict)
+    #: The files the post carries, in the platform's order (see :class:`MediaRef`).
+    media: tuple[MediaRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +160,8 @@ class OutgoingReply:
     mention_text: str = ""
     mention_url: str | None = None
     mention_meta: Mapping[str, str] = field(default_factory=dict)
+    #: Images to attach (only for connectors whose ``SPEC.can_attach``), in order.
+    media: tuple[OutgoingMedia, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +197,19 @@ class Connector(Protocol):
         """Find ``reply`` if an earlier attempt posted it; ``None`` when it is not there."""
         ...
 
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        """Download the file ``ref`` names, with the channel's credentials.
+
+        Never reads more than ``max_bytes`` (+1) bytes: a larger file raises
+        :class:`webcare.channels.errors.MediaTooLarge` (with its size when known). Other
+        failures raise ``ChannelError`` (``permanent`` when the file is gone for good). The
+        caller checks the type of what comes back.
+        """
+        ...
+
 
 class ConnectorBase:
-    """Defaults for connectors: replies allowed, no lookup, no pushes."""
+    """Defaults for connectors: replies allowed, no lookup, no pushes, no media."""
 
     can_reply = True
     can_lookup = False
@@ -176,6 +238,9 @@ class ConnectorBase:
 
     def interrupt(self) -> None:
         """Give up a call that may wait long (a long poll): the server is stopping."""
+
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        raise ChannelError("This channel cannot download media.", permanent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,3 +279,8 @@ class ConnectorSpec:
     #: again could answer the customer twice, so the reply is marked failed with "may have
     #: been posted" and an agent looks and decides.
     resend_unknown: bool = True
+    #: Whether a reply may carry images (``OutgoingReply.media``); others are refused when the
+    #: team server accepts the reply, with a clear message.
+    can_attach: bool = False
+    #: The largest image the platform takes (Bluesky: 1,000,000 bytes); None: the server's.
+    attach_max_bytes: int | None = None

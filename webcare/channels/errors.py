@@ -126,6 +126,14 @@ class MalformedResponse(ChannelError):
     """The platform answered something we cannot read as its documented format."""
 
 
+class MediaTooLarge(ChannelError):
+    """A file is larger than the team server keeps; ``size`` when the platform said it."""
+
+    def __init__(self, message: str, *, size: int | None = None) -> None:
+        super().__init__(message, permanent=True)
+        self.size = size
+
+
 class NotConfigured(ChannelError):
     """A required setting or secret is missing; nothing is tried until an admin sets it."""
 

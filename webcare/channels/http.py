@@ -10,26 +10,32 @@ Every platform reports rate limits a little differently; :func:`rate_limit_wait`
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from webcare import __version__
+from webcare.channels.base import MediaBlob
 from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
     MalformedResponse,
+    MediaTooLarge,
     RateLimited,
     html_summary,
     looks_like_html,
     readable,
 )
+from webcare.domain.media import size_words
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 USER_AGENT = f"Webcare/{__version__} (+https://github.com/webcare)"
@@ -162,6 +168,32 @@ def platform_message(response: requests.Response) -> str:
     return f"HTTP {status}: {text}" if text else f"HTTP {status}"
 
 
+#: Redirects a media download follows (each hop is checked like the first address).
+MAX_REDIRECTS = 3
+_CHUNK = 64 * 1024
+
+
+def _internal(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address inside this machine or its network
+    (loopback, private, link-local, reserved, multicast): not somewhere a platform's files are."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # the request itself will say it cannot reach the host
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if (
+            address.is_loopback
+            or address.is_private
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
+            return True
+    return False
+
+
 class Http:
     """A ``requests.Session`` bound to one platform's base URL, raising :class:`ChannelError`."""
 
@@ -205,6 +237,14 @@ class Http:
         status = response.status_code
         if 200 <= status < 300:
             return response
+        if 300 <= status < 400 and kwargs.get("allow_redirects") is False and response.is_redirect:
+            return response  # the caller follows it (checking where it leads)
+        if kwargs.get("stream"):  # a streamed error: read only what its words can need
+            try:
+                response._content = response.raw.read(_CHUNK, decode_content=True) or b""
+            except Exception:  # a broken connection: the status alone says enough
+                response._content = b""
+            response.close()
         message = f"{self.platform} refused the request ({platform_message(response)})."
         if status == 429:
             wait = retry_after(response.headers, now)
@@ -227,6 +267,73 @@ class Http:
                 f"{self.platform} answered something that is not JSON"
                 f" ({response.headers.get('Content-Type', 'no content type')})."
             ) from exc
+
+    def download(
+        self, url: str, *, max_bytes: int, headers: Mapping[str, str] | None = None
+    ) -> MediaBlob:
+        """A file at ``url`` (absolute, or a path on the platform), read as a stream that stops
+        at ``max_bytes``: a larger one raises :class:`MediaTooLarge`, announced or not.
+
+        Addresses inside our own network are refused unless the platform itself lives there
+        (an instance on the LAN, a test): a post's media URL must not make the team server
+        fetch from its neighbours. Redirects are followed (at most :data:`MAX_REDIRECTS`), each
+        hop checked the same way. The session's ``Authorization`` goes only to the platform's
+        own host (a CDN or another server never sees the token).
+        """
+        target = self.url(url)
+        base = urlsplit(self.base_url)
+        base_host = base.hostname or ""
+        inside = _internal(base_host)
+        for _hop in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(target)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ChannelError(f"{self.platform} gave a media address Webcare cannot fetch.",
+                                   permanent=True)  # fmt: skip
+            if not inside and _internal(parts.hostname):
+                raise ChannelError(
+                    f"{self.platform} gave a media address inside the server's own network"
+                    f" ({parts.hostname}); Webcare does not fetch from there.",
+                    permanent=True,
+                )
+            sent: dict[str, str | None] = dict(headers or {})
+            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) and (
+                "Authorization" not in sent
+            ):
+                sent["Authorization"] = None  # the platform's token stays with the platform
+            response = self.request("GET", target, headers=sent, stream=True, allow_redirects=False)
+            if response.is_redirect and response.headers.get("Location"):
+                target = urljoin(target, response.headers["Location"])
+                response.close()
+                continue
+            return self._read_limited(response, max_bytes)
+        raise ChannelError(f"{self.platform} redirected the media download too often.")
+
+    def _read_limited(self, response: requests.Response, max_bytes: int) -> MediaBlob:
+        try:
+            announced = response.headers.get("Content-Length", "").strip()
+            if announced.isdigit() and int(announced) > max_bytes:
+                size = int(announced)
+                raise MediaTooLarge(
+                    f"{size_words(size)} is over the {size_words(max_bytes)} limit.", size=size
+                )
+            chunks: list[bytes] = []
+            seen = 0
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    seen += len(chunk)
+                    if seen > max_bytes:
+                        raise MediaTooLarge(
+                            f"The file is over the {size_words(max_bytes)} limit.", size=None
+                        )
+                    chunks.append(chunk)
+            except requests.RequestException as exc:
+                raise ChannelError(
+                    f"The download from {self.platform} broke off ({type(exc).__name__})."
+                ) from exc
+            mime = response.headers.get("Content-Type")
+            return MediaBlob(b"".join(chunks), mime.strip() if mime else None)
+        finally:
+            response.close()
 
     def close(self) -> None:
         self.session.close()

@@ -82,6 +82,16 @@ def can_reply(kind: str | None, config: Mapping[str, Any]) -> bool:
     return bool(module.SPEC.can_reply)
 
 
+def can_attach(kind: str | None) -> bool:
+    """Whether replies on a channel driven by ``kind`` may carry images."""
+    if kind is None:
+        return False
+    try:
+        return spec(kind).can_attach
+    except ValidationError:
+        return False
+
+
 def polls(kind: str | None) -> bool:
     """Whether the scheduler fetches this kind of channel (a webhook is pushed to)."""
     if kind is None:
