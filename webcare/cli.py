@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from webcare import __version__
 from webcare.domain.errors import ValidationError, WebcareError
+from webcare.domain.media import DEFAULT_MAX_BYTES as DEFAULT_MEDIA_MAX_BYTES
 
 if TYPE_CHECKING:
     from webcare.storage.db import Database
@@ -30,6 +31,17 @@ def _db_path(args: argparse.Namespace) -> Path:
     if not value:
         raise ValidationError("Say which server database to use: --db PATH (or set WEBCARE_DB).")
     return Path(value)
+
+
+def _byte_size(text: str) -> int:
+    """``25M``, ``512K``, ``1G`` or a number of bytes (for ``--media-max-bytes``)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 25M or 26214400")
+    value = float(match.group(1)) * 1024 ** " KMG".index(match.group(2).upper() or " ")
+    if not 1024 <= value <= 2**40:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a size from 1K to 1024G")
+    return int(value)
 
 
 def _open_db(args: argparse.Namespace) -> Database:
@@ -60,7 +72,12 @@ def cmd_server(args: argparse.Namespace) -> int:
     from webcare.server.config import ServerConfig
     from webcare.server.run import serve_forever
 
-    config = ServerConfig(db_path=_db_path(args), lease_s=args.lease_seconds)
+    config = ServerConfig(
+        db_path=_db_path(args),
+        lease_s=args.lease_seconds,
+        media_max_bytes=args.media_max_bytes,
+        media_path=Path(args.media_dir) if args.media_dir else None,
+    )
     serve_forever(config, args.host, args.port, log_level=args.log_level)
     return 0
 
@@ -521,6 +538,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8750, help="port (default 8750; 0 = any free port)")
     p.add_argument("--lease-seconds", type=float, default=900, help="claim lease (default 900)")
+    p.add_argument(
+        "--media-max-bytes",
+        type=_byte_size,
+        default=DEFAULT_MEDIA_MAX_BYTES,
+        metavar="SIZE",
+        help="largest media file fetched or uploaded, e.g. 25M (default 25M; K, M, G: 1024-based)",
+    )
+    p.add_argument("--media-dir", help="where media files are kept (default: media/ beside --db)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_server)
 

@@ -27,6 +27,7 @@ from webcare.server.context import ServerContext
 from webcare.server.routers import (
     auth,
     channels,
+    media,
     mentions,
     misc,
     reports,
@@ -43,6 +44,8 @@ from webcare.storage.db import TRANSIENT_CAUSE, transient_reason
 from webcare.storage.server_schema import open_server_db
 
 log = logging.getLogger("webcare.server")
+#: Image uploads: raw bytes (not JSON), up to ``media_max_bytes``.
+UPLOAD_PATH = "/v1/media"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -52,11 +55,16 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed."""
+    """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``per_path``: other limits for some paths (an image upload may be larger than JSON)."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, per_path: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = dict(per_path or {})
 
     async def _reply(self, send: Send, status: int, error: str, message: str) -> None:
         await _send_error(send, status, error, message)
@@ -65,7 +73,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 if not value.isdigit():
@@ -197,12 +205,19 @@ class JsonDepthMiddleware:
     """Refuse request bodies nested deeper than ``max_depth`` with 400, before any parser sees
     them: FastAPI's, pydantic's and the webhook's alike."""
 
-    def __init__(self, app: ASGIApp, max_depth: int = MAX_JSON_DEPTH) -> None:
+    def __init__(
+        self, app: ASGIApp, max_depth: int = MAX_JSON_DEPTH, skip: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_depth = max_depth
+        self.skip = frozenset(skip)  # paths whose bodies are not JSON (a file upload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE")
+            or scope.get("path") in self.skip
+        ):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -407,8 +422,10 @@ def create_app(config: ServerConfig) -> FastAPI:
         ]
         if config.channels:
             ctx.runner = ChannelRunner(
-                db, ctx.now, tick_s=config.channel_tick_s, delivery_base_s=config.delivery_base_s
-            )
+                db, ctx.now, tick_s=config.channel_tick_s, delivery_base_s=config.delivery_base_s,
+                media_store=ctx.media, media_max_bytes=config.media_max_bytes,
+                media_retry_base_s=config.media_retry_base_s,
+            )  # fmt: skip
             db.add_commit_listener(ctx.runner.wake)
             await run_in_threadpool(ctx.runner.start)
         try:
@@ -435,13 +452,17 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.ctx = ctx
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
-                   channels):  # fmt: skip
+                   channels, media):  # fmt: skip
         app.include_router(module.router, responses=SIGNED_IN)
     app.include_router(misc.router)  # health needs no token; its other route says 401 itself
     app.include_router(mentions.contacts_router, responses=SIGNED_IN)
-    app.add_middleware(JsonDepthMiddleware)
+    app.add_middleware(JsonDepthMiddleware, skip=(UPLOAD_PATH,))
     # outside the depth scan, so an oversized body is refused before it is read whole
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=config.max_body_bytes,
+        per_path={UPLOAD_PATH: max(config.media_max_bytes, config.max_body_bytes)},
+    )
     app.add_middleware(CommitCountMiddleware)
     return app
 

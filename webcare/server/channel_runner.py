@@ -24,10 +24,16 @@ if it is not there, so the customer is never answered twice by the server on its
 Long polls (``ConnectorSpec.long_polls``: Telegram's ``getUpdates``) wait at the platform until
 something arrives; they run on a pool of their own so they never hold up other channels, and
 :meth:`ChannelRunner.stop` interrupts them (nothing is lost: an unconfirmed update comes again).
+
+Media: the files a mention carries wait as ``pending`` rows (written by ingest); a third job
+per channel fetches them with the channel's connector, one at a time and outside any
+transaction, checks size and type (``services/media.py``), keeps the file and records the
+outcome. A transient failure is retried with backoff; one job per channel at a time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
@@ -39,12 +45,14 @@ from dataclasses import dataclass
 
 from webcare.channels import registry
 from webcare.channels.base import Connector, Delivered, OutgoingReply
-from webcare.channels.errors import ChannelError, NotConfigured
+from webcare.channels.errors import ChannelError, MediaTooLarge, NotConfigured
+from webcare.domain import media as media_rules
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
-from webcare.server.services import audit, ingest
+from webcare.server.services import audit, ingest, media
 from webcare.server.services.channels import ChannelRuntime, runtime
 from webcare.storage.db import Database
+from webcare.storage.files import ContentStore
 
 log = logging.getLogger("webcare.channels")
 
@@ -52,6 +60,7 @@ MAX_BACKOFF_S = 3600.0
 MAX_DELIVERY_ATTEMPTS = 12
 DELIVERY_BASE_S = 15.0
 DELIVERIES_PER_JOB = 20
+MEDIA_PER_JOB = 20
 #: How many long-polling channels can wait at their platform at the same time.
 LONG_POLL_WORKERS = 32
 
@@ -81,6 +90,15 @@ def backoff(failures: int, base_s: float, rng: random.Random | None = None) -> f
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
+class _MissingMedia(Exception):
+    """A reply's attached file cannot be read from the media directory."""
+
+    def __init__(self, reply: OutgoingReply, message: str) -> None:
+        super().__init__(message)
+        self.reply = reply
+        self.message = message
+
+
 @dataclass
 class _Cached:
     version: float
@@ -98,11 +116,17 @@ class ChannelRunner:
         tick_s: float = 1.0,
         workers: int = 4,
         delivery_base_s: float = DELIVERY_BASE_S,
+        media_store: ContentStore | None = None,
+        media_max_bytes: int = media_rules.DEFAULT_MAX_BYTES,
+        media_retry_base_s: float = media.RETRY_BASE_S,
     ) -> None:
         self.db = db
         self.clock = clock
         self.tick_s = tick_s
         self.delivery_base_s = delivery_base_s
+        self.media_store = media_store
+        self.media_max_bytes = media_max_bytes
+        self.media_retry_base_s = media_retry_base_s
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ThreadPoolExecutor-channels")
@@ -211,6 +235,7 @@ class ChannelRunner:
                     (now,),
                 )
             ]
+            media_due = media.due_channels(conn, now) if self.media_store is not None else []
         for channel_id, kind in fetch_due:
             try:
                 spec = registry.spec(kind)
@@ -222,6 +247,8 @@ class ChannelRunner:
                 self._submit("fetch", channel_id, self.fetch, pool)
         for channel_id in deliver_due:
             self._submit("deliver", channel_id, self.deliver)
+        for channel_id in media_due:
+            self._submit("media", channel_id, self.fetch_media)
 
     def _submit(
         self,
@@ -378,6 +405,70 @@ class ChannelRunner:
                 audit.record(conn, now, None, "channel.error", "channel", channel_id,
                              error=message[:500], retry_in_s=round(delay))  # fmt: skip
 
+    # --- media -----------------------------------------------------------------------------
+    def fetch_media(self, channel_id: int) -> int:
+        """Fetch the channel's due files, one by one; returns how many were settled."""
+        store = self.media_store
+        loaded = self._runtime(channel_id)
+        if store is None or loaded is None:
+            return 0
+        _row, rt = loaded
+        limit = self.media_max_bytes
+        settled = 0
+        try:
+            connector = self._connector("media", rt)
+        except ChannelError as exc:  # not configured: the fetch job reports it to the admin
+            log.info("channel %s: media wait, the connector cannot start: %s", channel_id, exc)
+            return 0
+        for _ in range(MEDIA_PER_JOB):
+            if self._stop.is_set():
+                break
+            item = media.next_due(self.db, channel_id, self.clock())
+            if item is None:
+                break
+            ref = item.ref
+            if ref.size is not None and ref.size > limit:  # announced too large: not fetched
+                media.refused(
+                    self.db, item.id, self.clock(), media_rules.too_large(ref.size, limit)
+                )
+                settled += 1
+                continue
+            try:
+                blob = connector.fetch_media(ref, max_bytes=limit)
+            except MediaTooLarge as exc:
+                media.refused(self.db, item.id, self.clock(),
+                              media_rules.too_large(exc.size, limit), size=exc.size)  # fmt: skip
+                settled += 1
+                continue
+            except ChannelError as exc:
+                if exc.permanent or item.attempts + 1 >= media.MAX_ATTEMPTS:
+                    media.failed(self.db, item.id, self.clock(), exc.message)
+                    settled += 1
+                    continue
+                self._media_later(item, exc.message, exc.retry_after_s)
+                break  # the platform is unwell or limiting us: the rest waits too
+            except Exception as exc:  # a connector bug must not stop the others
+                log.error("channel %s: media fetch crashed", channel_id, exc_info=exc)
+                self._media_later(item, f"Internal error: {type(exc).__name__}: {exc}", None)
+                break
+            now = self.clock()
+            try:
+                mime, digest = media.accept(store, ref.kind, ref.mime or blob.mime, blob.data,
+                                            limit)  # fmt: skip
+            except media_rules.Refused as refusal:
+                media.refused(self.db, item.id, now, refusal, size=len(blob.data))
+            else:
+                media.stored(self.db, item.id, now, mime=mime, size=len(blob.data), digest=digest)
+            settled += 1
+        return settled
+
+    def _media_later(self, item: media.Pending, message: str, wait_s: float | None) -> None:
+        delay = backoff(item.attempts + 1, self.media_retry_base_s)
+        if wait_s is not None:
+            delay = max(delay, wait_s)
+        media.retry_later(self.db, item.id, self.clock(), message, delay)
+        log.warning("media %s not fetched (retry in %.0f s): %s", item.id, delay, message)
+
     # --- delivery --------------------------------------------------------------------------
     def deliver(self, channel_id: int) -> int:
         """Deliver this channel's due replies in the order they were accepted; returns # sent."""
@@ -394,7 +485,12 @@ class ChannelRunner:
         for _ in range(DELIVERIES_PER_JOB):
             if self._stop.is_set():
                 break
-            claimed = self._claim_next(channel_id)
+            try:
+                claimed = self._claim_next(channel_id)
+            except _MissingMedia as missing:
+                self._delivery_failed(missing.reply.reference,
+                                      ChannelError(missing.message, permanent=True))  # fmt: skip
+                continue
             if claimed is None:
                 break
             out, attempts_before = claimed
@@ -454,6 +550,15 @@ class ChannelRunner:
             if isinstance(meta, dict)
             else {},
         )
+        if self.media_store is not None:
+            try:
+                attached = media.outgoing(self.db, self.media_store, row["id"])
+            except (OSError, ValueError) as exc:
+                raise _MissingMedia(
+                    out, f"An attached image is missing on the server ({exc})."
+                ) from exc
+            if attached:
+                out = dataclasses.replace(out, media=attached)
         return out, int(row["delivery_attempts"])
 
     def _delivered(self, reply_id: str, delivered: Delivered, found: bool) -> None:

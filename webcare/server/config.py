@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webcare.domain.claims import DEFAULT_LEASE_S
+from webcare.domain.media import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,17 @@ class ServerConfig:
     delivery_base_s: float = 15.0
     #: The signed webhook accepts timestamps this far from the server's clock.
     webhook_window_s: float = 300.0
+    #: The largest file the server fetches from a platform or accepts as an upload (bytes).
+    media_max_bytes: int = DEFAULT_MAX_BYTES
+    #: Where media files are kept (default: ``media/`` beside the database).
+    media_path: Path | None = None
+    #: First retry delay of a media download that failed (doubles per attempt).
+    media_retry_base_s: float = 30.0
     clock: Callable[[], float] = field(default=time.time, repr=False)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.media_path if self.media_path is not None else self.db_path.parent / "media"
 
     @property
     def effective_login_address_max_failures(self) -> int:

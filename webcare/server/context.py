@@ -9,6 +9,7 @@ from webcare.server.config import ServerConfig
 from webcare.server.notifier import ChangeNotifier
 from webcare.server.services.login_throttle import LoginThrottle, ThrottleLimits
 from webcare.storage.db import Database
+from webcare.storage.files import ContentStore
 
 if TYPE_CHECKING:
     from webcare.server.channel_runner import ChannelRunner
@@ -20,6 +21,8 @@ class ServerContext:
     db: Database
     notifier: ChangeNotifier = field(default_factory=ChangeNotifier)
     throttle: LoginThrottle = field(init=False)
+    #: Media files, by content (``<db dir>/media``; ``ServerConfig.media_dir``).
+    media: ContentStore = field(init=False)
     closing: bool = False
     runner: ChannelRunner | None = None
 
@@ -32,6 +35,7 @@ class ServerContext:
             window_s=cfg.login_window_s,
         )
         self.throttle = LoginThrottle(self.db, limits)
+        self.media = ContentStore(cfg.media_dir)
 
     def now(self) -> float:
         return self.config.clock()

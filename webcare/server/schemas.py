@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from webcare.domain.media import MAX_ATTACHMENTS
 from webcare.domain.models import MutationType, Role
 from webcare.domain.priority import MAX_RULES, MAX_WORDS
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
@@ -104,6 +105,10 @@ class MutationIn(BaseModel):
     status: Literal["open", "closed", "spam"] | None = None
     tags: list[str] | None = Field(default=None, max_length=50)
     priority: int | None = Field(default=None, ge=0, le=3)
+    #: Images uploaded with ``POST /v1/media`` that a reply carries (by their author only).
+    media_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        default=None, max_length=MAX_ATTACHMENTS
+    )
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> MutationIn:
@@ -119,6 +124,8 @@ class MutationIn(BaseModel):
             raise ValueError(f"a {self.type.value} needs {', '.join(missing)}")
         if self.tags is not None and any(len(t) > 100 for t in self.tags):
             raise ValueError("tags are at most 100 characters")
+        if self.media_ids and self.type is not MutationType.REPLY:
+            raise ValueError("only a reply can carry media_ids")
         return self
 
 
@@ -277,6 +284,19 @@ class BootstrapOut(BaseModel):
 class BootstrapPageOut(BaseModel):
     items: list[dict[str, Any]]
     next_after: int | None
+
+
+class MediaOut(BaseModel):
+    """A file of a mention, or an uploaded image (``media`` of mentions and replies)."""
+
+    id: int
+    kind: Literal["image", "sticker", "audio", "video", "document"]
+    mime: str | None
+    size: int | None
+    filename: str | None
+    caption: str | None
+    state: Literal["pending", "stored", "refused", "failed"]
+    error: str | None
 
 
 class HealthOut(BaseModel):

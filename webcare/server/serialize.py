@@ -16,6 +16,7 @@ from webcare.channels import registry
 from webcare.domain.claims import effective_status
 from webcare.domain.models import ClaimState, MentionStatus
 from webcare.domain.timeutil import PORTABLE_MIN, iso, portable
+from webcare.storage.db import chunks, marks
 
 Json = dict[str, Any]
 log = logging.getLogger("webcare.server")
@@ -48,7 +49,75 @@ def claim_state(row: sqlite3.Row) -> ClaimState:
     )
 
 
+def media_item(row: sqlite3.Row) -> Json:
+    """A file as clients see it (``media`` of a mention or a reply): never the platform's ref,
+    never where it is kept. ``mime`` is what the bytes are once stored, else what the platform
+    said; ``error`` says in words why a file is refused or failed."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "mime": row["mime"] or row["claimed_mime"],
+        "size": row["size"],
+        "filename": row["filename"],
+        "caption": row["caption"],
+        "state": row["state"],
+        "error": row["error"] if row["state"] in ("refused", "failed") else None,
+    }
+
+
+def media_of_mentions(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Json]]:
+    """The files of these mentions, in the platform's order."""
+    out: dict[int, list[Json]] = {}
+    for part in chunks(list(dict.fromkeys(ids))):
+        sql = (
+            f"SELECT * FROM media WHERE mention_id IN ({marks(part)}) ORDER BY mention_id, position"  # noqa: S608
+        )
+        for row in conn.execute(sql, part):
+            out.setdefault(row["mention_id"], []).append(media_item(row))
+    return out
+
+
+def media_of_replies(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[Json]]:
+    """The images attached to these replies, in order."""
+    out: dict[str, list[Json]] = {}
+    for part in chunks(list(dict.fromkeys(ids))):
+        sql = (
+            "SELECT rm.reply_id, md.* FROM reply_media rm JOIN media md ON md.id = rm.media_id"  # noqa: S608
+            f" WHERE rm.reply_id IN ({marks(part)}) ORDER BY rm.reply_id, rm.position"
+        )
+        for row in conn.execute(sql, part):
+            out.setdefault(row["reply_id"], []).append(media_item(row))
+    return out
+
+
+def with_media(conn: sqlite3.Connection, entity: str, items: Sequence[Json]) -> None:
+    """Give serialized mentions and replies their ``media`` (one query per 500 items)."""
+    if entity == "mention":
+        found_m = media_of_mentions(conn, [int(i["id"]) for i in items])
+        for item in items:
+            item["media"] = found_m.get(int(item["id"]), [])
+    elif entity == "reply":
+        found_r = media_of_replies(conn, [str(i["id"]) for i in items])
+        for item in items:
+            item["media"] = found_r.get(str(item["id"]), [])
+
+
+def mentions(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -> list[Json]:
+    """Mention rows on the wire, with their files."""
+    items = [mention(row, now) for row in rows]
+    with_media(conn, "mention", items)
+    return items
+
+
+def replies(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -> list[Json]:
+    """Reply rows on the wire, with their images."""
+    items = [reply(row, now) for row in rows]
+    with_media(conn, "reply", items)
+    return items
+
+
 def mention(row: sqlite3.Row, now: float) -> Json:
+    """A mention without its ``media`` (:func:`mentions` adds them)."""
     state = claim_state(row)
     remaining = state.lease_remaining(now)
     return {
@@ -169,6 +238,7 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "last_error_at": _iso(row, "last_error_at"),
         "connector": connector,
         "can_reply": registry.can_reply(connector, config),
+        "can_attach": registry.can_attach(connector),
         "interval_s": row["interval_s"],
         "next_fetch_at": _iso(row, "next_fetch_at") if next_fetch is not None else None,
         "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,
@@ -200,8 +270,10 @@ def load(conn: sqlite3.Connection, entity: str, ids: Sequence[str], now: float) 
         chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT * FROM {table} WHERE {key} IN ({marks})"  # noqa: S608 - names are ours
-        for row in conn.execute(sql, list(chunk)):
-            out[str(row[key])] = fn(row, now)
+        items = [fn(row, now) for row in conn.execute(sql, list(chunk))]
+        with_media(conn, entity, items)
+        for item in items:
+            out[str(item[key])] = item
     return out
 
 
@@ -219,10 +291,13 @@ def page(
     sql = f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"  # noqa: S608
     rows = conn.execute(sql, (after, limit)).fetchall()
     items = [fn(row, now) for row in rows]
+    with_media(conn, entity, items)
     nxt = rows[-1]["_rowid"] if len(rows) == limit else None
     return items, nxt
 
 
 def all_of(conn: sqlite3.Connection, entity: str, now: float) -> list[Json]:
     table, _key, fn = _TABLES[entity]
-    return [fn(row, now) for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
+    items = [fn(row, now) for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
+    with_media(conn, entity, items)
+    return items

@@ -8,12 +8,19 @@ existing one, and its ``-wal``, ``-shm`` and ``-journal``, when group or others 
 created 0700; existing ones are left alone (a database may live in a directory the user shares
 on purpose, such as the current one). On Windows, where files get their owner's ACL and mode
 bits mean little, only the directories are created.
+
+:class:`ContentStore` keeps other private files (the team server's media) by their SHA-256,
+written atomically as 0600 files.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
+import re
+import secrets
 import stat
 from pathlib import Path
 
@@ -94,3 +101,66 @@ def private_file(path: str | Path) -> None:
             os.close(fd)
     for suffix in SQLITE_SIBLINGS:
         _tighten(Path(text + suffix))
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as a 0600 file, atomically: a temporary file beside it (0600
+    from the start), flushed to disk, then renamed over ``path``. Its directory is made 0700
+    when it does not exist."""
+    private_dir(path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(temp, flags | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+    try:
+        if _POSIX:
+            os.fchmod(fd, PRIVATE_FILE)  # whatever the umask took
+        with os.fdopen(fd, "wb", closefd=True) as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    if _POSIX:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class ContentStore:
+    """Files kept by their content: ``<root>/<sha256>``, owner-only (0600 files, 0700 root).
+
+    One copy per content: storing the same bytes again writes nothing. Files are written
+    atomically (:func:`write_private`), so a crash leaves either the whole file or none.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, digest: str) -> Path:
+        if not _DIGEST.fullmatch(digest):
+            raise ValueError(f"{digest!r} is not a SHA-256 in hex")
+        return self.root / digest
+
+    def put(self, data: bytes) -> str:
+        """Keep ``data``; its SHA-256 (hex), the name it is kept under."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            write_private(target, data)
+        return digest
+
+    def has(self, digest: str) -> bool:
+        return self.path(digest).is_file()
+
+    def read(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()

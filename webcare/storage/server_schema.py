@@ -298,6 +298,55 @@ def m007_user_availability(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="m008_media")
+def m008_media(db: sqlite_utils.Database) -> None:
+    # Files that mentions carry (fetched by the channel runner, off the ingest transaction) and
+    # images agents upload to attach to a reply. ``ref`` is the connector's handle on the file
+    # (a platform id or URL) and never leaves the server; ``mime`` is what the bytes are
+    # (sniffed), ``claimed_mime`` what the platform said. The file itself lives under
+    # ``<db dir>/media/<sha256>`` (one copy per content).
+    db.execute(
+        """CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER REFERENCES mentions(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            uploaded_by INTEGER REFERENCES users(id),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('image', 'sticker', 'audio', 'video', 'document')),
+            ref TEXT,
+            claimed_mime TEXT,
+            mime TEXT,
+            size INTEGER,
+            sha256 TEXT,
+            filename TEXT,
+            caption TEXT,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'refused', 'failed')),
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            CHECK ((mention_id IS NULL) != (uploaded_by IS NULL))
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX media_mention ON media(mention_id, position)")
+    db.execute("CREATE INDEX media_pending ON media(next_attempt_at) WHERE state = 'pending'")
+    # an upload is idempotent by content: the same person uploading the same bytes gets one row
+    db.execute(
+        "CREATE UNIQUE INDEX media_upload ON media(uploaded_by, sha256)"
+        " WHERE uploaded_by IS NOT NULL"
+    )
+    db.execute(
+        """CREATE TABLE reply_media (
+            reply_id TEXT NOT NULL REFERENCES replies(id),
+            position INTEGER NOT NULL,
+            media_id INTEGER NOT NULL REFERENCES media(id),
+            PRIMARY KEY (reply_id, position)
+        )"""
+    )
+    db.execute("CREATE INDEX reply_media_media ON reply_media(media_id)")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

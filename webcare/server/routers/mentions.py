@@ -28,19 +28,20 @@ def get_mention(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, An
     now = ctx.now()
     with ctx.db.read() as conn:
         row = claims.load_state(conn, mention_id)
-        mention = serialize.mention(row, now)
+        (mention,) = serialize.mentions(conn, [row], now)
         contact = (
             serialize.load_one(conn, "contact", row["contact_id"], now)
             if row["contact_id"] is not None
             else None
         )
-        replies = [
-            serialize.reply(r, now)
-            for r in conn.execute(
+        replies = serialize.replies(
+            conn,
+            conn.execute(
                 "SELECT * FROM replies WHERE mention_id = ? ORDER BY accepted_at, id",
                 (mention_id,),
-            )
-        ]
+            ).fetchall(),
+            now,
+        )
         notes = [
             serialize.note(r, now)
             for r in conn.execute(
@@ -92,18 +93,20 @@ def contact_history(contact_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str
         contact = serialize.load_one(conn, "contact", contact_id, now)
         if contact is None:
             raise NotFoundError(f"There is no contact with id {contact_id}.")
-        mentions = [
-            serialize.mention(r, now)
-            for r in conn.execute(
+        mentions = serialize.mentions(
+            conn,
+            conn.execute(
                 "SELECT * FROM mentions WHERE contact_id = ? ORDER BY created_at, id", (contact_id,)
-            )
-        ]
-        replies = [
-            serialize.reply(r, now)
-            for r in conn.execute(
+            ).fetchall(),
+            now,
+        )
+        replies = serialize.replies(
+            conn,
+            conn.execute(
                 "SELECT r.* FROM replies r JOIN mentions m ON m.id = r.mention_id"
                 " WHERE m.contact_id = ? ORDER BY r.accepted_at, r.id",
                 (contact_id,),
-            )
-        ]
+            ).fetchall(),
+            now,
+        )
     return {"contact": contact, "mentions": mentions, "replies": replies}

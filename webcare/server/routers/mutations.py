@@ -52,6 +52,7 @@ def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[s
             status=MentionStatus(m.status) if m.status else None,
             tags=tuple(m.tags) if m.tags is not None else None,
             priority=m.priority,
+            media_ids=tuple(m.media_ids or ()),
         )
         for m in body.mutations
     ]

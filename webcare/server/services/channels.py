@@ -50,6 +50,7 @@ def spec_json(kind: str) -> dict[str, Any]:
         "label": spec.label,
         "char_limit": spec.char_limit,
         "can_reply": spec.can_reply,
+        "can_attach": spec.can_attach,
         "lookup": spec.lookup,
         "resend_unknown": spec.resend_unknown,
         "default_interval_s": spec.default_interval_s,

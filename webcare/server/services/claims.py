@@ -114,7 +114,9 @@ def claim(
                 conn, now, user.id, "claim.grant", "mention", mention_id,
                 epoch=decision.state.epoch, previous_holder=state.holder_id,
             )  # fmt: skip
-        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+        return ClaimOutcome(
+            decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        )
 
 
 def renew(
@@ -138,7 +140,9 @@ def renew(
                 conn, now, user.id, "claim.grant", "mention", mention_id,
                 epoch=decision.state.epoch, previous_holder=state.holder_id, renewed=True,
             )  # fmt: skip
-        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+        return ClaimOutcome(
+            decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        )
 
 
 def release(db: Database, user: AuthUser, mention_id: int, now: float) -> ClaimOutcome:
@@ -155,7 +159,9 @@ def release(db: Database, user: AuthUser, mention_id: int, now: float) -> ClaimO
                 conn, now, user.id, "claim.release", "mention", mention_id,
                 holder=state.holder_id, forced=state.holder_id != user.id,
             )  # fmt: skip
-        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+        return ClaimOutcome(
+            decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        )
 
 
 def assign(
@@ -177,7 +183,9 @@ def assign(
             conn, now, user.id, "claim.assign", "mention", mention_id,
             to=agent_id, previous_holder=state.holder_id, epoch=decision.state.epoch,
         )  # fmt: skip
-        return ClaimOutcome(decision.result, serialize.mention(load_state(conn, mention_id), now))
+        return ClaimOutcome(
+            decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        )
 
 
 def sweep_expired(db: Database, now: float) -> int:

@@ -23,7 +23,7 @@ from webcare.domain.signatures import Signature
 from webcare.domain.templates import render
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
-from webcare.server.services import audit, settings
+from webcare.server.services import audit, media, settings
 from webcare.server.services.accounts import insert_user
 from webcare.storage.db import Database, chunks, marks
 
@@ -516,6 +516,9 @@ def ingest(
         fresh, answers = _store_batch(
             conn, channel_id, batch, now, stats, lookups, history=history, rules=rules
         )
+        for mention_id, m in fresh:
+            if m.media:  # fetched later by the channel runner: never holds the mention back
+                media.add_refs(conn, mention_id, m.media, now)
         ack = settings.auto_ack(conn) if fresh and not history else None
         if ack is not None and ack.enabled and not settings.business_hours(conn).is_open(now):
             for mention_id, m in fresh:

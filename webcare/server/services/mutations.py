@@ -25,7 +25,12 @@ from typing import Any
 from webcare.channels import registry
 from webcare.domain import claims as rules
 from webcare.domain import textlength
-from webcare.domain.errors import ConflictError, PermissionDenied, TransientError
+from webcare.domain.errors import (
+    ConflictError,
+    PermissionDenied,
+    TransientError,
+    ValidationError,
+)
 from webcare.domain.models import (
     MentionStatus,
     MutationOutcome,
@@ -35,6 +40,7 @@ from webcare.domain.models import (
 )
 from webcare.server import changes, serialize
 from webcare.server.services import audit
+from webcare.server.services import media as media_service
 from webcare.server.services.accounts import AuthUser
 from webcare.server.services.claims import store_state
 from webcare.storage.db import TRANSIENT_CAUSE, Database, transient_reason
@@ -56,6 +62,8 @@ class Mutation:
     status: MentionStatus | None = None
     tags: tuple[str, ...] | None = None
     priority: int | None = None
+    #: Uploaded images (``POST /v1/media``) a reply carries, in order.
+    media_ids: tuple[int, ...] = ()
 
 
 class OutboxConflict(ConflictError):
@@ -175,6 +183,10 @@ def _apply_reply(
             "This channel is listen-only: replies cannot be posted there. Mark the mention"
             " handled, or answer the author on another channel.",
         )
+    if m.media_ids:
+        problem = _attach_problem(conn, user, channel["connector"], m.media_ids)
+        if problem is not None:
+            return _reject(m, RejectReason.INVALID, problem)
     length = textlength.measure(
         channel["kind"], body, reply_to=_answered_handle(conn, row), limit=channel["char_limit"]
     )
@@ -191,6 +203,8 @@ def _apply_reply(
         (m.op_id, m.mention_id, user.id, client_id, m.client_seq, m.claim_epoch,
          m.template_id, body, now),
     )  # fmt: skip
+    if m.media_ids:
+        media_service.attach(conn, m.op_id, m.media_ids)
     changes.record(conn, "reply", m.op_id, now)
     store_state(conn, m.mention_id, rules.after_reply(state, now, lease_s), now, replied_at=now)
     audit.record(
@@ -200,6 +214,25 @@ def _apply_reply(
     return _result(
         m, MutationOutcome.ACCEPTED, message="Reply accepted.", entity="reply", entity_id=m.op_id
     )
+
+
+def _attach_problem(
+    conn: sqlite3.Connection, user: AuthUser, connector: str | None, media_ids: Sequence[int]
+) -> str | None:
+    """Why this reply cannot carry these images on its channel, in words; None when it can."""
+    spec = None
+    if connector is not None:
+        try:
+            spec = registry.spec(connector)
+        except ValidationError:
+            spec = None
+    if spec is None or not spec.can_attach:
+        platform = spec.label if spec is not None else "This channel"
+        return (
+            f"{platform} replies cannot carry images from Webcare. Remove the attachment and"
+            " send the text alone."
+        )
+    return media_service.check_attachments(conn, user.id, media_ids, spec.attach_max_bytes)
 
 
 def _apply_note(
