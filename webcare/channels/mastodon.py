@@ -1,4 +1,4 @@
-"""Mastodon: mentions of the brand account come in as notifications, replies go out as statuses.
+r"""Mastodon: mentions of the brand account come in as notifications, replies go out as statuses.
 
 The REST API (docs.joinmastodon.org) with a user access token (scopes ``read:notifications
 read:statuses read:accounts write:statuses``):
@@ -13,6 +13,14 @@ read:statuses read:accounts write:statuses``):
 * lookup (for retries after the key may have expired): our account's own statuses
   (``verify_credentials`` then ``/accounts/:id/statuses``), matched on ``in_reply_to_id`` and
   the same text (mentions aside, since Mastodon renders them as links).
+* media: a status's ``media_attachments`` become :class:`MediaRef` records (``image``; ``gifv`` and
+  ``video`` as video; ``audio``; ``unknown`` as a document) whose ref is the attachment's
+  ``url`` (the instance's copy; ``remote_url`` when there is none), fetched with
+  :meth:`Http.download` (our token only goes to the instance's own host). A reply's images are
+  uploaded first (``POST /api/v2/media`` with their alt text; a 202 is polled at
+  ``GET /api/v1/media/:id`` until processed), then named in ``media_ids[]``. A retry uploads
+  again (Mastodon forgets unattached uploads), and the ``Idempotency-Key`` still gives the one
+  status.
 
 Status ``content`` is HTML; it is turned into plain text here and no markup is ever kept.
 """
@@ -37,9 +45,11 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
 )
-from webcare.channels.errors import MalformedResponse, NotConfigured
+from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
 from webcare.domain import textlength
 
@@ -49,6 +59,13 @@ MAX_PAGES = 5
 #: How many pages of our own statuses a lookup reads before it gives up (40 statuses each).
 LOOKUP_PAGES = 3
 MAX_TEXT = 20_000
+MAX_MEDIA = 10  # attachments kept per status (Mastodon allows 4)
+#: Mastodon's attachment types and the kinds Webcare shows them as.
+MEDIA_KINDS = {"image": "image", "gifv": "video", "video": "video", "audio": "audio",
+               "unknown": "document"}  # fmt: skip
+#: How often an upload still processing (202) is looked at before the reply is retried later.
+MEDIA_POLLS = 10
+MEDIA_POLL_S = 0.5
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # from widest to narrowest
 
 SPEC = ConnectorSpec(
@@ -68,7 +85,7 @@ SPEC = ConnectorSpec(
             required=True,
             secret=True,
             help="Preferences > Development > New application; scopes read:notifications,"
-            " read:statuses, read:accounts, write:statuses.",
+            " read:statuses, read:accounts, write:statuses (and write:media to attach images).",
         ),
         ConfigField(
             "visibility",
@@ -82,6 +99,7 @@ SPEC = ConnectorSpec(
     can_reply=True,
     lookup="search",
     default_interval_s=60.0,
+    can_attach=True,
 )
 
 
@@ -200,14 +218,7 @@ def _mention(status: Any) -> IncomingMention:
     spoiler = status.get("spoiler_text")
     if isinstance(spoiler, str) and spoiler.strip():
         text = f"[CW: {spoiler.strip()}]\n{text}"
-    media = status.get("media_attachments")
-    if isinstance(media, list):
-        for item in media:
-            if isinstance(item, dict):
-                kind = item.get("type") if isinstance(item.get("type"), str) else "media"
-                description = item.get("description")
-                label = description if isinstance(description, str) and description else ""
-                text += f"\n[{kind}{': ' + label if label else ''}]"
+    media = _media(status.get("media_attachments"))
     followers = account.get("followers_count")
     if isinstance(followers, bool) or not isinstance(followers, int) or followers < 0:
         followers = None
@@ -235,7 +246,34 @@ def _mention(status: Any) -> IncomingMention:
         parent_source_id=_id(status.get("in_reply_to_id")),
         language=_opt_text(status.get("language"), "language", 10),
         meta=meta,
+        media=media,
     )
+
+
+def _media(attachments: Any) -> tuple[MediaRef, ...]:
+    """A status's ``media_attachments`` as refs (those without any address are left out)."""
+    found: list[MediaRef] = []
+    for item in attachments if isinstance(attachments, list) else []:
+        if not isinstance(item, dict) or len(found) >= MAX_MEDIA:
+            continue
+        url = item.get("url") if isinstance(item.get("url"), str) else None
+        url = url or (item.get("remote_url") if isinstance(item.get("remote_url"), str) else None)
+        if not url or len(url) > 2000 or not url.startswith(("https://", "http://")):
+            continue
+        kind = MEDIA_KINDS.get(str(item.get("type")), "document")
+        description = item.get("description")
+        name = url.rsplit("?", 1)[0].rsplit("/", 1)[-1][:200] or None
+        found.append(
+            MediaRef(
+                kind=kind,
+                ref=url,
+                filename=name,
+                caption=description.strip()[:1500] or None
+                if isinstance(description, str)
+                else None,
+            )
+        )
+    return tuple(found)
 
 
 _MENTION = re.compile(r"(?<![\w@/])@[\w.-]+(?:@[\w.-]+)?", re.UNICODE)
@@ -361,15 +399,46 @@ class MastodonConnector(ConnectorBase):
         return textlength.mastodon_status(reply.text, handle)
 
     def deliver(self, reply: OutgoingReply) -> Delivered:
-        body = {
+        body: dict[str, Any] = {
             "status": self._status_text(reply),
             "in_reply_to_id": reply.mention_source_id,
             "visibility": narrowest(self.visibility, reply.mention_meta.get("visibility")),
         }
+        if reply.media:
+            body["media_ids"] = [self._upload(item) for item in reply.media]
         answer = self.http.json(
             "POST", "/api/v1/statuses", json=body, headers={"Idempotency-Key": reply.reference}
         )
         return self._delivered(answer)
+
+    def _upload(self, item: Any) -> str:
+        """Upload one image (``POST /api/v2/media``); its id once Mastodon has processed it."""
+        form = {"description": item.caption} if item.caption else {}
+        response = self.http.request(
+            "POST",
+            "/api/v2/media",
+            files={"file": (item.filename or "image", item.data, item.mime)},
+            data=form,
+        )
+        answer = _json(response)
+        media_id = _id(answer.get("id")) if isinstance(answer, dict) else None
+        if media_id is None:
+            raise MalformedResponse("Mastodon did not answer the upload with a media id.")
+        polls = 0
+        while response.status_code == 202 or (isinstance(answer, dict) and not answer.get("url")):
+            if polls >= MEDIA_POLLS:
+                raise ChannelError("Mastodon is still processing the image; trying again soon.",
+                                   retry_after_s=30.0)  # fmt: skip
+            polls += 1
+            time.sleep(MEDIA_POLL_S)
+            response = self.http.request("GET", f"/api/v1/media/{media_id}")
+            answer = _json(response)
+            if response.status_code == 200 and isinstance(answer, dict) and answer.get("url"):
+                break
+        return media_id
+
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        return self.http.download(ref.ref, max_bytes=max_bytes)
 
     def _delivered(self, status: Any) -> Delivered:
         if not isinstance(status, dict) or _id(status.get("id")) is None:

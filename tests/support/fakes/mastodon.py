@@ -10,7 +10,10 @@ connection is closed without an answer).
 (docs.joinmastodon.org): bearer-token auth (401 ``{"error": "The access token is invalid"}``),
 ``GET /api/v1/notifications`` with ``types[]``, ``limit``, ``max_id``, ``min_id`` and
 ``since_id`` and a ``Link`` header, ``verify_credentials``, an account's statuses,
-``POST /api/v1/statuses`` with ``Idempotency-Key`` (same key, same status, no new post; the text
+``POST /api/v2/media`` (multipart upload, 202 while "processing" when asked) and
+``GET /api/v1/media/:id``, files served like a CDN at ``/system/media_attachments/...`` (no
+token needed; the tokens sent there are logged), ``POST /api/v1/statuses`` with
+``Idempotency-Key`` and ``media_ids`` (same key, same status, no new post; the text
 held to the limit as ``StatusLengthValidator`` counts: graphemes, a URL as 23, a remote mention
 without its domain, 422 "Text character limit of 500 exceeded" past it) and the
 ``X-RateLimit-*`` headers (reset as an ISO 8601 time) on every answer.
@@ -26,6 +29,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
@@ -64,6 +69,14 @@ class Response:
     status: int = 200
     body: Any = None  # JSON-able, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Streamed:
+    """A body sent without Content-Length (a reader must stop by itself)."""
+
+    data: bytes
+    content_type: str = "application/octet-stream"
 
 
 @dataclass
@@ -116,6 +129,21 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(response.body, bytes):
             payload = response.body
             content_type = "text/plain; charset=utf-8"
+        elif isinstance(response.body, Streamed):  # no Content-Length: read until closed
+            self.send_response(response.status)
+            for name, value in {"Content-Type": response.body.content_type,
+                                **response.headers}.items():  # fmt: skip
+                self.send_header(name, value)
+            self.end_headers()
+            sent = 0
+            try:
+                while sent < len(response.body.data):
+                    self.wfile.write(response.body.data[sent : sent + 65536])
+                    sent += 65536
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the reader stopped at its limit
+            self.close_connection = True
+            return
         else:
             payload = json.dumps(response.body).encode()
             content_type = "application/json; charset=utf-8"
@@ -288,6 +316,15 @@ class FakeMastodon(FakePlatform):
         self._next_notification = 99_990
         self._next_status = 110_000_000_000_000_000
         self._next_account = 2000
+        #: Files served like the instance's CDN: path -> (bytes, Content-Type, announce length).
+        self.files: dict[str, tuple[bytes, str, bool]] = {}
+        #: The Authorization header of every file download (None: none was sent).
+        self.file_auth: list[str | None] = []
+        #: Images uploaded through /api/v2/media, by id.
+        self.uploads: dict[str, dict[str, Any]] = {}
+        #: Answer uploads with 202 and "processing" for this many GET /api/v1/media polls.
+        self.processing_polls = 0
+        self._next_media = 500
 
     # --- test controls -----------------------------------------------------------------------
     def _status_id(self) -> str:
@@ -310,8 +347,11 @@ class FakeMastodon(FakePlatform):
         visibility: str = "public",
         created_at: float | None = None,
         account_id: str | None = None,
+        media: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A customer's status (``content`` is HTML) that mentions the brand; its notification."""
+        """A customer's status (``content`` is HTML) that mentions the brand; its notification.
+
+        ``media``: its ``media_attachments`` (see :meth:`attachment`)."""
         with self.lock:
             self._next_account += 1
             username = acct.split("@", maxsplit=1)[0]
@@ -335,7 +375,7 @@ class FakeMastodon(FakePlatform):
                 "url": f"https://{self.domain}/@{acct}/{status_id}",
                 "content": content,
                 "spoiler_text": "",
-                "media_attachments": [],
+                "media_attachments": list(media or []),
                 "account": account,
                 "mentions": [{"id": self.account["id"], "acct": "brand"}],
             }
@@ -350,6 +390,32 @@ class FakeMastodon(FakePlatform):
             }
             self.notifications.append((int(notification_id), notification))
             return notification
+
+    def add_file(
+        self, name: str, data: bytes, content_type: str, *, announce_length: bool = True
+    ) -> str:
+        """Serve ``data`` as ``Content-Type`` at a CDN-like path; returns its URL."""
+        path = f"/system/media_attachments/files/{name}"
+        with self.lock:
+            self.files[path] = (data, content_type, announce_length)
+        return self.base_url + path
+
+    def attachment(
+        self, kind: str, url: str, *, description: str | None = None, media_id: str | None = None
+    ) -> dict[str, Any]:
+        """A ``media_attachments`` entry as Mastodon writes it."""
+        with self.lock:
+            self._next_media += 1
+            return {
+                "id": media_id or str(self._next_media),
+                "type": kind,
+                "url": url,
+                "preview_url": url,
+                "remote_url": None,
+                "description": description,
+                "blurhash": "UeKUpFxuo~R%0nW;WCnhF6RjaJt757oJodS$",
+                "meta": {"original": {"width": 640, "height": 480}},
+            }
 
     def add_notification(self, entry: Any, *, with_id: bool = True) -> Any:
         """Any notification as it is (a favourite, a malformed one, not even an object...).
@@ -391,9 +457,20 @@ class FakeMastodon(FakePlatform):
         return {"error": f"Error {status}"}
 
     def route(self, request: Request) -> Response | None:
+        path = request.path
+        if request.method == "GET" and path in self.files:  # the CDN: no token needed
+            data, content_type, announce = self.files[path]
+            self.file_auth.append(request.headers.get("authorization"))
+            if not announce:
+                return Response(200, Streamed(data, content_type))
+            return Response(200, data, {"Content-Type": content_type})
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return Response(401, {"error": "The access token is invalid"})
-        path = request.path
+        if request.method == "POST" and path == "/api/v2/media":
+            return self._upload(request)
+        match = re.fullmatch(r"/api/v1/media/([^/]+)", path)
+        if request.method == "GET" and match:
+            return self._media(match.group(1))
         if request.method == "GET" and path == "/api/v1/notifications":
             return self._notifications(request)
         if request.method == "GET" and path == "/api/v1/accounts/verify_credentials":
@@ -465,6 +542,48 @@ class FakeMastodon(FakePlatform):
         page, ids = paged
         return Response(200, page, self._link(request.path, page, ids))
 
+    def _upload(self, request: Request) -> Response:
+        """``POST /api/v2/media``: multipart ``file`` (+ ``description``)."""
+        head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()
+        message = BytesParser(policy=policy.default).parsebytes(head + request.body)
+        fields: dict[str, tuple[bytes, str | None, str]] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            if isinstance(name, str) and isinstance(payload, bytes):
+                fields[name] = (payload, part.get_filename(), part.get_content_type())
+        if "file" not in fields:
+            return Response(422, {"error": "Validation failed: File can't be blank"})
+        data, filename, content_type = fields["file"]
+        description = fields.get("description", (b"", None, ""))[0].decode()
+        with self.lock:
+            self._next_media += 1
+            media_id = str(self._next_media)
+            url = self.add_file(f"upload-{media_id}-{filename or 'file'}", data, content_type)
+            entry = {
+                "id": media_id, "type": "image", "url": url, "preview_url": url,
+                "remote_url": None, "description": description or None, "blurhash": None,
+                "meta": {}, "_bytes": data, "_polls": self.processing_polls,
+            }  # fmt: skip
+            self.uploads[media_id] = entry
+            if entry["_polls"]:
+                return Response(202, {**self._public(entry), "url": None})
+            return Response(200, self._public(entry))
+
+    @staticmethod
+    def _public(entry: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in entry.items() if not k.startswith("_")}
+
+    def _media(self, media_id: str) -> Response:
+        with self.lock:
+            entry = self.uploads.get(media_id)
+            if entry is None:
+                return Response(404, {"error": "Record not found"})
+            if entry["_polls"] > 0:
+                entry["_polls"] -= 1
+                return Response(206, {**self._public(entry), "url": None})
+            return Response(200, self._public(entry))
+
     def _form(self, request: Request) -> dict[str, Any]:
         if "json" in request.headers.get("content-type", ""):
             data = request.json()
@@ -518,6 +637,13 @@ class FakeMastodon(FakePlatform):
                     404,
                     {"error": "The post you are trying to reply to does not appear to exist."},
                 )
+            media_ids = form.get("media_ids") or []
+            if not isinstance(media_ids, list) or any(str(m) not in self.uploads
+                                                      for m in media_ids):  # fmt: skip
+                return Response(422, {"error": "Validation failed: Media ids are invalid"})
+            if any(self.uploads[str(m)]["_polls"] > 0 for m in media_ids):
+                return Response(422, {"error": "Cannot attach files that have not finished"
+                                               " processing. Try again in a moment!"})  # fmt: skip
             status_id = self._status_id()
             status: dict[str, Any] = {
                 "id": status_id,
@@ -529,7 +655,7 @@ class FakeMastodon(FakePlatform):
                 "url": f"https://{self.domain}/@brand/{status_id}",
                 "content": self.render(text),
                 "spoiler_text": "",
-                "media_attachments": [],
+                "media_attachments": [self._public(self.uploads[str(m)]) for m in media_ids],
                 "account": self.account,
             }
             self.statuses[status_id] = status
