@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -218,3 +219,120 @@ def test_a_document_is_offered_as_an_attachment_download(
     assert r.headers["Content-Disposition"] == (
         "attachment; filename=\"factuur.pdf\"; filename*=UTF-8''factuur.pdf"
     )
+
+
+def reply_with(
+    api: Api, mention_id: int, body: str, media_ids: list[int], *, seq: int = 1
+) -> dict[str, Any]:
+    r = api.post(f"/v1/mentions/{mention_id}/claim")
+    assert r.status_code == 200, r.text
+    epoch = r.json()["mention"]["claim_epoch"]
+    r = api.post(
+        "/v1/mutations",
+        json={
+            "client_id": f"client-{api.token}"[:40],
+            "mutations": [
+                {
+                    "client_seq": seq,
+                    "op_id": f"op-media-{mention_id:04d}-{seq}",
+                    "type": "reply",
+                    "mention_id": mention_id,
+                    "claim_epoch": epoch,
+                    "body": body,
+                    "media_ids": media_ids,
+                }
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    result: dict[str, Any] = r.json()["results"][0]
+    return result
+
+
+def upload(api: Api, data: bytes, content_type: str, **params: str) -> Any:
+    return api.post("/v1/media", data=data, headers={"Content-Type": content_type}, params=params)
+
+
+def test_an_image_attached_to_a_reply_is_posted_once_on_mastodon(
+    server: TestServer, masto: FakeMastodon
+) -> None:
+    admin = server.user("anna", Role.ADMIN)
+    eva, tom = server.user("eva"), server.user("tom")
+    status = masto.add_mention("<p>@brand waar zit de resetknop?</p>")["status"]
+    masto.add_mention("<p>@brand ook een vraag</p>", acct="piet@other.example")
+    mastodon_channel(admin, masto)
+    assert wait_until(lambda: len(_mention_ids(server)) == 2, 10)
+    mention_id, other = _mention_ids(server)
+    image = png(400, 300, (10, 120, 200))
+    r = upload(eva, image, "image/png", filename="reset-knop.png", caption="Achterkant router")
+    assert r.status_code == 201, r.text
+    item = r.json()
+    assert (item["kind"], item["mime"], item["size"], item["state"]) == (
+        "image", "image/png", len(image), "stored",
+    )  # fmt: skip
+    # the same bytes again (a retried upload whose answer was lost): the same file, no copy
+    again = upload(eva, image, "image/png", filename="reset-knop.png")
+    assert again.status_code == 200 and again.json()["id"] == item["id"]
+    # only its uploader may attach it
+    refused = reply_with(tom, other, "Kijk hier. ^Tom", [item["id"]])
+    assert refused["outcome"] == "rejected"
+    assert refused["message"] == f"Image {item['id']} is not one you uploaded; attach it again."
+    assert refused["body"] == "Kijk hier. ^Tom"
+    # eva's reply with her image: uploaded to Mastodon, then one status naming it
+    masto.processing_polls = 1  # Mastodon answers 202 and processes a moment
+    accepted = reply_with(eva, mention_id, "Zo vind je hem. ^Eva", [item["id"]])
+    assert accepted["outcome"] == "accepted", accepted
+    assert wait_until(lambda: len(masto.posted) == 1, 15)
+    time.sleep(0.3)
+    assert len(masto.posted) == 1
+    posted = masto.posted[0]
+    assert posted["in_reply_to_id"] == status["id"]
+    (attached,) = posted["media_attachments"]
+    assert attached["description"] == "Achterkant router"
+    assert len(masto.uploads) == 1
+    assert next(iter(masto.uploads.values()))["_bytes"] == image
+    detail = eva.get(f"/v1/mentions/{mention_id}").json()
+    (reply,) = detail["replies"]
+    assert wait_until(
+        lambda: (
+            eva.get(f"/v1/mentions/{mention_id}").json()["replies"][0]["delivery_state"] == "sent"
+        ),
+        10,
+    )
+    assert [m["id"] for m in reply["media"]] == [item["id"]]
+    # once attached, the whole team may see it
+    assert tom.get(f"/v1/media/{item['id']}").status_code == 200
+
+
+def test_uploads_are_checked_like_fetched_files(server: TestServer) -> None:
+    eva, tom = server.user("eva"), server.user("tom")
+    r = upload(eva, SVG, "image/png", filename="x.png")
+    assert r.status_code == 422
+    assert r.json()["message"] == "The file is an SVG drawing (markup), not an image."
+    r = upload(eva, pdf(), "application/pdf")
+    assert r.status_code == 422
+    r = upload(eva, png(), "image/jpeg")
+    assert r.status_code == 422
+    assert "but the file is a PNG image" in r.json()["message"]
+    r = upload(eva, b"\x89PNG\r\n\x1a\n" + os.urandom(LIMIT), "image/png")
+    assert r.status_code == 413
+    assert server.anonymous().post("/v1/media", data=png()).status_code == 401
+    # an upload nobody attached is its uploader's alone
+    mine = upload(eva, png(), "image/png").json()
+    assert eva.get(f"/v1/media/{mine['id']}").status_code == 200
+    assert tom.get(f"/v1/media/{mine['id']}").status_code == 404
+    assert not list((server.db_path.parent / "media").glob("*.part"))
+
+
+def test_channels_that_cannot_carry_images_refuse_them_at_acceptance(server: TestServer) -> None:
+    eva = server.user("eva")
+    (mention_id,) = server.add_mentions(1, kind="twitter")
+    image = upload(eva, png(), "image/png").json()
+    result = reply_with(eva, mention_id, "Zie bijlage. ^Eva", [image["id"]])
+    assert result["outcome"] == "rejected"
+    assert result["message"] == (
+        "This channel replies cannot carry images from Webcare. Remove the attachment and send"
+        " the text alone."
+    )
+    with server.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM reply_media").fetchone()[0] == 0
