@@ -21,6 +21,15 @@ Bluesky limits a post's text to 300 graphemes and 3000 UTF-8 bytes (the ``app.bs
 lexicon); :func:`webcare.domain.textlength.measure` counts both, for the team server (which
 refuses a longer reply) and here (nothing too long is ever sent).
 
+Media: a post's ``app.bsky.embed.images`` (and ``video``, and the media of
+``recordWithMedia``) become :class:`MediaRef` records whose ref is ``<author did>/<blob cid>``,
+fetched with ``com.atproto.sync.getBlob`` from the channel's service (which serves the blobs
+of the accounts it hosts or relays; a post by an account on another PDS may answer
+``BlobNotFound``, and the file is then marked failed). A reply's images are uploaded with
+``com.atproto.repo.uploadBlob`` (at most 1,000,000 bytes each, the lexicon's limit) and
+embedded as ``app.bsky.embed.images`` with their alt text; a retry uploads again (unused blobs
+are dropped by the PDS) under the same record key, so the post is still made once.
+
 A record key that is taken already is "look the post up": the reference PDS answers 500, newer
 ones 400 ``RecordAlreadyExists`` and others 400 ``InvalidRequest`` "Record already exists";
 every such answer is settled by ``getRecord``, and a post found there is the delivered one.
@@ -36,6 +45,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -48,6 +58,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
 )
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, NotConfigured
@@ -68,6 +80,9 @@ ALREADY_EXISTS = frozenset({"RecordAlreadyExists", "AlreadyExists", "DuplicateCr
 #: An error whose message says so (``InvalidRequest`` "Record already exists: ...").
 _SAYS_EXISTS = re.compile(r"already\s+exists?|duplicate\s+(record|key|rkey)", re.IGNORECASE)
 EXPIRED = "ExpiredToken"
+#: app.bsky.embed.images: at most 4 images of at most 1,000,000 bytes each.
+IMAGE_MAX_BYTES = 1_000_000
+MAX_MEDIA = 4
 
 SPEC = ConnectorSpec(
     kind="bluesky",
@@ -95,6 +110,8 @@ SPEC = ConnectorSpec(
     can_reply=True,
     lookup="exact",
     default_interval_s=60.0,
+    can_attach=True,
+    attach_max_bytes=IMAGE_MAX_BYTES,
 )
 
 
@@ -188,6 +205,48 @@ def post_url(handle: str, uri: str) -> str:
     return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
 
+def _blob_ref(blob: Any) -> tuple[str, str | None, int | None] | None:
+    """(cid, mime, size) of a blob (``{"$type": "blob", "ref": {"$link": cid}, ...}``, or the
+    legacy ``{"cid": ..., "mimeType": ...}``); None when it is not one."""
+    if not isinstance(blob, dict):
+        return None
+    ref = blob.get("ref")
+    cid = ref.get("$link") if isinstance(ref, dict) else blob.get("cid")
+    if not isinstance(cid, str) or not re.fullmatch(r"[A-Za-z0-9]{8,200}", cid):
+        return None
+    mime = blob.get("mimeType")
+    size = blob.get("size")
+    return (
+        cid,
+        mime if isinstance(mime, str) else None,
+        size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+    )
+
+
+def _embedded_media(did: str, embed: Any) -> tuple[MediaRef, ...]:
+    """The images and video of a post's ``embed`` as refs (``<did>/<cid>``)."""
+    if not isinstance(embed, dict):
+        return ()
+    kind = embed.get("$type")
+    if kind == "app.bsky.embed.recordWithMedia":
+        return _embedded_media(did, embed.get("media"))
+    found: list[MediaRef] = []
+    if kind == "app.bsky.embed.images":
+        images = embed.get("images")
+        for image in images if isinstance(images, list) else []:
+            blob = _blob_ref(image.get("image")) if isinstance(image, dict) else None
+            if blob is not None and len(found) < MAX_MEDIA:
+                alt = image.get("alt")
+                found.append(MediaRef("image", f"{did}/{blob[0]}", blob[1], blob[2],
+                                      caption=_opt_str(alt, 2000)))  # fmt: skip
+    elif kind == "app.bsky.embed.video":
+        blob = _blob_ref(embed.get("video"))
+        if blob is not None:
+            found.append(MediaRef("video", f"{did}/{blob[0]}", blob[1], blob[2],
+                                  caption=_opt_str(embed.get("alt"), 2000)))  # fmt: skip
+    return tuple(found)
+
+
 def _mention(entry: dict[str, Any]) -> IncomingMention:
     uri = _str(entry.get("uri"), "uri", 500)
     if not uri.startswith("at://") or f"/{POST}/" not in uri:
@@ -238,6 +297,7 @@ def _mention(entry: dict[str, Any]) -> IncomingMention:
         parent_source_id=parent_uri,
         language=language,
         meta={"cid": cid, "root_uri": root_uri, "root_cid": root_cid},
+        media=_embedded_media(did, record.get("embed")),
     )
 
 
@@ -366,6 +426,7 @@ class BlueskyConnector(ConnectorBase):
         *,
         token: str | None,
         handled: Collection[str] = (),
+        extra_headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Any:
         codes: list[str] = []
@@ -375,6 +436,7 @@ class BlueskyConnector(ConnectorBase):
                 codes.append(_xrpc_code(response))
 
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(extra_headers or {})
         try:
             return self.http.json(
                 method, f"/xrpc/{nsid}", headers=headers, hooks={"response": remember}, **kwargs
@@ -576,6 +638,12 @@ class BlueskyConnector(ConnectorBase):
         facets = link_facets(reply.text)
         if facets:
             record["facets"] = facets
+        if reply.media:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": item.caption or "", "image": self._upload(item)}
+                           for item in reply.media[:MAX_MEDIA]],
+            }  # fmt: skip
         body = {"repo": session.did, "collection": POST, "rkey": rkey, "record": record}
         try:
             data = self.call(
@@ -600,6 +668,36 @@ class BlueskyConnector(ConnectorBase):
         if not isinstance(uri, str) or not uri:
             raise MalformedResponse("Bluesky did not answer with the new post's uri.")
         return Delivered(platform_post_id=uri, posted_at=now, url=post_url(session.handle, uri))
+
+    def _upload(self, item: Any) -> dict[str, Any]:
+        """Upload one image (``com.atproto.repo.uploadBlob``); the blob to embed."""
+        if len(item.data) > IMAGE_MAX_BYTES:
+            raise ChannelError(
+                f"Bluesky takes images up to {IMAGE_MAX_BYTES:,} bytes; this one has"
+                f" {len(item.data):,}.",
+                permanent=True,
+            )
+        data = self.call("POST", "com.atproto.repo.uploadBlob", data=item.data,
+                         extra_headers={"Content-Type": item.mime})  # fmt: skip
+        blob = data.get("blob") if isinstance(data, dict) else None
+        if _blob_ref(blob) is None:
+            raise MalformedResponse("Bluesky did not answer the upload with a blob.")
+        assert isinstance(blob, dict)
+        return blob
+
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        did, _, cid = ref.ref.rpartition("/")
+        if not did.startswith("did:") or not cid:
+            raise ChannelError(f"{ref.ref!r} does not name a Bluesky blob.", permanent=True)
+        query = urlencode({"did": did, "cid": cid})
+        try:
+            return self.http.download(
+                f"/xrpc/com.atproto.sync.getBlob?{query}", max_bytes=max_bytes
+            )
+        except ChannelError as exc:
+            if exc.status in (400, 404):  # BlobNotFound, RepoNotFound: not coming back
+                raise ChannelError(exc.message, permanent=True, status=exc.status) from exc
+            raise
 
     def _existing(self, reply: OutgoingReply, refusal: ChannelError) -> Delivered:
         """The PDS says the reply's record exists: that post is the delivered one.

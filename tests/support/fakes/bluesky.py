@@ -9,7 +9,10 @@ taken key answers 500 like the reference PDS, or 400 with the error named by ``d
 PDSes say it, both with "Record already exists: <collection>/<rkey>"; a post's text is held to
 the lexicon's 300 graphemes and 3000 UTF-8 bytes) and ``getRecord`` (400 ``RecordNotFound``;
 ``stale_reads`` makes the next reads miss a record, like a replica behind the primary). Errors
-are XRPC's ``{"error", "message"}``; every answer carries ``RateLimit-Limit/Remaining/Reset``
+are XRPC's ``{"error", "message"}``. Blobs: ``uploadBlob`` (raw body, its ``Content-Type``;
+the blob ref of the lexicon) and ``com.atproto.sync.getBlob`` (the bytes, served as the type the
+uploader claimed; 400 ``BlobNotFound``); a post may embed images (``app.bsky.embed.images``,
+each at most 1,000,000 bytes). Every answer carries ``RateLimit-Limit/Remaining/Reset``
 (reset in epoch seconds).
 
 The server machinery (threads, injected failures, lost acks) is :class:`FakePlatform`.
@@ -70,6 +73,8 @@ class FakeBluesky(FakePlatform):
         self.duplicate_error: str | None = None
         #: How many of the next getRecord calls do not see records yet (a lagging replica).
         self.stale_reads = 0
+        #: Blobs by cid: (bytes, the mime type their uploader claimed).
+        self.blobs: dict[str, tuple[bytes, str]] = {}
         self.rate_limit = 3000
         self.rate_remaining = 2999
         self.rate_reset_in = 300
@@ -101,11 +106,13 @@ class FakeBluesky(FakePlatform):
         langs: list[str] | None = None,
         created_at: float | None = None,
         indexed_at: float | None = None,
+        images: list[tuple[bytes, str, str]] | None = None,
     ) -> dict[str, Any]:
         """A post by ``handle`` and the brand's notification of it (``reason``).
 
         ``reply_to`` is an earlier notification (or post view) this post answers; ``indexed_at``
-        defaults to one second after the previous notification.
+        defaults to one second after the previous notification. ``images``: (bytes, claimed
+        mime type, alt text) embedded as ``app.bsky.embed.images``.
         """
         with self.lock:
             n = next(self._counter)
@@ -124,6 +131,12 @@ class FakeBluesky(FakePlatform):
                 "createdAt": iso(created_at if created_at is not None else indexed_at - 1),
                 "langs": langs if langs is not None else ["nl"],
             }
+            if images:
+                record["embed"] = {
+                    "$type": "app.bsky.embed.images",
+                    "images": [{"alt": alt, "image": self.add_blob(data, mime)}
+                               for data, mime, alt in images],
+                }  # fmt: skip
             if reply_to is not None:
                 parent = {"uri": reply_to["uri"], "cid": reply_to["cid"]}
                 parent_reply = reply_to.get("record", {}).get("reply")
@@ -142,6 +155,13 @@ class FakeBluesky(FakePlatform):
             }
             self.notifications.append(notification)
             return notification
+
+    def add_blob(self, data: bytes, mime: str) -> dict[str, Any]:
+        """Keep a blob; its ref as the lexicon writes it."""
+        with self.lock:
+            cid = "bafkrei" + hashlib.sha256(data).hexdigest()[:52]
+            self.blobs[cid] = (data, mime)
+            return {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(data)}
 
     def add_notification(self, entry: Any) -> Any:
         with self.lock:
@@ -213,6 +233,11 @@ class FakeBluesky(FakePlatform):
                 return self._refresh_session(request)
             if nsid == "com.atproto.repo.getRecord" and request.method == "GET":
                 return self._get_record(request)  # public: no auth needed
+            if nsid == "com.atproto.sync.getBlob" and request.method == "GET":
+                blob = self.blobs.get(request.param("cid") or "")
+                if blob is None or not (request.param("did") or "").startswith("did:"):
+                    return _xrpc_error(400, "BlobNotFound", "Blob not found")
+                return Response(200, blob[0], {"Content-Type": blob[1]})
             denied = self._auth(request)
             if denied is not None:
                 return denied
@@ -225,6 +250,9 @@ class FakeBluesky(FakePlatform):
                 return Response(200, {"posts": [self.posts[u] for u in uris if u in self.posts]})
             if nsid == "com.atproto.repo.createRecord" and request.method == "POST":
                 return self._create_record(request)
+            if nsid == "com.atproto.repo.uploadBlob" and request.method == "POST":
+                mime = request.headers.get("content-type", "application/octet-stream")
+                return Response(200, {"blob": self.add_blob(request.body, mime)})
         return _xrpc_error(501, "MethodNotImplemented", "Method Not Implemented")
 
     def _create_session(self, request: Request) -> Response:
@@ -334,6 +362,19 @@ class FakeBluesky(FakePlatform):
             return "Record/text must not be longer than 3000 characters"
         if not isinstance(record.get("createdAt"), str):
             return "Record must have the property createdAt"
+        embed = record.get("embed")
+        if embed is not None:
+            images = embed.get("images") if isinstance(embed, dict) else None
+            if embed.get("$type") != "app.bsky.embed.images" or not isinstance(images, list):
+                return "Record/embed must be app.bsky.embed.images in this fake"
+            if len(images) > 4:
+                return "Record/embed/images must not have more than 4 elements"
+            for image in images:
+                link = image.get("image", {}).get("ref", {}).get("$link")
+                if not isinstance(image.get("alt"), str) or link not in self.blobs:
+                    return "Record/embed/images must have alt and an uploaded image blob"
+                if len(self.blobs[link][0]) > 1_000_000:
+                    return "Record/embed/images/image must not be larger than 1000000 bytes"
         reply = record.get("reply")
         if reply is not None:
             for part in ("root", "parent"):
