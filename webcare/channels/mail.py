@@ -12,6 +12,14 @@ what a reply needs (Message-ID, References, Subject, Reply-To) in ``meta``. Our 
 from the support address) and machine-made mail (auto-replies, bounces) are skipped, with a
 reason.
 
+Attachments (parts with ``Content-Disposition: attachment``, and inline images) become
+:class:`MediaRef` records whose ref names the message and the part: folder, UIDVALIDITY, UID,
+the IMAP section number and the part's transfer encoding. ``fetch_media`` reads exactly that
+part again over IMAP (``BODY.PEEK[<section>]<0.N>``, never more than the limit needs) and
+decodes it, so the team server gets the file the customer sent, whatever its size, even when
+the message was larger than what ``fetch`` reads of it. Parts whose headers lie past the first
+``MAX_MESSAGE_BYTES`` of a message are not seen. A reply's images go out as MIME attachments.
+
 Replying (``deliver``): one SMTP transaction to the customer plus a blind copy to the support
 address itself, then an IMAP APPEND to the sent folder. The Message-ID is derived from our reply
 id (``<reference@domain>``), so a retry after a crash can *search* for it (``lookup``) in the
@@ -21,9 +29,12 @@ sent folder and in the inbox (where the blind copy lands even if the APPEND neve
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import imaplib
+import json
 import logging
+import quopri
 import re
 import smtplib
 import ssl
@@ -49,9 +60,18 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
 )
-from webcare.channels.errors import AuthFailed, ChannelError, NotConfigured, readable
+from webcare.channels.errors import (
+    AuthFailed,
+    ChannelError,
+    MediaTooLarge,
+    NotConfigured,
+    readable,
+)
+from webcare.domain.media import kind_for, size_words
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +120,9 @@ SPEC = ConnectorSpec(
     can_reply=True,
     lookup="search",
     default_interval_s=60.0,
+    can_attach=True,
 )
+MAX_ATTACHMENTS = 20  # files kept per message
 
 
 # --- configuration -------------------------------------------------------------------------
@@ -386,6 +408,70 @@ def body_text(msg: EmailMessage) -> str:
     return drop_quoted(text)
 
 
+def _sections(msg: Message) -> Iterator[tuple[str, Message]]:
+    """The leaf parts of a message with their IMAP section numbers (RFC 3501 6.4.5): the
+    parts of a multipart are 1, 2, ...; those of a nested multipart 2.1, 2.2, ...; a message
+    that is not multipart has one part, 1. Attached messages are not looked into."""
+    if not msg.is_multipart():
+        yield "1", msg
+        return
+
+    def walk(part: Message, prefix: str) -> Iterator[tuple[str, Message]]:
+        children = part.get_payload()
+        for i, child in enumerate(children if isinstance(children, list) else [], start=1):
+            number = f"{prefix}.{i}" if prefix else str(i)
+            if isinstance(child, Message) and child.is_multipart():
+                yield from walk(child, number)
+            elif isinstance(child, Message):
+                yield number, child
+
+    yield from walk(msg, "")
+
+
+def attachments(msg: EmailMessage, folder: str, validity: int, uid: int) -> tuple[MediaRef, ...]:
+    """The files of a message (``Content-Disposition: attachment``, and inline images) as
+    refs naming their IMAP part."""
+    found: list[MediaRef] = []
+    for section, part in _sections(msg):
+        disposition = (part.get_content_disposition() or "").lower()
+        mime = part.get_content_type().lower()
+        inline_image = mime.startswith("image/") and (
+            disposition == "inline" or part.get("Content-ID") is not None
+        )
+        if disposition != "attachment" and not inline_image:
+            continue
+        if mime == "message/rfc822" or len(found) >= MAX_ATTACHMENTS:
+            continue
+        encoding = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        ref = json.dumps(
+            {"f": folder, "v": validity, "u": uid, "p": section, "e": encoding},
+            separators=(",", ":"),
+        )
+        description = part.get("Content-Description")
+        found.append(
+            MediaRef(
+                kind=kind_for(mime),
+                ref=ref,
+                mime=mime,
+                filename=part.get_filename(),
+                caption=str(description).strip() or None if description else None,
+            )
+        )
+    return tuple(found)
+
+
+def _decode(raw: bytes, encoding: str) -> bytes:
+    if encoding == "base64":
+        try:
+            return base64.b64decode(b"".join(raw.split()), validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise ChannelError(f"The attachment is not valid base64 ({exc}).",
+                               permanent=True) from exc  # fmt: skip
+    if encoding == "quoted-printable":
+        return quopri.decodestring(raw)
+    return raw
+
+
 def _cap(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
@@ -645,7 +731,9 @@ class MailConnector(ConnectorBase):
                         skipped.append(f"message {uid}: gone before it could be read")
                         continue
                     try:
-                        result = self._mention(record.raw, _internaldate(record.meta))
+                        result = self._mention(
+                            record.raw, _internaldate(record.meta), (validity, uid)
+                        )
                     except Exception as exc:  # one bad message must not stop the mailbox
                         result = f"unreadable ({type(exc).__name__}: {exc})"
                     if isinstance(result, str):
@@ -666,8 +754,11 @@ class MailConnector(ConnectorBase):
             )
         ]
 
-    def _mention(self, raw: bytes, internaldate: bytes | None) -> IncomingMention | str:
-        """The mention in one raw message, or why it is skipped."""
+    def _mention(
+        self, raw: bytes, internaldate: bytes | None, where: tuple[int, int] | None = None
+    ) -> IncomingMention | str:
+        """The mention in one raw message, or why it is skipped (``where``: its UIDVALIDITY
+        and UID, so its attachments can be fetched again)."""
         msg = BytesParser(policy=policy.default).parsebytes(raw)
         sender = _sender(msg, "From")
         if sender is None:
@@ -707,7 +798,45 @@ class MailConnector(ConnectorBase):
                 "subject": subject,
                 "reply_to": reply_to[0] if reply_to else "",
             },
+            media=attachments(msg, self.folder, *where) if where is not None else (),
         )
+
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        """One attachment, read again from its message over IMAP and decoded."""
+        try:
+            where = json.loads(ref.ref)
+            folder, validity, uid = str(where["f"]), int(where["v"]), int(where["u"])
+            section, encoding = str(where["p"]), str(where.get("e", "7bit"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ChannelError("This attachment's address is unreadable.", permanent=True) from exc
+        if not re.fullmatch(r"\d+(\.\d+)*", section):
+            raise ChannelError("This attachment's part number is unreadable.", permanent=True)
+        # base64 takes 4 bytes for 3, plus a line break every 76: read no more than that needs
+        encoded_limit = max_bytes * 4 // 3 + max_bytes // 38 + 1024
+        with self._imap() as imap:
+            opened = self._select(imap, folder)
+            if opened is None or opened[0] != validity:
+                raise ChannelError(
+                    f"The folder {folder!r} was renumbered or removed; the attachment cannot be"
+                    " found again.",
+                    permanent=True,
+                )
+            typ, data = imap.uid(
+                "FETCH", str(uid), f"(UID BODY.PEEK[{section}]<0.{encoded_limit + 1}>)"
+            )
+            record = _parse_fetch(data).get(uid) if typ == "OK" else None
+        if record is None or record.raw is None:
+            raise ChannelError("The message with this attachment is gone from the mailbox.",
+                               permanent=True)  # fmt: skip
+        if len(record.raw) > encoded_limit:
+            raise MediaTooLarge(f"The file is over the {size_words(max_bytes)} limit.")
+        data_bytes = _decode(record.raw, encoding)
+        if len(data_bytes) > max_bytes:
+            raise MediaTooLarge(
+                f"{size_words(len(data_bytes))} is over the {size_words(max_bytes)} limit.",
+                size=len(data_bytes),
+            )
+        return MediaBlob(data_bytes, ref.mime)
 
     # --- deliver ---------------------------------------------------------------------------
     def message_id(self, reply: OutgoingReply) -> str:
@@ -740,6 +869,16 @@ class MailConnector(ConnectorBase):
             msg["References"] = " ".join(f"<{r}>" for r in chain[-MAX_REFERENCES:])
         msg["X-Webcare-Reference"] = re.sub(r"[^\x21-\x7e]", "", reply.reference)[:200]
         msg.set_content(reply.text)
+        for n, item in enumerate(reply.media, start=1):
+            maintype, _, subtype = item.mime.partition("/")
+            extension = {"jpeg": "jpg"}.get(subtype, subtype)
+            msg.add_attachment(
+                item.data, maintype=maintype, subtype=subtype,
+                filename=item.filename or f"image-{n}.{extension}",
+            )  # fmt: skip
+            if item.caption:
+                *_others, attached = msg.iter_parts()
+                attached["Content-Description"] = " ".join(item.caption.split())
         return msg
 
     def deliver(self, reply: OutgoingReply) -> Delivered:
