@@ -14,6 +14,12 @@ tweets newer than the mention (``GET /2/users/:id/tweets``) for a reply to the s
 the same text. X answers 403 "duplicate content" when the same text is posted twice; that is
 treated as "maybe posted already" and settled by the same lookup.
 
+Media: ``expansions=attachments.media_keys`` with ``media.fields`` brings each tweet's photos,
+videos and GIFs in ``includes.media``: a photo is fetched from its ``url``, a video or GIF from
+its best MP4 variant (the highest ``bit_rate``), without our token (X's media CDN is public and
+another host). Replies with images are not supported (``can_attach`` is off): the v2 media
+upload needs scopes and a flow Webcare does not use yet.
+
 Authentication: an OAuth 2.0 user-context access token (scopes ``tweet.read tweet.write
 users.read``) sent as ``Authorization: Bearer``. An app-only bearer token can read mentions but
 cannot post.
@@ -40,6 +46,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
@@ -58,6 +66,9 @@ _TWITTER_EPOCH_MS = 1288834974657
 _ID = re.compile(r"[0-9]{1,25}")
 _URL = re.compile(r"https?://\S+")
 _TWEET_FIELDS = "created_at,conversation_id,in_reply_to_user_id,referenced_tweets,lang,author_id"
+_MEDIA_FIELDS = "url,preview_image_url,type,alt_text,variants,width,height"
+_MEDIA_KINDS = {"photo": "image", "video": "video", "animated_gif": "video"}
+MAX_MEDIA = 4
 _NO_LANGUAGE = {"und", "zxx", "qme", "qht", "qam", "qct", "qst"}
 
 SPEC = ConnectorSpec(
@@ -177,6 +188,39 @@ def _replied_to(tweet: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _attached(
+    tweet: Mapping[str, Any], media: Mapping[str, Mapping[str, Any]]
+) -> tuple[MediaRef, ...]:
+    """The tweet's photos, videos and GIFs (from ``includes.media``) as refs to their URLs."""
+    attachments = tweet.get("attachments")
+    keys = attachments.get("media_keys") if isinstance(attachments, dict) else None
+    found: list[MediaRef] = []
+    for key in keys if isinstance(keys, list) else []:
+        item = media.get(key) if isinstance(key, str) else None
+        kind = _MEDIA_KINDS.get(str(item.get("type"))) if item is not None else None
+        if item is None or kind is None or len(found) >= MAX_MEDIA:
+            continue
+        url, mime = item.get("url"), None
+        if kind == "video":
+            variants = [
+                v for v in item.get("variants") or []
+                if isinstance(v, dict) and v.get("content_type") == "video/mp4"
+                and isinstance(v.get("url"), str)
+            ]  # fmt: skip
+            best = max(variants, key=lambda v: v.get("bit_rate") or 0, default=None)
+            url, mime = (best["url"], "video/mp4") if best is not None else (None, None)
+        if (
+            not isinstance(url, str)
+            or not url.startswith(("https://", "http://"))
+            or len(url) > 2000
+        ):
+            continue
+        alt = item.get("alt_text")
+        found.append(MediaRef(kind, url, mime, caption=alt.strip() or None
+                              if isinstance(alt, str) else None))  # fmt: skip
+    return tuple(found)
+
+
 class TwitterConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
@@ -253,9 +297,10 @@ class TwitterConnector(ConnectorBase):
         for page in range(self.max_pages):
             params: dict[str, str] = {
                 "max_results": "100",
-                "tweet.fields": _TWEET_FIELDS,
-                "expansions": "author_id",
+                "tweet.fields": _TWEET_FIELDS + ",attachments",
+                "expansions": "author_id,attachments.media_keys",
                 "user.fields": "username,name,public_metrics",
+                "media.fields": _MEDIA_FIELDS,
             }
             if progress.since:
                 params["since_id"] = progress.since
@@ -325,6 +370,11 @@ class TwitterConnector(ConnectorBase):
         for user in raw_users if isinstance(raw_users, list) else []:
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 users[user["id"]] = user
+        media: dict[str, Mapping[str, Any]] = {}
+        raw_media = includes.get("media") if isinstance(includes, dict) else None
+        for item in raw_media if isinstance(raw_media, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("media_key"), str):
+                media[item["media_key"]] = item
         oldest: str | None = None
         newest: str | None = None
         for index, tweet in enumerate(data):
@@ -333,7 +383,7 @@ class TwitterConnector(ConnectorBase):
                 oldest = _older(oldest, tweet_id)
                 newest = _newer(newest, tweet_id)
             try:
-                mention = self._mention(tweet, users, user_id)
+                mention = self._mention(tweet, users, user_id, media)
             except ValueError as exc:
                 where = f"tweet {tweet_id}" if tweet_id else f"entry {index}"
                 skipped.append(f"Skipped {where}: {exc}")
@@ -344,7 +394,11 @@ class TwitterConnector(ConnectorBase):
         return oldest, newest
 
     def _mention(
-        self, tweet: Any, users: Mapping[str, Mapping[str, Any]], user_id: str
+        self,
+        tweet: Any,
+        users: Mapping[str, Mapping[str, Any]],
+        user_id: str,
+        media: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> IncomingMention | None:
         if not isinstance(tweet, dict):
             raise ValueError("not an object")
@@ -388,7 +442,11 @@ class TwitterConnector(ConnectorBase):
             parent_source_id=_replied_to(tweet),
             language=language,
             meta=meta,
+            media=_attached(tweet, media or {}),
         )
+
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        return self.http.download(ref.ref, max_bytes=max_bytes)
 
     # --- writing ----------------------------------------------------------------------------
     def deliver(self, reply: OutgoingReply) -> Delivered:

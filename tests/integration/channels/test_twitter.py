@@ -80,7 +80,7 @@ def test_fetch_maps_a_mention_with_its_author(fake: FakeX) -> None:
     assert fake.paths() == ["/2/users/me", f"/2/users/{BRAND_ID}/mentions"]
     query = fake.requests[1][2]
     assert query["max_results"] == "100"
-    assert query["expansions"] == "author_id"
+    assert query["expansions"] == "author_id,attachments.media_keys"
     assert query["user.fields"] == "username,name,public_metrics"
     assert set(query["tweet.fields"].split(",")) >= {"created_at", "referenced_tweets", "lang"}
     assert "since_id" not in query

@@ -72,6 +72,8 @@ class Tweet:
     lang: str = "en"
     conversation_id: str | None = None
     raw: dict[str, Any] | None = None  # served as is (a malformed entry)
+    #: X media objects (``media_key``, ``type``, ``url`` or ``variants``...) it carries.
+    media: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         if self.raw is not None:
@@ -87,6 +89,8 @@ class Tweet:
             "lang": self.lang,
             "edit_history_tweet_ids": [self.id],
         }
+        if self.media:
+            data["attachments"] = {"media_keys": [m["media_key"] for m in self.media]}
         if self.in_reply_to:
             data["referenced_tweets"] = [{"type": "replied_to", "id": self.in_reply_to}]
             data["in_reply_to_user_id"] = BRAND_ID
@@ -167,9 +171,12 @@ class FakeX:
         *,
         in_reply_to: str | None = None,
         lang: str = "en",
+        media: list[dict[str, Any]] | None = None,
     ) -> Tweet:
+        """``media``: X media objects; expanded in ``includes.media`` when asked for."""
         with self._lock:
             tweet = Tweet(self._next_id(), author.id, text, self.now, in_reply_to, lang)
+            tweet.media = list(media or [])
             self.mentions.append(tweet)
             return tweet
 
@@ -313,6 +320,9 @@ class FakeX:
             result["includes"] = {
                 "users": [self.users[i].as_json() for i in dict.fromkeys(ids) if i in self.users]
             }
+            media = [m for t in page if t.raw is None for m in t.media]
+            if media and "attachments.media_keys" in query.get("expansions", ""):
+                result["includes"]["media"] = media
         return 200, result
 
     def _post(self, body: bytes) -> tuple[int, dict[str, Any] | None]:
