@@ -92,6 +92,15 @@ def can_attach(kind: str | None) -> bool:
         return False
 
 
+def attach_max_bytes(kind: str | None) -> int | None:
+    """The largest image a reply on a channel driven by ``kind`` may carry (None: no limit of
+    the platform's own; the team server's ``media_max_bytes`` still holds)."""
+    if not can_attach(kind):
+        return None
+    assert kind is not None
+    return spec(kind).attach_max_bytes
+
+
 def polls(kind: str | None) -> bool:
     """Whether the scheduler fetches this kind of channel (a webhook is pushed to)."""
     if kind is None:

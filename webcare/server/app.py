@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from webcare import __version__
 from webcare.domain import errors
+from webcare.domain import media as media_rules
 from webcare.server import changes
 from webcare.server.channel_runner import ChannelRunner
 from webcare.server.config import ServerConfig
@@ -57,14 +58,21 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class BodyLimitMiddleware:
     """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed.
 
-    ``per_path``: other limits for some paths (an image upload may be larger than JSON)."""
+    ``per_path``: other limits for some paths (an image upload may be larger than JSON), and
+    ``messages``: what a refusal on such a path says (an agent reads it: "The file is over the
+    25 MB limit.", not a count of bytes)."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, per_path: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        per_path: dict[str, int] | None = None,
+        messages: dict[str, str] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.per_path = dict(per_path or {})
+        self.messages = dict(messages or {})
 
     async def _reply(self, send: Send, status: int, error: str, message: str) -> None:
         await _send_error(send, status, error, message)
@@ -73,16 +81,16 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
+        path = scope.get("path", "")
+        limit = self.per_path.get(path, self.max_bytes)
+        too_large_words = self.messages.get(path, f"The request body exceeds {limit} bytes.")
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 if not value.isdigit():
                     await self._reply(send, 400, "bad_request", "Invalid Content-Length header.")
                     return
                 if int(value) > limit:
-                    await self._reply(
-                        send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
-                    )
+                    await self._reply(send, 413, "body_too_large", too_large_words)
                     return
         seen = 0
         too_large = False
@@ -109,9 +117,7 @@ class BodyLimitMiddleware:
                 return
             if message["type"] == "http.response.start" and not replaced:
                 replaced = True
-                await self._reply(
-                    send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
-                )
+                await self._reply(send, 413, "body_too_large", too_large_words)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
@@ -119,9 +125,7 @@ class BodyLimitMiddleware:
             if not too_large:
                 raise
         if too_large and not replaced:
-            await self._reply(
-                send, 413, "body_too_large", f"The request body exceeds {limit} bytes."
-            )
+            await self._reply(send, 413, "body_too_large", too_large_words)
 
 
 #: The write transactions committed while serving the current request (one counter each).
@@ -462,6 +466,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=config.max_body_bytes,
         per_path={UPLOAD_PATH: max(config.media_max_bytes, config.max_body_bytes)},
+        messages={UPLOAD_PATH: media_rules.too_large(None, config.media_max_bytes).message},
     )
     app.add_middleware(CommitCountMiddleware)
     return app

@@ -239,6 +239,7 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "connector": connector,
         "can_reply": registry.can_reply(connector, config),
         "can_attach": registry.can_attach(connector),
+        "attach_max_bytes": registry.attach_max_bytes(connector),
         "interval_s": row["interval_s"],
         "next_fetch_at": _iso(row, "next_fetch_at") if next_fetch is not None else None,
         "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from webcare.domain import media as rules
 from webcare.domain.errors import NotFoundError
 from webcare.server.deps import Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, MediaOut, PathId
@@ -108,7 +109,7 @@ async def upload_media(
         seen += len(chunk)
         if seen > limit:  # (the body limit stops it before; this is the second fence)
             return JSONResponse(
-                {"error": "body_too_large", "message": f"The file exceeds {limit} bytes."},
+                {"error": "body_too_large", "message": rules.too_large(None, limit).message},
                 status_code=413,
             )
         chunks.append(chunk)
