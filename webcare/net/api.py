@@ -284,6 +284,8 @@ class ApiClient:
         headers: dict[str, str] | None,
         read_timeout: float,
         auth: bool,
+        data: bytes | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         """One request; network failures become :class:`WebcareError`s."""
         token = self.token if auth else None
@@ -296,7 +298,9 @@ class ApiClient:
                 self.base_url + path,
                 params=params,
                 json=json_body,
+                data=data,
                 headers=headers,
+                stream=stream,
                 auth=_BearerAuth(token),
                 timeout=(self.connect_timeout, read_timeout),
                 verify=self.verify,
@@ -856,6 +860,52 @@ class ApiClient:
         return self._dict(
             self._call("POST", f"/v1/replies/{quote(reply_id, safe='')}/retry"), "the reply"
         )
+
+    # --- media --------------------------------------------------------------------------------
+
+    def media(self, media_id: int, *, max_bytes: int = 1024**3) -> bytes:
+        """The bytes of a kept file (a mention's, or an image attached to a reply), from our
+        own server only: the client never fetches a platform's URL. Read as a stream that stops
+        at ``max_bytes`` (:class:`ValidationError` past it)."""
+        response = self._send(
+            "GET", f"/v1/media/{int(media_id)}", params=None, json_body=None,
+            headers={"Accept": "*/*"}, read_timeout=self.read_timeout, auth=True, stream=True,
+        )  # fmt: skip
+        try:
+            if response.status_code != 200:
+                response.content  # noqa: B018 - the error's JSON is small: read it for the words
+                raise self._error(response)
+            chunks: list[bytes] = []
+            seen = 0
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    seen += len(chunk)
+                    if seen > max_bytes:
+                        raise ValidationError("The file is larger than Webcare can show.")
+                    chunks.append(chunk)
+            except requests.exceptions.RequestException as exc:
+                raise OfflineError(
+                    f"The download from the team server at {self.base_url} broke off."
+                ) from exc
+            return b"".join(chunks)
+        finally:
+            response.close()
+
+    def upload_media(
+        self, data: bytes, content_type: str, *, filename: str | None = None,
+        caption: str | None = None,
+    ) -> Json:  # fmt: skip
+        """Upload an image to attach to a reply (``media_ids``); its ``media`` record. The same
+        bytes again give the same record (safe to retry)."""
+        params = {k: v for k, v in (("filename", filename), ("caption", caption)) if v}
+        response = self._send(
+            "POST", "/v1/media", params=params or None, json_body=None,
+            headers={"Content-Type": content_type}, read_timeout=self.read_timeout, auth=True,
+            data=data,
+        )  # fmt: skip
+        if response.status_code not in (200, 201):
+            raise self._error(response)
+        return self._dict(_json_or_none(response), "the uploaded image")
 
     def audit(self, **filters: Any) -> list[Json]:
         """Lead/admin: the audit trail, newest first (``entity``, ``actor_id``, ``action``,

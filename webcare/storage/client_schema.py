@@ -231,5 +231,34 @@ def m005_search_index(db: sqlite_utils.Database) -> None:
     rebuild_search(db.conn)
 
 
+@migrations(name="m006_media")
+def m006_media(db: sqlite_utils.Database) -> None:
+    # the files of mentions and the images attached to replies, as the server describes them
+    # (``media`` of the wire records); written by the sync applier with their owner. The bytes
+    # are downloaded on demand into the media cache beside the store (never from a platform).
+    db.execute(
+        """CREATE TABLE media (
+            owner TEXT NOT NULL CHECK (owner IN ('mention', 'reply')),
+            owner_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            mime TEXT,
+            size INTEGER,
+            filename TEXT,
+            caption TEXT,
+            state TEXT NOT NULL,
+            error TEXT,
+            PRIMARY KEY (owner, owner_id, position)
+        ) WITHOUT ROWID"""
+    )
+    # replies on the channel may carry images (Mastodon, Bluesky, e-mail)
+    db.execute("ALTER TABLE channels ADD COLUMN can_attach INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE channels ADD COLUMN attach_max_bytes INTEGER")  # Bluesky: 1 MB
+    # the uploaded images a queued reply carries (their ``media`` records as JSON), to show
+    # them in its bubble while it waits; its payload names them by id (``media_ids``)
+    db.execute("ALTER TABLE outbox ADD COLUMN media TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

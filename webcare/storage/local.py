@@ -104,6 +104,32 @@ class QueueRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaItem:
+    """A file of a mention, or an image attached to a reply (the server's ``media`` record).
+
+    ``state``: ``pending`` (the server is fetching it), ``stored`` (it can be downloaded from
+    our server), ``refused`` or ``failed`` (``error`` says why, in the server's words).
+    """
+
+    id: int
+    kind: str  # image | sticker | audio | video | document
+    mime: str | None
+    size: int | None
+    filename: str | None
+    caption: str | None
+    state: str
+    error: str | None = None
+
+    @classmethod
+    def from_wire(cls, d: Json) -> MediaItem:
+        return cls(
+            id=int(d["id"]), kind=str(d.get("kind") or "document"), mime=d.get("mime"),
+            size=d.get("size"), filename=d.get("filename"), caption=d.get("caption"),
+            state=str(d.get("state") or "pending"), error=d.get("error"),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationItem:
     """One message in an author's history: their mention, our reply, a note, or a queued write."""
 
@@ -116,6 +142,7 @@ class ConversationItem:
     state: str = ""  # a mention's status, a reply's delivery state, or the outbox state
     detail: str = ""  # e.g. why an outbox entry was rejected
     current: bool = False  # belongs to the selected mention
+    media: tuple[MediaItem, ...] = ()  # a mention's files, a reply's images
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +208,8 @@ class MentionDetail:
     claimed_since_local: float | None = None
     can_reply: bool = True  # False on listen-only channels (RSS, a webhook without reply URL)
     channel_kind: str = ""
+    can_attach: bool = False  # replies on the channel may carry images
+    attach_max_bytes: int | None = None  # the largest the platform takes (None: no own limit)
     author: AuthorContext = field(default_factory=AuthorContext)
 
 
@@ -307,10 +336,11 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
     "channel": (
         "channels",
         ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
-         "last_error", "connector", "can_reply"),
+         "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes"),
         lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
                        d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error"),
-                       d.get("connector"), int(d.get("can_reply", True))),
+                       d.get("connector"), int(d.get("can_reply", True)),
+                       int(d.get("can_attach", False)), d.get("attach_max_bytes")),
     ),
 }  # fmt: skip
 
@@ -322,7 +352,8 @@ _UPSERTS = {
     )
     for entity, (table, cols, _fn) in _TABLES.items()
 }
-MIRROR_TABLES = tuple(table for table, _c, _f in _TABLES.values())
+MIRROR_TABLES = (*(table for table, _c, _f in _TABLES.values()), "media")
+_MEDIA_COLUMNS = ("id", "kind", "mime", "size", "filename", "caption", "state", "error")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
@@ -493,6 +524,28 @@ class LocalStore:
     ) -> None:
         _table, _cols, fn = _TABLES[entity]
         conn.executemany(_UPSERTS[entity], [fn(item, now) for item in items])
+        if entity in ("mention", "reply"):
+            self._store_media(conn, entity, items)
+
+    @staticmethod
+    def _store_media(conn: sqlite3.Connection, owner: str, items: Sequence[Json]) -> None:
+        """The ``media`` of mentions or replies, as the records carry them now (a record
+        without the key, from an older server, leaves what is stored)."""
+        carrying = [item for item in items if isinstance(item.get("media"), list)]
+        conn.executemany(
+            "DELETE FROM media WHERE owner = ? AND owner_id = ?",
+            [(owner, str(item["id"])) for item in carrying],
+        )
+        conn.executemany(
+            "INSERT INTO media(owner, owner_id, position, id, kind, mime, size, filename,"
+            " caption, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (owner, str(item["id"]), position, *(m.get(c) for c in _MEDIA_COLUMNS))
+                for item in carrying
+                for position, m in enumerate(item["media"])
+                if isinstance(m, dict) and isinstance(m.get("id"), int)
+            ],
+        )
 
     def start_bootstrap(self, head: Json) -> None:
         """Store the small entities of ``/v1/bootstrap`` and remember its cursor."""
@@ -563,6 +616,11 @@ class LocalStore:
             self._unindex(conn, touched)
             for entity, entity_id in deletes:
                 conn.execute(f"DELETE FROM {_TABLES[entity][0]} WHERE id = ?", (entity_id,))
+                if entity in ("mention", "reply"):
+                    conn.execute(
+                        "DELETE FROM media WHERE owner = ? AND owner_id = ?",
+                        (entity, str(entity_id)),
+                    )
                 if entity == "mention":
                     summary.mention_ids.add(int(entity_id))
                     conn.execute("DELETE FROM unread WHERE mention_id = ?", (entity_id,))
@@ -692,8 +750,13 @@ class LocalStore:
 
     # --- outbox -----------------------------------------------------------------------------
 
-    def enqueue(self, type_: str, mention_id: int, payload: Json) -> OutboxEntry:
-        """Commit a write locally first; the sender delivers it later, exactly once."""
+    def enqueue(
+        self, type_: str, mention_id: int, payload: Json, media: Sequence[Json] = ()
+    ) -> OutboxEntry:
+        """Commit a write locally first; the sender delivers it later, exactly once.
+
+        ``media``: the records of the uploaded images a reply carries (its payload names them
+        in ``media_ids``), kept with it to show in its bubble while it waits."""
         with self.transaction() as conn:
             client_id = self.client_id
             (last,) = conn.execute(
@@ -703,9 +766,10 @@ class LocalStore:
             op_id = f"op-{uuid.uuid4().hex}"
             cur = conn.execute(
                 "INSERT INTO outbox(client_id, client_seq, op_id, type, mention_id, payload,"
-                " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
-                (client_id, last + 1, op_id, type_, mention_id, json.dumps(payload), self.clock()),
-            )
+                " state, created_at, media) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+                (client_id, last + 1, op_id, type_, mention_id, json.dumps(payload),
+                 self.clock(), json.dumps(list(media)) if media else None),
+            )  # fmt: skip
             entry_id = int(cur.lastrowid or 0)
             crash_point("outbox.before_commit")
         crash_point("outbox.after_commit")
@@ -1125,7 +1189,9 @@ class LocalStore:
     def detail(self, mention_id: int) -> MentionDetail | None:
         r = self.conn.execute(
             "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
-            " ch.char_limit, ch.can_reply, ch.kind AS channel_kind, u.display_name AS holder"
+            " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
+            " ch.kind AS channel_kind,"
+            " u.display_name AS holder"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id WHERE m.id = ?",
@@ -1158,6 +1224,8 @@ class LocalStore:
             claimed_since_local=r["claimed_since_local"],
             can_reply=r["can_reply"] is None or bool(r["can_reply"]),
             channel_kind=r["channel_kind"] or "",
+            can_attach=bool(r["can_attach"]),
+            attach_max_bytes=r["attach_max_bytes"],
             author=self.author_context(r) if r["contact_id"] is not None else AuthorContext(),
         )
 
@@ -1305,16 +1373,47 @@ class LocalStore:
                 continue  # the server's copy is here already
             payload = json.loads(r["payload"])
             result = json.loads(r["result"]) if r["result"] else {}
+            attached = json.loads(r["media"]) if r["media"] else []
             items.append(
                 ConversationItem(
                     "outbox", r["op_id"], r["mention_id"], r["created_at"],
                     me.display_name if me else "me", payload.get("body", ""),
                     state=r["state"], detail=result.get("message", "") if result else "",
                     current=r["mention_id"] == mention_id,
+                    media=tuple(MediaItem.from_wire(m) for m in attached),
                 )
             )  # fmt: skip
+        items = self._with_media(items)
         items.sort(key=lambda i: (i.at, i.kind != "mention"))
         return items
+
+    def media_of(self, owner: str, owner_id: str) -> tuple[MediaItem, ...]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join(_MEDIA_COLUMNS)} FROM media WHERE owner = ? AND owner_id = ?"
+            " ORDER BY position",
+            (owner, owner_id),
+        ).fetchall()
+        return tuple(MediaItem(*row) for row in rows)
+
+    def _with_media(self, items: list[ConversationItem]) -> list[ConversationItem]:
+        """The items with the files their mention or reply carries (one query per 500)."""
+        owners = [(i.kind, i.id) for i in items if i.kind in ("mention", "reply")]
+        found: dict[tuple[str, str], list[MediaItem]] = {}
+        for kind in ("mention", "reply"):
+            ids = [owner_id for k, owner_id in owners if k == kind]
+            for part in chunks(ids):
+                for row in self.conn.execute(
+                    f"SELECT owner_id, {', '.join(_MEDIA_COLUMNS)} FROM media"
+                    f" WHERE owner = ? AND owner_id IN ({marks(part)}) ORDER BY owner_id, position",
+                    [kind, *part],
+                ):
+                    found.setdefault((kind, row[0]), []).append(MediaItem(*tuple(row)[1:]))
+        return [
+            dataclasses.replace(i, media=tuple(found[(i.kind, i.id)]))
+            if (i.kind, i.id) in found
+            else i
+            for i in items
+        ]
 
     def templates(self) -> list[Template]:
         rows = self.conn.execute(

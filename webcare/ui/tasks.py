@@ -65,6 +65,11 @@ class TaskRunner(QObject):
     def has_store(self) -> bool:
         return self._store is not None
 
+    @property
+    def store_path(self) -> Path | None:
+        """Where the open local store lives (its media cache is beside it)."""
+        return self._store.path if self._store is not None else None
+
     def run_db(self, fn: Callable[[LocalStore], T], /) -> T:
         """Run ``fn(store)`` on the DB thread and wait. For worker threads (the sync loops)."""
         if threading.current_thread() is threading.main_thread():
