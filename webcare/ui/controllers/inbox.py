@@ -59,6 +59,7 @@ from webcare.storage.local import (
     View,
     parse_search,
 )
+from webcare.storage.media_cache import MediaCache, cache_dir_for
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
 from webcare.ui.models.queue_model import Col, QueueModel, Role
@@ -71,6 +72,7 @@ from webcare.ui.text import channel_label, minutes, one_line, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.highlight import HighlightDelegate, search_words
 from webcare.ui.widgets.main_window import MainWindow
+from webcare.ui.widgets.media import MediaSource
 from webcare.ui.widgets.template_picker import TemplatePicker
 
 RENEW_EVERY_S = 120.0
@@ -199,6 +201,11 @@ class InboxController(QObject):
         pane.conversation.reuseRequested.connect(self._reuse_text)
         pane.conversation.retryRequested.connect(self.retry_delivery)
         pane.mentionRequested.connect(self.reveal_mention)  # "Go to it" on the author card
+        store_path = runner.store_path
+        self.media: MediaSource | None = None
+        if store_path is not None:  # files come from our server into a cache beside the store
+            self.media = MediaSource(runner, api, MediaCache(cache_dir_for(store_path)), self)
+            pane.conversation.media_source = self.media
 
         actions = window.actions_by_name
         for name, slot in (

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from webcare.storage.local import ConversationItem
 from webcare.ui.text import relative_time
+from webcare.ui.widgets.media import MediaSource, MediaStrip
 
 # a mention that still waits for the team (the queue shows it as "Open")
 OPEN = ("open", "claimed")
@@ -116,6 +117,8 @@ class ConversationView(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._inner)
         self.frames: list[MessageFrame] = []
+        #: Where the files of messages come from (set by the controller; None: chips only).
+        self.media_source: MediaSource | None = None
 
     def clear(self) -> None:
         for frame in self.frames:
@@ -132,6 +135,10 @@ class ConversationView(QScrollArea):
         self.clear()
         for item in items:
             frame = MessageFrame(item, self._inner)
+            if item.media:  # thumbnails and file chips (widgets/media.py)
+                frame_layout = frame.layout()
+                assert isinstance(frame_layout, QVBoxLayout)
+                frame_layout.insertWidget(2, MediaStrip(item.media, self.media_source, frame))
             if item.kind == "outbox" and item.state == "rejected":
                 row = QHBoxLayout()
                 reuse = QPushButton(self.tr("Put text back in the composer"), frame)
