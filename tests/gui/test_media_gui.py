@@ -1,10 +1,12 @@
 """Media in the conversation, through a real server, a fake Mastodon and the real client: the
 server fetches the files; the client shows a thumbnail for the image and chips for the rest
 (with the reason for a refused one), downloads only from our API into its owner-only cache,
-and opens the cached copy with the system viewer (by mouse or by Tab and Enter)."""
+and opens the cached copy with the system viewer (by mouse or by Tab and Enter). An image
+attached in the composer is uploaded, shown with a remove button, and posted once."""
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,14 +15,17 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
-from tests.gui.test_inbox import select
+from tests.gui.test_inbox import key, select
+from tests.support.fakes.bluesky import FakeBluesky
 from tests.support.fakes.mastodon import FakeMastodon
 from tests.support.media import pdf, png
 from tests.support.server import TestServer, running_server, wait_until
 from webcare.domain.models import Role
+from webcare.server.run import ServerThread
 from webcare.storage.media_cache import cache_dir_for
 from webcare.ui.widgets.media import MediaTile, decode_thumbnail
 
@@ -173,6 +178,55 @@ def test_the_conversation_shows_a_thumbnail_and_chips_and_opens_the_cached_file(
     assert Path(viewer.opened[1].toLocalFile()).suffix == ".pdf"
 
 
+def test_an_attached_image_is_uploaded_shown_removable_and_posted_once(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, masto: FakeMastodon, tmp_path: Path
+) -> None:
+    masto.add_mention(
+        "<p>@brand waar zit de knop?</p>",
+        media=[masto.attachment("image", masto.add_file("a.png", png(), "image/png"))],
+    )
+    mention_id = connect_mastodon(team, masto)
+    session = open_client("eva")
+    select(qtbot, session, mention_id)
+    composer = session.window.detail.composer
+    c = session.controller
+    assert composer.attach_button.isVisibleTo(session.window)
+    assert session.window.actions_by_name["attach"].shortcut().toString() == "Ctrl+Shift+A"
+    first, second = tmp_path / "knop.png", tmp_path / "weg.png"
+    first.write_bytes(png(100, 80, (1, 2, 3)))
+    second.write_bytes(png(10, 10, (9, 9, 9)))
+    c.attach_file(first)
+    qtbot.waitUntil(lambda: len(composer.attachments) == 1, timeout=5000)
+    c.attach_file(second)
+    qtbot.waitUntil(lambda: len(composer.attachments) == 2, timeout=5000)
+    assert [a["filename"] for a in composer.attachments] == ["knop.png", "weg.png"]
+    # the remove buttons are in the composer's Tab order
+    remove = [b for b in composer.focus_chain() if b.objectName() == "removeAttachment"]
+    assert len(remove) == 2
+    assert remove[1].accessibleName() == "Remove the attachment weg.png"
+    qtbot.mouseClick(remove[1], Qt.MouseButton.LeftButton)
+    assert [a["filename"] for a in composer.attachments] == ["knop.png"]
+    # a file that is no image is refused by the server, and says so
+    bad = tmp_path / "stiekem.png"
+    bad.write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>")
+    c.attach_file(bad)
+    qtbot.waitUntil(lambda: "was not attached" in c.last_notice, timeout=5000)
+    assert "SVG drawing" in c.last_notice
+    assert len(composer.attachments) == 1
+
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id is not None, timeout=5000)
+    composer.editor.setPlainText("Op de achterkant.")
+    composer.request_send()
+    qtbot.waitUntil(lambda: len(masto.posted) == 1, timeout=15_000)
+    (attached,) = masto.posted[0]["media_attachments"]
+    assert next(iter(masto.uploads.values()))["_bytes"] == first.read_bytes()
+    assert composer.attachments == []
+    qtbot.wait(300)
+    assert len(masto.posted) == 1
+    assert attached["type"] == "image"
+
+
 def test_a_decompression_bomb_is_not_decoded(tmp_path: Path) -> None:
     # a real PNG header that claims 40000 x 40000 pixels (6.4 GB of RGBA)
     bomb = bytearray(png(1, 1))
@@ -185,3 +239,180 @@ def test_a_decompression_bomb_is_not_decoded(tmp_path: Path) -> None:
     image = decode_thumbnail(fine)
     assert (image.width(), image.height()) == (240, 120)
     assert isinstance(image, QImage)
+
+
+def frame_tiles(session: Any, kind: str) -> list[MediaTile]:
+    """The file tiles of the last message of ``kind`` in the conversation."""
+    frames = [f for f in session.window.detail.conversation.frames if f.item.kind == kind]
+    if not frames:
+        return []
+    found: list[MediaTile] = frames[-1].findChildren(MediaTile)
+    return found
+
+
+def claim(qtbot: QtBot, session: Any) -> None:
+    c = session.controller
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+
+
+def test_an_image_queued_offline_with_the_reply_is_kept_and_posted_once(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, masto: FakeMastodon, tmp_path: Path
+) -> None:
+    masto.add_mention("<p>@brand de knop doet niks</p>")
+    mention_id = connect_mastodon_plain(team, masto)
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, mention_id)
+    claim(qtbot, session)
+    photo, later = tmp_path / "knop.png", tmp_path / "later.png"
+    photo.write_bytes(png(120, 90, (200, 0, 0)))
+    later.write_bytes(png(20, 20, (0, 0, 200)))
+    c.attach_file(photo)  # uploaded at once, while the server is there
+    qtbot.waitUntil(lambda: len(composer.attachments) == 1, timeout=5000)
+
+    config, port = team.thread.app.state.ctx.config, team.thread.port
+    team.thread.stop()  # the server goes away
+    qtbot.waitUntil(lambda: c.online is False, timeout=10_000)
+    # an image cannot be attached offline (it is uploaded when attached): say so, keep the rest
+    c.attach_file(later)
+    qtbot.waitUntil(lambda: "was not attached" in c.last_notice, timeout=5000)
+    assert "the team server cannot be reached" in c.last_notice
+    assert [a["filename"] for a in composer.attachments] == ["knop.png"]
+
+    composer.editor.setPlainText("Houd hem 5 tellen ingedrukt.")
+    composer.request_send()
+    qtbot.waitUntil(lambda: c.queued == 1, timeout=5000)
+    assert composer.attachments == []
+    # the queued reply's bubble shows its image, from the local copy (the server is away)
+    qtbot.waitUntil(lambda: len(frame_tiles(session, "outbox")) == 1, timeout=5000)
+    (tile,) = frame_tiles(session, "outbox")
+    qtbot.waitUntil(lambda: tile.has_thumbnail, timeout=5000)
+    assert tile.iconSize().width() == 120
+    # the outbox keeps the reply with its image, committed to the local store
+    with sqlite3.connect(tmp_path / "eva-store.db") as conn:
+        payload, media = conn.execute("SELECT payload, media FROM outbox").fetchone()
+    assert '"media_ids": [' in payload and "knop.png" in media
+
+    team.thread = ServerThread(config, port=port).start()  # the same server comes back
+    qtbot.waitUntil(lambda: c.queued == 0, timeout=20_000)
+    qtbot.waitUntil(lambda: len(masto.posted) == 1, timeout=15_000)
+    (attached,) = masto.posted[0]["media_attachments"]
+    assert attached["type"] == "image"
+    assert next(iter(masto.uploads.values()))["_bytes"] == photo.read_bytes()
+    qtbot.wait(1000)  # more rounds: still exactly one post, one upload
+    assert len(masto.posted) == 1 and len(masto.uploads) == 1
+    # the server's copy of the reply now shows the image in the conversation
+    qtbot.waitUntil(lambda: len(frame_tiles(session, "reply")) == 1, timeout=5000)
+
+
+def test_a_rejected_reply_gives_back_its_text_and_its_image(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, masto: FakeMastodon, tmp_path: Path
+) -> None:
+    masto.add_mention("<p>@brand mijn scherm is zwart</p>")
+    mention_id = connect_mastodon_plain(team, masto)
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, mention_id)
+    claim(qtbot, session)
+    photo = tmp_path / "scherm.png"
+    photo.write_bytes(png(50, 40))
+    c.attach_file(photo)
+    qtbot.waitUntil(lambda: len(composer.attachments) == 1, timeout=5000)
+
+    config, port = team.thread.app.state.ctx.config, team.thread.port
+    team.thread.stop()
+    qtbot.waitUntil(lambda: c.online is False, timeout=10_000)
+    composer.editor.setPlainText("Probeer de aan-knop.")
+    composer.request_send()
+    qtbot.waitUntil(lambda: c.queued == 1, timeout=5000)
+    # meanwhile (on a port Eva's client does not know) the admin hands the mention to Tom
+    team.thread = ServerThread(config).start()
+    r = team.login("anna").post(
+        f"/v1/mentions/{mention_id}/assign", json={"agent_id": team.users["tom"]}
+    )
+    assert r.status_code == 200, r.text
+    team.thread.stop()
+    team.thread = ServerThread(config, port=port).start()
+    # Eva's reply was written under her claim: refused, kept, with its image
+    view = session.window.detail.conversation
+    qtbot.waitUntil(
+        lambda: [f.item.state for f in view.frames if f.item.kind == "outbox"] == ["rejected"],
+        timeout=20_000,
+    )
+    assert len(frame_tiles(session, "outbox")) == 1
+    assert masto.posted == []
+    frame = next(f for f in session.window.detail.conversation.frames if f.item.kind == "outbox")
+    (reuse,) = [b for b in frame.findChildren(QPushButton) if "Put text back" in b.text()]
+    qtbot.mouseClick(reuse, Qt.MouseButton.LeftButton)
+    assert composer.editor.toPlainText().startswith("Probeer de aan-knop.")
+    assert [a["filename"] for a in composer.attachments] == ["scherm.png"]
+
+
+def test_where_a_reply_cannot_carry_an_image_the_agent_is_told_why(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, tmp_path: Path
+) -> None:
+    (mention_id,) = team.add_mentions(1, kind="test")  # a channel without images in replies
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, mention_id)
+    assert not composer.attach_button.isVisibleTo(session.window)
+    action = session.window.actions_by_name["attach"]
+    assert action.isEnabled()  # the shortcut answers, with the reason
+    key(qtbot, session, "Ctrl+Shift+A")
+    assert "cannot carry images" in c.last_notice
+    assert "Send the text" in c.last_notice
+    photo = tmp_path / "x.png"
+    photo.write_bytes(png())
+    c.attach_file(photo)  # nothing is uploaded either
+    qtbot.wait(200)
+    with team.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM media").fetchone()[0] == 0
+    assert composer.attachments == []
+
+
+def test_a_note_cannot_carry_an_image(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, masto: FakeMastodon, tmp_path: Path
+) -> None:
+    masto.add_mention("<p>@brand hallo</p>")
+    mention_id = connect_mastodon_plain(team, masto)
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, mention_id)
+    composer.note_toggle.setChecked(True)
+    assert not composer.attach_button.isEnabled()
+    photo = tmp_path / "x.png"
+    photo.write_bytes(png())
+    c.attach_file(photo)
+    assert "An internal note cannot carry images" in c.last_notice
+
+
+@pytest.fixture
+def bsky() -> Iterator[FakeBluesky]:
+    with FakeBluesky() as fake:
+        yield fake
+
+
+def test_an_image_over_the_platforms_own_limit_is_refused_before_upload(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, bsky: FakeBluesky, tmp_path: Path
+) -> None:
+    bsky.add_mention("@brand.bsky.social help")
+    r = team.login("anna").post(
+        "/v1/channels",
+        json={"connector": "bluesky", "name": "@brand on Bluesky", "brand": "Brand",
+              "config": {"service_url": bsky.base_url, "identifier": bsky.handle},
+              "secrets": {"app_password": bsky.password}},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    mention_id = first_mention(team)
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, mention_id)
+    assert composer.attach_button.isVisibleTo(session.window)
+    big = tmp_path / "groot.png"
+    big.write_bytes(png(10, 10) + bytes(1_100_000))  # over Bluesky's 1,000,000 bytes
+    c.attach_file(big)
+    qtbot.waitUntil(lambda: "was not attached" in c.last_notice, timeout=5000)
+    assert "takes images up to 977 KB" in c.last_notice
+    with team.ctx.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM media").fetchone()[0] == 0

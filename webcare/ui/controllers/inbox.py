@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from PySide6.QtCore import (
@@ -40,17 +41,20 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon
 
-from webcare.domain.errors import ClaimConflict, WebcareError
+from webcare.domain.errors import ClaimConflict, ValidationError, WebcareError
+from webcare.domain.media import size_words
 from webcare.domain.models import TemplateContext
 from webcare.domain.templates import render
 from webcare.net.api import ApiClient
+from webcare.net.errors import OfflineError
 from webcare.storage.local import (
     ChangeSummary,
     ConversationItem,
     LocalStore,
     Me,
+    MediaItem,
     MentionDetail,
     OutboxEntry,
     QueueFilter,
@@ -206,6 +210,9 @@ class InboxController(QObject):
         if store_path is not None:  # files come from our server into a cache beside the store
             self.media = MediaSource(runner, api, MediaCache(cache_dir_for(store_path)), self)
             pane.conversation.media_source = self.media
+        pane.conversation.reattachRequested.connect(self._reattach)
+        pane.composer.attachRequested.connect(self.attach_image)
+        window.actions_by_name["attach"].triggered.connect(self.attach_image)
 
         actions = window.actions_by_name
         for name, slot in (
@@ -633,6 +640,7 @@ class InboxController(QObject):
             limit=detail.char_limit,
             kind=detail.channel_kind,
             reply_to=detail.handle,
+            can_attach=detail.can_attach,
         )
         self._update_presence()
         self._update_actions()
@@ -754,6 +762,7 @@ class InboxController(QObject):
         a["template"].setEnabled(has)
         a["note"].setEnabled(has)
         a["send"].setEnabled(has)
+        a["attach"].setEnabled(has)  # where a reply cannot carry an image, it says why
 
     def _link(self) -> str | None:
         """The mention's address on its platform, if it is a web address."""
@@ -979,18 +988,25 @@ class InboxController(QObject):
             )
             return
         epoch = d.claim_epoch if d.holder_id == self.me.id else self._claims.get(d.id)
-        payload = {"body": text, "template_id": self._template_id}
+        payload: dict[str, Any] = {"body": text, "template_id": self._template_id}
+        # uploaded images go by id; their records stay with the queued reply to show it
+        attached = list(self.window.detail.composer.attachments)
+        if attached:
+            payload["media_ids"] = [int(a["id"]) for a in attached]
         if epoch is not None:
-            self._enqueue("reply", d, {**payload, "claim_epoch": epoch})
+            self._enqueue("reply", d, {**payload, "claim_epoch": epoch}, attached)
             return
         # not claimed yet: claim first (needs the server), then queue the reply
 
         def after_claim() -> None:
-            self._enqueue("reply", d, {**payload, "claim_epoch": self._claims[d.id]})
+            self._enqueue("reply", d, {**payload, "claim_epoch": self._claims[d.id]}, attached)
 
         self.claim_then(after_claim)
 
-    def _enqueue(self, kind: str, d: MentionDetail, payload: dict[str, Any]) -> None:
+    def _enqueue(
+        self, kind: str, d: MentionDetail, payload: dict[str, Any],
+        media: list[dict[str, Any]] | None = None,
+    ) -> None:  # fmt: skip
         mention_id, who = d.id, d.handle
 
         def done(entry: OutboxEntry) -> None:
@@ -1012,7 +1028,7 @@ class InboxController(QObject):
                 self._load_detail(mention_id)
 
         def commit(store: LocalStore) -> OutboxEntry:
-            entry = store.enqueue(kind, mention_id, payload)
+            entry = store.enqueue(kind, mention_id, payload, media or ())
             self.sync.wake_push()  # thread-safe: the sender starts at once, not after a repaint
             return entry
 
@@ -1024,6 +1040,111 @@ class InboxController(QObject):
                 reason=describe_error(error)
             )
         )
+
+    # --- attachments ------------------------------------------------------------------------
+
+    @Slot()
+    def attach_image(self) -> None:
+        """Ctrl+Shift+A: pick an image and upload it for the reply being written, or say why
+        this reply cannot carry one."""
+        if self.detail is None:
+            return
+        refusal = self._attach_refusal()
+        if refusal:
+            self.notice(refusal)
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window, self.tr("Attach an image"), "",
+            self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp)"),
+        )  # fmt: skip
+        if path:
+            self.attach_file(Path(path))
+
+    def _attach_refusal(self) -> str:
+        """Why the reply being written cannot carry an image ("" when it can)."""
+        d = self.detail
+        composer = self.window.detail.composer
+        if d is None:
+            return ""
+        if not d.can_reply:
+            return self.tr("This channel only listens: there is no reply to attach an image to.")
+        if not d.can_attach:
+            return self.tr(
+                "Replies on {channel} cannot carry images. Send the text, or answer with the "
+                "image on the platform itself."
+            ).format(channel=self._channel_words())
+        if composer.is_note:
+            return self.tr("An internal note cannot carry images; switch off Internal note.")
+        return ""
+
+    def _channel_words(self) -> str:
+        d = self.detail
+        return channel_label(d.channel) if d is not None and d.channel else self.tr("this channel")
+
+    def attach_file(self, path: Path) -> None:
+        """Upload ``path`` to the team server (which checks it is an image within its limit);
+        the composer then shows it with a button to remove it. The copy is also kept in the
+        media cache, so the reply's bubble shows it even while it waits offline."""
+        refusal = self._attach_refusal()
+        if refusal:
+            self.notice(refusal)
+            return
+        mention_id = self.detail.id if self.detail is not None else None
+        limit = self.detail.attach_max_bytes if self.detail is not None else None
+        channel = self._channel_words()
+        self.notice(self.tr("Uploading {name}…").format(name=path.name))
+        source = self.media
+
+        def upload() -> dict[str, Any]:
+            data = path.read_bytes()
+            if limit is not None and len(data) > limit:  # the platform's own limit (Bluesky)
+                raise ValidationError(
+                    self.tr("it is {size}; {channel} takes images up to {limit}.").format(
+                        size=size_words(len(data)), channel=channel, limit=size_words(limit))
+                )  # fmt: skip
+            # the bytes decide on the server: the name says nothing it would believe
+            record = self.api.upload_media(data, "application/octet-stream", filename=path.name)
+            if source is not None:
+                source.cache.put(MediaItem.from_wire(record), data)
+            return record
+
+        def done(record: dict[str, Any]) -> None:
+            if self.current_id != mention_id:
+                return  # another mention was opened meanwhile: not for that reply
+            if self.window.detail.composer.add_attachment(record):
+                self.notice(self.tr("{name} is attached to the reply.").format(name=path.name))
+            else:
+                self.notice(self.tr("{name} is attached already, or the reply carries as many "
+                                    "images as it can.").format(name=path.name))  # fmt: skip
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, OfflineError):
+                words = self.tr(
+                    "the team server cannot be reached. An image is uploaded when you attach "
+                    "it, so attach it again once you are online; the text can be queued now."
+                )
+            elif isinstance(error, WebcareError):
+                words = error.message
+            elif isinstance(error, OSError):
+                words = error.strerror or str(error)
+            else:
+                words = str(error)
+            self.notice(self.tr("{name} was not attached: {reason}").format(
+                name=path.name, reason=words))  # fmt: skip
+
+        self.runner.net(upload, done, failed)
+
+    @Slot(object)
+    def _reattach(self, media: tuple[MediaItem, ...]) -> None:
+        """A rejected reply's images back in the composer with its text (where they can go)."""
+        composer = self.window.detail.composer
+        if self._attach_refusal():
+            return
+        for item in media:
+            composer.add_attachment({
+                "id": item.id, "kind": item.kind, "mime": item.mime, "size": item.size,
+                "filename": item.filename, "caption": item.caption, "state": item.state,
+            })  # fmt: skip
 
     def _set_status(self, status: str) -> None:
         d = self._target()

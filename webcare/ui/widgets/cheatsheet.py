@@ -38,6 +38,7 @@ _GROUP_OF = {
     "reply": "writing",
     "template": "writing",
     "note": "writing",
+    "attach": "writing",
     "send": "writing",
     "refresh": "views",
     "shortcuts": "window",

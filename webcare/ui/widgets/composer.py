@@ -8,17 +8,22 @@ counts it. A reply over the limit cannot be sent, and the composer says why.
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from webcare.domain import textlength
+from webcare.domain.media import MAX_ATTACHMENTS, size_words
 from webcare.domain.templates import append_signature
 from webcare.ui.resources import icon
 from webcare.ui.widgets.conversation import plain_label
@@ -30,6 +35,7 @@ class Composer(QWidget):
 
     sendRequested = Signal(str, bool)  # noqa: N815 - final text, is_note
     templateRequested = Signal()  # noqa: N815
+    attachRequested = Signal()  # noqa: N815 - "Attach image…" (Ctrl+Shift+A)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +45,10 @@ class Composer(QWidget):
         self._kind = ""
         self._reply_to = ""
         self._blocked_reason = ""
+        self._can_attach = False
+        #: Uploaded images (the server's ``media`` records) the reply will carry.
+        self.attachments: list[dict[str, Any]] = []
+        self.remove_buttons: list[QToolButton] = []
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEditor")
@@ -55,6 +65,18 @@ class Composer(QWidget):
         self.template_button.setToolTip(self.tr("Pick a canned answer (Ctrl+T)"))
         self.template_button.setIcon(icon("template"))
         self.template_button.clicked.connect(self.templateRequested.emit)
+        self.attach_button = CompactButton(self.tr("Attach image…"), self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setToolTip(self.tr("Attach an image to the reply (Ctrl+Shift+A)"))
+        self.attach_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.attach_button.clicked.connect(self.attachRequested.emit)
+        self.attach_button.setVisible(False)
+        self.attachment_row = QWidget(self)
+        self.attachment_row.setObjectName("attachmentRow")
+        self._attachment_layout = QHBoxLayout(self.attachment_row)
+        self._attachment_layout.setContentsMargins(0, 0, 0, 0)
+        self._attachment_layout.addStretch(1)
+        self.attachment_row.setVisible(False)
         self.note_toggle = QCheckBox(self.tr("Internal note"), self)
         self.note_toggle.setToolTip(self.tr("Write a note only your team sees (Ctrl+N)"))
         self.note_toggle.setAccessibleDescription(self.note_toggle.toolTip())
@@ -77,6 +99,7 @@ class Composer(QWidget):
         # narrow: the Template button shows its icon (its name stays in the tooltip)
         self.buttons = top = CompactRow(self)
         top.add(self.template_button)
+        top.add(self.attach_button)
         top.add(self.note_toggle)
         top.add_stretch()
         top.add(self.counter)
@@ -85,6 +108,7 @@ class Composer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
         layout.addWidget(self.editor)
+        layout.addWidget(self.attachment_row)
         layout.addWidget(top)
         layout.addWidget(self.preview)
         for first, second in pairwise(self.focus_chain()):
@@ -103,18 +127,84 @@ class Composer(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The composer's controls in Tab order: write, then pick, then send."""
-        return [self.editor, self.template_button, self.note_toggle, self.send_button]
+        removes = self.remove_buttons
+        return [self.editor, *removes, self.template_button, self.attach_button,
+                self.note_toggle, self.send_button]  # fmt: skip
 
     # --- state from the controller ----------------------------------------------------------
 
     def set_context(
-        self, *, signature: str, limit: int | None, kind: str = "", reply_to: str = ""
-    ) -> None:
-        """The agent's signature, and the channel (its platform and limit) and whom we answer."""
+        self, *, signature: str, limit: int | None, kind: str = "", reply_to: str = "",
+        can_attach: bool | None = None,
+    ) -> None:  # fmt: skip
+        """The agent's signature, and the channel (its platform and limit) and whom we answer;
+        ``can_attach``: whether its replies may carry images (None: as before)."""
         self._signature = signature
         self._limit = limit
         self._kind = kind
         self._reply_to = reply_to
+        if can_attach is not None:
+            self._can_attach = can_attach
+            if not can_attach:
+                self.clear_attachments()
+        self._update()
+
+    # --- attachments --------------------------------------------------------------------------
+
+    @property
+    def can_attach(self) -> bool:
+        return self._can_attach and not self.is_note
+
+    def add_attachment(self, record: dict[str, Any]) -> bool:
+        """Show an uploaded image with a button to remove it; False when it is there already
+        or the reply carries as many as it can."""
+        if any(a["id"] == record["id"] for a in self.attachments):
+            return False
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            return False
+        self.attachments.append(record)
+        self._show_attachments()
+        return True
+
+    def remove_attachment(self, media_id: int) -> None:
+        self.attachments = [a for a in self.attachments if a["id"] != media_id]
+        self._show_attachments()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_attachments(self) -> None:
+        if self.attachments:
+            self.attachments = []
+            self._show_attachments()
+
+    def _show_attachments(self) -> None:
+        layout = self._attachment_layout
+        self.remove_buttons = []
+        while layout.count() > 1:
+            taken = layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for n, record in enumerate(self.attachments):
+            name = record.get("filename") or self.tr("Image {n}").format(n=n + 1)
+            size = record.get("size")
+            chip = plain_label(
+                f"{name} · {size_words(size)}" if isinstance(size, int) else name,
+                selectable=False, wrap=False,
+            )  # fmt: skip
+            chip.setObjectName("attachmentChip")
+            remove = QToolButton(self.attachment_row)
+            remove.setObjectName("removeAttachment")
+            remove.setText(self.tr("Remove"))
+            remove.setAccessibleName(self.tr("Remove the attachment {name}").format(name=name))
+            remove.setToolTip(remove.accessibleName())
+            remove.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            remove.clicked.connect(lambda _=False, i=record["id"]: self.remove_attachment(i))
+            self.remove_buttons.append(remove)
+            layout.insertWidget(layout.count() - 1, chip)
+            layout.insertWidget(layout.count() - 1, remove)
+        self.attachment_row.setVisible(bool(self.attachments))
+        for first, second in pairwise(self.focus_chain()):
+            QWidget.setTabOrder(first, second)
         self._update()
 
     def set_blocked(self, reason: str) -> None:
@@ -140,6 +230,7 @@ class Composer(QWidget):
     def clear(self) -> None:
         self.editor.clear()
         self.note_toggle.setChecked(False)
+        self.clear_attachments()
 
     # --- behaviour --------------------------------------------------------------------------
 
@@ -217,6 +308,8 @@ class Composer(QWidget):
         notice = self._blocked_reason if blocked else self._too_long(length) if over else ""
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
+        self.attach_button.setVisible(self._can_attach)
+        self.attach_button.setEnabled(not note and len(self.attachments) < MAX_ATTACHMENTS)
         self.send_button.setText(self.tr("Save note") if note else self.tr("Send"))
         self.send_button.setEnabled(bool(final) and not over and not blocked)
 

@@ -102,6 +102,7 @@ class ConversationView(QScrollArea):
     mentionRequested = Signal(int)  # noqa: N815 - go to another open mention of the author
     dismissRequested = Signal(str)  # noqa: N815 - op id of a rejected write
     reuseRequested = Signal(str)  # noqa: N815 - put a rejected text back into the composer
+    reattachRequested = Signal(object)  # noqa: N815 - its images too (tuple of MediaItem)
     retryRequested = Signal(str)  # noqa: N815 - reply id whose delivery failed
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -119,6 +120,11 @@ class ConversationView(QScrollArea):
         self.frames: list[MessageFrame] = []
         #: Where the files of messages come from (set by the controller; None: chips only).
         self.media_source: MediaSource | None = None
+
+    def _reuse(self, item: ConversationItem) -> None:
+        self.reuseRequested.emit(item.text)
+        if item.media:
+            self.reattachRequested.emit(item.media)
 
     def clear(self) -> None:
         for frame in self.frames:
@@ -142,7 +148,7 @@ class ConversationView(QScrollArea):
             if item.kind == "outbox" and item.state == "rejected":
                 row = QHBoxLayout()
                 reuse = QPushButton(self.tr("Put text back in the composer"), frame)
-                reuse.clicked.connect(lambda _=False, t=item.text: self.reuseRequested.emit(t))
+                reuse.clicked.connect(lambda _=False, i=item: self._reuse(i))
                 dismiss = QPushButton(self.tr("Dismiss"), frame)
                 dismiss.clicked.connect(lambda _=False, o=item.id: self.dismissRequested.emit(o))
                 row.addWidget(reuse)

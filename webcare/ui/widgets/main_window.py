@@ -473,6 +473,7 @@ class MainWindow(QMainWindow):
         a("reply", self.tr("&Reply"), ["R"], "mention")
         a("template", self.tr("Insert &template…"), ["T", "Ctrl+T"], "mention")
         a("note", self.tr("Internal &note mode"), ["N", "Ctrl+N"], "mention")
+        a("attach", self.tr("&Attach image…"), ["Ctrl+Shift+A"], "mention")
         a("send", self.tr("&Send"), ["Ctrl+Return", "Ctrl+Enter"], "mention")
         self._menus["mention"].addSeparator()
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
