@@ -787,6 +787,7 @@
     <name>Composer</name>
     <message>
         <source>Reply text</source>
+        <extracomment>Uploaded images (the server&apos;s ``media`` records) the reply will carry.</extracomment>
         <translation>Antwoordtekst</translation>
     </message>
     <message>
@@ -804,6 +805,14 @@
     <message>
         <source>Pick a canned answer (Ctrl+T)</source>
         <translation>Kies een standaardantwoord (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Attach image…</source>
+        <translation>Afbeelding bijvoegen…</translation>
+    </message>
+    <message>
+        <source>Attach an image to the reply (Ctrl+Shift+A)</source>
+        <translation>Voeg een afbeelding toe aan het antwoord (Ctrl+Shift+A)</translation>
     </message>
     <message>
         <source>Write a note only your team sees (Ctrl+N)</source>
@@ -824,6 +833,18 @@
     <message>
         <source>Preview</source>
         <translation>Voorbeeld</translation>
+    </message>
+    <message>
+        <source>Image {n}</source>
+        <translation>Afbeelding {n}</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove the attachment {name}</source>
+        <translation>Bijlage {name} verwijderen</translation>
     </message>
     <message>
         <source>Counted as Mastodon counts: the @mention put in front included, every link as 23 characters, a mention without its server.</source>
@@ -878,6 +899,7 @@
     </message>
     <message>
         <source>Put text back in the composer</source>
+        <extracomment>Where the files of messages come from (set by the controller; None: chips only).</extracomment>
         <translation>Tekst terugzetten in het antwoordveld</translation>
     </message>
     <message>
@@ -1278,6 +1300,54 @@
     <message>
         <source>Could not save it on this computer: {reason}</source>
         <translation>Kon het niet op deze computer opslaan: {reason}</translation>
+    </message>
+    <message>
+        <source>Attach an image</source>
+        <translation>Een afbeelding bijvoegen</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp)</source>
+        <translation>Afbeeldingen (*.png *.jpg *.jpeg *.gif *.webp)</translation>
+    </message>
+    <message>
+        <source>This channel only listens: there is no reply to attach an image to.</source>
+        <translation>Dit kanaal luistert alleen: er is geen antwoord om een afbeelding bij te voegen.</translation>
+    </message>
+    <message>
+        <source>Replies on {channel} cannot carry images. Send the text, or answer with the image on the platform itself.</source>
+        <translation>Antwoorden op {channel} kunnen geen afbeeldingen bevatten. Verstuur de tekst, of antwoord met de afbeelding op het platform zelf.</translation>
+    </message>
+    <message>
+        <source>An internal note cannot carry images; switch off Internal note.</source>
+        <translation>Een interne notitie kan geen afbeeldingen bevatten; zet Interne notitie uit.</translation>
+    </message>
+    <message>
+        <source>this channel</source>
+        <translation>dit kanaal</translation>
+    </message>
+    <message>
+        <source>Uploading {name}…</source>
+        <translation>{name} wordt geüpload…</translation>
+    </message>
+    <message>
+        <source>it is {size}; {channel} takes images up to {limit}.</source>
+        <translation>het is {size}; {channel} neemt afbeeldingen tot {limit}.</translation>
+    </message>
+    <message>
+        <source>{name} is attached to the reply.</source>
+        <translation>{name} is bij het antwoord gevoegd.</translation>
+    </message>
+    <message>
+        <source>{name} is attached already, or the reply carries as many images as it can.</source>
+        <translation>{name} is al bijgevoegd, of het antwoord heeft al zoveel afbeeldingen als het kan bevatten.</translation>
+    </message>
+    <message>
+        <source>the team server cannot be reached. An image is uploaded when you attach it, so attach it again once you are online; the text can be queued now.</source>
+        <translation>de teamserver is niet bereikbaar. Een afbeelding wordt geüpload zodra je hem bijvoegt, dus voeg hem opnieuw toe als je weer online bent; de tekst kan nu al in de wachtrij.</translation>
+    </message>
+    <message>
+        <source>{name} was not attached: {reason}</source>
+        <translation>{name} is niet bijgevoegd: {reason}</translation>
     </message>
     <message>
         <source>Resolve a mention nobody claimed?</source>
@@ -1690,6 +1760,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Vrijgeven</translation>
     </message>
     <message>
+        <source>&amp;Attach image…</source>
+        <translation>Afbeelding b&amp;ijvoegen…</translation>
+    </message>
+    <message>
         <source>Resolve (clos&amp;e)</source>
         <translation>&amp;Afhandelen (sluiten)</translation>
     </message>
@@ -1788,6 +1862,65 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>&amp;Team</source>
         <translation>&amp;Team</translation>
+    </message>
+</context>
+<context>
+    <name>MediaSource</name>
+    <message>
+        <source>This image cannot be shown.</source>
+        <extracomment>The box a thumbnail is scaled into (device-independent pixels). What QImageReader may allocate for one image, in MiB (a 30000 x 30000 PNG is refused). Images with more pixels than this are not decoded at all (not even scaled). Decoded thumbnails kept in memory (the conversation is rebuilt on every change).</extracomment>
+        <translation>Deze afbeelding kan niet worden getoond.</translation>
+    </message>
+</context>
+<context>
+    <name>MediaTile</name>
+    <message>
+        <source>Loading image…</source>
+        <translation>Afbeelding laden…</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Afbeelding</translation>
+    </message>
+    <message>
+        <source>Sticker</source>
+        <translation>Sticker</translation>
+    </message>
+    <message>
+        <source>Voice message or audio</source>
+        <translation>Spraakbericht of audio</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Bestand</translation>
+    </message>
+    <message>
+        <source>{name} — not shown: {reason}</source>
+        <translation>{name} — niet getoond: {reason}</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>geweigerd door de server</translation>
+    </message>
+    <message>
+        <source>{name} — not available: {reason}</source>
+        <translation>{name} — niet beschikbaar: {reason}</translation>
+    </message>
+    <message>
+        <source>the platform did not give it</source>
+        <translation>het platform gaf het bestand niet</translation>
+    </message>
+    <message>
+        <source>{name} — being fetched from the platform…</source>
+        <translation>{name} — wordt opgehaald van het platform…</translation>
     </message>
 </context>
 <context>
