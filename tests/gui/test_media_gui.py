@@ -416,3 +416,40 @@ def test_an_image_over_the_platforms_own_limit_is_refused_before_upload(
     assert "takes images up to 977 KB" in c.last_notice
     with team.ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM media").fetchone()[0] == 0
+
+
+def test_an_attached_image_stays_with_its_draft_while_the_agent_looks_elsewhere(
+    qtbot: QtBot, open_client: OpenClient, team: TestServer, masto: FakeMastodon, tmp_path: Path
+) -> None:
+    masto.add_mention("<p>@brand eerste vraag</p>")
+    masto.add_mention("<p>@brand tweede vraag</p>")
+    connect_mastodon_plain(team, masto)
+    assert wait_until(lambda: len(mention_ids(team)) == 2, 15)
+    first, second = mention_ids(team)
+    session = open_client("eva")
+    c, composer = session.controller, session.window.detail.composer
+    select(qtbot, session, first)
+    photo = tmp_path / "router.png"
+    photo.write_bytes(png(30, 30))
+    c.attach_file(photo)
+    qtbot.waitUntil(lambda: len(composer.attachments) == 1, timeout=5000)
+    composer.editor.setPlainText("Zie de foto.")
+    select(qtbot, session, second)
+    assert composer.attachments == [] and composer.editor.toPlainText() == ""
+    select(qtbot, session, first)
+    assert composer.editor.toPlainText() == "Zie de foto."
+    assert [a["filename"] for a in composer.attachments] == ["router.png"]
+    # an image still uploading when the agent moves on stays with that reply's draft too
+    late = tmp_path / "later.png"
+    late.write_bytes(png(31, 31))
+    c.attach_file(late)
+    select(qtbot, session, second)
+    qtbot.waitUntil(lambda: "later.png" in str(c._drafts.get(first)), timeout=5000)
+    assert composer.attachments == []
+    select(qtbot, session, first)
+    assert [a["filename"] for a in composer.attachments] == ["router.png", "later.png"]
+
+
+def mention_ids(team: TestServer) -> list[int]:
+    with team.ctx.db.read() as conn:
+        return [int(r[0]) for r in conn.execute("SELECT id FROM mentions ORDER BY id")]

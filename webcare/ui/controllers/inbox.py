@@ -150,7 +150,8 @@ class InboxController(QObject):
         self.filter = QueueFilter(view=View.UNCLAIMED)
         self.current_id: int | None = None  # the mention the pane shows (the selected row)
         self._next = FIRST  # what the pane shows when the next list arrives (see Next)
-        self._drafts: dict[int, tuple[str, bool]] = {}  # mention id -> unsent text, note?
+        #: mention id -> unsent text, note?, the images attached to it (their media records)
+        self._drafts: dict[int, tuple[str, bool, list[dict[str, Any]]]] = {}
         self._replies: dict[str, tuple[str, str, int]] = {}  # op id -> who, channel, stage
         self.confirm_box: QMessageBox | None = None
         self.queued = 0
@@ -588,8 +589,12 @@ class InboxController(QObject):
         if self.current_id is None:
             return
         text = composer.editor.toPlainText()
-        if text.strip():
-            self._drafts[self.current_id] = (text, composer.note_toggle.isChecked())
+        if text.strip() or composer.attachments:
+            self._drafts[self.current_id] = (
+                text,
+                composer.note_toggle.isChecked(),
+                list(composer.attachments),
+            )
         else:
             self._drafts.pop(self.current_id, None)
 
@@ -603,9 +608,11 @@ class InboxController(QObject):
         if changed:
             composer = self.window.detail.composer
             composer.clear()
-            text, note = self._drafts.pop(mention_id, ("", False))
+            text, note, attached = self._drafts.pop(mention_id, ("", False, []))
             composer.note_toggle.setChecked(note)
             composer.editor.setPlainText(text)
+            for record in attached:
+                composer.add_attachment(record)
             self._template_id = None
             self.detail = None  # until its own detail is loaded, no action acts on the old one
             self._update_actions()
@@ -1109,8 +1116,12 @@ class InboxController(QObject):
             return record
 
         def done(record: dict[str, Any]) -> None:
-            if self.current_id != mention_id:
-                return  # another mention was opened meanwhile: not for that reply
+            if self.current_id != mention_id:  # another mention was opened meanwhile: the image
+                if mention_id is not None:  # stays with the draft of the reply it was for
+                    text, note, attached = self._drafts.get(mention_id, ("", False, []))
+                    if all(a["id"] != record["id"] for a in attached):
+                        self._drafts[mention_id] = (text, note, [*attached, record])
+                return
             if self.window.detail.composer.add_attachment(record):
                 self.notice(self.tr("{name} is attached to the reply.").format(name=path.name))
             else:
