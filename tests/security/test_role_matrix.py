@@ -20,6 +20,7 @@ import requests
 from starlette.routing import BaseRoute, Route
 
 from tests.security.common import USERNAMES, RoleTokens
+from tests.support.media import png
 from tests.support.server import PASSWORD, TestServer, running_server
 from webcare.channels import webhook
 from webcare.domain.models import Role
@@ -143,6 +144,15 @@ class World:
         with self.server.ctx.db.write() as conn:
             conn.execute("UPDATE replies SET delivery_state = 'failed' WHERE id = ?", (op_id,))
         return op_id
+
+    def upload_of(self, role: str | None) -> int:
+        """An image ``role``'s account uploaded (an admin's for anonymous)."""
+        r = self.call(
+            role or "admin", "POST", "/v1/media", data=png(8, 8, (len(role or ""), 1, 2)),
+            headers={"Content-Type": "image/png"},
+        )  # fmt: skip
+        assert r.status_code in (200, 201), r.text
+        return int(r.json()["id"])
 
 
 Request = Callable[[World, str | None], requests.Response]
@@ -299,6 +309,10 @@ REQUESTS: dict[Key, Request] = {
     ),
     ("GET", "/v1/connectors"): lambda w, r: w.call(r, "GET", "/v1/connectors"),
     ("POST", "/v1/ingest/{channel_id}"): _ingest,
+    ("GET", "/v1/media/{media_id}"): lambda w, r: w.call(r, "GET", f"/v1/media/{w.upload_of(r)}"),
+    ("POST", "/v1/media"): lambda w, r: w.call(
+        r, "POST", "/v1/media", data=png(9, 9, (3, 2, 1)), headers={"Content-Type": "image/png"}
+    ),
 }
 
 
