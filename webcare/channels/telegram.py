@@ -66,6 +66,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
     PushResult,
 )
@@ -73,6 +75,7 @@ from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
     MalformedResponse,
+    MediaTooLarge,
     NotConfigured,
     RateLimited,
     readable,
@@ -173,27 +176,6 @@ class Bot:
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class MediaRef:
-    """One file in a message, as the server's media fetcher needs it (``fetch_media(file_id)``)."""
-
-    kind: str  # image | sticker | audio | video | document
-    file_id: str
-    mime: str | None
-    size: int | None
-    filename: str | None
-    file_unique_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Download:
-    """A file fetched from Telegram."""
-
-    data: bytes
-    mime: str | None  # from the message's mime type or the file's extension, never the header
-    file_path: str
-
-
 def _int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
@@ -281,7 +263,8 @@ _STICKER_MIME = {"static": "image/webp", "animated": "application/x-tgsticker",
 
 def media_refs(message: Mapping[str, Any], max_bytes: int = MAX_DOWNLOAD_BYTES) -> list[MediaRef]:
     """The files of a message: the largest photo size that fits ``max_bytes``, a sticker, a
-    voice note, audio, video (also round video notes and GIF animations) or a document."""
+    voice note, audio, video (also round video notes and GIF animations) or a document, each
+    with its ``file_id`` as the ref the team server fetches it by (:meth:`fetch_media`)."""
     refs: list[MediaRef] = []
 
     def add(kind: str, item: Any, mime: str | None, filename: str | None = None) -> None:
@@ -293,11 +276,10 @@ def media_refs(message: Mapping[str, Any], max_bytes: int = MAX_DOWNLOAD_BYTES) 
         refs.append(
             MediaRef(
                 kind=kind,
-                file_id=file_id,
+                ref=file_id,
                 mime=_text(item.get("mime_type"), 200) or mime,
                 size=_int(item.get("file_size")),
                 filename=_text(item.get("file_name"), 255) or filename,
-                file_unique_id=_text(item.get("file_unique_id"), 200),
             )
         )
 
@@ -467,6 +449,7 @@ def message_mention(
         url=f"https://t.me/{public}/{message_id}" if public and chat_type != "private" else None,
         parent_source_id=f"{chat_id}:{parent}" if parent is not None else None,
         meta=meta,
+        media=tuple(media_refs(message)),
     )
 
 
@@ -864,16 +847,17 @@ class TelegramConnector(ConnectorBase):
         )
 
     # --- media -------------------------------------------------------------------------------
-    def fetch_media(self, file_id: str, *, max_bytes: int = MAX_DOWNLOAD_BYTES) -> Download:
-        """A file of a message (``getFile``, then the download URL with the bot token in it,
-        which never leaves the server). Larger than ``max_bytes`` (at most Telegram's 20 MB):
-        refused with the reason, permanently."""
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int = MAX_DOWNLOAD_BYTES) -> MediaBlob:
+        """A file of a message by its ``file_id`` (``getFile``, then the download URL with the
+        bot token in it, which never leaves the server). Over the server's ``max_bytes``:
+        :class:`MediaTooLarge`; over Telegram's 20 MB for bots: a permanent error that says so
+        (Telegram will not hand it out)."""
         limit = min(max_bytes, MAX_DOWNLOAD_BYTES)
-        info = self._call("getFile", {"file_id": file_id})
+        info = self._call("getFile", {"file_id": ref.ref})
         path = _text(info.get("file_path"), 1000) if isinstance(info, dict) else None
         size = _int(info.get("file_size")) if isinstance(info, dict) else None
         if size is not None and size > limit:
-            raise ChannelError(_too_big(size, limit), permanent=True)
+            raise _too_large(size, limit)
         if path is None:
             raise MalformedResponse("Telegram did not say where the file is (no file_path).")
         url = f"{self.http.base_url}/file/bot{self.token}/{path}"
@@ -891,12 +875,14 @@ class TelegramConnector(ConnectorBase):
                 for chunk in response.iter_content(64 * 1024):
                     total += len(chunk)
                     if total > limit:
-                        raise ChannelError(_too_big(total, limit, known=False), permanent=True)
+                        raise _too_large(None, limit)
                     chunks.append(chunk)
         except requests.RequestException as exc:
             words = readable(self._redact(str(exc)))
             raise ChannelError(f"Could not download the file from Telegram: {words}") from None
-        return Download(b"".join(chunks), _guess_mime(path), path)
+        # the type the file's extension says (never the header: Telegram sends octet-stream);
+        # the team server prefers the message's own word and checks either against the bytes
+        return MediaBlob(b"".join(chunks), _guess_mime(path))
 
     def close(self) -> None:
         self.interrupt()
@@ -916,6 +902,15 @@ _UNKNOWN = (
     " offers no way to check whether the reply arrived, so it is not sent again by itself. Look"
     " in the chat; if the reply is not there, try delivering it again."
 )
+
+
+def _too_large(size: int | None, limit: int) -> ChannelError:
+    """The error for a file over ``limit``: the server's own (:class:`MediaTooLarge`, refused
+    like any platform's file) or Telegram's 20 MB for bots (it will not hand the file out)."""
+    words = _too_big(size if size is not None else limit + 1, limit, known=size is not None)
+    if limit < MAX_DOWNLOAD_BYTES:
+        return MediaTooLarge(words, size=size)
+    return ChannelError(words, permanent=True)
 
 
 def _too_big(size: int, limit: int, *, known: bool = True) -> str:

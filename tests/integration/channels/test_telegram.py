@@ -28,8 +28,14 @@ from tests.support.fakes.receiver import receiver
 from tests.support.fakes.telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from tests.support.server import running_server, wait_until
 from webcare.channels import telegram
-from webcare.channels.base import ChannelInfo, OutgoingReply
-from webcare.channels.errors import AuthFailed, ChannelError, NotConfigured, RateLimited
+from webcare.channels.base import ChannelInfo, MediaRef, OutgoingReply
+from webcare.channels.errors import (
+    AuthFailed,
+    ChannelError,
+    MediaTooLarge,
+    NotConfigured,
+    RateLimited,
+)
 from webcare.domain.models import Role
 from webcare.server.channel_runner import ChannelRunner
 from webcare.storage.server_schema import open_server_db
@@ -353,16 +359,23 @@ def test_media_are_named_in_the_text_and_listed_for_the_fetcher(
         "[sticker 😡]",
         "[document: factuur.pdf]",
     ]
+    # each mention carries its files for the team server to fetch
+    assert [[(r.kind, r.ref) for r in m.media] for m in batch.mentions] == [
+        [("image", sizes[1]["file_id"])],
+        [("audio", voice.file_id)],
+        [("sticker", "CAACAgI")],
+        [("document", "BQACAgQ")],
+    ]
     # the largest photo that a bot may download (the 21 MB one may not)
     [image] = telegram.media_refs(photo)
-    assert (image.kind, image.file_id, image.mime, image.size) == (
+    assert (image.kind, image.ref, image.mime, image.size) == (
         "image",
         sizes[1]["file_id"],
         "image/jpeg",
         156_203,
     )
     [small] = telegram.media_refs(photo, max_bytes=10_000)
-    assert small.file_id == sizes[0]["file_id"]
+    assert small.ref == sizes[0]["file_id"]
     updates = [u for _id, _at, u in fake.updates]
     refs = [telegram.media_refs(u["message"]) for u in updates[1:]]
     assert [(r.kind, r.mime, r.filename) for [r] in refs] == [
@@ -372,25 +385,21 @@ def test_media_are_named_in_the_text_and_listed_for_the_fetcher(
     ]
     gif = {"animation": {"file_id": "CgAC", "mime_type": "video/mp4"},
            "document": {"file_id": "CgAC", "mime_type": "video/mp4"}}  # fmt: skip
-    assert [(r.kind, r.file_id) for r in telegram.media_refs(gif)] == [("video", "CgAC")]
+    assert [(r.kind, r.ref) for r in telegram.media_refs(gif)] == [("video", "CgAC")]
 
 
 def test_fetch_media_downloads_with_the_token_and_refuses_what_is_too_big(
     fake: FakeTelegram, connector: telegram.TelegramConnector
 ) -> None:
     voice = fake.add_file(b"OggS-voice-bytes", "voice/file_3.oga")  # octet-stream, as Telegram
-    download = connector.fetch_media(voice.file_id)
-    assert (download.data, download.mime, download.file_path) == (
-        b"OggS-voice-bytes",
-        "audio/ogg",
-        "voice/file_3.oga",
-    )
+    download = connector.fetch_media(MediaRef("audio", voice.file_id))
+    assert (download.data, download.mime) == (b"OggS-voice-bytes", "audio/ogg")
     [get] = [r for r in fake.requests if r.path.startswith("/file/")]
     assert get.path == f"/file/bot{fake.token}/voice/file_3.oga"
     # Telegram refuses a file over 20 MB; so do we, with the reason, before downloading it
     huge = fake.add_file(b"x", "videos/file_9.mp4", size=25 * 1024 * 1024)
     with pytest.raises(ChannelError) as too_big:
-        connector.fetch_media(huge.file_id)
+        connector.fetch_media(MediaRef("video", huge.file_id))
     assert too_big.value.permanent
     assert too_big.value.message == (
         "The file is over 20 MB; a Telegram bot may download at most 20 MB, so it is not shown"
@@ -399,7 +408,9 @@ def test_fetch_media_downloads_with_the_token_and_refuses_what_is_too_big(
     # over the server's own limit: refused by the size getFile gives, before any download
     video = fake.add_file(b"x" * 100, "videos/file_8.mp4", size=5 * 1024 * 1024)
     with pytest.raises(ChannelError) as over_limit:
-        connector.fetch_media(video.file_id, max_bytes=1024 * 1024)
+        connector.fetch_media(MediaRef("video", video.file_id), max_bytes=1024 * 1024)
+    assert isinstance(over_limit.value, MediaTooLarge)  # refused by the server like any file
+    assert not isinstance(too_big.value, MediaTooLarge)  # Telegram will not give it: failed
     assert over_limit.value.permanent and over_limit.value.message == (
         "The file is 5.0 MB, more than 1.0 MB, the most this server takes; open it in Telegram."
     )
@@ -409,13 +420,13 @@ def test_fetch_media_downloads_with_the_token_and_refuses_what_is_too_big(
     doc = fake.add_file(b"%PDF" + b"x" * 5000, "documents/file_4.pdf")
     doc.report_size = False
     with pytest.raises(ChannelError) as over:
-        connector.fetch_media(doc.file_id, max_bytes=1000)
-    assert over.value.permanent
+        connector.fetch_media(MediaRef("document", doc.file_id), max_bytes=1000)
+    assert over.value.permanent and isinstance(over.value, MediaTooLarge)
     assert over.value.message == (
         "The file is over 1000 bytes, the most this server takes; open it in Telegram."
     )
     with pytest.raises(ChannelError) as unknown:
-        connector.fetch_media("nope")
+        connector.fetch_media(MediaRef("document", "nope"))
     assert unknown.value.permanent and "invalid file_id" in unknown.value.message
 
 
@@ -903,3 +914,48 @@ def test_a_waiting_long_poll_holds_up_no_other_channel(tmp_path: Path) -> None:
             assert len(fake.calls("/getUpdates")) == 1  # still the same poll
         finally:
             runner.stop()
+
+
+def test_on_a_real_server_a_messages_files_are_fetched_kept_and_served(tmp_path: Path) -> None:
+    with FakeTelegram() as fake, running_server(
+        tmp_path, channel_tick_s=0.05, media_max_bytes=1024 * 1024, media_retry_base_s=0.05
+    ) as server:  # fmt: skip
+        _telegram_channel(server, fake)
+        photo = fake.photo_sizes((90, 67, 24), (1280, 960, 24))
+        voice = fake.add_file(b"OggS" + b"\0" * 60, "voice/file_3.oga")
+        fake.message(None, photo=photo, caption="Zo kwam de doos aan")
+        fake.message(None, voice={"file_id": voice.file_id, "duration": 7,
+                                  "mime_type": "audio/ogg", "file_size": 64})  # fmt: skip
+        big = fake.add_file(b"%PDF-1.4", "documents/file_5.pdf", size=3 * 1024 * 1024)
+        fake.message(None, document={"file_id": big.file_id, "file_name": "factuur.pdf",
+                                     "mime_type": "application/pdf"})  # fmt: skip
+        eva = server.user("eva")
+
+        def media_of_all() -> list[list[dict[str, Any]]]:
+            with server.ctx.db.read() as conn:
+                ids = [r[0] for r in conn.execute("SELECT id FROM mentions ORDER BY id")]
+            return [eva.get(f"/v1/mentions/{i}").json()["mention"]["media"] for i in ids]
+
+        def settled() -> bool:
+            found = media_of_all()
+            return len(found) == 3 and all(
+                m and all(x["state"] != "pending" for x in m) for m in found
+            )
+
+        assert wait_until(settled, 15)
+        [image], [note], [document] = media_of_all()
+        assert (image["kind"], image["state"], image["mime"]) == (
+            "image",
+            "stored",
+            "image/jpeg",
+        )
+        assert (note["kind"], note["state"], note["mime"]) == ("audio", "stored", "audio/ogg")
+        assert (document["state"], document["filename"]) == ("refused", "factuur.pdf")
+        assert document["error"] == "3 MB is over the 1 MB limit."
+        r = eva.get(f"/v1/media/{note['id']}")
+        assert r.status_code == 200 and r.content == voice.data
+        # the bot token is in every download URL: it never reaches a client
+        assert fake.token not in json.dumps(media_of_all())
+        # the 3 MB file was refused by its announced size: never downloaded
+        downloads = [r.path for r in fake.requests if r.path.startswith("/file/")]
+        assert not any("file_5" in p for p in downloads)

@@ -101,10 +101,10 @@ def test_the_largest_photo_that_fits_and_sizes_telegram_did_not_give() -> None:
         {"width": 2560, "height": 1920},  # no file_id: not a photo size we can fetch
     ]
     [ref] = telegram.media_refs({"photo": photo})
-    assert (ref.file_id, ref.size, ref.mime) == ("large", None, "image/jpeg")
+    assert (ref.ref, ref.size, ref.mime) == ("large", None, "image/jpeg")
     too_big = [{"file_id": "a", "width": 10, "height": 10, "file_size": 30_000_000}]
     [only] = telegram.media_refs({"photo": too_big})
-    assert only.file_id == "a"  # the fetcher refuses it with its reason
+    assert only.ref == "a"  # the fetcher refuses it with its reason
     video_sticker = {"sticker": {"file_id": "s", "is_video": True, "is_animated": False}}
     assert telegram.media_refs(video_sticker)[0].mime == "video/webm"
 
