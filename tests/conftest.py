@@ -15,6 +15,9 @@ from collections.abc import Iterator
 
 import pytest
 
+#: shared fixtures from tests/support: the GUI sessions and their team server, the loopback trap
+pytest_plugins = ["tests.support.gui", "tests.support.trap"]
+
 _ALLOWED_THREAD_PREFIXES = ("AnyIO worker thread", "asyncio_", "ThreadPoolExecutor")
 
 

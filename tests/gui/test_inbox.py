@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient, make_app
 from tests.support.server import TestServer
+from tests.support.trap import Trap
 from webcare.app import Session, WebcareApp
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
@@ -197,35 +193,11 @@ def test_second_client_sees_the_claim_and_cannot_reply(
     assert replies(team, mid) == []
 
 
-class _Trap(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Trap.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def trap() -> Iterator[str]:
-    _Trap.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
-    thread = threading.Thread(target=httpd.serve_forever, name="trap")
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
-
-
 def test_html_in_a_mention_is_shown_literally(
-    open_client: OpenClient, team: TestServer, qtbot: QtBot, trap: str
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, trap: Trap
 ) -> None:
     evil = (
-        f'<img src="{trap}/pixel.png"><b>bold</b> <a href="{trap}/x">klik</a> &amp; '
+        f'<img src="{trap.url}/pixel.png"><b>bold</b> <a href="{trap.url}/x">klik</a> &amp; '
         "<style>*{color:red}</style> مرحبا 😀"
     )
     (mid,) = team.add_mentions(1, text=evil, author="<i>hacker</i>")
@@ -241,7 +213,7 @@ def test_html_in_a_mention_is_shown_literally(
     assert "&lt;img" in tip and "<img" not in tip
     session.window.grab()  # render everything once
     qtbot.wait(300)
-    assert _Trap.hits == []
+    assert trap.hits == []
 
 
 def test_cheat_sheet_lists_every_shortcut(open_client: OpenClient, qtbot: QtBot) -> None:

@@ -11,21 +11,18 @@ listener receives no request.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as QtGuiQt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient, open_client, team  # noqa: F401 - fixtures
+from tests.support.gui import OpenClient
 from tests.support.server import TestServer
+from tests.support.trap import Trap
 from webcare.app import Session
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.domain.models import Role
@@ -37,32 +34,6 @@ from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.workload_view import WorkloadView
 from webcare.ui.text import one_line, plain_tooltip, relative_time, snippet
-
-
-class _Trap(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Trap.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def trap() -> Iterator[str]:
-    _Trap.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="trap"
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
 
 
 def payloads(trap: str) -> list[str]:
@@ -127,20 +98,20 @@ def _has_usage(view: ReportsView) -> bool:
 
 
 def test_markup_everywhere_is_text_and_fetches_nothing(
-    open_client: OpenClient,  # noqa: F811
-    team: TestServer,  # noqa: F811
+    open_client: OpenClient,
+    team: TestServer,
     qtbot: QtBot,
-    trap: str,
+    trap: Trap,
 ) -> None:
-    texts = payloads(trap)
-    evil_name = f'<b>Mal</b><img src="{trap}/n.png">\u202e'
-    evil_handle = f"<i>h</i><img src={trap}/h.png>"
+    texts = payloads(trap.url)
+    evil_name = f'<b>Mal</b><img src="{trap.url}/n.png">\u202e'
+    evil_handle = f"<i>h</i><img src={trap.url}/h.png>"
     mids = [team.add_mentions(1, text=t, author=evil_handle)[0] for t in texts]
     team.add_user("mal", Role.LEAD, name=evil_name, signature="^<i>M</i>")
     team.add_user("anna", Role.ADMIN)
     admin = team.login("anna")
-    template_title = f'<img src="{trap}/t.png">Sorry &amp; <b>more</b>'
-    template_body = f'Sorry! <a href="{trap}/t">link</a> &lt;3 \u202eabc 😀'
+    template_title = f'<img src="{trap.url}/t.png">Sorry &amp; <b>more</b>'
+    template_body = f'Sorry! <a href="{trap.url}/t">link</a> &lt;3 \u202eabc 😀'
     r = admin.post("/v1/templates", json={"title": template_title, "body": template_body})
     assert r.status_code == 201, r.text
     mal = team.login("mal")
@@ -216,7 +187,7 @@ def test_markup_everywhere_is_text_and_fetches_nothing(
         window.grab()
     assert cells >= 3  # workload text and name, audit details: the check saw markup
     qtbot.wait(300)
-    assert _Trap.hits == []
+    assert trap.hits == []
 
 
 def _ingest_as(server: TestServer, author: Author, text: str, source: str, age_s: float) -> int:
@@ -231,21 +202,21 @@ def _ingest_as(server: TestServer, author: Author, text: str, source: str, age_s
 
 
 def test_the_author_card_shows_markup_as_text_and_fetches_nothing(
-    open_client: OpenClient,  # noqa: F811
-    team: TestServer,  # noqa: F811
+    open_client: OpenClient,
+    team: TestServer,
     qtbot: QtBot,
-    trap: str,
+    trap: Trap,
 ) -> None:
     """The author card (issue 14.8): name, handle, followers, history, tags and the other open
     mention's text in the "go to" tooltip; the conversation's status and "go to" buttons."""
-    evil_name = f'<b>Mal</b><img src="{trap}/n.png">\u202e &amp;'
-    evil_handle = f"@<i>h</i><img src={trap}/h.png>"
-    evil_tag = f'<img src="{trap}/g">'  # a tag an admin's rule gives
+    evil_name = f'<b>Mal</b><img src="{trap.url}/n.png">\u202e &amp;'
+    evil_handle = f"@<i>h</i><img src={trap.url}/h.png>"
+    evil_tag = f'<img src="{trap.url}/g">'  # a tag an admin's rule gives
     team.add_user("anna", Role.ADMIN)
     rules = {"keywords": [{"words": ["klik"], "priority": 2, "tag": evil_tag}]}
     assert team.login("anna").put("/v1/settings/priority-rules", json=rules).status_code == 200
     author = Author(platform_user_id="mal", handle=evil_handle, name=evil_name, followers=42)
-    texts = payloads(trap)
+    texts = payloads(trap.url)
     older = _ingest_as(team, author, texts[1], "mal-1", 3 * 86400)
     other = _ingest_as(team, author, texts[0], "mal-2", 3600)  # has "klik": the evil tag
     current = _ingest_as(team, author, "klik <a href='x'>hier</a> " + texts[0], "mal-3", 60)
@@ -289,4 +260,4 @@ def test_the_author_card_shows_markup_as_text_and_fetches_nothing(
     _labels_are_plain(session.window)
     session.window.grab()
     qtbot.wait(300)
-    assert _Trap.hits == []
+    assert trap.hits == []
