@@ -47,16 +47,16 @@ from tests.support.keyring import LockedKeyring, MemoryKeyring, NoKeyring, insta
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     with installed(MemoryKeyring()) as backend:
-        yield backend  # type: ignore[misc]
+        yield backend
 
 
 @pytest.fixture
 def no_keyring() -> Iterator[NoKeyring]:
     with installed(NoKeyring()) as backend:
-        yield backend  # type: ignore[misc]
+        yield backend
 
 
 @pytest.fixture
 def locked_keyring() -> Iterator[LockedKeyring]:
     with installed(LockedKeyring()) as backend:
-        yield backend  # type: ignore[misc]
+        yield backend

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import make_app
 from tests.integration.test_api_client import https_team_server
-from tests.support.keyring import BrokenKeyring, MemoryKeyring, installed
+from tests.support.keyring import BrokenKeyring, MemoryKeyring, TypedKeyringBackend, installed
 from tests.support.server import PASSWORD, TestServer, running_server
 from webcare.net.api import ApiClient
 from webcare.net.errors import CertificateError, InsecureUrlError
@@ -74,17 +74,14 @@ def test_no_code_outside_the_tests_turns_verification_off() -> None:
 # --- keyring backends that do not help --------------------------------------------------------
 
 
-class HangingKeyring(keyring.backend.KeyringBackend):
+class HangingKeyring(TypedKeyringBackend):
     """A backend whose every call hangs for 30 s (a D-Bus service that never answers).
 
     ``release`` ends the hang early, so the test leaves no thread behind.
     """
 
-    priority = 1
-    viable = False
-
     def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self.release = threading.Event()
         self.calls = 0
 

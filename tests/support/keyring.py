@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import keyring
 import keyring.backend
 import keyring.errors
 
+Backend = TypeVar("Backend", bound=keyring.backend.KeyringBackend)
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A working keyring that keeps secrets in a dict (``secrets[(service, username)]``)."""
+
+class TypedKeyringBackend(keyring.backend.KeyringBackend):
+    """The base of the test backends: keyring's ``KeyringBackend.__init__`` has no annotations."""
 
     priority = 1
     viable = False
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
+
+
+class MemoryKeyring(TypedKeyringBackend):
+    """A working keyring that keeps secrets in a dict (``secrets[(service, username)]``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,11 +46,9 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError("No such password.")
 
 
-class RaisingKeyring(keyring.backend.KeyringBackend):
+class RaisingKeyring(TypedKeyringBackend):
     """A keyring whose every call raises ``error`` (counts the calls)."""
 
-    priority = 1
-    viable = False
     error: Callable[[str], Exception] = RuntimeError
 
     def __init__(self) -> None:
@@ -87,7 +95,7 @@ class ForgetfulKeyring(MemoryKeyring):
 
 
 @contextmanager
-def installed(backend: keyring.backend.KeyringBackend) -> Iterator[keyring.backend.KeyringBackend]:
+def installed(backend: Backend) -> Iterator[Backend]:
     """Make ``backend`` the process keyring for the ``with`` block, then restore the previous.
 
     Usage as a fixture::

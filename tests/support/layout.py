@@ -15,7 +15,7 @@ a layout that squeezes a control below its text is caught however it came about.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QAbstractItemModel, QRect, Qt
 from PySide6.QtGui import Qt as QtGuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -48,7 +48,7 @@ CLEAR_BUTTON_ROOM = 24
 
 
 def _name(widget: QWidget) -> str:
-    names = []
+    names: list[str] = []
     w: QWidget | None = widget
     while w is not None and len(names) < 3:
         names.append(w.objectName() or type(w).__name__)
@@ -80,9 +80,8 @@ def _in_scroll_viewport(widget: QWidget) -> bool:
     """Inside a scroll area (whose scroll bars show what is cut off)?"""
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent.parentWidget(), QAbstractScrollArea) and (
-            parent is parent.parentWidget().viewport()  # type: ignore[union-attr]
-        ):
+        area = parent.parentWidget()
+        if isinstance(area, QAbstractScrollArea) and parent is area.viewport():
             return True
         parent = parent.parentWidget()
     return False
@@ -222,7 +221,7 @@ def _tab_problems(bar: QTabBar) -> list[str]:
 def _header_problems(header: QHeaderView) -> list[str]:
     if header.orientation() != Qt.Orientation.Horizontal or not header.isVisible():
         return []
-    model = header.model()
+    model: QAbstractItemModel | None = header.model()  # None when no model is set
     if model is None:
         return []
     problems = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -101,7 +101,7 @@ def catalogue(path: Path = TS) -> Catalogue:
 
 
 def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
-    model = view.model()
+    model: QAbstractItemModel | None = view.model()  # None when no model is set
     if model is None:
         return []
     out: list[tuple[str, str]] = []

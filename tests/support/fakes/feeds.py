@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from xml.sax.saxutils import escape
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -100,7 +100,7 @@ class FeedServer:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}{path}"
 
-    def __enter__(self) -> FeedServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -271,7 +271,7 @@ class FakeTelegram(FakePlatform):
         """A message the bot sent earlier (bots get no updates for their own messages)."""
         with self.lock:
             chat.next_message_id += 1
-            message = {
+            message: dict[str, Any] = {
                 "message_id": chat.next_message_id,
                 "from": {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")},
                 "chat": chat.json(),
@@ -540,8 +540,11 @@ class FakeTelegram(FakePlatform):
         size = stored.size if stored.size is not None else len(stored.data)
         if size > MAX_DOWNLOAD:
             return error(400, "Bad Request: file is too big")
-        result = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                  "file_path": stored.file_path}  # fmt: skip
+        result: dict[str, Any] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_path": stored.file_path,
+        }
         if stored.report_size:
             result["file_size"] = size
         return ok(result)
