@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -334,11 +335,9 @@ def filter_timings(store_path: Path) -> dict[str, dict[str, float]]:
             last = max(0, (count - 1) // 200 * 200)
             out[name] = {
                 "count": count,
-                "count_ms": ms(lambda f=f: store.count(f)),  # type: ignore[misc]
-                "first_page_ms": ms(lambda f=f: store.rows(f, 0, 200)),  # type: ignore[misc]
-                "last_page_ms": ms(
-                    lambda f=f, last=last, count=count: store.rows(f, last, 200, total=count)  # type: ignore[misc]
-                ),
+                "count_ms": ms(partial(store.count, f)),
+                "first_page_ms": ms(partial(store.rows, f, 0, 200)),
+                "last_page_ms": ms(partial(store.rows, f, last, 200, total=count)),
             }
     finally:
         store.close()
@@ -376,6 +375,10 @@ def busiest_author_mentions(store_path: Path, n: int) -> list[int]:
 def open_mentions(store_path: Path, n: int, seed: int = 5) -> list[Opened]:
     """Open ``n`` random mentions and those of the busiest author, as selecting them does."""
     store = LocalStore(store_path)
+
+    def bare_row(mention_id: int) -> object:
+        return store.conn.execute("SELECT * FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+
     try:
         top = int(store.conn.execute("SELECT max(id) FROM mentions").fetchone()[0])
         rng = random.Random(seed)
@@ -383,13 +386,9 @@ def open_mentions(store_path: Path, n: int, seed: int = 5) -> list[Opened]:
         store.detail(ids[0])  # warm the page cache once, like an open window
         opened = []
         for mention_id in ids:
-            detail_s, detail = timed(lambda m=mention_id: store.detail(m))
-            conversation_s, _items = timed(lambda m=mention_id: store.conversation(m))
-            bare_s, _row = timed(
-                lambda m=mention_id: store.conn.execute(
-                    "SELECT * FROM mentions WHERE id = ?", (m,)
-                ).fetchone()
-            )
+            detail_s, detail = timed(partial(store.detail, mention_id))
+            conversation_s, _items = timed(partial(store.conversation, mention_id))
+            bare_s, _row = timed(partial(bare_row, mention_id))
             assert detail is not None
             opened.append(
                 Opened(

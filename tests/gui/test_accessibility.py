@@ -73,10 +73,10 @@ def _buddied(root: QWidget) -> set[int]:
             named.add(id(label.buddy()))
     for form in root.findChildren(QFormLayout):
         for row in range(form.rowCount()):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is not None and field is not None and field.widget() is not None:
-                text = label.widget()
+            if label_item is not None and field is not None and field.widget() is not None:
+                text = label_item.widget()
                 if isinstance(text, QLabel) and text.text().strip():
                     named.add(id(field.widget()))
     return named

@@ -15,6 +15,7 @@ from tests.gui.test_inbox import select
 from tests.gui.test_team import team_view
 from tests.support.fakes.receiver import receiver
 from tests.support.fakes.telegram import FakeTelegram
+from tests.support.qt import table_item
 from tests.support.server import Api, TestServer
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role
@@ -116,7 +117,9 @@ def test_admin_adds_and_edits_a_channel(
     dialog.connector.setCurrentIndex(dialog.connector.findData("webhook"))
     assert set(dialog.inputs) == {"reply_url", "signing_secret"}
     dialog.name.setText("Community forum")
-    dialog.inputs["reply_url"].setText("https://forum.example.org/hooks/webcare")  # type: ignore[attr-defined]
+    reply_url = dialog.inputs["reply_url"]
+    assert isinstance(reply_url, QLineEdit)
+    reply_url.setText("https://forum.example.org/hooks/webcare")
     dialog.accept()
     qtbot.waitUntil(lambda: "shown once" in view.status.text(), timeout=10_000)
     qtbot.waitUntil(
@@ -132,8 +135,9 @@ def test_admin_adds_and_edits_a_channel(
     edit = view.dialog
     assert edit is not None
     secret_box = edit.inputs["signing_secret"]
-    assert secret_box.placeholderText() == "set — leave empty to keep"  # type: ignore[attr-defined]
-    assert secret_box.text() == ""  # type: ignore[attr-defined]
+    assert isinstance(secret_box, QLineEdit)
+    assert secret_box.placeholderText() == "set — leave empty to keep"
+    assert secret_box.text() == ""
     edit.interval.setValue(120)
     edit.accept()
     qtbot.waitUntil(lambda: "Saved Community forum" in view.status.text(), timeout=10_000)
@@ -217,18 +221,18 @@ def test_admin_sets_priority_rules(open_client: OpenClient, team: TestServer, qt
     assert isinstance(view, SettingsView)
     qtbot.waitUntil(lambda: view.rules.table.rowCount() == 1, timeout=10_000)
     table = view.rules.table
-    assert table.item(0, RulesEditor.TAG).text() == "churn-risk"  # the defaults are shown
+    assert table_item(table, 0, RulesEditor.TAG).text() == "churn-risk"  # the defaults are shown
     assert view.influencers.value() == 10_000
-    table.item(0, RulesEditor.WORDS).setText("storing, do*wn")
+    table_item(table, 0, RulesEditor.WORDS).setText("storing, do*wn")
     # checked while typing, with the server's own rules, next to the table
     assert view.rules.error.isVisible()
     assert view.rules.error.text() == "keyword rule 1: '*' is only allowed at the end of a word."
-    table.item(0, RulesEditor.WORDS).setText("storing, down")
+    table_item(table, 0, RulesEditor.WORDS).setText("storing, down")
     assert not view.rules.error.isVisible()
     box = table.cellWidget(0, RulesEditor.PRIORITY)
     assert isinstance(box, QComboBox)
     box.setCurrentIndex(box.findData(3))
-    table.item(0, RulesEditor.TAG).setText("outage")
+    table_item(table, 0, RulesEditor.TAG).setText("outage")
     view.influencers.setValue(0)  # off
     view.negative_words.setPlainText("boos, slecht")
     view.save()

@@ -341,6 +341,7 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         assert isinstance(channels, ChannelsView)
         _settle(qtbot, session)
         english["team: add channel"] = english_on_screen(channels.open_add(), known)
+        assert channels.dialog is not None
         channels.dialog.reject()
     finally:
         app.shutdown()

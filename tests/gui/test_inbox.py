@@ -7,9 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient, make_app
+from tests.support.keyring import MemoryKeyring
 from tests.support.server import TestServer
 from tests.support.trap import Trap
 from webcare.app import Session, WebcareApp
@@ -62,13 +64,13 @@ def key(qtbot: QtBot, session: Session, sequence: str) -> None:
 
 
 def test_queue_model_passes_the_model_tester(
-    open_client: OpenClient, team: TestServer, qtmodeltester: object, qtbot: QtBot
+    open_client: OpenClient, team: TestServer, qtmodeltester: ModelTester, qtbot: QtBot
 ) -> None:
     team.add_mentions(PAGE + 60)
     session = open_client("eva")
     c = session.controller
     qtbot.waitUntil(lambda: c.model.rowCount() == PAGE + 60, timeout=10_000)
-    qtmodeltester.check(c.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(c.model)
     # windowed: only the pages looked at are in memory; the rest arrives on demand
     assert c.model.loaded_pages() in ([0], [0, 1])
     last = c.model.rowCount() - 1
@@ -334,7 +336,11 @@ def test_unreachable_server_is_explained(
 
 
 def test_token_from_the_keyring_resumes_the_session(
-    qapp: QApplication, qtbot: QtBot, team: TestServer, tmp_path: Path, memory_keyring: object
+    qapp: QApplication,
+    qtbot: QtBot,
+    team: TestServer,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     first = make_app(qapp, tmp_path, "resume")
     first.settings.setValue("server_url", team.url)
@@ -352,7 +358,7 @@ def test_token_from_the_keyring_resumes_the_session(
         assert first.session is not None
         qtbot.addWidget(first.session.window)
         qtbot.waitUntil(lambda: first.credentials.load(team.url, "eva") is not None, timeout=5000)
-        assert memory_keyring.secrets[("webcare", f"{team.url}|eva")]  # type: ignore[attr-defined]
+        assert memory_keyring.secrets[("webcare", f"{team.url}|eva")]
     finally:
         first.shutdown()
     second = WebcareApp(

@@ -10,10 +10,12 @@ of the queue may lie outside its viewport.
 
 from __future__ import annotations
 
+import operator
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -156,14 +158,14 @@ def test_team_window_tabs_fit_at_1024(open_as: OpenAs, qtbot: QtBot, language: s
     team = session.controller.open_team("reports")
     qtbot.addWidget(team)
     loaded: set[str] = set()
-    for name, view in team.views.items():
-        signal = getattr(view, "loaded", None)
+    for name, tab_view in team.views.items():
+        signal = getattr(tab_view, "loaded", None)
         if signal is not None:
             signal.connect(lambda n=name: loaded.add(n))
     for tab in tabs_for("admin"):
         view = team.open_tab(tab)
         if getattr(view, "loaded", None) is not None:
-            qtbot.waitUntil(lambda t=tab: t in loaded, timeout=15_000)
+            qtbot.waitUntil(partial(operator.contains, loaded, tab), timeout=15_000)
         pages = range(view.tabs.count()) if isinstance(view, ReportsView) else [None]
         for page in pages:
             if isinstance(view, ReportsView) and page is not None:

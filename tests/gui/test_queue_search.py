@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QTableView
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.unit.storage.test_search_index import HEAD, make_contact, make_mention
@@ -48,7 +49,7 @@ def runner(store_path: Path) -> Iterator[TaskRunner]:
 
 
 def test_a_capped_search_grows_when_scrolled_to_the_end(
-    runner: TaskRunner, store_path: Path, qtbot: QtBot, qtmodeltester: object
+    runner: TaskRunner, store_path: Path, qtbot: QtBot, qtmodeltester: ModelTester
 ) -> None:
     model = QueueModel(runner, me_id=7)
     view = QTableView()
@@ -59,7 +60,7 @@ def test_a_capped_search_grows_when_scrolled_to_the_end(
     model.set_filter(QueueFilter(View.ALL, text="stor"))
     qtbot.waitUntil(lambda: model.rowCount() == SEARCH_CAP, timeout=5000)
     assert model.is_capped() and model.canFetchMore()
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    qtmodeltester.check(model)
 
     view.scrollToBottom()  # the view asks for more when it reaches the last row
     qtbot.waitUntil(lambda: model.rowCount() == MATCHES, timeout=5000)

@@ -50,6 +50,14 @@ def test_the_composer_advertises_the_keys_that_work_while_typing_in_it(
     session = _with_mention(qtbot, team, open_client, "eva")
     c, composer = session.controller, session.window.detail.composer
     editor = composer.editor
+
+    # read afresh after each key: mypy would keep an asserted attribute narrowed across them
+    def is_note() -> bool:
+        return composer.is_note
+
+    def open_picker() -> TemplatePicker | None:
+        return c.picker
+
     placeholder = editor.placeholderText()
     for keys in ("Ctrl+T", "Ctrl+N", "Ctrl+Enter"):
         assert keys in placeholder
@@ -60,12 +68,12 @@ def test_the_composer_advertises_the_keys_that_work_while_typing_in_it(
     qtbot.waitUntil(editor.hasFocus, timeout=3000)
 
     qtbot.keyClicks(editor, "tn")  # plain letters type, they open nothing
-    assert editor.toPlainText() == "tn" and c.picker is None and not composer.is_note
+    assert editor.toPlainText() == "tn" and open_picker() is None and not is_note()
 
     qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert composer.is_note and editor.hasFocus()
+    assert is_note() and editor.hasFocus()
     qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert not composer.is_note
+    assert not is_note()
 
     qtbot.keyClick(editor, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(c.picker, TemplatePicker), timeout=5000)
@@ -78,7 +86,7 @@ def test_the_composer_advertises_the_keys_that_work_while_typing_in_it(
     editor.clear()
     qtbot.waitUntil(lambda: session.window.isActiveWindow() and editor.hasFocus(), timeout=3000)
     qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert composer.is_note
+    assert is_note()
     qtbot.keyClicks(editor, "Called the customer")
     qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: editor.toPlainText() == "", timeout=10_000)
@@ -162,7 +170,9 @@ def test_preferences_show_every_shortcut_of_the_cheat_sheet(
     with_keys = [a for a in session.window.actions_by_name.values() if a.shortcuts()]
     names = {name for _g, name, _k in dialog.shortcuts.entries()}
     assert {a.text().replace("&", "") for a in with_keys} <= names
-    dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(dialog.shortcuts.parentWidget()))
+    page = dialog.shortcuts.parentWidget()
+    assert page is not None
+    dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(page))
     dialog.show()
     # the whole list has the dialog's height, not a four-row box
     assert dialog.shortcuts.tree.height() > 12 * dialog.shortcuts.tree.sizeHintForRow(1)

@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import uuid
+from functools import partial
 from pathlib import Path
 
 import shiboken6
+from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QPoint, Qt, QTime
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import (
@@ -22,9 +24,11 @@ from PySide6.QtWidgets import (
     QTimeEdit,
     QWidget,
 )
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient, make_app
+from tests.support.qt import table_item
 from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, TestServer
 from webcare.app import Session, WebcareApp
@@ -74,10 +78,10 @@ def test_menus_follow_the_role(open_client: OpenClient, team: TestServer) -> Non
     assert eva.window.menuBar().actions()[-1].text().replace("&", "") == "Help"
 
 
-def test_rows_model_passes_the_model_tester(qtmodeltester: object) -> None:
+def test_rows_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     model = RowsModel()
     model.set_rows(["a", "b"], [[1, "x"], [2.5, None], ["<b>html</b>", 3]])
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    qtmodeltester.check(model)
     assert model.index(2, 0).data() == "<b>html</b>"
 
 
@@ -340,7 +344,7 @@ def test_sign_out_closes_every_window_of_the_session(
         views = dict(team_window.views)
         for tab in ("reports", "workload", "audit"):
             team_window.open_tab(tab)
-            qtbot.waitUntil(lambda t=tab: _has_data(views[t]), timeout=15_000)
+            qtbot.waitUntil(partial(_has_data, views[tab]), timeout=15_000)
         preferences = app.show_preferences()
         lars.controller.show_shortcuts()
         old = [lars.window, team_window, preferences, lars.controller.cheatsheet, *views.values()]
@@ -498,7 +502,9 @@ def test_reports_read_well_with_an_outlier_and_exports_are_confirmed(
     assert view.times_note.isVisible()
     assert "above the scale" in view.times_note.text() and "Urgent" in view.times_note.text()
     assert duration(outlier_s) in view.times_note.text()
-    labels = view.times_chart.axes(Qt.Orientation.Vertical)[0].categories()  # type: ignore[attr-defined]
+    axis = view.times_chart.axes(Qt.Orientation.Vertical)[0]
+    assert isinstance(axis, QBarCategoryAxis)
+    labels = axis.categories()
     assert "Urgent" in labels and not any(label.endswith("…") for label in labels)
 
     # SLA breaches: local times, names, words, and a double-click opens the mention
@@ -590,11 +596,11 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
     # a keyword rule in the table, tried on an example with the server's own domain code
     qtbot.mouseClick(view.rules.add_button, Qt.MouseButton.LeftButton)
     row = view.rules.table.rowCount() - 1
-    view.rules.table.item(row, RulesEditor.WORDS).setText("storing*, outage")
+    table_item(view.rules.table, row, RulesEditor.WORDS).setText("storing*, outage")
     priority = view.rules.table.cellWidget(row, RulesEditor.PRIORITY)
     assert isinstance(priority, QComboBox)
     priority.setCurrentIndex(priority.findData(3))
-    view.rules.table.item(row, RulesEditor.TAG).setText("storing")
+    table_item(view.rules.table, row, RulesEditor.TAG).setText("storing")
     qtbot.keyClicks(view.example, "Grote storingen in Utrecht")
     assert view.example_result.text() == (
         "Matches rule 2 (storing*, outage) → priority Urgent · tags storing"
@@ -603,7 +609,7 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
         "Grote storingen in Utrecht", None
     )
     assert expected == (3, ["storing"])
-    highlighted = view.rules.table.item(row, RulesEditor.WORDS).background().color()
+    highlighted = table_item(view.rules.table, row, RulesEditor.WORDS).background().color()
     assert highlighted.alpha() > 0  # the matching rule lights up
 
     # one Save: only what changed is sent, and it says what it saved
@@ -852,7 +858,11 @@ def test_team_form_placeholders_read_as_examples(
     assert templates.body.placeholderText().startswith("e.g. Hoi {{customer_name}}")
     # every placeholder of the team forms is an example or an instruction, not a value
     window = agents.window()
-    for edit in [*window.findChildren(QLineEdit), *window.findChildren(QPlainTextEdit)]:
+    edits: list[QLineEdit | QPlainTextEdit] = [
+        *window.findChildren(QLineEdit),
+        *window.findChildren(QPlainTextEdit),
+    ]
+    for edit in edits:
         text = edit.placeholderText()
         assert not text or text.startswith("e.g. ") or " " in text, text
     i18n.install_translator(qapp, "nl")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def twcs_file(path: Path, rows: str) -> Path:
     return path
 
 
-def q(db: Path, sql: str) -> list[tuple[object, ...]]:
+def q(db: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(sql).fetchall()
@@ -202,11 +203,12 @@ def test_shift_to_now_moves_the_whole_file_by_one_offset(tmp_path: Path) -> None
     after = time.time()
     times = "SELECT 'm' || source_id, created_at FROM mentions UNION ALL"
     times += " SELECT 'r' || source_id, posted_at FROM replies"
-    old, new = dict(q(plain, times)), dict(q(shifted, times))
+    old: dict[str, float] = dict(q(plain, times))
+    new: dict[str, float] = dict(q(shifted, times))
     assert old.keys() == new.keys()
-    offsets = {round(float(new[k]) - float(old[k]), 3) for k in old}  # type: ignore[arg-type]
+    offsets = {round(float(new[k]) - float(old[k]), 3) for k in old}
     assert len(offsets) == 1  # one offset for everything: the spacing is the real one
-    newest = max(float(t) for t in new.values())  # type: ignore[arg-type]
+    newest = max(float(t) for t in new.values())
     assert before - 120 - 1 <= newest <= after - 120 + 1  # the newest post is two minutes old
     (received,) = q(shifted, "SELECT MAX(received_at - created_at) FROM mentions")[0]
     assert received == 0  # history still counts as received when it was posted

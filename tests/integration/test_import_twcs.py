@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return db
 
 
-def q(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+def q(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(sql, args).fetchall()
@@ -64,7 +65,7 @@ def test_counts_match_the_file(imported: Path) -> None:
 
 
 def test_agents_come_from_signatures(imported: Path) -> None:
-    agents = dict(
+    agents: dict[str, str] = dict(
         q(imported, "SELECT username, display_name || '|' || signature || '|' || brand FROM users")
     )
     assert agents["virgintrains-mm"] == "MM|^MM|VirginTrains"
@@ -108,7 +109,7 @@ def test_threads_are_kept(imported: Path) -> None:
 
 
 def test_statuses_follow_the_replies(imported: Path) -> None:
-    statuses = dict(q(imported, "SELECT source_id, status FROM mentions"))
+    statuses: dict[str, str] = dict(q(imported, "SELECT source_id, status FROM mentions"))
     assert statuses["119241"] == "answered"
     assert statuses["119237"] == "open"  # nobody answered it in the sample
     replied = q(imported, "SELECT replied_at - created_at FROM mentions WHERE source_id = '119241'")

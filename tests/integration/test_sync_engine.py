@@ -54,7 +54,7 @@ def test_interrupted_bootstrap_resumes(server: TestServer, eva: HeadlessClient) 
             raise OfflineError("Cannot reach the team server (test).")
         return real_page(entity, after=after, limit=limit)
 
-    eva.api.bootstrap_page = flaky  # type: ignore[method-assign]
+    eva.api.bootstrap_page = flaky  # type: ignore[method-assign]  # a fault put into the real client
     with pytest.raises(OfflineError):
         eva.engine.bootstrap()
     assert eva.store.cursor is None
@@ -141,10 +141,11 @@ def test_malformed_page_does_not_move_the_cursor(server: TestServer, eva: Headle
     eva.engine.catch_up()
     cursor = eva.store.cursor
     real = eva.api.changes
+    # a malformed page put into the real client (mypy rejects replacing a method)
     eva.api.changes = lambda *a, **k: {"db_id": "x", "changes": "garbage", "cursor": 999}  # type: ignore[method-assign]
     with pytest.raises(ValidationError):
         eva.engine.pull()
     assert eva.store.cursor == cursor
-    eva.api.changes = real  # type: ignore[method-assign]
+    eva.api.changes = real  # type: ignore[method-assign]  # the real method back
     eva.engine.pull()
     assert eva.store.cursor == cursor

@@ -37,9 +37,13 @@ def _validator(tool: str) -> str:
     return exe
 
 
+class _CaseSensitiveParser(configparser.ConfigParser):
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr  # desktop entry keys are case-sensitive
+
+
 def _entry() -> configparser.SectionProxy:
-    parser = configparser.ConfigParser(interpolation=None, strict=True)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser = _CaseSensitiveParser(interpolation=None, strict=True)
     parser.read(DESKTOP, encoding="utf-8")
     return parser["Desktop Entry"]
 

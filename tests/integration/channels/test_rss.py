@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -47,14 +48,14 @@ def feeds() -> Iterator[FeedServer]:
 def connect() -> Iterator[Factory]:
     made: list[RssConnector] = []
 
-    def make(urls: list[str], keywords: list[str] | None = None, **kw: object) -> RssConnector:
+    def make(urls: list[str], keywords: list[str] | None = None, **kw: Any) -> RssConnector:
         connector = RssConnector(
             INFO,
             urls,
             keywords or [],
             clock=lambda: NOW,
             timeout=(1.0, 1.0),
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
         made.append(connector)
         return connector

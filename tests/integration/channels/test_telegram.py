@@ -143,6 +143,7 @@ def test_the_offset_confirms_so_a_restart_neither_loses_nor_repeats(
         fake.message("bericht 3")
         [after] = again.fetch(replayed.cursor)
         assert [m.text for m in after.mentions] == ["bericht 3"]
+        assert first.cursor is not None and after.cursor is not None
         assert fake.calls("/getUpdates")[-1].json()["offset"] == int(first.cursor.split("@")[0])
         assert fake.pending_ids() == [int(after.cursor.split("@")[0]) - 1]
         [nothing] = again.fetch(after.cursor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def connect(fake: FakeX) -> Iterator[Factory]:
     made: list[TwitterConnector] = []
 
     def make(**kwargs: object) -> TwitterConnector:
-        options: dict[str, object] = {
+        options: dict[str, Any] = {  # keywords of several types for TwitterConnector
             "token": TOKEN,
             "api_base": fake.url,
             "user_id": BRAND_ID,
@@ -40,7 +41,7 @@ def connect(fake: FakeX) -> Iterator[Factory]:
             "timeout": (1.0, 1.0),
         }
         options.update(kwargs)
-        connector = TwitterConnector(INFO, **options)  # type: ignore[arg-type]
+        connector = TwitterConnector(INFO, **options)
         made.append(connector)
         return connector
 

@@ -77,7 +77,7 @@ def test_an_anonymous_group_admin_is_the_group() -> None:
 def test_what_a_message_holds_is_said_in_words() -> None:
     private = {"id": 11, "type": "private", "first_name": "Anna"}
     base = {"message_id": 1, "chat": private, "from": ANNA, "date": 1_790_416_800}
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"location": {"latitude": 52.0907, "longitude": 5.1214}}, "[location 52.09070, 5.12140]"),
         ({"venue": {"title": "KPN winkel", "address": "Stationsplein 1",
                     "location": {"latitude": 1, "longitude": 2}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ CONTACT = {"id": 1, "platform": "twitter", "platform_user_id": "1", "handle": "@
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> LocalStore:
+def store(tmp_path: Path) -> Iterator[LocalStore]:
     s = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
     s.start_bootstrap(HEAD)
     s.apply_bootstrap_page("contact", [CONTACT], None)
@@ -218,8 +219,8 @@ def test_conversation_merges_history_and_outbox(store: LocalStore) -> None:
                   "accepted_at": "2026-01-01T12:00:00.000Z", "posted_at": None,
                   "delivery_state": "queued", "delivery_error": None,
                   "platform_post_id": None}}]})  # fmt: skip
-    kinds = [i.kind for i in store.conversation(2)]
-    assert "outbox" not in kinds and "reply" in kinds
+    shown = [i.kind for i in store.conversation(2)]
+    assert "outbox" not in shown and "reply" in shown
 
 
 def test_bootstrap_restart_keeps_the_outbox(store: LocalStore) -> None:

@@ -10,6 +10,7 @@ and the index must follow them exactly (and equal a rebuild from scratch).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,7 +128,7 @@ HEAD = {
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> tuple[LocalStore, Mirror, random.Random]:
+def seeded(tmp_path: Path) -> Iterator[tuple[LocalStore, Mirror, random.Random]]:
     rng = random.Random(2026)
     mirror = Mirror()
     store = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
