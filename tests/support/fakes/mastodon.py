@@ -560,7 +560,7 @@ class FakeMastodon(FakePlatform):
             self._next_media += 1
             media_id = str(self._next_media)
             url = self.add_file(f"upload-{media_id}-{filename or 'file'}", data, content_type)
-            entry = {
+            entry: dict[str, Any] = {
                 "id": media_id, "type": "image", "url": url, "preview_url": url,
                 "remote_url": None, "description": description or None, "blurhash": None,
                 "meta": {}, "_bytes": data, "_polls": self.processing_polls,
