@@ -8,6 +8,12 @@ reply, and look a delivered reply up by our own reference so that a retry after 
 posts twice where the platform allows such a lookup. A fourth, :meth:`Connector.fetch_media`,
 downloads a file a mention carries (:class:`MediaRef`) with the channel's credentials; the team
 server calls it later, off the transaction that stored the mention, and checks what comes back.
+
+Connectors of platforms that *push* (Meta's webhooks, Telegram's ``setWebhook``) also implement
+the push hooks of :class:`ConnectorBase`: ``verify_subscription`` (the platform's GET handshake),
+``authenticate_push`` (the signature of one delivery) and ``parse_push`` (one stored delivery
+as :class:`Batch`es and :class:`Receipt`s). The team server's receiver (``/v1/hooks/{channel}``)
+stores each authenticated delivery before it answers; the channel runner parses it later.
 """
 
 from __future__ import annotations
@@ -129,23 +135,38 @@ class Batch:
     wait_s: float | None = None
 
 
+#: How far a reply has come on the platform; a status only ever moves forward in this order.
+RECEIPT_ORDER = {"sent": 1, "delivered": 2, "read": 3}
+RECEIPT_STATUSES = (*RECEIPT_ORDER, "failed")
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """A platform's word on one of our replies (sent / delivered / read / failed)."""
+    """A platform's word on one of our replies: sent, delivered, read or failed.
+
+    It names the reply by the platform's post id, or by our reference where the platform echoes
+    it (Messenger ``metadata``, WhatsApp ``biz_opaque_callback_data``), or — a *watermark* — by
+    ``recipient``: every reply to that platform user posted at or before ``at`` (Messenger's
+    delivery and read events name no message, only a time).
+    """
 
     platform_post_id: str | None
     reference: str | None  # our reply id, where the platform echoes it back
     status: str  # 'sent' | 'delivered' | 'read' | 'failed'
-    at: float
-    error: str | None = None
+    at: float  # the platform's time of the event (epoch seconds)
+    error: str | None = None  # the platform's words, for "failed"
+    recipient: str | None = None  # the customer's platform user id, for a watermark
 
 
 @dataclass(frozen=True)
 class PushResult:
-    """What one delivery pushed to ``/v1/hooks/{channel}`` holds (``parse_push``)."""
+    """What one delivery pushed to ``/v1/hooks/{channel}`` holds (``parse_push``): what to
+    store, and the receipts it carried."""
 
     batches: list[Batch] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
+    #: Entries that could not be read, with the reason (ignored kinds are not listed).
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +183,10 @@ class OutgoingReply:
     mention_meta: Mapping[str, str] = field(default_factory=dict)
     #: Images to attach (only for connectors whose ``SPEC.can_attach``), in order.
     media: tuple[OutgoingMedia, ...] = ()
+    #: The agent chose a private answer (a Facebook/Instagram private reply to a comment).
+    private: bool = False
+    #: How many times delivery was attempted before this attempt (0: the first).
+    attempt: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +232,20 @@ class Connector(Protocol):
         """
         ...
 
+    # optional (defaults in ConnectorBase): pushes and platform actions
+    def verify_subscription(self, params: Mapping[str, str]) -> str | None: ...
+
+    def authenticate_push(self, headers: Mapping[str, str], body: bytes) -> bool: ...
+
+    def parse_push(self, body: bytes) -> PushResult: ...
+
+    def complete_push(self, result: PushResult) -> PushResult: ...
+
+    def moderate(self, source_id: str, meta: Mapping[str, str], action: str) -> None: ...
+
 
 class ConnectorBase:
-    """Defaults for connectors: replies allowed, no lookup, no pushes, no media."""
+    """Defaults for connectors: replies allowed, no lookup, no pushes, no media, no moderation."""
 
     can_reply = True
     can_lookup = False
@@ -225,22 +261,40 @@ class ConnectorBase:
 
     # --- pushes to /v1/hooks/{channel} (platforms that call us) ------------------------------
     def verify_subscription(self, params: Mapping[str, str]) -> str | None:
-        """A subscription handshake (``GET``): the challenge to echo, or ``None`` to refuse."""
+        """The platform's subscription handshake (a GET): the text to echo, or ``None`` (403)."""
         return None
 
     def authenticate_push(self, headers: Mapping[str, str], body: bytes) -> bool:
-        """Whether a pushed delivery really comes from the platform (checked before storing)."""
+        """Whether one delivery really comes from the platform (checked before storing it).
+
+        Must take the same time whatever is wrong with it (constant-time comparison).
+        """
         return False
 
     def parse_push(self, body: bytes) -> PushResult:
-        """One stored delivery as batches and receipts; unknown event kinds are skipped."""
+        """One stored delivery as batches and receipts. Pure (no network): it may run again
+        after a crash. An entry that cannot be read is skipped with its reason, an event kind
+        the connector does not use is ignored; raises ``ValueError`` only when the delivery as
+        a whole cannot be read (not JSON, not the platform's envelope)."""
         raise ChannelError("This channel does not take pushed deliveries.", permanent=True)
+
+    def complete_push(self, result: PushResult) -> PushResult:
+        """Fill in what a push leaves out (an author's name) with calls to the platform.
+
+        Runs before the delivery is stored; must never raise (what it cannot find stays out).
+        """
+        return result
 
     def interrupt(self) -> None:
         """Give up a call that may wait long (a long poll): the server is stopping."""
 
     def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
         raise ChannelError("This channel cannot download media.", permanent=True)
+
+    # --- platform actions ------------------------------------------------------------------
+    def moderate(self, source_id: str, meta: Mapping[str, str], action: str) -> None:
+        """Carry out ``action`` ("hide", "unhide") on the platform for this post."""
+        raise ChannelError(f"This channel cannot {action} posts.", permanent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,3 +338,17 @@ class ConnectorSpec:
     can_attach: bool = False
     #: The largest image the platform takes (Bluesky: 1,000,000 bytes); None: the server's.
     attach_max_bytes: int | None = None
+    #: The platform pushes to ``/v1/hooks/{channel}`` (the connector has the push hooks).
+    receives_push: bool = False
+    #: Messaging window (Messenger, Instagram DMs, WhatsApp: 24 h): a reply to a *windowed*
+    #: mention (``meta["window"]``) is only possible this long after the customer's last
+    #: message in that conversation. ``None``: no window.
+    reply_window_s: float | None = None
+    #: The rule in words, for the refusal ("Messenger only accepts a reply within 24 hours of
+    #: the customer's last message.").
+    window_rule: str = ""
+    #: How long after a comment a private reply to it is possible (``None``: no private replies).
+    private_reply_window_s: float | None = None
+    #: What marking a mention as spam does on the platform ("hide"), for mentions whose meta
+    #: says they can be (``meta["moderate"]``).
+    moderation: tuple[str, ...] = ()

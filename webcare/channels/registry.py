@@ -20,6 +20,7 @@ MODULES: dict[str, str] = {
     "mastodon": "webcare.channels.mastodon",
     "bluesky": "webcare.channels.bluesky",
     "twitter": "webcare.channels.twitter",
+    "facebook": "webcare.channels.facebook",
     "telegram": "webcare.channels.telegram",
     "email": "webcare.channels.mail",
     "rss": "webcare.channels.rss",
@@ -88,6 +89,16 @@ def can_attach(kind: str | None) -> bool:
         return False
     try:
         return spec(kind).can_attach
+    except ValidationError:
+        return False
+
+
+def receives_push(kind: str | None) -> bool:
+    """Whether the platform pushes to this kind of channel (``/v1/hooks/{channel}``)."""
+    if kind is None:
+        return False
+    try:
+        return spec(kind).receives_push
     except ValidationError:
         return False
 

@@ -37,7 +37,13 @@ BLUESKY_MAX_BYTES = 3000
 #: What a URL counts on Mastodon and X, however long it is.
 URL_LENGTH = 23
 
-PLATFORMS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "twitter": "X", "telegram": "Telegram"}
+PLATFORMS = {
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "twitter": "X",
+    "facebook": "Facebook",
+    "telegram": "Telegram",
+}
 
 _GRAPHEME = regex.compile(r"\X")
 # An http(s) URL: a host with a dot, then anything up to white space; trailing punctuation
@@ -233,6 +239,10 @@ def measure(kind: str, body: str, *, reply_to: str = "", limit: int | None = Non
         size_limit = BLUESKY_MAX_BYTES
     elif kind == "telegram":
         count = code_points(text)  # the server stores the reply trimmed, as Telegram would
+    elif kind == "facebook":
+        # Messenger's Send API takes 2000 characters: code points (an emoji with a skin tone is
+        # two), which is never fewer than the graphemes a person sees
+        count = len(text)
     else:
         count = graphemes(text)
     return PostLength(
