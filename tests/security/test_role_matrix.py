@@ -313,6 +313,15 @@ REQUESTS: dict[Key, Request] = {
     ("POST", "/v1/media"): lambda w, r: w.call(
         r, "POST", "/v1/media", data=png(9, 9, (3, 2, 1)), headers={"Content-Type": "image/png"}
     ),
+    ("GET", "/v1/hooks/{channel_id}"): lambda w, r: w.call(
+        r,
+        "GET",
+        f"/v1/hooks/{w.channel_id}",
+        params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "42"},
+    ),
+    ("POST", "/v1/hooks/{channel_id}"): lambda w, r: w.call(
+        r, "POST", f"/v1/hooks/{w.channel_id}", data=b'{"object": "page", "entry": []}'
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -28,6 +28,7 @@ from webcare.server.context import ServerContext
 from webcare.server.routers import (
     auth,
     channels,
+    hooks,
     media,
     mentions,
     misc,
@@ -47,6 +48,7 @@ from webcare.storage.server_schema import open_server_db
 log = logging.getLogger("webcare.server")
 #: Image uploads: raw bytes (not JSON), up to ``media_max_bytes``.
 UPLOAD_PATH = "/v1/media"
+HOOKS_PREFIX = "/v1/hooks/"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,7 +60,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class BodyLimitMiddleware:
     """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed.
 
-    ``per_path``: other limits for some paths (an image upload may be larger than JSON), and
+    ``per_path``: other limits for some paths (an image upload may be larger than JSON),
+    ``prefixes``: for all paths under a prefix (the push receiver's larger one), and
     ``messages``: what a refusal on such a path says (an agent reads it: "The file is over the
     25 MB limit.", not a count of bytes)."""
 
@@ -68,11 +71,13 @@ class BodyLimitMiddleware:
         max_bytes: int,
         per_path: dict[str, int] | None = None,
         messages: dict[str, str] | None = None,
+        prefixes: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.per_path = dict(per_path or {})
         self.messages = dict(messages or {})
+        self.prefixes = dict(prefixes or {})
 
     async def _reply(self, send: Send, status: int, error: str, message: str) -> None:
         await _send_error(send, status, error, message)
@@ -81,8 +86,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
+        path = str(scope.get("path", ""))
         limit = self.per_path.get(path, self.max_bytes)
+        for prefix, own in self.prefixes.items():
+            if path.startswith(prefix):
+                limit = own
         too_large_words = self.messages.get(path, f"The request body exceeds {limit} bytes.")
         for name, value in scope.get("headers", []):
             if name == b"content-length":
@@ -210,11 +218,18 @@ class JsonDepthMiddleware:
     them: FastAPI's, pydantic's and the webhook's alike."""
 
     def __init__(
-        self, app: ASGIApp, max_depth: int = MAX_JSON_DEPTH, skip: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        max_depth: int = MAX_JSON_DEPTH,
+        skip: tuple[str, ...] = (),
+        skip_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.max_depth = max_depth
         self.skip = frozenset(skip)  # paths whose bodies are not JSON (a file upload)
+        #: Path prefixes whose bodies are not scanned: the push receiver stores a delivery
+        #: before anything parses it (and must not answer an unsigned one differently).
+        self.skip_prefixes = skip_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -222,6 +237,9 @@ class JsonDepthMiddleware:
             or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE")
             or scope.get("path") in self.skip
         ):
+            await self.app(scope, receive, send)
+            return
+        if self.skip_prefixes and str(scope.get("path", "")).startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -459,14 +477,16 @@ def create_app(config: ServerConfig) -> FastAPI:
                    channels, media):  # fmt: skip
         app.include_router(module.router, responses=SIGNED_IN)
     app.include_router(misc.router)  # health needs no token; its other route says 401 itself
+    app.include_router(hooks.router)  # the platform signs each delivery
     app.include_router(mentions.contacts_router, responses=SIGNED_IN)
-    app.add_middleware(JsonDepthMiddleware, skip=(UPLOAD_PATH,))
+    app.add_middleware(JsonDepthMiddleware, skip=(UPLOAD_PATH,), skip_prefixes=(HOOKS_PREFIX,))
     # outside the depth scan, so an oversized body is refused before it is read whole
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=config.max_body_bytes,
         per_path={UPLOAD_PATH: max(config.media_max_bytes, config.max_body_bytes)},
         messages={UPLOAD_PATH: media_rules.too_large(None, config.media_max_bytes).message},
+        prefixes={HOOKS_PREFIX: config.push_max_body_bytes},
     )
     app.add_middleware(CommitCountMiddleware)
     return app

@@ -29,6 +29,14 @@ Media: the files a mention carries wait as ``pending`` rows (written by ingest);
 per channel fetches them with the channel's connector, one at a time and outside any
 transaction, checks size and type (``services/media.py``), keeps the file and records the
 outcome. A transient failure is retried with backoff; one job per channel at a time.
+
+Pushes: deliveries the receiver stored (``push_deliveries``) are parsed here, oldest first,
+each marked ``done`` in the same transaction as the mentions and receipts it brought (a crash
+in between leaves it ``queued``, and parsing it again changes nothing); one that cannot be read
+is marked ``failed`` with its reason and becomes the channel's ``push_error``.
+
+Platform actions (``platform_actions``: hide a comment marked spam) go out like replies: in
+order, retried with backoff, ``failed`` with the platform's words when a retry cannot help.
 """
 
 from __future__ import annotations
@@ -44,12 +52,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from webcare.channels import registry
-from webcare.channels.base import Connector, Delivered, OutgoingReply
+from webcare.channels.base import Connector, Delivered, OutgoingReply, PushResult
 from webcare.channels.errors import ChannelError, MediaTooLarge, NotConfigured
 from webcare.domain import media as media_rules
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
-from webcare.server.services import audit, ingest, media
+from webcare.server.services import audit, ingest, media, receipts
 from webcare.server.services.channels import ChannelRuntime, runtime
 from webcare.storage.db import Database
 from webcare.storage.files import ContentStore
@@ -61,6 +69,12 @@ MAX_DELIVERY_ATTEMPTS = 12
 DELIVERY_BASE_S = 15.0
 DELIVERIES_PER_JOB = 20
 MEDIA_PER_JOB = 20
+PUSHES_PER_JOB = 50
+ACTIONS_PER_JOB = 20
+MAX_ACTION_ATTEMPTS = 8
+#: Parsed pushes are kept this long (for an admin to look at), then deleted.
+PUSH_KEEP_S = 7 * 24 * 3600.0
+PRUNE_EVERY_S = 3600.0
 #: How many long-polling channels can wait at their platform at the same time.
 LONG_POLL_WORKERS = 32
 
@@ -138,6 +152,7 @@ class ChannelRunner:
         self._busy: set[tuple[str, int]] = set()
         self._cache: dict[tuple[str, int], _Cached] = {}
         self._thread: threading.Thread | None = None
+        self._pruned_at = 0.0
 
     # --- life cycle ------------------------------------------------------------------------
     def start(self) -> ChannelRunner:
@@ -194,6 +209,8 @@ class ChannelRunner:
                     )
                     audit.record(conn, now, None, "reply.uncertain", "reply", row["id"])
                 changes.record(conn, "reply", row["id"], now)
+            # a platform action (hide) is idempotent on the platform: simply done again
+            conn.execute("UPDATE platform_actions SET state = 'queued' WHERE state = 'sending'")
         if rows:
             log.warning(
                 "%d replies were being sent when the server stopped; %d re-queued, %d left for"
@@ -236,6 +253,26 @@ class ChannelRunner:
                 )
             ]
             media_due = media.due_channels(conn, now) if self.media_store is not None else []
+            push_due = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT p.channel_id FROM push_deliveries p"
+                    " JOIN channels c ON c.id = p.channel_id WHERE p.state = 'queued'"
+                    " AND c.connector IS NOT NULL AND c.enabled = 1"
+                    " AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)",
+                    (now,),
+                )
+            ]
+            action_due = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT m.channel_id FROM platform_actions a"
+                    " JOIN mentions m ON m.id = a.mention_id JOIN channels c ON c.id = m.channel_id"
+                    " WHERE a.state = 'queued' AND c.connector IS NOT NULL AND c.enabled = 1"
+                    " AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= ?)",
+                    (now,),
+                )
+            ]
         for channel_id, kind in fetch_due:
             try:
                 spec = registry.spec(kind)
@@ -245,10 +282,17 @@ class ChannelRunner:
             if polls:
                 pool = self._long_pool if long_polls else self._pool
                 self._submit("fetch", channel_id, self.fetch, pool)
+        for channel_id in push_due:
+            self._submit("push", channel_id, self.process_pushes)
         for channel_id in deliver_due:
             self._submit("deliver", channel_id, self.deliver)
         for channel_id in media_due:
             self._submit("media", channel_id, self.fetch_media)
+        for channel_id in action_due:
+            self._submit("moderate", channel_id, self.moderate)
+        if now - self._pruned_at >= PRUNE_EVERY_S:
+            self._pruned_at = now
+            self.prune(now)
 
     def _submit(
         self,
@@ -518,8 +562,9 @@ class ChannelRunner:
         now = self.clock()
         with self.db.write() as conn:
             row = conn.execute(
-                "SELECT r.id, r.body, r.accepted_at, r.delivery_attempts, m.source_id, m.text,"
-                " m.url, m.meta, ct.handle FROM replies r JOIN mentions m ON m.id = r.mention_id"
+                "SELECT r.id, r.body, r.accepted_at, r.delivery_attempts, r.private, m.source_id,"
+                " m.text, m.url, m.meta, ct.handle FROM replies r"
+                " JOIN mentions m ON m.id = r.mention_id"
                 " LEFT JOIN contacts ct ON ct.id = m.contact_id"
                 " WHERE m.channel_id = ? AND r.delivery_state = 'queued'"
                 " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)"
@@ -549,6 +594,8 @@ class ChannelRunner:
             mention_meta={str(k): str(v) for k, v in meta.items()}
             if isinstance(meta, dict)
             else {},
+            private=bool(row["private"]),
+            attempt=int(row["delivery_attempts"]),
         )
         if self.media_store is not None:
             try:
@@ -570,6 +617,15 @@ class ChannelRunner:
             except ValueError as exc:
                 log.warning("reply %s: the platform's post time %s; ours is used", reply_id, exc)
         with self.db.write() as conn:
+            state = conn.execute(
+                "SELECT delivery_state, platform_post_id FROM replies WHERE id = ?", (reply_id,)
+            ).fetchone()
+            if state is not None and state["delivery_state"] == "sent":
+                # the platform's echo got here first (services/receipts): it is recorded
+                if state["platform_post_id"] != delivered.platform_post_id:
+                    log.warning("reply %s: posted as %s, echoed as %s", reply_id,
+                                delivered.platform_post_id, state["platform_post_id"])  # fmt: skip
+                return
             conn.execute(
                 "UPDATE replies SET delivery_state = 'sent', platform_post_id = ?,"
                 " posted_at = ?, posted_url = ?, delivery_error = NULL, next_attempt_at = NULL"
@@ -579,13 +635,16 @@ class ChannelRunner:
             changes.record(conn, "reply", reply_id, now)
             audit.record(conn, now, None, "reply.delivered", "reply", reply_id,
                          post_id=delivered.platform_post_id, found_by_lookup=found)  # fmt: skip
+            receipts.apply_pending(conn, reply_id, delivered.platform_post_id, now)
 
     def _delivery_failed(self, reply_id: str, exc: ChannelError) -> None:
         now = self.clock()
         with self.db.write() as conn:
             row = conn.execute(
-                "SELECT delivery_attempts FROM replies WHERE id = ?", (reply_id,)
+                "SELECT delivery_attempts, delivery_state FROM replies WHERE id = ?", (reply_id,)
             ).fetchone()
+            if row is not None and row["delivery_state"] != "sending":
+                return  # the platform's echo recorded it as posted meanwhile: keep that
             attempts = int(row[0]) if row else 1
             final = exc.permanent or attempts >= MAX_DELIVERY_ATTEMPTS
             if final:
@@ -627,3 +686,224 @@ class ChannelRunner:
                     (exc.message[:2000], now + 300.0, reply_id),
                 )
                 changes.record(conn, "reply", reply_id, now)
+
+    # --- pushes ----------------------------------------------------------------------------
+    def process_pushes(self, channel_id: int) -> int:
+        """Parse this channel's stored deliveries, oldest first; returns how many were done."""
+        loaded = self._runtime(channel_id)
+        if loaded is None:
+            return 0
+        _row, rt = loaded
+        try:
+            connector = self._connector("push", rt)
+        except ChannelError as exc:
+            self._push_postponed(channel_id, exc)
+            return 0
+        done = 0
+        for _ in range(PUSHES_PER_JOB):
+            if self._stop.is_set():
+                break
+            with self.db.read() as conn:
+                row = conn.execute(
+                    "SELECT id, body, attempts FROM push_deliveries WHERE channel_id = ?"
+                    " AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                    " ORDER BY id LIMIT 1",
+                    (channel_id, self.clock()),
+                ).fetchone()
+            if row is None:
+                break
+            delivery_id = int(row["id"])
+            try:
+                result = connector.parse_push(bytes(row["body"]))
+            except ValueError as exc:
+                self._push_failed(channel_id, delivery_id, f"It could not be read: {exc}.")
+                continue
+            except Exception as exc:  # a parser bug: kept, with the reason, for the admin
+                log.error("channel %s: parsing delivery %s crashed", channel_id, delivery_id,
+                          exc_info=exc)  # fmt: skip
+                self._push_failed(
+                    channel_id, delivery_id, f"Internal error in the connector: {exc!r}"
+                )
+                continue
+            try:
+                result = connector.complete_push(result)
+            except Exception:  # what it could not add stays out; the delivery still counts
+                log.exception("channel %s: completing delivery %s failed", channel_id,
+                              delivery_id)  # fmt: skip
+            self._store_push(channel_id, rt.info.name, delivery_id, result)
+            done += 1
+        return done
+
+    def _store_push(self, channel_id: int, name: str, delivery_id: int, result: PushResult) -> None:
+        """The delivery's mentions, receipts and ``done`` mark, committed together (the last
+        batch's transaction carries the mark: a crash before it leaves the delivery queued)."""
+        now = self.clock()
+        batches = [b for b in result.batches if b.mentions or b.replies]
+
+        def finish(conn: sqlite3.Connection, _stats: ingest.IngestStats | None = None) -> None:
+            receipts.apply(conn, channel_id, result.receipts, now)
+            conn.execute(
+                "UPDATE push_deliveries SET state = 'done', done_at = ?, attempts = attempts + 1,"
+                " error = NULL WHERE id = ?",
+                (now, delivery_id),
+            )
+            error = conn.execute(
+                "SELECT push_error FROM channels WHERE id = ?", (channel_id,)
+            ).fetchone()
+            if (
+                error is not None
+                and error[0]
+                and not str(error[0]).startswith("Webhook deliveries are refused:")
+            ):
+                conn.execute(
+                    "UPDATE channels SET push_error = NULL, push_error_at = NULL WHERE id = ?",
+                    (channel_id,),
+                )
+                changes.record(conn, "channel", channel_id, now)
+
+        if not batches:
+            with self.db.write() as conn:
+                finish(conn)
+        for i, batch in enumerate(batches):
+            last = i == len(batches) - 1
+            same = batch.channel.name == name
+            stats = ingest.ingest(
+                self.db, batch, now, history=False, channel_id=channel_id if same else None,
+                then=finish if last else None,
+            )  # fmt: skip
+            problems = [*result.skipped, *stats.problems] if last else stats.problems
+            if problems:
+                log.info("channel %s delivery %s skipped: %s", channel_id, delivery_id,
+                         "; ".join(problems[:5]))  # fmt: skip
+        if not batches and result.skipped:
+            log.info("channel %s delivery %s skipped: %s", channel_id, delivery_id,
+                     "; ".join(result.skipped[:5]))  # fmt: skip
+
+    def _push_failed(self, channel_id: int, delivery_id: int, reason: str) -> None:
+        now = self.clock()
+        message = f"A webhook delivery (#{delivery_id}) was kept but not used. {reason}"[:2000]
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE push_deliveries SET state = 'failed', error = ?, attempts = attempts + 1,"
+                " done_at = ? WHERE id = ?",
+                (reason[:2000], now, delivery_id),
+            )
+            conn.execute(
+                "UPDATE channels SET push_error = ?, push_error_at = ? WHERE id = ?",
+                (message, now, channel_id),
+            )
+            changes.record(conn, "channel", channel_id, now)
+            audit.record(conn, now, None, "channel.push_failed", "channel", channel_id,
+                         delivery=delivery_id, error=reason[:500])  # fmt: skip
+        log.warning("channel %s: %s", channel_id, message)
+
+    def _push_postponed(self, channel_id: int, exc: ChannelError) -> None:
+        """The connector cannot be built (not configured): the deliveries wait, unparsed."""
+        now = self.clock()
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE push_deliveries SET next_attempt_at = ? WHERE channel_id = ?"
+                " AND state = 'queued'",
+                (now + 300.0, channel_id),
+            )
+
+    # --- platform actions ------------------------------------------------------------------
+    def moderate(self, channel_id: int) -> int:
+        """Carry out this channel's queued platform actions (hide a spam comment) in order."""
+        loaded = self._runtime(channel_id)
+        if loaded is None:
+            return 0
+        _row, rt = loaded
+        try:
+            connector = self._connector("moderate", rt)
+        except ChannelError:
+            return 0
+        done = 0
+        for _ in range(ACTIONS_PER_JOB):
+            if self._stop.is_set():
+                break
+            now = self.clock()
+            with self.db.write() as conn:
+                row = conn.execute(
+                    "SELECT a.id, a.action, a.mention_id, m.source_id, m.meta"
+                    " FROM platform_actions a JOIN mentions m ON m.id = a.mention_id"
+                    " WHERE m.channel_id = ? AND a.state = 'queued'"
+                    " AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= ?)"
+                    " ORDER BY a.id LIMIT 1",
+                    (channel_id, now),
+                ).fetchone()
+                if row is None:
+                    break
+                conn.execute(
+                    "UPDATE platform_actions SET state = 'sending', attempts = attempts + 1"
+                    " WHERE id = ?",
+                    (row["id"],),
+                )
+            try:
+                meta = json.loads(row["meta"] or "{}")
+            except ValueError:
+                meta = {}
+            try:
+                connector.moderate(
+                    row["source_id"], {str(k): str(v) for k, v in meta.items()}, row["action"]
+                )
+            except ChannelError as exc:
+                self._action_done(row, exc)
+                if not exc.permanent:
+                    break
+                continue
+            except Exception as exc:
+                log.error("channel %s: moderation crashed", channel_id, exc_info=exc)
+                self._action_done(row, ChannelError(f"Internal error: {exc!r}"))
+                break
+            self._action_done(row, None)
+            done += 1
+        return done
+
+    def _action_done(self, row: sqlite3.Row, exc: ChannelError | None) -> None:
+        now = self.clock()
+        with self.db.write() as conn:
+            attempts = conn.execute(
+                "SELECT attempts FROM platform_actions WHERE id = ?", (row["id"],)
+            ).fetchone()[0]
+            if exc is None:
+                state, error, retry_at = "done", None, None
+            elif exc.permanent or attempts >= MAX_ACTION_ATTEMPTS:
+                state, error, retry_at = "failed", exc.message[:2000], None
+            else:
+                delay = backoff(attempts, self.delivery_base_s)
+                if exc.retry_after_s is not None:
+                    delay = max(delay, exc.retry_after_s)
+                state, error, retry_at = "queued", exc.message[:2000], now + delay
+            conn.execute(
+                "UPDATE platform_actions SET state = ?, error = ?, next_attempt_at = ?,"
+                " done_at = ? WHERE id = ?",
+                (state, error, retry_at, now if state in ("done", "failed") else None, row["id"]),
+            )
+            latest = conn.execute(
+                "SELECT MAX(id) FROM platform_actions WHERE mention_id = ?", (row["mention_id"],)
+            ).fetchone()[0]
+            if latest == row["id"]:
+                conn.execute(
+                    "UPDATE mentions SET platform_action = ?, updated_at = ? WHERE id = ?",
+                    (json.dumps({"action": row["action"], "state": state, "error": error}),
+                     now, row["mention_id"]),
+                )  # fmt: skip
+                changes.record(conn, "mention", row["mention_id"], now)
+            if state != "queued":
+                action = f"mention.platform_{row['action']}"
+                audit.record(conn, now, None, action, "mention", row["mention_id"],
+                             state=state, error=error and error[:500])  # fmt: skip
+
+    # --- housekeeping ----------------------------------------------------------------------
+    def prune(self, now: float) -> None:
+        """Delete parsed deliveries and unmatched receipts older than a week."""
+        try:
+            with self.db.write() as conn:
+                conn.execute(
+                    "DELETE FROM push_deliveries WHERE state = 'done' AND received_at < ?",
+                    (now - PUSH_KEEP_S,),
+                )
+                receipts.prune(conn, now)
+        except sqlite3.Error:
+            log.exception("could not prune old pushes")

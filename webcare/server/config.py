@@ -19,6 +19,8 @@ class ServerConfig:
     lease_s: float = DEFAULT_LEASE_S
     token_ttl_s: float = 30 * 24 * 3600
     max_body_bytes: int = 1024 * 1024
+    #: Pushed deliveries (``/v1/hooks/…``) may be larger: WhatsApp's are up to 3 MB.
+    push_max_body_bytes: int = 4 * 1024 * 1024
     changes_page_max: int = 1000
     bootstrap_page_max: int = 5000
     long_poll_max_s: float = 30.0

@@ -116,6 +116,23 @@ def replies(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -
     return items
 
 
+def _json_or_none(value: Any) -> Any:
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def window_remaining(row: sqlite3.Row, now: float) -> float | None:
+    """Seconds left to reply in the messaging window (0: closed), ``None``: no window."""
+    until = row["window_until"]
+    if until is None:
+        return None
+    return round(max(0.0, float(until) - now), 1)
+
+
 def mention(row: sqlite3.Row, now: float) -> Json:
     """A mention without its ``media`` (:func:`mentions` adds them)."""
     state = claim_state(row)
@@ -144,6 +161,11 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         "replied_at": _iso(row, "replied_at"),
         "closed_at": _iso(row, "closed_at"),
         "updated_at": _iso(row, "updated_at"),
+        # messaging window (Messenger, WhatsApp: 24 h after the customer's last message), on
+        # the server's clock like the lease: None = no window, 0 = closed
+        "reply_window_remaining_s": window_remaining(row, now),
+        # the latest platform action (hide a spam comment): {action, state, error} or None
+        "platform_action": _json_or_none(row["platform_action"]),
     }
 
 
@@ -173,6 +195,10 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
         "posted_url": row["posted_url"],
         "delivery_attempts": row["delivery_attempts"],
         "automatic": bool(row["automatic"]),
+        "private": bool(row["private"]),
+        # what the platform says became of it: None | sent | delivered | read | failed
+        "platform_status": row["platform_status"],
+        "platform_status_at": _iso(row, "platform_status_at"),
     }
 
 
@@ -234,8 +260,15 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "enabled": bool(row["enabled"]),
         "char_limit": row["char_limit"],
         "last_fetch_at": _iso(row, "last_fetch_at"),
-        "last_error": row["last_error"],
-        "last_error_at": _iso(row, "last_error_at"),
+        # the fetch's error, else the push receiver's (a run of bad signatures, a delivery
+        # that could not be read): what the Channels tab shows
+        "last_error": row["last_error"] or row["push_error"],
+        "last_error_at": _iso(row, "last_error_at")
+        if row["last_error"]
+        else _iso(row, "push_error_at"),
+        "push_error": row["push_error"],
+        "push_last_at": _iso(row, "push_last_at"),
+        "hook_path": f"/v1/hooks/{row['id']}" if registry.receives_push(connector) else None,
         "connector": connector,
         "can_reply": registry.can_reply(connector, config),
         "can_attach": registry.can_attach(connector),

@@ -347,6 +347,81 @@ def m008_media(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX reply_media_media ON reply_media(media_id)")
 
 
+@migrations(name="m009_push_receipts_windows_actions")
+def m009_push_receipts_windows_actions(db: sqlite_utils.Database) -> None:
+    # Pushed deliveries (Meta webhooks, Telegram's webhook): stored as received before the
+    # platform hears 200, parsed later by the channel runner (done in the same transaction as
+    # the mentions they bring; a crash in between leaves them queued).
+    db.execute(
+        """CREATE TABLE push_deliveries (
+            id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL REFERENCES channels(id),
+            received_at REAL NOT NULL,
+            body BLOB NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            next_attempt_at REAL,
+            done_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX push_deliveries_queue ON push_deliveries(state, channel_id, id)")
+    db.execute("CREATE INDEX push_deliveries_received ON push_deliveries(received_at)")
+    # the receiver's health (a run of bad signatures, a delivery that could not be read)
+    db.execute("ALTER TABLE channels ADD COLUMN push_error TEXT")
+    db.execute("ALTER TABLE channels ADD COLUMN push_error_at REAL")
+    db.execute("ALTER TABLE channels ADD COLUMN push_last_at REAL")
+    # delivery receipts: how far a posted reply came (only ever forward)
+    db.execute(
+        "ALTER TABLE replies ADD COLUMN platform_status TEXT"
+        " CHECK (platform_status IN ('sent', 'delivered', 'read', 'failed'))"
+    )
+    db.execute("ALTER TABLE replies ADD COLUMN platform_status_at REAL")
+    # the agent chose a private reply (Facebook/Instagram: a DM to the commenter)
+    db.execute("ALTER TABLE replies ADD COLUMN private INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE INDEX replies_platform_post ON replies(platform_post_id)"
+        " WHERE platform_post_id IS NOT NULL"
+    )
+    # receipts that came before their reply was committed, applied when it is
+    db.execute(
+        """CREATE TABLE push_receipts (
+            id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL REFERENCES channels(id),
+            platform_post_id TEXT,
+            reference TEXT,
+            status TEXT NOT NULL,
+            at REAL NOT NULL,
+            error TEXT,
+            received_at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX push_receipts_post ON push_receipts(channel_id, platform_post_id)")
+    db.execute("CREATE INDEX push_receipts_reference ON push_receipts(reference)")
+    # messaging window: until when a reply is possible (the customer's last message + 24 h)
+    db.execute("ALTER TABLE mentions ADD COLUMN window_until REAL")
+    # platform actions (hide a comment marked spam): an outbox worked by the channel runner,
+    # written in the same transaction as the status change; the latest one's state is on the
+    # mention (JSON) for the wire
+    db.execute(
+        """CREATE TABLE platform_actions (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER NOT NULL REFERENCES mentions(id),
+            action TEXT NOT NULL CHECK (action IN ('hide', 'unhide')),
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            actor_id INTEGER REFERENCES users(id),
+            created_at REAL NOT NULL,
+            next_attempt_at REAL,
+            done_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX platform_actions_queue ON platform_actions(state, next_attempt_at)")
+    db.execute("ALTER TABLE mentions ADD COLUMN platform_action TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

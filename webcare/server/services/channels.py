@@ -54,6 +54,9 @@ def spec_json(kind: str) -> dict[str, Any]:
         "lookup": spec.lookup,
         "resend_unknown": spec.resend_unknown,
         "default_interval_s": spec.default_interval_s,
+        "receives_push": spec.receives_push,
+        "reply_window_s": spec.reply_window_s,
+        "private_replies": spec.private_reply_window_s is not None,
         "fields": [
             {
                 "name": f.name,
@@ -63,6 +66,7 @@ def spec_json(kind: str) -> dict[str, Any]:
                 "default": f.default,
                 "help": f.help,
                 "kind": f.kind,
+                "generate": f.generate,
             }
             for f in spec.fields
         ],
