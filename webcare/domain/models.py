@@ -84,6 +84,7 @@ class RejectReason(StrEnum):
     INVALID = "invalid"
     TOO_LONG = "too_long"
     FORBIDDEN = "forbidden"
+    OUTSIDE_WINDOW = "outside_window"  # the platform's messaging window has closed
 
 
 @dataclass(frozen=True, slots=True)

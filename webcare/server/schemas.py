@@ -109,6 +109,8 @@ class MutationIn(BaseModel):
     media_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
         default=None, max_length=MAX_ATTACHMENTS
     )
+    #: A reply: answer privately (Facebook/Instagram: a private reply to the comment).
+    private: bool = False
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> MutationIn:

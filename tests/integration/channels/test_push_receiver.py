@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.fakes.graph import PAGE_ID, FakeGraph, meta_json, sign
+from tests.support.fakes.graph import PAGE_ID, FakeGraph, error, meta_json, sign
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.domain.models import Role
 from webcare.server.routers import hooks
@@ -350,6 +350,91 @@ def test_a_lost_answer_is_recorded_by_the_echo_and_posted_once(
     ]
     assert len(details) == 1
     assert details[0].get("found_by_echo") or details[0].get("found_by_lookup")
+
+
+# --- the messaging window ---------------------------------------------------------------------
+def test_the_window_runs_from_the_customers_last_message(srv: TestServer, fake: FakeGraph) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    facebook_channel(admin, fake)
+    eva = Agent(srv.user("eva"))
+    jan = fake.user()
+    now = time.time()
+    old = arrived(srv, fake.add_message("Hallo?", by=jan, created_at=now - 26 * 3600).mid)
+    detail = eva.detail(old["id"])
+    assert detail["mention"]["reply_window_remaining_s"] == 0
+    refused = eva.reply(old["id"], "Sorry voor het wachten")
+    assert (refused["outcome"], refused["reason"]) == ("rejected", "outside_window")
+    assert refused["message"].startswith("The customer last wrote 26 h ago; Messenger only")
+    assert refused["body"] == "Sorry voor het wachten"  # what the agent typed comes back
+    assert fake.sent_messages == []
+    # Jan writes again: both his messages can be answered for 24 h from now
+    new = arrived(srv, fake.add_message("Nog steeds geen antwoord", by=jan).mid)
+    for mid in (old["id"], new["id"]):
+        left = eva.detail(mid)["mention"]["reply_window_remaining_s"]
+        assert 23.9 * 3600 < left <= 24 * 3600
+    eva.api.post(f"/v1/mentions/{old['id']}/release")
+    assert eva.reply(old["id"], "Nu wel! ^Eva")["outcome"] == "accepted"
+    assert wait_until(lambda: len(fake.sent_messages) == 1, 10)
+    # a comment has no window
+    comment = arrived(srv, fake.add_comment(fake.add_post("p"), "vraag", by=jan).id)
+    assert eva.detail(comment["id"])["mention"]["reply_window_remaining_s"] is None
+
+
+# --- private replies and hiding ---------------------------------------------------------------
+def test_private_reply_once_and_spam_hides_the_comment(srv: TestServer, fake: FakeGraph) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    facebook_channel(admin, fake)
+    eva = Agent(srv.user("eva"))
+    jan = fake.user()
+    post = fake.add_post("Actie!")
+    question = arrived(srv, fake.add_comment(post, "Mijn ordernummer is privé", by=jan).id)
+    first = eva.reply(question["id"], "Stuur het ons in een bericht? ^Eva", private=True)
+    assert first["outcome"] == "accepted", first
+    assert wait_until(lambda: reply_state(srv, first["entity_id"])["delivery_state"] == "sent", 10)
+    assert question["source_id"] in fake.private_replies
+    assert fake.page_comments == []  # nothing public
+    assert eva.detail(question["id"])["replies"][0]["private"] is True
+    second = eva.reply(question["id"], "Nog een keer privé", private=True)
+    assert (second["outcome"], second["reason"]) == ("rejected", "invalid")
+    assert "one private reply per comment" in second["message"]
+    dm = arrived(srv, fake.add_message("Hoi", by=jan).mid)
+    refused = eva.reply(dm["id"], "x", private=True)
+    assert "not possible here" in refused["message"]
+    # spam: hidden on Facebook; taken off: shown again
+    spam = arrived(srv, fake.add_comment(post, "Koop volgers!", by=fake.user("Spammer")).id)
+    assert eva.write(spam["id"], "set_status", status="spam")["outcome"] == "accepted"
+    assert wait_until(lambda: fake.comments[spam["source_id"]].hidden, 10)
+    assert wait_until(
+        lambda: (
+            eva.detail(spam["id"])["mention"]["platform_action"]
+            == {"action": "hide", "state": "done", "error": None}
+        ),
+        10,
+    )
+    assert eva.write(spam["id"], "set_status", status="open")["outcome"] == "accepted"
+    assert wait_until(lambda: not fake.comments[spam["source_id"]].hidden, 10)
+    # a refusal is shown with Meta's words
+    other = arrived(srv, fake.add_comment(post, "Nog meer spam", by=fake.user("Spammer")).id)
+    fake.fail_next(
+        1,
+        403,
+        body=error(
+            200,
+            "(#200) Requires pages_manage_engagement permission to manage the object",
+            status=403,
+        ).body,
+        path=f"/{other['source_id']}",
+    )
+    eva.write(other["id"], "set_status", status="spam")
+    assert wait_until(
+        lambda: (
+            (eva.detail(other["id"])["mention"]["platform_action"] or {}).get("state") == "failed"
+        ),
+        10,
+    )
+    action = eva.detail(other["id"])["mention"]["platform_action"]
+    assert "pages_manage_engagement" in action["error"]
+    assert not fake.comments[other["source_id"]].hidden
 
 
 def test_an_echo_during_the_send_is_kept_when_the_answer_is_lost(

@@ -53,6 +53,7 @@ def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[s
             tags=tuple(m.tags) if m.tags is not None else None,
             priority=m.priority,
             media_ids=tuple(m.media_ids or ()),
+            private=m.private,
         )
         for m in body.mutations
     ]

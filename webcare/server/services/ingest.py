@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from webcare.channels import registry
 from webcare.channels.base import Batch, ChannelInfo, IncomingMention, IncomingReply
 from webcare.domain import language, textlength
 from webcare.domain.errors import TemplateError
@@ -484,6 +485,53 @@ def _plausible_times(batch: Batch, now: float, *, history: bool, problems: list[
     return replace(batch, mentions=mentions, replies=replies) if bad else batch
 
 
+def _extend_windows(
+    conn: sqlite3.Connection, channel_id: int, fresh: list[tuple[int, IncomingMention]], now: float
+) -> None:
+    """The messaging window (Messenger, WhatsApp: 24 h) runs from the customer's last message:
+    a new windowed mention (``meta["window"]``) moves ``window_until`` of all the customer's
+    windowed mentions in the channel to its time + the window (an older one arriving late, by
+    catch-up, moves nothing back)."""
+    windowed = [mid for mid, m in fresh if m.meta.get("window")]
+    if not windowed:
+        return
+    row = conn.execute("SELECT connector FROM channels WHERE id = ?", (channel_id,)).fetchone()
+    window_s = registry.spec(row[0]).reply_window_s if row and row[0] in registry.MODULES else None
+    if not window_s:
+        return
+    contacts = {
+        r[0]
+        for part in chunks(windowed)
+        for r in conn.execute(
+            f"SELECT contact_id FROM mentions WHERE id IN ({marks(part)})",  # noqa: S608
+            part,
+        )
+    }
+    for contact_id in sorted(c for c in contacts if c is not None):
+        last = conn.execute(
+            "SELECT MAX(created_at) FROM mentions INDEXED BY mentions_contact WHERE contact_id = ?"
+            " AND channel_id = ? AND json_extract(meta, '$.window') IS NOT NULL",
+            (contact_id, channel_id),
+        ).fetchone()[0]
+        until = float(last) + window_s
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM mentions INDEXED BY mentions_contact WHERE contact_id = ?"
+                " AND channel_id = ? AND json_extract(meta, '$.window') IS NOT NULL"
+                " AND window_until IS NOT ?",
+                (contact_id, channel_id, until),
+            )
+        ]
+        if ids:
+            for part in chunks(ids):
+                conn.execute(
+                    f"UPDATE mentions SET window_until = ?, updated_at = ? WHERE id IN ({marks(part)})",  # noqa: E501, S608
+                    [until, now, *part],
+                )
+            changes.record_many(conn, "mention", ids, now)
+
+
 def ingest(
     db: Database,
     batch: Batch,
@@ -519,6 +567,8 @@ def ingest(
         for mention_id, m in fresh:
             if m.media:  # fetched later by the channel runner: never holds the mention back
                 media.add_refs(conn, mention_id, m.media, now)
+        if fresh:
+            _extend_windows(conn, channel_id, fresh, now)
         ack = settings.auto_ack(conn) if fresh and not history else None
         if ack is not None and ack.enabled and not settings.business_hours(conn).is_open(now):
             for mention_id, m in fresh:

@@ -30,6 +30,7 @@ from webcare.domain.errors import (
     PermissionDenied,
     TransientError,
     ValidationError,
+    WebcareError,
 )
 from webcare.domain.models import (
     MentionStatus,
@@ -64,6 +65,7 @@ class Mutation:
     priority: int | None = None
     #: Uploaded images (``POST /v1/media``) a reply carries, in order.
     media_ids: tuple[int, ...] = ()
+    private: bool = False
 
 
 class OutboxConflict(ConflictError):
@@ -131,6 +133,7 @@ _REJECT_TEXT = {
     RejectReason.INVALID: "The reply is empty.",
     RejectReason.TOO_LONG: "The reply is longer than the channel allows.",
     RejectReason.FORBIDDEN: "Your role does not allow this.",
+    RejectReason.OUTSIDE_WINDOW: "The platform no longer accepts a reply to this message.",
 }
 
 
@@ -197,11 +200,20 @@ def _apply_reply(
     reason = rules.check_reply(state, user.id, m.claim_epoch if m.claim_epoch is not None else -1)
     if reason is not None:
         return _reject(m, reason)
+    refusal = _window_refusal(conn, channel["connector"], row, m, now)
+    if refusal is not None:
+        return _reject(m, RejectReason.OUTSIDE_WINDOW, refusal)
+    private = m.private and channel["connector"] is not None
+    if private:
+        problem = _private_problem(conn, channel["connector"], row, now)
+        if problem is not None:
+            return _reject(m, RejectReason.INVALID, problem)
     conn.execute(
         "INSERT INTO replies(id, mention_id, agent_id, client_id, client_seq, claim_epoch,"
-        " template_id, body, accepted_at, delivery_state) VALUES (?,?,?,?,?,?,?,?,?,'queued')",
+        " template_id, body, accepted_at, delivery_state, private)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'queued',?)",
         (m.op_id, m.mention_id, user.id, client_id, m.client_seq, m.claim_epoch,
-         m.template_id, body, now),
+         m.template_id, body, now, int(private)),
     )  # fmt: skip
     if m.media_ids:
         media_service.attach(conn, m.op_id, m.media_ids)
@@ -233,6 +245,62 @@ def _attach_problem(
             " send the text alone."
         )
     return media_service.check_attachments(conn, user.id, media_ids, spec.attach_max_bytes)
+
+
+def ago(seconds: float) -> str:
+    """A span in words for a refusal: "40 min", "26 h", "3 days"."""
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    if seconds < 72 * 3600:
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} days"
+
+
+def _window_refusal(
+    conn: sqlite3.Connection, connector: str | None, row: sqlite3.Row, m: Mutation, now: float
+) -> str | None:
+    """Why the platform's messaging window no longer allows this reply, or ``None``."""
+    until = row["window_until"]
+    if until is None or now < until or connector is None:
+        return None
+    spec = registry.spec(connector)
+    window = spec.reply_window_s or 0.0
+    rule = spec.window_rule or f"{spec.label} only accepts a reply inside its window."
+    return f"The customer last wrote {ago(now - (until - window))} ago; {rule}"
+
+
+def _meta(row: sqlite3.Row) -> dict[str, Any]:
+    try:
+        meta = json.loads(row["meta"] or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _private_problem(
+    conn: sqlite3.Connection, connector: str, row: sqlite3.Row, now: float
+) -> str | None:
+    """Why a private reply to this mention is impossible, or ``None``."""
+    spec = registry.spec(connector)
+    if spec.private_reply_window_s is None or _meta(row).get("private_reply") != "yes":
+        return "A private reply is not possible here: answer publicly."
+    age = now - float(row["created_at"])
+    if age > spec.private_reply_window_s:
+        return (
+            f"{spec.label} only allows a private reply within"
+            f" {ago(spec.private_reply_window_s)} of the comment; this one is {ago(age)} old."
+            " Answer publicly."
+        )
+    sent = conn.execute(
+        "SELECT 1 FROM replies WHERE mention_id = ? AND private = 1 AND delivery_state != 'failed'",
+        (row["id"],),
+    ).fetchone()
+    if sent is not None:
+        return (
+            f"{spec.label} allows one private reply per comment, and this one has it. Answer"
+            " publicly, or in Messenger once the customer writes back."
+        )
+    return None
 
 
 def _apply_note(
@@ -272,7 +340,52 @@ def _apply_status(
         conn, now, user.id, "mention.status", "mention", m.mention_id,
         status=new.status.value, previous=state.status.value,
     )  # fmt: skip
+    _queue_platform_action(conn, user, row, state.status, new.status, now)
     return _result(m, MutationOutcome.ACCEPTED, message=f"Marked {new.status.value}.")
+
+
+def _queue_platform_action(
+    conn: sqlite3.Connection, user: AuthUser, row: sqlite3.Row, before: MentionStatus,
+    after: MentionStatus, now: float,
+) -> None:  # fmt: skip
+    """Marking a comment spam hides it on the platform (same transaction: never one without
+    the other); taking the mark off shows it again if it was hidden."""
+    if (before is MentionStatus.SPAM) == (after is MentionStatus.SPAM):
+        return
+    channel = conn.execute(
+        "SELECT connector FROM channels WHERE id = ?", (row["channel_id"],)
+    ).fetchone()
+    if channel is None or channel["connector"] is None:
+        return
+    try:
+        moderation = registry.spec(channel["connector"]).moderation
+    except WebcareError:
+        return
+    if "hide" not in moderation or _meta(row).get("moderate") != "hide":
+        return
+    if after is MentionStatus.SPAM:
+        action = "hide"
+    else:
+        hidden = conn.execute(
+            "SELECT action FROM platform_actions WHERE mention_id = ? AND state != 'failed'"
+            " ORDER BY id DESC LIMIT 1",
+            (row["id"],),
+        ).fetchone()
+        if hidden is None or hidden["action"] != "hide":
+            return
+        action = "unhide"
+    conn.execute(
+        "INSERT INTO platform_actions(mention_id, action, actor_id, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (row["id"], action, user.id, now),
+    )
+    conn.execute(
+        "UPDATE mentions SET platform_action = ? WHERE id = ?",
+        (json.dumps({"action": action, "state": "queued", "error": None}), row["id"]),
+    )
+    changes.record(conn, "mention", row["id"], now)
+    audit.record(conn, now, user.id, f"mention.platform_{action}", "mention", row["id"],
+                 state="queued")  # fmt: skip
 
 
 def _apply_meta(
