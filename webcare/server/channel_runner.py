@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 from webcare.channels import registry
 from webcare.channels.base import Connector, Delivered, OutgoingReply, PushResult
-from webcare.channels.errors import ChannelError, MediaTooLarge, NotConfigured
+from webcare.channels.errors import AuthFailed, ChannelError, MediaTooLarge, NotConfigured
 from webcare.domain import media as media_rules
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
@@ -211,6 +211,21 @@ class ChannelRunner:
                 changes.record(conn, "reply", row["id"], now)
             # a platform action (hide) is idempotent on the platform: simply done again
             conn.execute("UPDATE platform_actions SET state = 'queued' WHERE state = 'sending'")
+            # pushes sent while the server was away are retried by the platform only for a
+            # while (Meta: hours, then it gives up): a push channel catches up by a poll at once
+            pushed = [
+                r["id"]
+                for r in conn.execute(
+                    "SELECT id, connector FROM channels WHERE connector IS NOT NULL"
+                    " AND enabled = 1 AND failures = 0"
+                )
+                if registry.receives_push(r["connector"]) and registry.polls(r["connector"])
+            ]
+            for part in (pushed[i : i + 500] for i in range(0, len(pushed), 500)):
+                conn.execute(
+                    f"UPDATE channels SET next_fetch_at = ? WHERE id IN ({','.join('?' * len(part))})",  # noqa: E501, S608
+                    [now, *part],
+                )
         if rows:
             log.warning(
                 "%d replies were being sent when the server stopped; %d re-queued, %d left for"
@@ -543,6 +558,12 @@ class ChannelRunner:
                     connector.lookup(out) if attempts_before > 0 and connector.can_lookup else None
                 )
                 delivered = found or connector.deliver(out)
+            except AuthFailed as exc:
+                # the platform refuses our credentials (Graph 190: the token expired or was
+                # revoked): no reply can go until an admin replaces them, so none is failed;
+                # they wait, and the channel shows what the admin must do
+                self._waits_for_admin(channel_id, out.reference, exc)
+                break
             except ChannelError as exc:
                 self._delivery_failed(out.reference, exc)
                 if not exc.permanent:
@@ -667,6 +688,29 @@ class ChannelRunner:
             changes.record(conn, "reply", reply_id, now)
         log.warning("reply %s not delivered (%s): %s", reply_id, "final" if final else "retry",
                     exc.message)  # fmt: skip
+
+    def _waits_for_admin(self, channel_id: int, reply_id: str, exc: ChannelError) -> None:
+        now = self.clock()
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE replies SET delivery_state = 'queued' WHERE id = ?"
+                " AND delivery_state = 'sending'",
+                (reply_id,),
+            )
+            changes.record(conn, "reply", reply_id, now)
+            current = conn.execute(
+                "SELECT last_error FROM channels WHERE id = ?", (channel_id,)
+            ).fetchone()
+            if current is not None and current["last_error"] != exc.message[:2000]:
+                conn.execute(
+                    "UPDATE channels SET last_error = ?, last_error_at = ? WHERE id = ?",
+                    (exc.message[:2000], now, channel_id),
+                )
+                changes.record(conn, "channel", channel_id, now)
+                audit.record(conn, now, None, "channel.error", "channel", channel_id,
+                             error=exc.message[:500])  # fmt: skip
+        log.warning("channel %s: replies wait for an admin: %s", channel_id, exc.message)
+        self._postpone_channel(channel_id, exc)
 
     def _postpone_channel(self, channel_id: int, exc: ChannelError) -> None:
         """The connector cannot even start (not configured): its replies wait, with the reason."""

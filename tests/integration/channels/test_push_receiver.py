@@ -310,6 +310,7 @@ def test_messenger_reply_goes_sent_delivered_read_and_never_back(
     sent = reply_state(srv, reply_id)
     assert sent["delivery_state"] == "sent"
     assert fake.sent_messages[-1]["message"]["metadata"] == f"webcare:{reply_id}"
+    assert fake.sent_messages[-1]["messaging_type"] == "RESPONSE"  # inside the window
     fake.deliver_receipt(jan)
     assert wait_until(lambda: reply_state(srv, reply_id)["platform_status"] == "delivered", 10)
     fake.read_receipt(jan)
@@ -489,3 +490,98 @@ def test_an_echo_during_the_send_is_kept_when_the_answer_is_lost(
         for a in rows(srv, "SELECT detail FROM audit WHERE action = 'reply.delivered'")
     ]
     assert details == [{"post_id": fake.sent_messages[0]["mid"], "found_by_echo": True}]
+
+
+# --- Facebook end to end: catch-up, public replies, dead tokens -------------------------------
+def test_the_catch_up_poll_brings_what_was_missed_while_the_server_was_away(
+    tmp_path: Path, fake: FakeGraph
+) -> None:
+    fake.retry_delays = (0.0,)  # Meta gives up on a receiver that is away (here: at once)
+    with running_server(tmp_path, channel_tick_s=0.05) as first:
+        admin = first.user("anna", Role.ADMIN)
+        channel = facebook_channel(admin, fake)  # a poll a day: only the restart can catch up
+        assert wait_until(lambda: len(fake.calls("/feed")) >= 1, 10)
+        assert wait_until(
+            lambda: rows(first, "SELECT last_fetch_at FROM channels")[0]["last_fetch_at"], 10
+        )
+    jan = fake.user("Jan de Vries")
+    post = fake.add_post("Zondag open!")
+    comment = fake.add_comment(post, "Ook met Pasen?", by=jan)
+    dm = fake.add_message("Mijn bestelling is kapot aangekomen", by=jan)
+    assert fake.wait_webhooks()
+    missed = [d.body for d in fake.deliveries if d.status is None]
+    assert len(missed) == 2  # neither webhook reached anyone
+    polls_before = len(fake.calls("/feed"))
+    with running_server(tmp_path, channel_tick_s=0.05) as second:
+        admin = second.login("anna")
+        fake.webhook_url = second.url + channel["hook_path"]
+        stored_comment = arrived(second, comment.id)
+        stored_dm = arrived(second, dm.mid)
+        assert len(fake.calls("/feed")) > polls_before
+        assert stored_comment["text"] == "Ook met Pasen?"
+        assert stored_dm["text"] == "Mijn bestelling is kapot aangekomen"
+        left = Agent(admin).detail(stored_dm["id"])["mention"]["reply_window_remaining_s"]
+        assert 23 * 3600 < left <= 24 * 3600  # the window runs from Jan's message, not the poll
+        # Meta's late retries of the missed webhooks change nothing
+        for body in missed:
+            assert fake.post_now(body).status_code == 200
+        assert wait_until(
+            lambda: not rows(second, "SELECT 1 FROM push_deliveries WHERE state = 'queued'")
+        )
+        for source_id in (comment.id, dm.mid):
+            assert len(rows(second, "SELECT 1 FROM mentions WHERE source_id = ?", source_id)) == 1
+
+
+def test_a_public_reply_is_posted_once_under_the_comment(srv: TestServer, fake: FakeGraph) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    facebook_channel(admin, fake)
+    eva = Agent(srv.user("eva"))
+    post = fake.add_post("Nieuwe tarieven per 1 januari")
+    question = arrived(srv, fake.add_comment(post, "Wat kost het dan?", by=fake.user()).id)
+    result = eva.reply(question["id"], "Dat staat in de link in het bericht. ^Eva")
+    assert result["outcome"] == "accepted", result
+    reply_id = result["entity_id"]
+    assert wait_until(lambda: reply_state(srv, reply_id)["delivery_state"] == "sent", 10)
+    assert [c.message for c in fake.page_comments] == ["Dat staat in de link in het bericht. ^Eva"]
+    answer = fake.page_comments[0]
+    assert answer.parent_id == question["source_id"]  # in the comment's thread, in public
+    assert reply_state(srv, reply_id)["platform_post_id"] == answer.id
+    assert fake.sent_messages == [] and fake.private_replies == {}
+    # the Page's own comment comes back by webhook: it is no new mention
+    assert fake.wait_webhooks()
+    assert wait_until(lambda: not rows(srv, "SELECT 1 FROM push_deliveries WHERE state = 'queued'"))
+    assert rows(srv, "SELECT source_id FROM mentions") == [{"source_id": question["source_id"]}]
+    time.sleep(0.3)
+    assert len(fake.page_comments) == 1
+
+
+def test_a_dead_token_is_the_channels_error_and_replies_wait_for_the_new_one(
+    srv: TestServer, fake: FakeGraph
+) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    channel = facebook_channel(admin, fake)
+    eva = Agent(srv.user("eva"))
+    mention = arrived(srv, fake.add_message("Hallo?", by=fake.user()).mid)
+    fake.expire_token(463)
+    reply_id = eva.reply(mention["id"], "Hoi! ^Eva")["entity_id"]
+
+    def shown() -> str:
+        listed = {c["id"]: c for c in admin.get("/v1/channels").json()}
+        return str(listed[channel["id"]]["last_error"] or "")
+
+    assert wait_until(lambda: "190/463" in shown(), 10)
+    assert "A long-lived Page token or a system user's token does not expire" in shown()
+    row = reply_state(srv, reply_id)
+    assert row["delivery_state"] == "queued"  # not failed: it waits for the admin
+    assert "190/463" in row["delivery_error"]
+    assert fake.sent_messages == []
+    # the admin pastes a new token: the waiting reply goes out at once, once
+    fake.token = "a-new-page-token"
+    fake.token_errors.clear()
+    r = admin.patch(
+        f"/v1/channels/{channel['id']}", json={"secrets": {"page_access_token": fake.token}}
+    )
+    assert r.status_code == 200, r.text
+    assert wait_until(lambda: reply_state(srv, reply_id)["delivery_state"] == "sent", 10)
+    assert len(fake.sent_messages) == 1
+    assert wait_until(lambda: shown() == "", 10)

@@ -191,7 +191,7 @@ class FakeGraph(FakePlatform):
         #: Webhooks: where, and whether customer actions are pushed at once.
         self.webhook_url: str | None = None
         self.push = True
-        self.retry_delays = (0.0, 0.3, 1.0, 2.0, 4.0, 8.0)
+        self.retry_delays: tuple[float, ...] = (0.0, 0.3, 1.0, 2.0, 4.0, 8.0)
         self.deliveries: list[Sent] = []
         self._outgoing: queue.Queue[bytes | None] = queue.Queue()
         self._pending = 0

@@ -278,6 +278,13 @@ def update(
             return
         if {"config", "secrets", "connector", "enabled"} & what.keys():
             sets.update(next_fetch_at=now, failures=0)  # try the new settings at once
+            # replies that waited for the admin (a dead token, a missing setting) go at once too
+            conn.execute(
+                "UPDATE replies SET next_attempt_at = ? WHERE delivery_state = 'queued'"
+                " AND next_attempt_at > ? AND mention_id IN"
+                " (SELECT id FROM mentions WHERE channel_id = ?)",
+                (now, now, channel_id),
+            )
         sets["updated_at"] = now
         assignments = ", ".join(f"{column} = ?" for column in sets)
         conn.execute(
