@@ -835,6 +835,10 @@
         <translation>Voorbeeld</translation>
     </message>
     <message>
+        <source>Reply window</source>
+        <translation>Antwoordvenster</translation>
+    </message>
+    <message>
         <source>Image {n}</source>
         <translation>Afbeelding {n}</translation>
     </message>
@@ -1139,6 +1143,7 @@
     <name>InboxController</name>
     <message>
         <source>{n} queued</source>
+        <extracomment>mention id -&gt; unsent text, note?, the images attached to it (their media records)</extracomment>
         <translation>{n} in de wachtrij</translation>
     </message>
     <message>
@@ -1248,6 +1253,22 @@
     <message>
         <source>claiming needs the team server (offline)</source>
         <translation>oppakken kan alleen via de teamserver (offline)</translation>
+    </message>
+    <message>
+        <source>{t} left to reply: {channel} takes replies up to {window} after the customer&apos;s last message.</source>
+        <translation>Nog {t} om te antwoorden: {channel} neemt antwoorden aan tot {window} na het laatste bericht van de klant.</translation>
+    </message>
+    <message>
+        <source>{t} left to reply.</source>
+        <translation>Nog {t} om te antwoorden.</translation>
+    </message>
+    <message>
+        <source>The customer last wrote {ago} ago; {channel} only takes a reply within {window} of their last message. You can answer when they write again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>De klant schreef {ago} geleden voor het laatst; {channel} neemt alleen een antwoord aan binnen {window} na het laatste bericht. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
+    </message>
+    <message>
+        <source>The reply window of {channel} has closed. You can answer when the customer writes again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>Het antwoordvenster van {channel} is gesloten. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
     </message>
     <message>
         <source>Claiming needs the team server; you are offline.</source>
@@ -1968,6 +1989,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>reply · sent to the team server, not posted yet</source>
         <translation>antwoord · naar de teamserver verzonden, nog niet geplaatst</translation>
+    </message>
+    <message>
+        <source>reply · Delivered</source>
+        <translation>antwoord · Afgeleverd</translation>
+    </message>
+    <message>
+        <source>reply · Read</source>
+        <translation>antwoord · Gelezen</translation>
     </message>
     <message>
         <source>reply · posted on the platform</source>
@@ -3467,6 +3496,18 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     <message>
         <source>{n} min</source>
         <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} dagen</translation>
+    </message>
+    <message>
+        <source>{h} h</source>
+        <translation>{h} u</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} u {m} min</translation>
     </message>
 </context>
 <context>

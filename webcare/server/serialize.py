@@ -164,6 +164,10 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         # messaging window (Messenger, WhatsApp: 24 h after the customer's last message), on
         # the server's clock like the lease: None = no window, 0 = closed
         "reply_window_remaining_s": window_remaining(row, now),
+        # how long ago the customer last wrote in it (what the window runs from)
+        "reply_window_since_s": None
+        if row["window_from"] is None
+        else round(max(0.0, now - float(row["window_from"])), 1),
         # the latest platform action (hide a spam comment): {action, state, error} or None
         "platform_action": _json_or_none(row["platform_action"]),
     }
@@ -241,6 +245,12 @@ def user(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
+def _reply_window_s(connector: str | None) -> float | None:
+    if connector is None or connector not in registry.MODULES:
+        return None
+    return registry.spec(connector).reply_window_s
+
+
 def channel(row: sqlite3.Row, now: float) -> Json:
     connector = row["connector"]
     polls = registry.polls(connector)
@@ -273,6 +283,8 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "can_reply": registry.can_reply(connector, config),
         "can_attach": registry.can_attach(connector),
         "attach_max_bytes": registry.attach_max_bytes(connector),
+        # the platform's messaging window (Messenger, WhatsApp: 24 h), for the composer
+        "reply_window_s": _reply_window_s(connector),
         "interval_s": row["interval_s"],
         "next_fetch_at": _iso(row, "next_fetch_at") if next_fetch is not None else None,
         "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,

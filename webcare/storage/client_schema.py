@@ -260,5 +260,17 @@ def m006_media(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN media TEXT")
 
 
+@migrations(name="m007_windows_receipts")
+def m007_windows_receipts(db: sqlite_utils.Database) -> None:
+    # the platform's messaging window (Messenger, WhatsApp): until when a reply is possible,
+    # on the local clock (like the lease); NULL: the mention has no window
+    db.execute("ALTER TABLE mentions ADD COLUMN window_until_local REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN window_from_local REAL")  # their last message
+    db.execute("ALTER TABLE channels ADD COLUMN reply_window_s REAL")
+    # delivery receipts: how far a posted reply came (sent / delivered / read / failed)
+    db.execute("ALTER TABLE replies ADD COLUMN platform_status TEXT")
+    db.execute("ALTER TABLE replies ADD COLUMN platform_status_at REAL")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

@@ -143,6 +143,7 @@ class ConversationItem:
     detail: str = ""  # e.g. why an outbox entry was rejected
     current: bool = False  # belongs to the selected mention
     media: tuple[MediaItem, ...] = ()  # a mention's files, a reply's images
+    receipt: str = ""  # a posted reply: what the platform says of it (delivered / read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,16 @@ class MentionDetail:
     can_attach: bool = False  # replies on the channel may carry images
     attach_max_bytes: int | None = None  # the largest the platform takes (None: no own limit)
     author: AuthorContext = field(default_factory=AuthorContext)
+    #: the messaging window's end on the local clock (Messenger, WhatsApp); None: no window
+    window_until_local: float | None = None
+    window_from_local: float | None = None  # the customer's last message, which it runs from
+    reply_window_s: float | None = None  # the channel's window (24 h)
+
+    def window_left(self, now: float) -> float | None:
+        """Seconds left to reply in the messaging window (0: closed); None: no window."""
+        if self.window_until_local is None:
+            return None
+        return max(0.0, self.window_until_local - now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +287,15 @@ def _t(value: str | None) -> float | None:
     return parse_iso(value) if value else None
 
 
+def _window_until(d: Json, now: float) -> float | None:
+    """The messaging window's end on the local clock (the server says how long is left, on
+    its clock, like the lease); ``None``: the mention has no window."""
+    left = d.get("reply_window_remaining_s")
+    if left is None:
+        return None
+    return now + max(0.0, float(left))
+
+
 # entity -> (table, columns, converter from wire JSON to a row tuple)
 def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
     lease = d.get("lease_remaining_s")
@@ -287,6 +307,8 @@ def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
         now + lease if lease else None, _t(d.get("replied_at")), _t(d.get("closed_at")),
         _t(d.get("updated_at")),
         now - d["claimed_for_s"] if d.get("claimed_for_s") is not None else None,
+        _window_until(d, now),
+        now - d["reply_window_since_s"] if d.get("reply_window_since_s") is not None else None,
     )  # fmt: skip
 
 
@@ -296,7 +318,8 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
         ("id", "channel_id", "source_id", "contact_id", "text", "url", "language",
          "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
-         "closed_at", "updated_at", "claimed_since_local"),
+         "closed_at", "updated_at", "claimed_since_local", "window_until_local",
+         "window_from_local"),
         _mention_row,
     ),
     "contact": (
@@ -308,10 +331,12 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
     "reply": (
         "replies",
         ("id", "mention_id", "agent_id", "body", "template_id", "accepted_at", "posted_at",
-         "delivery_state", "delivery_error", "platform_post_id", "posted_url"),
+         "delivery_state", "delivery_error", "platform_post_id", "posted_url", "platform_status",
+         "platform_status_at"),
         lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"], d.get("template_id"),
                        parse_iso(d["accepted_at"]), _t(d.get("posted_at")), d["delivery_state"],
-                       d.get("delivery_error"), d.get("platform_post_id"), d.get("posted_url")),
+                       d.get("delivery_error"), d.get("platform_post_id"), d.get("posted_url"),
+                       d.get("platform_status"), _t(d.get("platform_status_at"))),
     ),
     "note": (
         "notes",
@@ -336,11 +361,13 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
     "channel": (
         "channels",
         ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
-         "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes"),
+         "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes",
+         "reply_window_s"),
         lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
                        d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error"),
                        d.get("connector"), int(d.get("can_reply", True)),
-                       int(d.get("can_attach", False)), d.get("attach_max_bytes")),
+                       int(d.get("can_attach", False)), d.get("attach_max_bytes"),
+                       d.get("reply_window_s")),
     ),
 }  # fmt: skip
 
@@ -1190,7 +1217,7 @@ class LocalStore:
         r = self.conn.execute(
             "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
             " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
-            " ch.kind AS channel_kind,"
+            " ch.kind AS channel_kind, ch.reply_window_s,"
             " u.display_name AS holder"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
@@ -1227,6 +1254,9 @@ class LocalStore:
             can_attach=bool(r["can_attach"]),
             attach_max_bytes=r["attach_max_bytes"],
             author=self.author_context(r) if r["contact_id"] is not None else AuthorContext(),
+            window_until_local=r["window_until_local"],
+            window_from_local=r["window_from_local"],
+            reply_window_s=r["reply_window_s"],
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.
@@ -1344,6 +1374,7 @@ class LocalStore:
                     state=r["delivery_state"],
                     detail=r["delivery_error"] or "",
                     current=r["mention_id"] == mention_id,
+                    receipt=r["platform_status"] or "",
                 )
             )
         for r in self.conn.execute(

@@ -400,6 +400,7 @@ def m009_push_receipts_windows_actions(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX push_receipts_reference ON push_receipts(reference)")
     # messaging window: until when a reply is possible (the customer's last message + 24 h)
     db.execute("ALTER TABLE mentions ADD COLUMN window_until REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN window_from REAL")  # the customer's last message
     # platform actions (hide a comment marked spam): an outbox worked by the channel runner,
     # written in the same transaction as the status change; the latest one's state is on the
     # mention (JSON) for the wire

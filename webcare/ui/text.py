@@ -103,6 +103,21 @@ def minutes(seconds: float) -> str:
     return QCoreApplication.translate("Time", "{n} min").format(n=m)
 
 
+def hours(seconds: float) -> str:
+    """A span of hours for the messaging window: "23 h 12 min", "26 h", "40 min"; after
+    three days in days ("4 days")."""
+    if seconds < 3600:
+        return minutes(seconds)
+    if seconds >= 72 * 3600:
+        return QCoreApplication.translate("Time", "{n} days").format(n=round(seconds / 86400))
+    if seconds > 24 * 3600:
+        return QCoreApplication.translate("Time", "{h} h").format(h=round(seconds / 3600))
+    h, m = divmod(round(seconds / 60), 60)
+    if m == 0:
+        return QCoreApplication.translate("Time", "{h} h").format(h=h)
+    return QCoreApplication.translate("Time", "{h} h {m} min").format(h=h, m=m)
+
+
 # A channel name of the form the server builds itself (``@AppleSupport on Twitter``, see
 # ``webcare.channels.twcs.channel_for``) or an admin typed alike: one handle, one platform.
 _HANDLE_ON_PLATFORM = re.compile(r"(?P<handle>@[^\s@]+(?:@[^\s@]+)?) on (?P<platform>[A-Z][\w.]*)")

@@ -363,6 +363,7 @@ def test_the_window_runs_from_the_customers_last_message(srv: TestServer, fake: 
     old = arrived(srv, fake.add_message("Hallo?", by=jan, created_at=now - 26 * 3600).mid)
     detail = eva.detail(old["id"])
     assert detail["mention"]["reply_window_remaining_s"] == 0
+    assert 26 * 3600 - 60 < detail["mention"]["reply_window_since_s"] < 26 * 3600 + 60
     refused = eva.reply(old["id"], "Sorry voor het wachten")
     assert (refused["outcome"], refused["reason"]) == ("rejected", "outside_window")
     assert refused["message"].startswith("The customer last wrote 26 h ago; Messenger only")

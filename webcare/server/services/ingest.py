@@ -519,15 +519,15 @@ def _extend_windows(
             for r in conn.execute(
                 "SELECT id FROM mentions INDEXED BY mentions_contact WHERE contact_id = ?"
                 " AND channel_id = ? AND json_extract(meta, '$.window') IS NOT NULL"
-                " AND window_until IS NOT ?",
-                (contact_id, channel_id, until),
+                " AND (window_until IS NOT ? OR window_from IS NOT ?)",
+                (contact_id, channel_id, until, float(last)),
             )
         ]
         if ids:
             for part in chunks(ids):
                 conn.execute(
-                    f"UPDATE mentions SET window_until = ?, updated_at = ? WHERE id IN ({marks(part)})",  # noqa: E501, S608
-                    [until, now, *part],
+                    f"UPDATE mentions SET window_until = ?, window_from = ?, updated_at = ? WHERE id IN ({marks(part)})",  # noqa: E501, S608
+                    [until, float(last), now, *part],
                 )
             changes.record_many(conn, "mention", ids, now)
 

@@ -72,7 +72,7 @@ from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner, describe_error
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
-from webcare.ui.text import channel_label, minutes, one_line, plain_tooltip
+from webcare.ui.text import channel_label, hours, minutes, one_line, plain_tooltip
 from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.highlight import HighlightDelegate, search_words
 from webcare.ui.widgets.main_window import MainWindow
@@ -724,16 +724,52 @@ class InboxController(QObject):
                     + self.tr("claiming needs the team server (offline)")
                 )
             block = ""
+        window, closed = self._window_text(d)
+        if closed and state in ("free", "mine"):
+            block = closed
         if not d.can_reply and state != "other":
             block = self.tr(
                 "{channel} is listen-only: replies cannot be posted there. Open it on the"
                 " platform (O) to respond, then resolve it (E)."
             ).format(channel=channel_label(d.channel) if d.channel else self.tr("This channel"))
+        window_left = d.window_left(time.time())
+        pane.composer.set_window(window, urgent=window_left is not None and window_left < 3600)
         pane.presence.setText(text)
         pane.presence.setProperty("state", shown_state)
         pane.presence.style().unpolish(pane.presence)
         pane.presence.style().polish(pane.presence)
         pane.composer.set_blocked(block)
+
+    def _window_text(self, d: MentionDetail) -> tuple[str, str]:
+        """(the countdown while the messaging window is open, the refusal once it closed)."""
+        now = time.time()
+        left = d.window_left(now)
+        if left is None:
+            return "", ""
+        channel = channel_label(d.channel) if d.channel else self.tr("This channel")
+        window = hours(d.reply_window_s) if d.reply_window_s else ""
+        if left > 0:
+            if window:
+                return self.tr(
+                    "{t} left to reply: {channel} takes replies up to {window} after the"
+                    " customer's last message."
+                ).format(t=hours(left), channel=channel, window=window), ""
+            return self.tr("{t} left to reply.").format(t=hours(left)), ""
+        if window and d.window_from_local is not None:
+            ago = now - d.window_from_local
+            return "", self.tr(
+                "The customer last wrote {ago} ago; {channel} only takes a reply within {window}"
+                " of their last message. You can answer when they write again; meanwhile add a"
+                " note (Ctrl+N) or resolve it (E)."
+            ).format(ago=hours(ago), channel=channel, window=window)
+        return "", self.tr(
+            "The reply window of {channel} has closed. You can answer when the customer writes"
+            " again; meanwhile add a note (Ctrl+N) or resolve it (E)."
+        ).format(channel=channel)
+
+    def _window_closed(self, d: MentionDetail | None) -> bool:
+        left = d.window_left(time.time()) if d is not None else None
+        return left is not None and left <= 0
 
     def _update_actions(self) -> None:
         d = self._target()
@@ -763,7 +799,7 @@ class InboxController(QObject):
         pane.reopen_button.setVisible(has and state == "final")
         pane.reopen_button.setEnabled(has and state == "final")
         a["reopen"].setEnabled(has and state == "final")
-        can_reply = d is not None and d.can_reply
+        can_reply = d is not None and d.can_reply and not self._window_closed(d)
         a["reply"].setEnabled(has and can_reply and state in ("free", "mine"))
         a["open_link"].setEnabled(has and self._link() is not None)
         a["template"].setEnabled(has)

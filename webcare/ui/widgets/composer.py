@@ -95,6 +95,11 @@ class Composer(QWidget):
         self.preview.setAccessibleName(self.tr("Preview"))
         self.notice = plain_label("", selectable=False)
         self.notice.setObjectName("composerNotice")
+        # the platform's messaging window (Messenger, WhatsApp): how long a reply is possible
+        self.window_label = plain_label("", selectable=False)
+        self.window_label.setObjectName("composerWindow")
+        self.window_label.setAccessibleName(self.tr("Reply window"))
+        self.window_label.setVisible(False)
 
         # narrow: the Template button shows its icon (its name stays in the tooltip)
         self.buttons = top = CompactRow(self)
@@ -106,6 +111,7 @@ class Composer(QWidget):
         top.add(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.window_label)
         layout.addWidget(self.notice)
         layout.addWidget(self.editor)
         layout.addWidget(self.attachment_row)
@@ -206,6 +212,15 @@ class Composer(QWidget):
         for first, second in pairwise(self.focus_chain()):
             QWidget.setTabOrder(first, second)
         self._update()
+
+    def set_window(self, text: str, *, urgent: bool = False) -> None:
+        """The messaging window's countdown (empty: the mention has none, or it has closed and
+        :meth:`set_blocked` says so); ``urgent`` when little time is left."""
+        self.window_label.setText(text)
+        self.window_label.setVisible(bool(text))
+        self.window_label.setProperty("urgent", urgent)
+        self.window_label.style().unpolish(self.window_label)
+        self.window_label.style().polish(self.window_label)
 
     def set_blocked(self, reason: str) -> None:
         """Explain why sending a reply is not possible right now (empty: it is possible)."""

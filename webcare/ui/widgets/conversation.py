@@ -22,6 +22,8 @@ from webcare.ui.widgets.media import MediaSource, MediaStrip
 
 # a mention that still waits for the team (the queue shows it as "Open")
 OPEN = ("open", "claimed")
+# receipts a posted reply's bubble shows (the platform's "sent" is what "posted" says already)
+RECEIPTS = ("delivered", "read")
 
 
 def plain_label(text: str, *, selectable: bool = True, wrap: bool = True) -> QLabel:
@@ -44,6 +46,7 @@ class MessageFrame(QFrame):
         self.setProperty("kind", item.kind)
         self.setProperty("state", item.state)
         self.setProperty("current", item.current)
+        self.setProperty("receipt", item.receipt)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -90,6 +93,12 @@ class MessageFrame(QFrame):
                 kind = self.tr("reply · delivery delayed, retrying")
         elif item.kind == "reply" and item.state == "failed":
             kind = self.tr("reply · delivery failed")
+        elif item.kind == "reply" and item.state == "sent" and item.receipt in RECEIPTS:
+            # what the platform reports (Messenger, WhatsApp): the customer got it, or read it
+            kind = {
+                "delivered": self.tr("reply · Delivered"),
+                "read": self.tr("reply · Read"),
+            }[item.receipt]
         elif item.kind == "reply" and item.state == "sent":
             kind = self.tr("reply · posted on the platform")
         parts = [item.author, when] + ([kind] if kind else [])

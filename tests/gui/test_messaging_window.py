@@ -1,0 +1,105 @@
+"""The messaging window and delivery receipts in the client, on a real team server with a
+Facebook Page channel whose Graph API and webhooks come from the fake: the composer counts the
+24 hours down, refuses before anything is typed once they are over, and a Messenger reply's
+bubble shows what the platform reports ("Delivered", "Read")."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import OpenClient
+from tests.integration.channels.test_push_receiver import arrived, facebook_channel
+from tests.support.fakes.graph import FakeGraph
+from tests.support.server import TestServer, wait_until
+from webcare.app import Session
+from webcare.domain.models import Role
+from webcare.storage.local import View
+from webcare.ui.models.queue_model import Role as ModelRole
+
+
+def open_mention(qtbot: QtBot, session: Session, mention_id: int) -> None:
+    """Select a mention under All (again, if a refresh of the queue moved the rows meanwhile)."""
+    c = session.controller
+    c.set_view(View.ALL)
+
+    def shown() -> bool:
+        if c.detail is not None and c.detail.id == mention_id:
+            return True
+        for row in range(c.model.rowCount()):
+            if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
+                session.window.table.setFocus()
+                c._select_row(row)
+                break
+        return False
+
+    qtbot.waitUntil(shown, timeout=10_000)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGraph]:
+    with FakeGraph() as server:
+        yield server
+
+
+def test_the_composer_counts_the_window_down_and_refuses_before_typing(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, fake: FakeGraph
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    facebook_channel(team.login("anna"), fake)
+    jan = fake.user("Jan de Vries")
+    old = arrived(team, fake.add_message("Hallo?", by=jan, created_at=time.time() - 26 * 3600).mid)
+    petra = fake.user("Petra")
+    fresh = arrived(team, fake.add_message("Mijn factuur klopt niet", by=petra).mid)
+    # the channel's first poll has run (it brings both again, changing nothing)
+    assert wait_until(lambda: fake.calls("/conversations"), 10)
+    session = open_client("eva")
+    c, w = session.controller, session.window
+    composer = w.detail.composer
+
+    # 26 hours ago: refused as soon as it is opened, before a word is typed
+    open_mention(qtbot, session, old["id"])
+    assert composer.editor.toPlainText() == ""
+    assert composer.notice.isVisible()
+    refusal = composer.notice.text()
+    assert refusal.startswith("The customer last wrote 26 h ago;")
+    assert "only takes a reply within 24 h of their last message" in refusal
+    assert not composer.window_label.isVisible()
+    assert not w.actions_by_name["reply"].isEnabled()
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    composer.editor.setPlainText("Sorry voor het wachten!")
+    assert not composer.send_button.isEnabled()
+    composer.note_toggle.setChecked(True)  # a note is still possible
+    assert composer.send_button.isEnabled() and not composer.notice.isVisible()
+    composer.clear()
+    c.release()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id is None, timeout=5000)
+
+    # written just now: the countdown, and the reply goes out; its bubble follows the receipts
+    open_mention(qtbot, session, fresh["id"])
+    assert composer.window_label.isVisible()
+    countdown = composer.window_label.text()
+    assert countdown.startswith(("23 h 59 min left to reply", "24 h left to reply")), countdown
+    assert "takes replies up to 24 h after the customer's last message" in countdown
+    assert not composer.notice.isVisible()
+    assert w.actions_by_name["reply"].isEnabled()
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    composer.editor.setPlainText("We kijken het meteen na.")
+    assert composer.send_button.isEnabled()
+    composer.request_send()
+
+    def reply_header() -> str:
+        frames = [f for f in w.detail.conversation.frames if f.item.kind == "reply"]
+        return frames[-1].header.text() if frames else ""
+
+    qtbot.waitUntil(lambda: len(fake.sent_messages) == 1, timeout=15_000)
+    assert fake.sent_messages[0]["message"]["text"] == "We kijken het meteen na. ^Eva"
+    fake.deliver_receipt(petra)
+    qtbot.waitUntil(lambda: reply_header().endswith("reply · Delivered"), timeout=15_000)
+    fake.read_receipt(petra)
+    qtbot.waitUntil(lambda: reply_header().endswith("reply · Read"), timeout=15_000)
