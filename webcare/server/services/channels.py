@@ -101,6 +101,10 @@ def _clean_value(f: ConfigField, value: Any) -> Any:
             for item in items:
                 _check_url(what, item)
         return items
+    if isinstance(value, int) and not isinstance(value, bool) and f.kind == "text":
+        # a numeric id (a Page ID, a phone number id) typed as a number: `--set page_id=1029…`
+        # reads it as JSON, and a JSON client may send it so; its digits are the text
+        value = str(value)
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text.")
     value = value.strip()
