@@ -266,6 +266,7 @@ def _secrets(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def cmd_channel_add(args: argparse.Namespace) -> int:
+    from webcare.channels import registry
     from webcare.server.services import channels
 
     db = _open_db(args)
@@ -288,6 +289,8 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
     print(f"Added channel {channel_id}: {args.name} ({args.connector}).")
     for name, value in generated.items():
         print(f"{name} (shown once, keep it safe): {value}")
+    if registry.receives_push(args.connector):
+        print(f"Callback URL for the platform: https://<this server>/v1/hooks/{channel_id}")
     return 0
 
 

@@ -768,6 +768,10 @@
         <translation>{name} (wordt maar één keer getoond, bewaar het goed): {value}</translation>
     </message>
     <message>
+        <source>Callback URL for the platform: {url}</source>
+        <translation>Callback-URL voor het platform: {url}</translation>
+    </message>
+    <message>
         <source>Saved {name}.</source>
         <translation>{name} opgeslagen.</translation>
     </message>

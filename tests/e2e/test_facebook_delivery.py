@@ -73,6 +73,9 @@ def test_a_webhook_comment_is_answered_once_even_when_the_server_is_killed(
         channel_id = int(re.search(r"Added channel (\d+)", channel.stdout).group(1))  # type: ignore[union-attr]
         verify = re.search(r"verify_token \(shown once[^)]*\): (\S+)", channel.stdout)
         assert verify is not None, channel.stdout
+        assert f"Callback URL for the platform: https://<this server>/v1/hooks/{channel_id}" in (
+            channel.stdout
+        )
         env = {
             **os.environ,
             "WEBCARE_TEST_FB_TOKEN": fake.token,

@@ -242,3 +242,30 @@ def test_admin_sets_priority_rules(open_client: OpenClient, team: TestServer, qt
     assert rules["influencer_followers"] is None
     assert rules["keywords"] == [{"words": ["storing", "down"], "priority": 3, "tag": "outage"}]
     assert rules["negative_words"] == ["boos", "slecht"]
+
+
+def test_adding_a_facebook_page_shows_the_verify_token_and_the_callback_url(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "channels")
+    assert isinstance(view, ChannelsView)
+    qtbot.waitUntil(
+        lambda: any(c["kind"] == "facebook" for c in view.connectors) and view.add.isEnabled(),
+        timeout=10_000,
+    )
+    dialog = view.open_add()
+    dialog.connector.setCurrentIndex(dialog.connector.findData("facebook"))
+    assert {"page_id", "page_access_token", "app_secret", "verify_token"} <= set(dialog.inputs)
+    dialog.name.setText("Webcare BV on Facebook")
+    for name, value in (("page_id", "102938475610293"), ("page_access_token", "EAAB-token"),
+                        ("app_secret", "app-secret")):  # fmt: skip
+        dialog.inputs[name].setText(value)  # type: ignore[attr-defined]
+    dialog.accept()
+    qtbot.waitUntil(lambda: "shown once" in view.status.text(), timeout=10_000)
+    status = view.status.text()
+    assert "verify_token (shown once, keep it safe): " in status
+    with team.ctx.db.read() as conn:
+        cid = conn.execute("SELECT id FROM channels WHERE connector = 'facebook'").fetchone()[0]
+    assert f"Callback URL for the platform: {team.url}/v1/hooks/{cid}" in status

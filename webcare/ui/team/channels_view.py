@@ -364,6 +364,11 @@ class ChannelsView(QWidget):
                 message += " " + self.tr("{name} (shown once, keep it safe): {value}").format(
                     name=name, value=value
                 )
+            if created.get("hook_path"):
+                # where the platform pushes to (Meta's app settings ask for it with the token)
+                message += " " + self.tr("Callback URL for the platform: {url}").format(
+                    url=self.api.base_url.rstrip("/") + str(created["hook_path"])
+                )
             self._saved(None, message)
 
         self.runner.net(lambda: self.api.create_channel(values), done, self._failed)
