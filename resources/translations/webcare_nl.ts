@@ -823,6 +823,14 @@
         <translation>Schrijf een notitie die alleen je team ziet (Ctrl+N)</translation>
     </message>
     <message>
+        <source>Private reply</source>
+        <translation>Privé antwoorden</translation>
+    </message>
+    <message>
+        <source>Answer the commenter in a private message instead of publicly (once per comment)</source>
+        <translation>Antwoord de schrijver van de reactie in een privébericht in plaats van openbaar (één keer per reactie)</translation>
+    </message>
+    <message>
         <source>Characters</source>
         <translation>Tekens</translation>
     </message>
@@ -2005,6 +2013,11 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>reply · posted on the platform</source>
         <translation>antwoord · geplaatst op het platform</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <comment>a reply sent as a private message</comment>
+        <translation>privé</translation>
     </message>
     <message>
         <source>reply · delivery delayed, retrying</source>

@@ -103,3 +103,37 @@ def test_the_composer_counts_the_window_down_and_refuses_before_typing(
     qtbot.waitUntil(lambda: reply_header().endswith("reply · Delivered"), timeout=15_000)
     fake.read_receipt(petra)
     qtbot.waitUntil(lambda: reply_header().endswith("reply · Read"), timeout=15_000)
+
+
+def test_a_comment_can_be_answered_privately_from_the_composer(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, fake: FakeGraph
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    facebook_channel(team.login("anna"), fake)
+    jan = fake.user("Jan de Vries")
+    post = fake.add_post("Actie: gratis verzending!")
+    comment = arrived(team, fake.add_comment(post, "Mijn ordernummer is 12345", by=jan).id)
+    dm = arrived(team, fake.add_message("Hoi", by=jan).mid)
+    assert wait_until(lambda: fake.calls("/conversations"), 10)
+    session = open_client("eva")
+    c, w = session.controller, session.window
+    composer = w.detail.composer
+    open_mention(qtbot, session, dm["id"])
+    assert composer.private_toggle.isHidden()  # a Messenger message is private already
+    open_mention(qtbot, session, comment["id"])
+    assert not composer.private_toggle.isHidden()
+    c.claim()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    composer.editor.setPlainText("Dank je, we sturen je een bericht.")
+    composer.private_toggle.setChecked(True)
+    composer.request_send()
+    qtbot.waitUntil(lambda: not composer.private_toggle.isChecked(), timeout=5000)  # cleared
+    qtbot.waitUntil(lambda: bool(fake.sent_messages), timeout=15_000)
+    assert fake.sent_messages[0]["recipient"] == {"comment_id": comment["source_id"]}
+    assert fake.page_comments == []  # nothing public
+
+    def reply_header() -> str:
+        frames = [f for f in w.detail.conversation.frames if f.item.kind == "reply"]
+        return frames[-1].header.text() if frames else ""
+
+    qtbot.waitUntil(lambda: "private reply" in reply_header(), timeout=15_000)

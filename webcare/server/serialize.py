@@ -125,6 +125,13 @@ def _json_or_none(value: Any) -> Any:
         return None
 
 
+def _private_reply(meta: str | None) -> bool:
+    if not meta or '"private_reply"' not in meta:  # the common case, without parsing
+        return False
+    parsed = _json_or_none(meta)
+    return isinstance(parsed, dict) and parsed.get("private_reply") == "yes"
+
+
 def window_remaining(row: sqlite3.Row, now: float) -> float | None:
     """Seconds left to reply in the messaging window (0: closed), ``None``: no window."""
     until = row["window_until"]
@@ -168,6 +175,8 @@ def mention(row: sqlite3.Row, now: float) -> Json:
         "reply_window_since_s": None
         if row["window_from"] is None
         else round(max(0.0, now - float(row["window_from"])), 1),
+        # the connector allows a private reply to it (Facebook/Instagram: a DM to the commenter)
+        "private_reply": _private_reply(row["meta"]),
         # the latest platform action (hide a spam comment): {action, state, error} or None
         "platform_action": _json_or_none(row["platform_action"]),
     }

@@ -266,10 +266,13 @@ def m007_windows_receipts(db: sqlite_utils.Database) -> None:
     # on the local clock (like the lease); NULL: the mention has no window
     db.execute("ALTER TABLE mentions ADD COLUMN window_until_local REAL")
     db.execute("ALTER TABLE mentions ADD COLUMN window_from_local REAL")  # their last message
+    # a private reply is possible (Facebook/Instagram: a DM to the commenter)
+    db.execute("ALTER TABLE mentions ADD COLUMN private_reply INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE channels ADD COLUMN reply_window_s REAL")
     # delivery receipts: how far a posted reply came (sent / delivered / read / failed)
     db.execute("ALTER TABLE replies ADD COLUMN platform_status TEXT")
     db.execute("ALTER TABLE replies ADD COLUMN platform_status_at REAL")
+    db.execute("ALTER TABLE replies ADD COLUMN private INTEGER NOT NULL DEFAULT 0")
 
 
 def migrate(conn: sqlite3.Connection) -> None:

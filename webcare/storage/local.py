@@ -144,6 +144,7 @@ class ConversationItem:
     current: bool = False  # belongs to the selected mention
     media: tuple[MediaItem, ...] = ()  # a mention's files, a reply's images
     receipt: str = ""  # a posted reply: what the platform says of it (delivered / read)
+    private: bool = False  # a reply sent as a private message (to a comment's author)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,7 @@ class MentionDetail:
     window_until_local: float | None = None
     window_from_local: float | None = None  # the customer's last message, which it runs from
     reply_window_s: float | None = None  # the channel's window (24 h)
+    private_reply: bool = False  # a private reply is possible (a DM to the commenter)
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""
@@ -309,6 +311,7 @@ def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
         now - d["claimed_for_s"] if d.get("claimed_for_s") is not None else None,
         _window_until(d, now),
         now - d["reply_window_since_s"] if d.get("reply_window_since_s") is not None else None,
+        int(bool(d.get("private_reply"))),
     )  # fmt: skip
 
 
@@ -319,7 +322,7 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
          "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
          "closed_at", "updated_at", "claimed_since_local", "window_until_local",
-         "window_from_local"),
+         "window_from_local", "private_reply"),
         _mention_row,
     ),
     "contact": (
@@ -332,11 +335,12 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
         "replies",
         ("id", "mention_id", "agent_id", "body", "template_id", "accepted_at", "posted_at",
          "delivery_state", "delivery_error", "platform_post_id", "posted_url", "platform_status",
-         "platform_status_at"),
+         "platform_status_at", "private"),
         lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"], d.get("template_id"),
                        parse_iso(d["accepted_at"]), _t(d.get("posted_at")), d["delivery_state"],
                        d.get("delivery_error"), d.get("platform_post_id"), d.get("posted_url"),
-                       d.get("platform_status"), _t(d.get("platform_status_at"))),
+                       d.get("platform_status"), _t(d.get("platform_status_at")),
+                       int(bool(d.get("private")))),
     ),
     "note": (
         "notes",
@@ -1256,6 +1260,7 @@ class LocalStore:
             author=self.author_context(r) if r["contact_id"] is not None else AuthorContext(),
             window_until_local=r["window_until_local"],
             window_from_local=r["window_from_local"],
+            private_reply=bool(r["private_reply"]),
             reply_window_s=r["reply_window_s"],
         )
 
@@ -1375,6 +1380,7 @@ class LocalStore:
                     detail=r["delivery_error"] or "",
                     current=r["mention_id"] == mention_id,
                     receipt=r["platform_status"] or "",
+                    private=bool(r["private"]),
                 )
             )
         for r in self.conn.execute(

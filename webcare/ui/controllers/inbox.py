@@ -648,6 +648,7 @@ class InboxController(QObject):
             kind=detail.channel_kind,
             reply_to=detail.handle,
             can_attach=detail.can_attach,
+            private=detail.private_reply,
         )
         self._update_presence()
         self._update_actions()
@@ -1036,6 +1037,8 @@ class InboxController(QObject):
         attached = list(self.window.detail.composer.attachments)
         if attached:
             payload["media_ids"] = [int(a["id"]) for a in attached]
+        if self.window.detail.composer.is_private:
+            payload["private"] = True
         if epoch is not None:
             self._enqueue("reply", d, {**payload, "claim_epoch": epoch}, attached)
             return

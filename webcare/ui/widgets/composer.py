@@ -81,6 +81,16 @@ class Composer(QWidget):
         self.note_toggle.setToolTip(self.tr("Write a note only your team sees (Ctrl+N)"))
         self.note_toggle.setAccessibleDescription(self.note_toggle.toolTip())
         self.note_toggle.toggled.connect(self._update)
+        # Facebook/Instagram comments: answer in a private message instead of under the comment
+        self.private_toggle = QCheckBox(self.tr("Private reply"), self)
+        self.private_toggle.setToolTip(
+            self.tr(
+                "Answer the commenter in a private message instead of publicly (once per comment)"
+            )
+        )
+        self.private_toggle.setAccessibleDescription(self.private_toggle.toolTip())
+        self.private_toggle.setVisible(False)
+        self.private_toggle.toggled.connect(self._update)
         self.counter = plain_label("", selectable=False, wrap=False)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName(self.tr("Characters"))
@@ -106,6 +116,7 @@ class Composer(QWidget):
         top.add(self.template_button)
         top.add(self.attach_button)
         top.add(self.note_toggle)
+        top.add(self.private_toggle)
         top.add_stretch()
         top.add(self.counter)
         top.add(self.send_button)
@@ -135,16 +146,18 @@ class Composer(QWidget):
         """The composer's controls in Tab order: write, then pick, then send."""
         removes = self.remove_buttons
         return [self.editor, *removes, self.template_button, self.attach_button,
-                self.note_toggle, self.send_button]  # fmt: skip
+                self.note_toggle, self.private_toggle, self.send_button]  # fmt: skip
 
     # --- state from the controller ----------------------------------------------------------
 
     def set_context(
         self, *, signature: str, limit: int | None, kind: str = "", reply_to: str = "",
         can_attach: bool | None = None,
+        private: bool = False,
     ) -> None:  # fmt: skip
         """The agent's signature, and the channel (its platform and limit) and whom we answer;
-        ``can_attach``: whether its replies may carry images (None: as before)."""
+        ``can_attach``: whether its replies may carry images (None: as before); ``private``: a
+        private reply is possible too."""
         self._signature = signature
         self._limit = limit
         self._kind = kind
@@ -153,6 +166,9 @@ class Composer(QWidget):
             self._can_attach = can_attach
             if not can_attach:
                 self.clear_attachments()
+        if not private:
+            self.private_toggle.setChecked(False)
+        self.private_toggle.setVisible(private)
         self._update()
 
     # --- attachments --------------------------------------------------------------------------
@@ -211,7 +227,10 @@ class Composer(QWidget):
         self.attachment_row.setVisible(bool(self.attachments))
         for first, second in pairwise(self.focus_chain()):
             QWidget.setTabOrder(first, second)
-        self._update()
+
+    @property
+    def is_private(self) -> bool:
+        return not self.private_toggle.isHidden() and self.private_toggle.isChecked()
 
     def set_window(self, text: str, *, urgent: bool = False) -> None:
         """The messaging window's countdown (empty: the mention has none, or it has closed and
@@ -246,6 +265,7 @@ class Composer(QWidget):
         self.editor.clear()
         self.note_toggle.setChecked(False)
         self.clear_attachments()
+        self.private_toggle.setChecked(False)
 
     # --- behaviour --------------------------------------------------------------------------
 

@@ -101,6 +101,9 @@ class MessageFrame(QFrame):
             }[item.receipt]
         elif item.kind == "reply" and item.state == "sent":
             kind = self.tr("reply · posted on the platform")
+        if item.kind == "reply" and item.private:
+            # "private reply · Read": the word put in front of what the header says
+            kind = self.tr("private", "a reply sent as a private message") + " " + kind
         parts = [item.author, when] + ([kind] if kind else [])
         return " · ".join(parts)
 
