@@ -73,8 +73,8 @@ def test_every_error_is_one_line_said_once(tmp_path: Path) -> None:
     not_a_db.chmod(0o600)  # a looser file would also get a warning that it was tightened
     cases = {
         ("channel", "add", "--connector", "myspace", "--name", "X", "--db", db):
-            "webcare: Unknown connector 'myspace'; known: mastodon, bluesky, twitter, telegram,"
-            " email, rss, webhook, sandbox.",
+            "webcare: Unknown connector 'myspace'; known: mastodon, bluesky, twitter, facebook,"
+            " telegram, email, rss, webhook, sandbox.",
         ("import", "twcs", str(tmp_path / "missing.csv"), "--db", db):
             f"webcare: Cannot read {tmp_path / 'missing.csv'}: No such file or directory.",
         ("channel", "set", "99", "--enable", "--db", db):
