@@ -163,6 +163,8 @@ SPEC = ConnectorSpec(
     default_interval_s=60.0,
     long_polls=True,
     resend_unknown=False,
+    # webhook mode: Telegram posts to /v1/hooks/{channel} (refused unless it is switched on)
+    receives_push=True,
 )
 
 

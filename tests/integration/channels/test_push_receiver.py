@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.fakes.graph import PAGE_ID, FakeGraph, error, meta_json, sign
+from tests.support.fakes.telegram import FakeTelegram
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.domain.models import Role
 from webcare.server.routers import hooks
@@ -586,3 +587,39 @@ def test_a_dead_token_is_the_channels_error_and_replies_wait_for_the_new_one(
     assert wait_until(lambda: reply_state(srv, reply_id)["delivery_state"] == "sent", 10)
     assert len(fake.sent_messages) == 1
     assert wait_until(lambda: shown() == "", 10)
+
+
+# --- Telegram's webhook mode through the same receiver ----------------------------------------
+def test_telegrams_webhook_calls_are_stored_and_ingested_through_the_receiver(
+    srv: TestServer,
+) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    with FakeTelegram() as fake:
+        r = admin.post(
+            "/v1/channels",
+            json={
+                "connector": "telegram",
+                "name": "KPN on Telegram",
+                "brand": "KPN",
+                "config": {"api_url": fake.base_url, "webhook": True,
+                           "webhook_url": "https://team.example/v1/hooks/1"},
+                "secrets": {"bot_token": fake.token},
+            },
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        channel = r.json()
+        assert channel["hook_path"] == f"/v1/hooks/{channel['id']}"
+        secret = channel["generated_secrets"]["webhook_secret"]
+        assert wait_until(lambda: fake.webhook.get("secret_token") == secret, 10)  # setWebhook
+        fake.webhook["url"] = srv.url + channel["hook_path"]  # where team.example leads
+        fake.message("Waar blijft mijn pakket?")
+        assert fake.push_webhook() == 1
+        assert wait_until(
+            lambda: rows(srv, "SELECT text FROM mentions") == [{"text": "Waar blijft mijn pakket?"}]
+        )
+        assert [d["state"] for d in rows(srv, "SELECT state FROM push_deliveries")] == ["done"]
+        # a call without the secret token: 401, nothing stored, and the update waits at Telegram
+        fake.webhook["secret_token"] = "not-the-secret"
+        fake.message("Hallo?")
+        assert fake.push_webhook() == 0 and fake.pending_ids() != []
+        assert len(rows(srv, "SELECT 1 FROM push_deliveries")) == 1
