@@ -27,7 +27,8 @@ def open_mention(qtbot: QtBot, session: Session, mention_id: int) -> None:
     c.set_view(View.ALL)
 
     def shown() -> bool:
-        if c.detail is not None and c.detail.id == mention_id:
+        target = c._target()  # what the actions act on: the pane and the selected row agree
+        if target is not None and target.id == mention_id:
             return True
         for row in range(c.model.rowCount()):
             if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
@@ -70,14 +71,14 @@ def test_the_composer_counts_the_window_down_and_refuses_before_typing(
     assert not composer.window_label.isVisible()
     assert not w.actions_by_name["reply"].isEnabled()
     c.claim()
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=15_000)
     composer.editor.setPlainText("Sorry voor het wachten!")
     assert not composer.send_button.isEnabled()
     composer.note_toggle.setChecked(True)  # a note is still possible
     assert composer.send_button.isEnabled() and not composer.notice.isVisible()
     composer.clear()
     c.release()
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id is None, timeout=5000)
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id is None, timeout=15_000)
 
     # written just now: the countdown, and the reply goes out; its bubble follows the receipts
     open_mention(qtbot, session, fresh["id"])
@@ -88,7 +89,7 @@ def test_the_composer_counts_the_window_down_and_refuses_before_typing(
     assert not composer.notice.isVisible()
     assert w.actions_by_name["reply"].isEnabled()
     c.claim()
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=15_000)
     composer.editor.setPlainText("We kijken het meteen na.")
     assert composer.send_button.isEnabled()
     composer.request_send()
@@ -123,7 +124,7 @@ def test_a_comment_can_be_answered_privately_from_the_composer(
     open_mention(qtbot, session, comment["id"])
     assert not composer.private_toggle.isHidden()
     c.claim()
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=15_000)
     composer.editor.setPlainText("Dank je, we sturen je een bericht.")
     composer.private_toggle.setChecked(True)
     composer.request_send()
