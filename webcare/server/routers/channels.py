@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import secrets
 from typing import Annotated, Any
 
@@ -15,21 +14,13 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from webcare.channels import registry, webhook
-from webcare.channels.errors import NotConfigured
-from webcare.domain.errors import (
-    AuthError,
-    ConflictError,
-    NotFoundError,
-    PermissionDenied,
-)
-from webcare.domain.models import Role
-from webcare.server import changes, serialize
+from webcare.domain.errors import AuthError, ConflictError, NotFoundError
+from webcare.server import serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, PathId, TextIn
-from webcare.server.services import audit, ingest
 from webcare.server.services import channels as service
+from webcare.server.services import delivery, ingest
 
-log = logging.getLogger("webcare.server")
 router = APIRouter(prefix="/v1", tags=["channels"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut},
@@ -121,26 +112,7 @@ def retry_delivery(
     reply_id: Annotated[str, Field(min_length=1, max_length=120)], user: CurrentUser, ctx: Ctx
 ) -> dict[str, Any]:
     """Try a failed delivery again (its author, or a lead). It is looked up before re-posting."""
-    now = ctx.now()
-    with ctx.db.write() as conn:
-        row = conn.execute(
-            "SELECT agent_id, delivery_state FROM replies WHERE id = ?", (reply_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError("There is no such reply.")
-        if row["agent_id"] != user.id and not user.role.at_least(Role.LEAD):
-            raise PermissionDenied("Only the reply's author or a lead can retry its delivery.")
-        if row["delivery_state"] != "failed":
-            raise ConflictError(f"This reply is {row['delivery_state']}, not failed.")
-        conn.execute(
-            "UPDATE replies SET delivery_state = 'queued', next_attempt_at = ? WHERE id = ?",
-            (now, reply_id),
-        )
-        changes.record(conn, "reply", reply_id, now)
-        audit.record(conn, now, user.id, "reply.retry", "reply", reply_id)
-        data = serialize.load_one(conn, "reply", reply_id, now)
-    assert data is not None
-    return data
+    return delivery.retry(ctx.db, user, reply_id, ctx.now())
 
 
 #: Signs the requests for channels that do not exist (or have no secret), so that they cost
@@ -202,23 +174,11 @@ async def webhook_ingest(
         x_webcare_timestamp, x_webcare_signature, now, ctx.config.webhook_window_s
     )
 
-    def load() -> tuple[Any, str | None]:
-        with ctx.db.read() as conn:
-            row = conn.execute(
-                "SELECT * FROM channels WHERE id = ? AND connector = 'webhook'", (channel_id,)
-            ).fetchone()
-            try:  # looked up for unknown channels too: they take as long
-                found = service.secret(conn, channel_id, "signing_secret")
-            except NotConfigured as exc:
-                log.warning("webhook channel %s: %s", channel_id, exc.message)
-                found = None
-            return row, found
-
-    row, secret = await run_in_threadpool(load)
+    row, secret = await run_in_threadpool(service.webhook_signing, ctx.db, channel_id)
     known = row is not None and bool(secret)
     expected = "sha256=" + webhook.sign(secret if known and secret else _DUMMY_SECRET, stamp, body)
     matches = hmac.compare_digest(expected.encode(), signature.encode())
-    if not (matches and known):
+    if not (matches and known) or row is None:  # (known says row is not None)
         raise AuthError(_NOT_SIGNED)
     if not row["enabled"]:
         raise ConflictError("This channel is switched off.")

@@ -9,6 +9,7 @@ the connector starts, so the secret never touches the database at all.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets as pysecrets
 import sqlite3
@@ -28,6 +29,7 @@ from webcare.storage.db import Database
 MIN_INTERVAL_S = 15.0
 MAX_INTERVAL_S = 24 * 3600.0
 ENV_PREFIX = "env:"
+log = logging.getLogger("webcare.server")
 
 
 @dataclass(frozen=True)
@@ -380,3 +382,19 @@ def secret(conn: sqlite3.Connection, channel_id: int, name: str) -> str | None:
         "SELECT value FROM channel_secrets WHERE channel_id = ? AND name = ?", (channel_id, name)
     ).fetchone()
     return resolve_secret(row[0]) if row else None
+
+
+def webhook_signing(db: Database, channel_id: int) -> tuple[sqlite3.Row | None, str | None]:
+    """A webhook channel's row and signing secret, either ``None`` when there is none.
+
+    Both are looked up for a channel that does not exist too, so that it takes as long."""
+    with db.read() as conn:
+        row = conn.execute(
+            "SELECT * FROM channels WHERE id = ? AND connector = 'webhook'", (channel_id,)
+        ).fetchone()
+        try:
+            found = secret(conn, channel_id, "signing_secret")
+        except NotConfigured as exc:
+            log.warning("webhook channel %s: %s", channel_id, exc.message)
+            found = None
+    return row, found
