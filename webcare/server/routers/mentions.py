@@ -7,11 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from webcare.domain.claims import ClaimResult
-from webcare.domain.errors import NotFoundError
-from webcare.server import serialize
 from webcare.server.deps import Ctx, CurrentUser, LeadUser
 from webcare.server.schemas import AssignIn, ClaimOut, ErrorOut, PathId
-from webcare.server.services import claims
+from webcare.server.services import claims, mentions
 
 router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
 contacts_router = APIRouter(prefix="/v1/contacts", tags=["mentions"])
@@ -25,30 +23,7 @@ _CLAIM_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/{mention_id}", responses={404: {"model": ErrorOut}})
 def get_mention(mention_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
     """A mention with its author, replies and internal notes."""
-    now = ctx.now()
-    with ctx.db.read() as conn:
-        row = claims.load_state(conn, mention_id)
-        (mention,) = serialize.mentions(conn, [row], now)
-        contact = (
-            serialize.load_one(conn, "contact", row["contact_id"], now)
-            if row["contact_id"] is not None
-            else None
-        )
-        replies = serialize.replies(
-            conn,
-            conn.execute(
-                "SELECT * FROM replies WHERE mention_id = ? ORDER BY accepted_at, id",
-                (mention_id,),
-            ).fetchall(),
-            now,
-        )
-        notes = [
-            serialize.note(r, now)
-            for r in conn.execute(
-                "SELECT * FROM notes WHERE mention_id = ? ORDER BY created_at, id", (mention_id,)
-            )
-        ]
-    return {"mention": mention, "contact": contact, "replies": replies, "notes": notes}
+    return mentions.detail(ctx.db, mention_id, ctx.now())
 
 
 @router.post("/{mention_id}/claim", response_model=ClaimOut, responses=_CLAIM_ERRORS)
@@ -88,25 +63,4 @@ def assign(mention_id: PathId, body: AssignIn, user: LeadUser, ctx: Ctx) -> dict
 def contact_history(contact_id: PathId, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
     """An author and their whole history with the team: every mention, across threads and
     channels, oldest first, with the replies each got."""
-    now = ctx.now()
-    with ctx.db.read() as conn:
-        contact = serialize.load_one(conn, "contact", contact_id, now)
-        if contact is None:
-            raise NotFoundError(f"There is no contact with id {contact_id}.")
-        mentions = serialize.mentions(
-            conn,
-            conn.execute(
-                "SELECT * FROM mentions WHERE contact_id = ? ORDER BY created_at, id", (contact_id,)
-            ).fetchall(),
-            now,
-        )
-        replies = serialize.replies(
-            conn,
-            conn.execute(
-                "SELECT r.* FROM replies r JOIN mentions m ON m.id = r.mention_id"
-                " WHERE m.contact_id = ? ORDER BY r.accepted_at, r.id",
-                (contact_id,),
-            ).fetchall(),
-            now,
-        )
-    return {"contact": contact, "mentions": mentions, "replies": replies}
+    return mentions.contact_history(ctx.db, contact_id, ctx.now())
