@@ -9,15 +9,12 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from webcare.domain.timeutil import iso
-from webcare.server import changes, serialize
+from webcare.server import changes
 from webcare.server.deps import Ctx, CurrentUser
 from webcare.server.schemas import BootstrapOut, BootstrapPageOut, ChangesOut, ErrorOut
-from webcare.server.services import accounts
+from webcare.server.services import sync
 
 router = APIRouter(prefix="/v1", tags=["sync"])
-
-_PAGED = {"mentions": "mention", "contacts": "contact", "replies": "reply", "notes": "note"}
 
 
 @router.get("/bootstrap", response_model=BootstrapOut)
@@ -28,23 +25,7 @@ def bootstrap(user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
     ``/v1/bootstrap/{entity}``; pulling ``/v1/changes`` from this cursor afterwards brings the
     client to a consistent state (the feed carries current states, so order does not matter).
     """
-    now = ctx.now()
-    with ctx.db.read() as conn:
-        counts = {
-            name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
-            for name in _PAGED
-        }
-        return {
-            "db_id": changes.db_id(conn),
-            "cursor": changes.max_seq(conn),
-            "server_time": iso(now),
-            "lease_s": ctx.config.lease_s,
-            "me": accounts.get_user(conn, user.id, now),
-            "users": serialize.all_of(conn, "user", now),
-            "channels": serialize.all_of(conn, "channel", now),
-            "templates": serialize.all_of(conn, "template", now),
-            "counts": counts,
-        }
+    return sync.bootstrap(ctx.db, user.id, ctx.now(), lease_s=ctx.config.lease_s)
 
 
 @router.get("/bootstrap/{entity}", response_model=BootstrapPageOut)
@@ -56,11 +37,8 @@ def bootstrap_page(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     """One keyset page of a big entity, in storage order. Continue with ``after=next_after``."""
-    with ctx.db.read() as conn:
-        items, nxt = serialize.page(
-            conn, _PAGED[entity], after, min(limit, ctx.config.bootstrap_page_max), ctx.now()
-        )
-    return {"items": items, "next_after": nxt}
+    limit = min(limit, ctx.config.bootstrap_page_max)
+    return sync.bootstrap_page(ctx.db, entity, after, limit, ctx.now())
 
 
 @router.get(
@@ -85,15 +63,7 @@ async def get_changes(
     deadline = loop.time() + min(wait, ctx.config.long_poll_max_s)
 
     def read() -> dict[str, Any]:
-        with ctx.db.read() as conn:
-            page = changes.read_page(conn, since, limit, ctx.now())
-            return {
-                "db_id": changes.db_id(conn),
-                "changes": page.changes,
-                "cursor": page.cursor,
-                "has_more": page.has_more,
-                "head": page.head,
-            }
+        return sync.changes_page(ctx.db, since, limit, ctx.now())
 
     while True:
         event = ctx.notifier.current()
