@@ -1,36 +1,29 @@
 """The ``webcare`` command: the desktop app, and the team server's tools.
 
-Subcommands import their dependencies lazily: starting the GUI must not pay for FastAPI.
+This module is the parser and the dispatcher. The server's administration commands live beside
+the server, one module per group (``webcare/server/cli/``); the desktop app's own (the app,
+the demo) are here. Subcommands import their dependencies lazily: starting the GUI must not pay
+for FastAPI.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
-import json
 import os
 import re
 import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from webcare import __version__
-from webcare.domain.errors import ValidationError, WebcareError
+from webcare.domain.errors import WebcareError
 from webcare.domain.media import DEFAULT_MAX_BYTES as DEFAULT_MEDIA_MAX_BYTES
+from webcare.server.cli import accounts, channels, imports, reports, serve
+from webcare.server.cli.imports import EXIT_SKIPPED, IMPORT_EPILOG
 
-if TYPE_CHECKING:
-    from webcare.storage.db import Database
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    value = args.db or os.environ.get("WEBCARE_DB")
-    if not value:
-        raise ValidationError("Say which server database to use: --db PATH (or set WEBCARE_DB).")
-    return Path(value)
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_SKIPPED", "build_parser", "main"]
 
 
 def _byte_size(text: str) -> int:
@@ -42,438 +35,6 @@ def _byte_size(text: str) -> int:
     if not 1024 <= value <= 2**40:
         raise argparse.ArgumentTypeError(f"{text!r}: give a size from 1K to 1024G")
     return int(value)
-
-
-def _open_db(args: argparse.Namespace) -> Database:
-    from webcare.storage.server_schema import open_server_db
-
-    return open_server_db(_db_path(args))
-
-
-def _now() -> float:
-    return datetime.now(UTC).timestamp()
-
-
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        password = line.rstrip("\r\n")
-    else:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat password: ") != password:
-            raise ValidationError("The two passwords differ.")
-    return password
-
-
-# --- server ---------------------------------------------------------------------------------
-
-
-def cmd_server(args: argparse.Namespace) -> int:
-    from webcare.server.config import ServerConfig
-    from webcare.server.run import serve_forever
-
-    config = ServerConfig(
-        db_path=_db_path(args),
-        lease_s=args.lease_seconds,
-        media_max_bytes=args.media_max_bytes,
-        media_path=Path(args.media_dir) if args.media_dir else None,
-    )
-    serve_forever(config, args.host, args.port, log_level=args.log_level)
-    return 0
-
-
-# --- agents ---------------------------------------------------------------------------------
-
-
-def cmd_agent_add(args: argparse.Namespace) -> int:
-    from webcare.domain.models import Role
-    from webcare.server.services import accounts
-
-    password = _read_password(args)
-    db = _open_db(args)
-    try:
-        user_id = accounts.create_user(
-            db,
-            username=args.username,
-            display_name=args.name or args.username,
-            signature=args.signature
-            if args.signature is not None
-            else f"^{args.name or args.username}",
-            role=Role(args.role),
-            password=password,
-            now=_now(),
-        )
-    finally:
-        db.close()
-    print(f"Created {args.role} '{args.username.lower()}' (id {user_id}).")
-    return 0
-
-
-def cmd_agent_list(args: argparse.Namespace) -> int:
-    db = _open_db(args)
-    try:
-        with db.read() as conn:
-            rows = conn.execute(
-                "SELECT id, username, display_name, signature, role, disabled, brand,"
-                " password_hash IS NOT NULL AS can_login FROM users ORDER BY brand IS NOT NULL,"
-                " brand, username"
-            ).fetchall()
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps([dict(r) for r in rows], indent=2))
-        return 0
-    print(f"{'id':>4}  {'username':<28} {'name':<20} {'signature':<10} {'role':<6} state")
-    for r in rows:
-        state = "disabled" if r["disabled"] else ("ok" if r["can_login"] else "imported")
-        print(
-            f"{r['id']:>4}  {r['username']:<28} {r['display_name']:<20} {r['signature']:<10}"
-            f" {r['role']:<6} {state}"
-        )
-    return 0
-
-
-def _set_user(args: argparse.Namespace, **change: Any) -> int:
-    from webcare.server.services import accounts
-
-    db = _open_db(args)
-    try:
-        with db.read() as conn:
-            row = conn.execute(
-                "SELECT id FROM users WHERE username = ?", (args.username.strip().lower(),)
-            ).fetchone()
-        if row is None:
-            raise ValidationError(f"There is no account '{args.username}'.")
-        # The command line acts with the machine owner's authority (it has the database file).
-        accounts.update_user(db, row["id"], actor=None, now=_now(), **change)
-    finally:
-        db.close()
-    return 0
-
-
-def cmd_agent_disable(args: argparse.Namespace) -> int:
-    _set_user(args, disabled=True)
-    print(f"Disabled '{args.username}': signed out everywhere, claims released.")
-    return 0
-
-
-def cmd_agent_enable(args: argparse.Namespace) -> int:
-    _set_user(args, disabled=False)
-    print(f"Enabled '{args.username}'.")
-    return 0
-
-
-def cmd_agent_passwd(args: argparse.Namespace) -> int:
-    _set_user(args, password=_read_password(args))
-    print(f"New password set for '{args.username}'; their other sessions were signed out.")
-    return 0
-
-
-# --- import ---------------------------------------------------------------------------------
-
-
-#: Exit status of an import that stored what it could but skipped some rows.
-EXIT_SKIPPED = 3
-IMPORT_EPILOG = (
-    "Exit status: 0 when every row was imported, 3 when some rows were skipped (each is listed"
-    " with its line and reason; the other rows were imported), 1 when the file could not be"
-    " imported at all."
-)
-
-
-def cmd_import_twcs(args: argparse.Namespace) -> int:
-    from webcare.server.services.import_twcs import import_file
-
-    db = _open_db(args)
-    try:
-        stats = import_file(db, Path(args.file), now=_now(), shift_to_now=args.shift_to_now)
-    finally:
-        db.close()
-    return _print_import(args, stats)
-
-
-def cmd_import_csv(args: argparse.Namespace) -> int:
-    from webcare.channels.base import ChannelInfo
-    from webcare.server.services.import_twcs import import_csv
-
-    info = ChannelInfo(
-        kind=args.platform, name=args.channel, brand=args.brand or "", handle=args.handle or ""
-    )
-    db = _open_db(args)
-    try:
-        stats = import_csv(db, Path(args.file), info, now=_now())
-    finally:
-        db.close()
-    return _print_import(args, stats)
-
-
-def _print_import(args: argparse.Namespace, stats: Any) -> int:
-    print(
-        f"Imported {args.file}: {stats.mentions_new} new mentions ({stats.mentions_known} known),"
-        f" {stats.replies_new} new replies ({stats.replies_known} known),"
-        f" {stats.agents_new} new agents, {stats.contacts_new} new contacts,"
-        f" {stats.channels_new} new channels."
-    )
-    if not stats.problems:
-        return 0
-    problems: list[str] = stats.problems
-    shown = max(args.show_problems, 0)
-    print(f"Skipped {len(problems)} row(s) that could not be imported{':' if shown else '.'}")
-    for problem in problems[:shown]:
-        print(f"  - {problem}")
-    if len(problems) > shown:
-        if shown:
-            print(f"  ... and {len(problems) - shown} more (--show-problems N lists more).")
-        print("Skipped rows by reason:")
-        for reason, count in _by_reason(problems):
-            print(f"  {count:>7}  {reason}")
-    return EXIT_SKIPPED
-
-
-def _by_reason(problems: list[str]) -> list[tuple[str, int]]:
-    """Problems counted by their reason: the text after ``where:``, with its values as "…"."""
-    counts: dict[str, int] = {}
-    for problem in problems:
-        _where, _sep, reason = problem.partition(": ")
-        key = re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "…", reason or problem)
-        counts[key] = counts.get(key, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-# --- channels -------------------------------------------------------------------------------
-
-
-def _pairs(items: list[str] | None, what: str) -> dict[str, Any]:
-    """``name=value`` options; a value in JSON form (a number, true, a list) is read as such."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValidationError(f"{what} must look like name=value, not {item!r}.")
-        try:
-            parsed: Any = json.loads(value)
-        except ValueError:
-            parsed = value
-        out[name.strip()] = parsed if not isinstance(parsed, str | type(None)) else value
-    return out
-
-
-def _secrets(args: argparse.Namespace) -> dict[str, str | None]:
-    secrets: dict[str, str | None] = {k: str(v) for k, v in _pairs(args.secret, "--secret").items()}
-    if args.secret_stdin:
-        secrets[args.secret_stdin] = sys.stdin.readline().rstrip("\r\n")
-    return secrets
-
-
-def cmd_channel_add(args: argparse.Namespace) -> int:
-    from webcare.channels import registry
-    from webcare.server.services import channels
-
-    db = _open_db(args)
-    try:
-        channel_id, generated = channels.create(
-            db,
-            None,
-            connector=args.connector,
-            name=args.name,
-            brand=args.brand or "",
-            handle=args.handle or "",
-            config=_pairs(args.set, "--set"),
-            secrets=_secrets(args),
-            interval_s=args.interval,
-            enabled=not args.disabled,
-            now=_now(),
-        )
-    finally:
-        db.close()
-    print(f"Added channel {channel_id}: {args.name} ({args.connector}).")
-    for name, value in generated.items():
-        print(f"{name} (shown once, keep it safe): {value}")
-    if registry.receives_push(args.connector):
-        print(f"Callback URL for the platform: https://<this server>/v1/hooks/{channel_id}")
-    return 0
-
-
-def cmd_channel_set(args: argparse.Namespace) -> int:
-    from webcare.server.services import channels
-
-    db = _open_db(args)
-    try:
-        channels.update(
-            db,
-            None,
-            args.channel_id,
-            now=_now(),
-            enabled=True if args.enable else False if args.disable else None,
-            config=_pairs(args.set, "--set") or None,
-            secrets=_secrets(args) or None,
-            interval_s=args.interval,
-        )
-    finally:
-        db.close()
-    print(f"Channel {args.channel_id} updated.")
-    return 0
-
-
-def cmd_channel_list(args: argparse.Namespace) -> int:
-    from webcare.server import serialize
-
-    db = _open_db(args)
-    try:
-        with db.read() as conn:
-            rows = serialize.all_of(conn, "channel", _now())
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    print(f"{'id':>4}  {'name':<32} {'connector':<10} {'state':<8} last fetch / error")
-    for r in rows:
-        state = "on" if r["enabled"] else "off"
-        status = r["last_error"] or r["last_fetch_at"] or "-"
-        print(f"{r['id']:>4}  {r['name']:<32} {r['connector'] or 'import':<10} {state:<8} {status}")
-    return 0
-
-
-# --- report ---------------------------------------------------------------------------------
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    s = round(seconds)
-    sign = "-" if s < 0 else ""
-    s = abs(s)
-    if s < 60:
-        return f"{sign}{s}s"
-    if s < 3600:
-        return f"{sign}{s // 60}m {s % 60:02d}s"
-    if s < 86400:
-        return f"{sign}{s // 3600}h {s % 3600 // 60:02d}m"
-    return f"{sign}{s // 86400}d {s % 86400 // 3600:02d}h"
-
-
-def _parse_when(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError(
-            f"'{text}' is not a date like 2017-10-11 or 2017-10-11T13:00."
-        ) from exc
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
-
-
-def _report_range(args: argparse.Namespace) -> tuple[float | None, float | None]:
-    return _parse_when(args.since), _parse_when(args.until)
-
-
-def _emit(args: argparse.Namespace, data: Any, rows: list[Any]) -> bool:
-    """Print JSON or CSV when asked; True when done."""
-    from webcare.reports.export import to_csv
-
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-        return True
-    if args.csv:
-        sys.stdout.write(to_csv(rows))
-        return True
-    return False
-
-
-def cmd_report_response_times(args: argparse.Namespace) -> int:
-    from webcare.reports.export import mention_rows, response_times_rows
-    from webcare.reports.response_times import GroupBy
-    from webcare.server.services import reports
-
-    since, until = _report_range(args)
-    db = _open_db(args)
-    try:
-        report = reports.response_times(
-            db,
-            by=GroupBy(args.by),
-            now=_now(),
-            since=since,
-            until=until,
-            business=args.business,
-            sla_s=args.sla_minutes * 60 if args.sla_minutes else None,
-        )
-    finally:
-        db.close()
-    data = report.as_dict(include_mentions=args.mentions)
-    rows = mention_rows(data) if args.mentions else response_times_rows(data)
-    if _emit(args, data, rows):
-        return 0
-    head = f"{args.by:<32} {'mentions':>8} {'answered':>8} {'median':>9} {'p90':>9} {'SLA late':>8}"
-    targets = ", ".join(f"{k} {_duration(v)}" for k, v in data["sla_targets_s"].items())
-    print(f"First response times by {args.by} ({data['basis']} time; SLA {targets})")
-    print(head)
-    print("-" * len(head))
-    for group in [*data["groups"], data["summary"]]:
-        frt = group["first_response"]
-        late = group["sla_breaches"] + group["open_breaches"]
-        print(
-            f"{group['key'][:32]:<32} {group['mentions']:>8} {group['answered']:>8}"
-            f" {_duration(frt['median_s']):>9} {_duration(frt['p90_s']):>9} {late:>8}"
-        )
-    return 0
-
-
-def cmd_report_volume(args: argparse.Namespace) -> int:
-    from webcare.reports.export import volume_rows
-    from webcare.server.services import reports
-
-    since, until = _report_range(args)
-    db = _open_db(args)
-    try:
-        data = reports.volume(db, since=since, until=until)
-    finally:
-        db.close()
-    rows = volume_rows(data)
-    if not _emit(args, data, rows):
-        print(f"Mentions per weekday and hour ({data['timezone']})")
-        print("     " + "".join(f"{h:>4}" for h in range(24)))
-        for row in rows[1:]:
-            print(f"{row[0]:<5}" + "".join(f"{n or '.':>4}" for n in row[1:]))
-    return 0
-
-
-def cmd_report_backlog(args: argparse.Namespace) -> int:
-    from webcare.reports.export import backlog_rows
-    from webcare.server.services import reports
-
-    since, until = _report_range(args)
-    end = until if until is not None else _now()
-    start = since if since is not None else end - 14 * 86400
-    db = _open_db(args)
-    try:
-        data = reports.backlog(db, since=start, until=end, step=args.step)
-    finally:
-        db.close()
-    rows = backlog_rows(data)
-    if not _emit(args, data, rows):
-        print(f"Mentions waiting for a first reply, by {args.step} ({data['timezone']})")
-        for at, waiting in rows[1:]:
-            print(f"{at}  {waiting:>6}")
-    return 0
-
-
-def cmd_report_template_usage(args: argparse.Namespace) -> int:
-    from webcare.reports.export import template_usage_rows
-    from webcare.server.services import reports
-
-    since, until = _report_range(args)
-    db = _open_db(args)
-    try:
-        data = reports.template_usage(db, since=since, until=until)
-    finally:
-        db.close()
-    if not _emit(args, data, template_usage_rows(data)):
-        for t in data:
-            agents = ", ".join(f"{a} {n}" for a, n in sorted(t["by_agent"].items()))
-            print(f"{t['total']:>6}  {t['title'][:40]:<40} {agents}")
-    return 0
 
 
 # --- demo -----------------------------------------------------------------------------------
@@ -550,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--media-dir", help="where media files are kept (default: media/ beside --db)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    p.set_defaults(func=cmd_server)
+    p.set_defaults(func=serve.server)
 
     p = sub.add_parser(
         "demo", help="open the client on an embedded team server with real sample mentions"
@@ -595,15 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signature", help="signature appended to replies, e.g. ^Eva")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _add_db(p)
-    p.set_defaults(func=cmd_agent_add)
+    p.set_defaults(func=accounts.add)
     p = agent.add_parser("list", help="list accounts")
     p.add_argument("--json", action="store_true")
     _add_db(p)
-    p.set_defaults(func=cmd_agent_list)
+    p.set_defaults(func=accounts.list_all)
     for name, func, text in (
-        ("disable", cmd_agent_disable, "disable an account (signs it out, releases its claims)"),
-        ("enable", cmd_agent_enable, "enable an account again"),
-        ("passwd", cmd_agent_passwd, "set a new password"),
+        ("disable", accounts.disable, "disable an account (signs it out, releases its claims)"),
+        ("enable", accounts.enable, "enable an account again"),
+        ("passwd", accounts.passwd, "set a new password"),
     ):
         p = agent.add_parser(name, help=text)
         p.add_argument("username")
@@ -631,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         " old (for trying the product with live waiting times; real history keeps its times)",
     )
     _add_db(p)
-    p.set_defaults(func=cmd_import_twcs)
+    p.set_defaults(func=imports.twcs)
     p = imp.add_parser(
         "csv",
         help="generic CSV: id, author, text [, author_name, followers, created_at, url,"
@@ -647,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-problems", type=int, default=10, metavar="N", help="list N skipped rows (10)"
     )
     _add_db(p)
-    p.set_defaults(func=cmd_import_csv)
+    p.set_defaults(func=imports.csv_file)
 
     chan = sub.add_parser("channel", help="configure channels (connectors)").add_subparsers(
         dest="channel_command", metavar="ACTION", required=True
@@ -663,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--handle")
     p.add_argument("--interval", type=float, help="seconds between fetches")
     p.add_argument("--disabled", action="store_true")
-    p.set_defaults(func=cmd_channel_add)
+    p.set_defaults(func=channels.add)
     adds = p
     p = chan.add_parser("set", help="change a channel's settings or secrets")
     p.add_argument("channel_id", type=int)
@@ -671,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     onoff = p.add_mutually_exclusive_group()
     onoff.add_argument("--enable", action="store_true")
     onoff.add_argument("--disable", action="store_true")
-    p.set_defaults(func=cmd_channel_set)
+    p.set_defaults(func=channels.change)
     for q in (adds, p):
         _add_db(q)
         q.add_argument("--set", action="append", metavar="NAME=VALUE", help="a setting")
@@ -685,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = chan.add_parser("list", help="channels with their connector and health")
     _add_db(p)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_channel_list)
+    p.set_defaults(func=channels.list_all)
 
     rep = sub.add_parser("report", help="print reports").add_subparsers(
         dest="report", metavar="REPORT", required=True
@@ -699,19 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--sla-minutes", type=float, help="one target for all priorities (default: the team's)"
     )
     p.add_argument("--mentions", action="store_true", help="per-mention rows instead of groups")
-    p.set_defaults(func=cmd_report_response_times)
-    reports = [p]
+    p.set_defaults(func=reports.response_times)
+    report_parsers = [p]
     p = rep.add_parser("volume", help="mentions per weekday and hour (team time zone)")
-    p.set_defaults(func=cmd_report_volume)
-    reports.append(p)
+    p.set_defaults(func=reports.volume)
+    report_parsers.append(p)
     p = rep.add_parser("backlog", help="mentions waiting for a first reply over time")
     p.add_argument("--step", choices=["hour", "day"], default="day")
-    p.set_defaults(func=cmd_report_backlog)
-    reports.append(p)
+    p.set_defaults(func=reports.backlog)
+    report_parsers.append(p)
     p = rep.add_parser("template-usage", help="how often each template was used, per agent")
-    p.set_defaults(func=cmd_report_template_usage)
-    reports.append(p)
-    for p in reports:
+    p.set_defaults(func=reports.template_usage)
+    report_parsers.append(p)
+    for p in report_parsers:
         _add_db(p)
         p.add_argument("--since", help="from this date/time (ISO 8601, UTC)")
         p.add_argument("--until", help="up to this date/time (exclusive)")
