@@ -6,11 +6,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webcare.domain.errors import ValidationError
 from webcare.server.cli.common import database, now
+
+if TYPE_CHECKING:
+    from webcare.storage.db import Database
+
+#: computes a report's data from the database and the range (``--since``, ``--until``)
+Load = Callable[["Database", float | None, float | None], Any]
 
 
 def _duration(seconds: float | None) -> str:
@@ -40,21 +47,26 @@ def _parse_when(text: str | None) -> float | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
-def _report_range(args: argparse.Namespace) -> tuple[float | None, float | None]:
-    return _parse_when(args.since), _parse_when(args.until)
-
-
-def _emit(args: argparse.Namespace, data: Any, rows: list[Any]) -> bool:
-    """Print JSON or CSV when asked; True when done."""
+def _report(
+    args: argparse.Namespace,
+    load: Load,
+    rows_of: Callable[[Any], list[Any]],
+    show: Callable[[Any, list[Any]], None],
+) -> int:
+    """One report command: the range, the data, then JSON, CSV or ``show``'s text."""
     from webcare.reports.export import to_csv
 
+    since, until = _parse_when(args.since), _parse_when(args.until)
+    with database(args) as db:
+        data = load(db, since, until)
+    rows = rows_of(data)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
-        return True
-    if args.csv:
+    elif args.csv:
         sys.stdout.write(to_csv(rows))
-        return True
-    return False
+    else:
+        show(data, rows)
+    return 0
 
 
 def response_times(args: argparse.Namespace) -> int:
@@ -62,8 +74,7 @@ def response_times(args: argparse.Namespace) -> int:
     from webcare.reports.response_times import GroupBy
     from webcare.server.services import reports
 
-    since, until = _report_range(args)
-    with database(args) as db:
+    def load(db: Database, since: float | None, until: float | None) -> Any:
         report = reports.response_times(
             db,
             by=GroupBy(args.by),
@@ -73,67 +84,71 @@ def response_times(args: argparse.Namespace) -> int:
             business=args.business,
             sla_s=args.sla_minutes * 60 if args.sla_minutes else None,
         )
-    data = report.as_dict(include_mentions=args.mentions)
-    rows = mention_rows(data) if args.mentions else response_times_rows(data)
-    if _emit(args, data, rows):
-        return 0
-    head = f"{args.by:<32} {'mentions':>8} {'answered':>8} {'median':>9} {'p90':>9} {'SLA late':>8}"
-    targets = ", ".join(f"{k} {_duration(v)}" for k, v in data["sla_targets_s"].items())
-    print(f"First response times by {args.by} ({data['basis']} time; SLA {targets})")
-    print(head)
-    print("-" * len(head))
-    for group in [*data["groups"], data["summary"]]:
-        frt = group["first_response"]
-        late = group["sla_breaches"] + group["open_breaches"]
-        print(
-            f"{group['key'][:32]:<32} {group['mentions']:>8} {group['answered']:>8}"
-            f" {_duration(frt['median_s']):>9} {_duration(frt['p90_s']):>9} {late:>8}"
+        return report.as_dict(include_mentions=args.mentions)
+
+    def show(data: Any, _rows: list[Any]) -> None:
+        head = (
+            f"{args.by:<32} {'mentions':>8} {'answered':>8} {'median':>9} {'p90':>9}"
+            f" {'SLA late':>8}"
         )
-    return 0
+        targets = ", ".join(f"{k} {_duration(v)}" for k, v in data["sla_targets_s"].items())
+        print(f"First response times by {args.by} ({data['basis']} time; SLA {targets})")
+        print(head)
+        print("-" * len(head))
+        for group in [*data["groups"], data["summary"]]:
+            frt = group["first_response"]
+            late = group["sla_breaches"] + group["open_breaches"]
+            print(
+                f"{group['key'][:32]:<32} {group['mentions']:>8} {group['answered']:>8}"
+                f" {_duration(frt['median_s']):>9} {_duration(frt['p90_s']):>9} {late:>8}"
+            )
+
+    return _report(args, load, mention_rows if args.mentions else response_times_rows, show)
 
 
 def volume(args: argparse.Namespace) -> int:
     from webcare.reports.export import volume_rows
     from webcare.server.services import reports
 
-    since, until = _report_range(args)
-    with database(args) as db:
-        data = reports.volume(db, since=since, until=until)
-    rows = volume_rows(data)
-    if not _emit(args, data, rows):
+    def show(data: Any, rows: list[Any]) -> None:
         print(f"Mentions per weekday and hour ({data['timezone']})")
         print("     " + "".join(f"{h:>4}" for h in range(24)))
         for row in rows[1:]:
             print(f"{row[0]:<5}" + "".join(f"{n or '.':>4}" for n in row[1:]))
-    return 0
+
+    return _report(
+        args, lambda db, since, until: reports.volume(db, since=since, until=until),
+        volume_rows, show,
+    )  # fmt: skip
 
 
 def backlog(args: argparse.Namespace) -> int:
     from webcare.reports.export import backlog_rows
     from webcare.server.services import reports
 
-    since, until = _report_range(args)
-    end = until if until is not None else now()
-    start = since if since is not None else end - 14 * 86400
-    with database(args) as db:
-        data = reports.backlog(db, since=start, until=end, step=args.step)
-    rows = backlog_rows(data)
-    if not _emit(args, data, rows):
+    def load(db: Database, since: float | None, until: float | None) -> Any:
+        end = until if until is not None else now()
+        start = since if since is not None else end - 14 * 86400
+        return reports.backlog(db, since=start, until=end, step=args.step)
+
+    def show(data: Any, rows: list[Any]) -> None:
         print(f"Mentions waiting for a first reply, by {args.step} ({data['timezone']})")
         for at, waiting in rows[1:]:
             print(f"{at}  {waiting:>6}")
-    return 0
+
+    return _report(args, load, backlog_rows, show)
 
 
 def template_usage(args: argparse.Namespace) -> int:
     from webcare.reports.export import template_usage_rows
     from webcare.server.services import reports
 
-    since, until = _report_range(args)
-    with database(args) as db:
-        data = reports.template_usage(db, since=since, until=until)
-    if not _emit(args, data, template_usage_rows(data)):
+    def show(data: Any, _rows: list[Any]) -> None:
         for t in data:
             agents = ", ".join(f"{a} {n}" for a, n in sorted(t["by_agent"].items()))
             print(f"{t['total']:>6}  {t['title'][:40]:<40} {agents}")
-    return 0
+
+    return _report(
+        args, lambda db, since, until: reports.template_usage(db, since=since, until=until),
+        template_usage_rows, show,
+    )  # fmt: skip
