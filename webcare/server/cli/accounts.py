@@ -33,14 +33,12 @@ def add(args: argparse.Namespace) -> int:
 
 
 def list_all(args: argparse.Namespace) -> int:
-    with database(args) as db, db.read() as conn:
-        rows = conn.execute(
-            "SELECT id, username, display_name, signature, role, disabled, brand,"
-            " password_hash IS NOT NULL AS can_login FROM users ORDER BY brand IS NOT NULL,"
-            " brand, username"
-        ).fetchall()
+    from webcare.server.services import accounts
+
+    with database(args) as db:
+        rows = accounts.account_rows(db)
     if args.json:
-        print(json.dumps([dict(r) for r in rows], indent=2))
+        print(json.dumps(rows, indent=2))
         return 0
     print(f"{'id':>4}  {'username':<28} {'name':<20} {'signature':<10} {'role':<6} state")
     for r in rows:
@@ -56,14 +54,11 @@ def _set_user(args: argparse.Namespace, **change: Any) -> None:
     from webcare.server.services import accounts
 
     with database(args) as db:
-        with db.read() as conn:
-            row = conn.execute(
-                "SELECT id FROM users WHERE username = ?", (args.username.strip().lower(),)
-            ).fetchone()
-        if row is None:
+        user_id = accounts.id_of(db, args.username)
+        if user_id is None:
             raise ValidationError(f"There is no account '{args.username}'.")
         # The command line acts with the machine owner's authority (it has the database file).
-        accounts.update_user(db, row["id"], actor=None, now=now(), **change)
+        accounts.update_user(db, user_id, actor=None, now=now(), **change)
 
 
 def disable(args: argparse.Namespace) -> int:

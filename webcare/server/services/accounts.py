@@ -325,3 +325,26 @@ def update_user(
         if changed.get("disabled") == 1:
             _release_all_claims(conn, user_id, now, actor_id)
         return get_user(conn, user_id, now)
+
+
+def account_rows(db: Database) -> list[dict[str, Any]]:
+    """Every account as the command line lists it: team accounts first, then the imported
+    brand agents by brand; ``can_login`` says whether it has a password."""
+    with db.read() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(
+                "SELECT id, username, display_name, signature, role, disabled, brand,"
+                " password_hash IS NOT NULL AS can_login FROM users ORDER BY brand IS NOT NULL,"
+                " brand, username"
+            )
+        ]
+
+
+def id_of(db: Database, username: str) -> int | None:
+    """The id of the account with this user name (as typed: case and spaces do not count)."""
+    with db.read() as conn:
+        row = conn.execute(
+            "SELECT id FROM users WHERE username = ?", (username.strip().lower(),)
+        ).fetchone()
+    return int(row["id"]) if row is not None else None
