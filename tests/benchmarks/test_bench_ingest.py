@@ -1,9 +1,10 @@
 """Issue 6, benchmark 1: ingest of a year of mentions into a fresh team-server database.
 
-Webcare's real ``ingest`` (dedupe, contacts, threads, brand replies, FTS5, change log, audit),
-batch by batch as an import hands them over, against a bare baseline: the same mention and reply
-rows written with one ``executemany`` each into minimal tables plus an FTS5 index of the same
-texts, in a fresh SQLite file with the same PRAGMAs (WAL, ``synchronous=FULL``).
+Webcare's real ``ingest`` (dedupe, contacts, threads, brand replies, change log, audit), batch
+by batch as an import hands them over, against a bare baseline: the same mention and reply rows
+written with one ``executemany`` each into minimal tables, in a fresh SQLite file with the same
+PRAGMAs (WAL, ``synchronous=FULL``). (The server keeps no full-text index since m010: search is
+the client's, so neither side builds one.)
 
 Figure: bare time / Webcare time (1.0 = as fast as a bare insert). Target ≥ 0.5.
 """
@@ -23,7 +24,6 @@ from webcare.storage.db import connect
 from webcare.storage.server_schema import open_server_db
 
 NOW = 1_767_312_000.0  # 2026-01-02: after the synthetic year (2025), as an import would be
-FTS_PROBE = "refund"  # a vocabulary word: both databases must find the same mentions
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,6 @@ class IngestRun:
     mentions: int
     replies: int
     contacts: int
-    fts_hits: int
     stats: IngestStats
 
 
@@ -41,14 +40,13 @@ class BareRun:
     seconds: float
     mentions: int
     replies: int
-    fts_hits: int
 
 
 def run_ingest(n: int, directory: Path, *, history_import: bool = True) -> IngestRun:
     """Ingest ``n`` synthetic mentions (and their brand replies) through the real service.
 
-    Checks the result: every mention and reply stored once, one change row per mention, the
-    FTS index complete, and a second import of the same batches changing nothing.
+    Checks the result: every mention and reply stored once, one change row per mention, every
+    follow-up linked, and a second import of the same batches changing nothing.
     """
     todo = list(batches(n))
     db = open_server_db(directory / "webcare.db")
@@ -68,10 +66,6 @@ def run_ingest(n: int, directory: Path, *, history_import: bool = True) -> Inges
             mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
             replies = conn.execute("SELECT count(*) FROM replies").fetchone()[0]
             contacts = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
-            fts = conn.execute("SELECT count(*) FROM mentions_fts").fetchone()[0]
-            hits = conn.execute(
-                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?", (FTS_PROBE,)
-            ).fetchone()[0]
             logged = conn.execute(
                 "SELECT count(DISTINCT entity_id) FROM changes WHERE entity = 'mention'"
             ).fetchone()[0]
@@ -80,7 +74,7 @@ def run_ingest(n: int, directory: Path, *, history_import: bool = True) -> Inges
                 "SELECT count(*) FROM mentions WHERE parent_source_id IS NOT NULL"
                 " AND parent_mention_id IS NULL"
             ).fetchone()[0]
-        assert (mentions, replies, fts, logged) == (n, len(answers), n, n)
+        assert (mentions, replies, logged) == (n, len(answers), n)
         assert contacts == total.contacts_new
         assert threads == 0, "every follow-up is linked to the mention it follows"
         again = IngestStats()
@@ -89,13 +83,13 @@ def run_ingest(n: int, directory: Path, *, history_import: bool = True) -> Inges
         assert again.mentions_new == again.replies_new == 0
         with db.read() as conn:
             assert conn.execute("SELECT max(seq) FROM changes").fetchone()[0] == head
-        return IngestRun(seconds, mentions, replies, contacts, hits, total)
+        return IngestRun(seconds, mentions, replies, contacts, total)
     finally:
         db.close()
 
 
 def run_bare(n: int, directory: Path) -> BareRun:
-    """The same rows with one ``executemany`` per table and one FTS5 fill, nothing else."""
+    """The same rows with one ``executemany`` per table, nothing else."""
     posts, answers = history(n)
     mention_rows = [(p.brand, p.source_id, p.author, p.text, p.created_at) for p in posts]
     reply_rows = [(a.source_id, a.answers, a.text, a.created_at) for a in answers]
@@ -104,10 +98,6 @@ def run_bare(n: int, directory: Path) -> BareRun:
         conn.execute(
             "CREATE TABLE mentions(id INTEGER PRIMARY KEY, brand TEXT, source_id TEXT,"
             " author TEXT, text TEXT, created_at REAL)"
-        )
-        conn.execute(
-            "CREATE VIRTUAL TABLE mentions_fts USING fts5(text, content='mentions',"
-            " content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
         )
         conn.execute(
             "CREATE TABLE replies(id TEXT PRIMARY KEY, answers TEXT, body TEXT, created_at REAL)"
@@ -120,18 +110,14 @@ def run_bare(n: int, directory: Path) -> BareRun:
                 " VALUES (?, ?, ?, ?, ?)",
                 mention_rows,
             )
-            conn.execute("INSERT INTO mentions_fts(rowid, text) SELECT id, text FROM mentions")
             conn.executemany("INSERT INTO replies VALUES (?, ?, ?, ?)", reply_rows)
             conn.execute("COMMIT")
 
         seconds, _ = timed(work)
         mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
         replies = conn.execute("SELECT count(*) FROM replies").fetchone()[0]
-        hits = conn.execute(
-            "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?", (FTS_PROBE,)
-        ).fetchone()[0]
         assert (mentions, replies) == (n, len(answers))
-        return BareRun(seconds, mentions, replies, hits)
+        return BareRun(seconds, mentions, replies)
     finally:
         conn.close()
 
@@ -139,9 +125,9 @@ def run_bare(n: int, directory: Path) -> BareRun:
 def run_schema_floor(n: int, directory: Path) -> float:
     """What the server's own schema costs with no Python logic at all: the same rows written
     into a fresh Webcare database with one ``executemany`` per table (channels, contacts,
-    mentions with their thread ids, FTS5, replies, change rows), ids given out in advance.
-    The gap between this and the bare baseline is the schema (its indexes, the external-content
-    FTS table, the change log); the gap between this and ingest is Webcare's Python."""
+    mentions with their thread ids, replies, change rows), ids given out in advance. The gap
+    between this and the bare baseline is the schema (its indexes, the change log); the gap
+    between this and ingest is Webcare's Python."""
     posts, answers = history(n)
     db = open_server_db(directory / "floor.db")
     brands = sorted({p.brand for p in posts})
@@ -189,10 +175,6 @@ def run_schema_floor(n: int, directory: Path) -> float:
                     mentions,
                 )
                 conn.executemany(
-                    "INSERT INTO mentions_fts(rowid, text) VALUES (?, ?)",
-                    [(m[0], m[4]) for m in mentions],
-                )
-                conn.executemany(
                     "INSERT INTO replies(id, mention_id, agent_id, body, accepted_at, posted_at,"
                     " source_id, delivery_state, platform_post_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -225,7 +207,7 @@ def test_ingest_vs_bare_insert() -> None:
             runs.append(run_ingest(n, Path(d), history_import=True))
     best_bare = min(b.seconds for b in bare)
     best = min(r.seconds for r in runs)
-    assert runs[0].fts_hits == bare[0].fts_hits > 0  # same texts, same index
+    assert runs[0].mentions == bare[0].mentions and runs[0].replies == bare[0].replies
     with _fresh() as d:
         live = run_ingest(n, Path(d), history_import=False)
     floors = []

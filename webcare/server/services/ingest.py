@@ -423,10 +423,6 @@ def _store_batch(
         marks = ", ".join("?" * len(rows[0]))
         sql = f"INSERT INTO mentions({_MENTION_COLUMNS}) VALUES ({marks})"  # noqa: S608
         conn.executemany(sql, rows)
-        # FTS5 in the same order as the ids (no per-row trigger: see m005)
-        conn.executemany(
-            "INSERT INTO mentions_fts(rowid, text) VALUES (?, ?)", [(r[0], r[4]) for r in rows]
-        )
         changes.record_many(conn, "mention", [r[0] for r in rows], now)
         stats.mentions_new += len(rows)
     if reply_rows:
