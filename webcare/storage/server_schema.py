@@ -421,6 +421,8 @@ def m009_push_receipts_windows_actions(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX platform_actions_queue ON platform_actions(state, next_attempt_at)")
     db.execute("ALTER TABLE mentions ADD COLUMN platform_action TEXT")
+
+
 @migrations(name="m010_drop_mentions_fts")
 def m010_drop_mentions_fts(db: sqlite_utils.Database) -> None:
     # The server's full-text index of mention texts was written on every ingest and never
