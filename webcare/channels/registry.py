@@ -21,6 +21,7 @@ MODULES: dict[str, str] = {
     "bluesky": "webcare.channels.bluesky",
     "twitter": "webcare.channels.twitter",
     "facebook": "webcare.channels.facebook",
+    "instagram": "webcare.channels.instagram",
     "telegram": "webcare.channels.telegram",
     "email": "webcare.channels.mail",
     "rss": "webcare.channels.rss",

@@ -19,6 +19,8 @@ that will actually be posted (:func:`posted_text`), counted the way the platform
   "Message is too long"), not UTF-16 code units: an emoji outside the BMP is one, as a live
   measurement also found (4096 times U+1F600 accepted, 4097 refused). Entity offsets are UTF-16; the
   length check is not.
+* **Facebook** (Messenger's Send API: 2000) and **Instagram** (a DM: "less than 1000
+  characters" and "1000 bytes or less" in UTF-8): code points, and Instagram's bytes too.
 * anything else (e-mail, RSS, a webhook, the sandbox): no limit of its own; graphemes are shown.
 
 Grapheme clusters are Unicode's extended grapheme clusters (UAX #29), from the ``regex``
@@ -43,7 +45,10 @@ PLATFORMS = {
     "twitter": "X",
     "facebook": "Facebook",
     "telegram": "Telegram",
+    "instagram": "Instagram",
 }
+#: Instagram's direct messages take 1000 UTF-8 bytes (Meta's Send API for Instagram).
+INSTAGRAM_MAX_BYTES = 1000
 
 _GRAPHEME = regex.compile(r"\X")
 # An http(s) URL: a host with a dot, then anything up to white space; trailing punctuation
@@ -243,6 +248,10 @@ def measure(kind: str, body: str, *, reply_to: str = "", limit: int | None = Non
         # Messenger's Send API takes 2000 characters: code points (an emoji with a skin tone is
         # two), which is never fewer than the graphemes a person sees
         count = len(text)
+    elif kind == "instagram":
+        # "less than 1000 characters" and "1000 bytes or less" (a DM; a comment takes 2200)
+        count = len(text)
+        size_limit = INSTAGRAM_MAX_BYTES
     else:
         count = graphemes(text)
     return PostLength(
