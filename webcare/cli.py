@@ -217,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--connector",
         required=True,
-        help="mastodon, bluesky, twitter, facebook, instagram, telegram, email, rss, webhook or sandbox",
+        help="mastodon, bluesky, twitter, facebook, instagram, telegram, email, rss, webhook"
+        " or sandbox",
     )
     p.add_argument("--name", required=True, help='unique, e.g. "@KPN on Mastodon"')
     p.add_argument("--brand")

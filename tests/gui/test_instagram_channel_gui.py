@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
@@ -34,7 +35,9 @@ def test_adding_an_instagram_account_shows_the_verify_token_and_the_callback_url
     dialog.name.setText("@webcarebv on Instagram")
     for name, value in (("ig_user_id", "17841405726653026"), ("page_access_token", "EAAB-token"),
                         ("app_secret", "app-secret")):  # fmt: skip
-        dialog.inputs[name].setText(value)  # type: ignore[attr-defined]
+        box = dialog.inputs[name]
+        assert isinstance(box, QLineEdit)
+        box.setText(value)
     dialog.accept()
     qtbot.waitUntil(lambda: "shown once" in view.status.text(), timeout=10_000)
     status = view.status.text()

@@ -489,7 +489,7 @@ class InstagramConnector(ConnectorBase):
             at = epoch_ms(ts)
             if message.get("is_echo") or sender == self.ig_user_id:
                 # our own message (sent by Webcare, or in the Instagram app): never a mention
-                receipts.append(Receipt("sent", at, platform_post_id=mid))
+                receipts.append(Receipt(mid, None, "sent", at))
                 return
             if message.get("is_deleted") or sender is None:
                 return
@@ -502,9 +502,9 @@ class InstagramConnector(ConnectorBase):
             at = epoch_ms(ts if ts is not None else read.get("watermark"))
             seen = graph_id(read.get("mid"))
             if seen is not None:
-                receipts.append(Receipt("read", at, platform_post_id=seen))
+                receipts.append(Receipt(seen, None, "read", at))
             # what was sent before the message seen was seen too
-            receipts.append(Receipt("read", at, recipient=sender))
+            receipts.append(Receipt(None, None, "read", at, recipient=sender))
         # reactions, postbacks, referrals, handovers: acknowledged, not used
 
     # --- completing a push -----------------------------------------------------------------

@@ -80,10 +80,7 @@ def ig(fake: FakeInstagram, clock: Clock) -> Iterator[instagram.InstagramConnect
 
 def captured(fake: FakeInstagram) -> list[bytes]:
     """The webhook bodies the fake made, in order (pushed or not)."""
-    bodies: list[bytes] = []
-    fake.send_raw = bodies.append  # type: ignore[method-assign]
-    fake.push = True
-    return bodies
+    return fake.capture()
 
 
 def reply_for(
@@ -470,7 +467,7 @@ def test_a_webhook_comment_is_one_mention_however_often_it_comes(
         assert live.post_now(
             json.dumps({"object": "instagram", "entry": [{"id": IG_USER_ID,
                         "time": int(c.created), "changes": [{"field": "comments",
-                        "value": live._comment_value(c)}]}]}).encode()
+                        "value": live.comment_value(c)}]}]}).encode()
         ).status_code == 200  # fmt: skip
     threaded = arrived(srv, second.id)
     parent = arrived(srv, first.id)
@@ -682,7 +679,9 @@ def test_a_comment_is_answered_once_when_the_server_is_killed_mid_delivery(
             "--secret", "app_secret=env:WEBCARE_TEST_IG_SECRET", "--db", str(db),
         )  # fmt: skip
         assert channel.returncode == 0, channel.stderr
-        channel_id = int(re.search(r"Added channel (\d+)", channel.stdout).group(1))  # type: ignore[union-attr]
+        number = re.search(r"Added channel (\d+)", channel.stdout)
+        assert number is not None, channel.stdout
+        channel_id = int(number.group(1))
         verify = re.search(r"verify_token \(shown once[^)]*\): (\S+)", channel.stdout)
         assert verify is not None, channel.stdout
         assert f"https://<this server>/v1/hooks/{channel_id}" in channel.stdout

@@ -137,6 +137,7 @@ class FakeInstagram(FakeGraph):
         self.window_subcode = 2018278
         #: Whether the account's own replies come back as ``comments`` webhooks.
         self.echo_own_comments = True
+        self._captured: list[bytes] | None = None
         self._ig_ids = itertools.count(17_873_440_459_141_021)
         self._igsids = itertools.count(6_841_100_000_000_001)
 
@@ -186,10 +187,10 @@ class FakeInstagram(FakeGraph):
         with self.lock:
             when = self.clock() if created_at is None else created_at
             person = by or self.ig_user()
-            made = self._new_comment(target, text, when, {"id": person.igsid,
+            made = self._new_ig_comment(target, text, when, {"id": person.igsid,
                                                          "username": person.username})  # fmt: skip
         if self.media[made.media_id].owner["id"] == IG_USER_ID:
-            self.emit_ig({"field": "comments", "value": self._comment_value(made)}, when)
+            self.emit_ig({"field": "comments", "value": self.comment_value(made)}, when)
         return made
 
     def mention_in_comment(
@@ -200,7 +201,7 @@ class FakeInstagram(FakeGraph):
         with self.lock:
             when = self.clock() if created_at is None else created_at
             person = by or self.ig_user()
-            made = self._new_comment(media, text, when, {"id": person.igsid,
+            made = self._new_ig_comment(media, text, when, {"id": person.igsid,
                                                         "username": person.username})  # fmt: skip
             self.mentioned[made.id] = Mentioned(media.id, made.id, when)
         self.emit_ig(
@@ -269,6 +270,21 @@ class FakeInstagram(FakeGraph):
         )
 
     # --- webhooks ----------------------------------------------------------------------------
+    def capture(self) -> list[bytes]:
+        """Keep the webhook bodies made from now on (escaped and signed as sent) in the list
+        returned, in order, instead of POSTing them."""
+        with self.lock:
+            self._captured = []
+            self.push = True
+            return self._captured
+
+    def send_raw(self, body: bytes) -> None:
+        with self.lock:
+            if self._captured is not None:
+                self._captured.append(body)
+                return
+        super().send_raw(body)
+
     def emit_ig(self, change: dict[str, Any], when: float) -> None:
         self.emit_entry({"id": IG_USER_ID, "time": int(when), "changes": [change]})
 
@@ -296,7 +312,8 @@ class FakeInstagram(FakeGraph):
             if entries:
                 self.send_payload({"object": "instagram", "entry": entries})
 
-    def _comment_value(self, c: IgComment) -> dict[str, Any]:
+    def comment_value(self, c: IgComment) -> dict[str, Any]:
+        """The value of the ``comments`` change that announces ``c``."""
         media = self.media[c.media_id]
         value: dict[str, Any] = {
             "from": dict(c.author),
@@ -323,7 +340,7 @@ class FakeInstagram(FakeGraph):
             self.dm[igsid] = Conversation(f"aWdfZG1fY29udjo{next(self._ig_ids)}", igsid)
         return self.dm[igsid]
 
-    def _new_comment(
+    def _new_ig_comment(
         self, target: Media | IgComment, text: str, when: float, author: dict[str, str]
     ) -> IgComment:
         if isinstance(target, Media):
@@ -432,10 +449,10 @@ class FakeInstagram(FakeGraph):
                 return self._missing(parts[0])  # someone else's: only mentioned_media
             return Response(200, self._media_json(found, fields, request))
         if len(parts) == 2 and parts[1] == "comments":
-            media = self.media.get(parts[0])
-            if media is None or media.owner["id"] != IG_USER_ID:
+            post = self.media.get(parts[0])
+            if post is None or post.owner["id"] != IG_USER_ID:
                 return self._missing(parts[0])
-            items = [self._ig_comment_json(c, fields) for c in self._top_comments(media.id)]
+            items = [self._ig_comment_json(c, fields) for c in self._top_comments(post.id)]
             return self._paged(request, params, items)
         if len(parts) == 2 and parts[1] == "replies":
             parent = self.ig_comments.get(parts[0])
@@ -568,10 +585,10 @@ class FakeInstagram(FakeGraph):
 
     def _ours(self, target: Media | IgComment, text: str) -> IgComment:
         now = self.clock()
-        made = self._new_comment(target, text, now, {"id": SELF_SCOPED_ID, "username": USERNAME})
+        made = self._new_ig_comment(target, text, now, {"id": SELF_SCOPED_ID, "username": USERNAME})
         self.our_comments.append(made)
         if self.echo_own_comments and self.media[made.media_id].owner["id"] == IG_USER_ID:
-            self.emit_ig({"field": "comments", "value": self._comment_value(made)}, now)
+            self.emit_ig({"field": "comments", "value": self.comment_value(made)}, now)
         return made
 
     def _reply(self, comment_id: str, params: dict[str, Any]) -> Response | None:
