@@ -349,6 +349,9 @@ class ConnectorSpec:
     window_rule: str = ""
     #: How long after a comment a private reply to it is possible (``None``: no private replies).
     private_reply_window_s: float | None = None
+    #: Where the conversation goes on once a comment had its one private reply, in words for
+    #: the refusal ("Answer publicly, or in Messenger once the customer writes back.").
+    private_followup: str = "in a direct message"
     #: What marking a mention as spam does on the platform ("hide"), for mentions whose meta
     #: says they can be (``meta["moderate"]``).
     moderation: tuple[str, ...] = ()

@@ -174,6 +174,7 @@ SPEC = ConnectorSpec(
     reply_window_s=WINDOW_S,
     window_rule="Messenger only accepts a reply within 24 hours of the customer's last message.",
     private_reply_window_s=PRIVATE_REPLY_WINDOW_S,
+    private_followup="in Messenger",
     moderation=("hide",),
 )
 

@@ -223,6 +223,7 @@ SPEC = ConnectorSpec(
     window_rule="Instagram only accepts a reply to a direct message within 24 hours of the"
     " customer's last message.",
     private_reply_window_s=PRIVATE_REPLY_WINDOW_S,
+    private_followup="in a direct message",
     moderation=("hide",),
 )
 

@@ -564,6 +564,31 @@ def test_a_dm_inside_the_window_is_sent_and_read_and_outside_it_refused(
     assert eva.detail(comment["id"])["mention"]["reply_window_remaining_s"] is None
 
 
+def test_a_comment_has_one_private_reply_and_then_the_agent_is_sent_to_the_dms(
+    srv: TestServer, live: FakeInstagram
+) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    instagram_channel(admin, live)
+    eva = Agent(srv.user("eva"))
+    jan = live.ig_user("jan_devries")
+    question = arrived(srv, live.comment(live.add_media("Actie!"), "Mijn ordernummer?", by=jan).id)
+    first = eva.reply(question["id"], "Stuur het ons in een bericht? ^Eva", private=True)
+    assert first["outcome"] == "accepted", first
+    assert wait_until(lambda: reply_state(srv, first["entity_id"])["delivery_state"] == "sent", 10)
+    assert (
+        live.ig_private_replies[question["source_id"]]
+        == (reply_state(srv, first["entity_id"])["platform_post_id"])
+    )
+    assert live.our_comments == []  # nothing public
+    second = eva.reply(question["id"], "Nog een keer privé", private=True)
+    assert (second["outcome"], second["reason"]) == ("rejected", "invalid")
+    assert second["message"] == (
+        "Instagram allows one private reply per comment, and this one has it. Answer publicly,"
+        " or in a direct message once the customer writes back."
+    )
+    assert len(live.dms_sent) == 1
+
+
 def test_spam_hides_the_comment_on_instagram(srv: TestServer, live: FakeInstagram) -> None:
     admin = srv.user("anna", Role.ADMIN)
     instagram_channel(admin, live)

@@ -399,7 +399,10 @@ def test_private_reply_once_and_spam_hides_the_comment(srv: TestServer, fake: Fa
     assert eva.detail(question["id"])["replies"][0]["private"] is True
     second = eva.reply(question["id"], "Nog een keer privé", private=True)
     assert (second["outcome"], second["reason"]) == ("rejected", "invalid")
-    assert "one private reply per comment" in second["message"]
+    assert second["message"] == (
+        "Facebook Page allows one private reply per comment, and this one has it. Answer"
+        " publicly, or in Messenger once the customer writes back."
+    )
     dm = arrived(srv, fake.add_message("Hoi", by=jan).mid)
     refused = eva.reply(dm["id"], "x", private=True)
     assert "not possible here" in refused["message"]

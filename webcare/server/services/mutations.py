@@ -298,7 +298,7 @@ def _private_problem(
     if sent is not None:
         return (
             f"{spec.label} allows one private reply per comment, and this one has it. Answer"
-            " publicly, or in Messenger once the customer writes back."
+            f" publicly, or {spec.private_followup} once the customer writes back."
         )
     return None
 
