@@ -23,6 +23,11 @@ Instagram and the WhatsApp Cloud API use the same host, errors, limits and webho
   page may be empty and still have one); :meth:`Graph.pages` follows it, only on our own host.
 * **Times**: REST reads give ISO 8601 with ``+0000`` (:func:`parse_time`); webhooks give Unix
   seconds (Pages ``feed``) or milliseconds (Messenger) (:func:`epoch_seconds`, :func:`epoch_ms`).
+* **Files** of messages (and of Facebook comments) are signed addresses on Meta's CDN
+  (``lookaside.fbsbx.com``, ``*.fbcdn.net``, ``*.cdninstagram.com``) that need no token and
+  expire: :func:`attachment_refs` turns a message's attachments into :class:`MediaRef` records
+  whose ref is that address, and :meth:`Graph.fetch_file` downloads one, from those hosts only,
+  without the token (the team server checks type and size).
 * **Webhooks**: ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>``
   (:func:`signature_ok`; the raw bytes as received: Meta escapes ``/``, ``<``, ``@``, ``%`` and
   every non-ASCII character before signing, so never re-serialize), and the subscription
@@ -42,6 +47,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from webcare.channels.base import MediaBlob, MediaRef
 from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
@@ -82,6 +88,16 @@ TOKEN_ADVICE: dict[int | None, str] = {
 }
 
 _MINUTE = 60.0
+
+#: Where Meta keeps the files of messages and comments (platforms.md §5): a file elsewhere is
+#: not fetched (a delivery names the address; the Graph host itself is allowed for a proxy).
+CDN_DOMAINS = ("fbcdn.net", "fbsbx.com", "cdninstagram.com")
+#: A message attachment's ``type`` (webhooks) as a media kind. Stickers are PNG or GIF images.
+#: The rest (share, story_mention, reel, template, fallback, location) are not files.
+ATTACHMENT_KINDS = {"image": "image", "sticker": "image", "animated_image": "image",
+                    "video": "video", "audio": "audio", "file": "document"}  # fmt: skip
+#: Files kept per message.
+MAX_MEDIA = 10
 
 
 class GraphError(ChannelError):
@@ -349,6 +365,68 @@ def graph_error(response: requests.Response, platform: str, wait_s: float | None
     )  # fmt: skip
 
 
+# --- files -----------------------------------------------------------------------------------
+def _cdn_url(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    return value if value.startswith(("https://", "http://")) else None
+
+
+def _file_name(url: str) -> str | None:
+    """The last part of a CDN address when it looks like a file's name (``factuur.pdf``)."""
+    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1][:200]
+    return name if "." in name.strip(".") else None
+
+
+def _size(value: Any) -> int | None:
+    number = _int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def attachment_refs(attachments: Any) -> tuple[MediaRef, ...]:
+    """The files among a message's attachments, in order: the webhook's list of ``{type,
+    payload: {url}}`` (images, stickers, video, audio, files), or the Conversations API's
+    ``{"data": [{mime_type, name, size, image_data{url} | video_data{url} | file_url}]}``.
+    What is not a file (a shared post, a story mention, a template) has no ref here."""
+    if isinstance(attachments, dict):
+        attachments = attachments.get("data")
+    found: list[MediaRef] = []
+    for item in attachments if isinstance(attachments, list) else []:
+        if not isinstance(item, dict) or len(found) >= MAX_MEDIA:
+            continue
+        payload = item.get("payload")
+        if "type" in item:  # a webhook's attachment
+            kind = ATTACHMENT_KINDS.get(str(item.get("type")))
+            url = _cdn_url(payload.get("url")) if isinstance(payload, dict) else None
+            if kind is not None and url is not None:
+                name = _file_name(url) if kind == "document" else None
+                found.append(MediaRef(kind, url, filename=name))
+            continue
+        mime = item.get("mime_type") if isinstance(item.get("mime_type"), str) else None
+        image, video = item.get("image_data"), item.get("video_data")
+        if isinstance(image, dict) and _cdn_url(image.get("url")):
+            kind, url = "image", _cdn_url(image.get("url"))
+        elif isinstance(video, dict) and _cdn_url(video.get("url")):
+            kind, url = "video", _cdn_url(video.get("url"))
+        elif _cdn_url(item.get("file_url")):
+            kind = "audio" if (mime or "").startswith("audio/") else "document"
+            url = _cdn_url(item.get("file_url"))
+        else:
+            continue
+        assert url is not None
+        name = item.get("name")
+        found.append(
+            MediaRef(
+                kind,
+                url,
+                mime=mime.strip()[:200] or None if mime else None,
+                size=_size(item.get("size")),
+                filename=name.strip()[:200] or None if isinstance(name, str) else None,
+            )
+        )
+    return tuple(found)
+
+
 # --- the client ------------------------------------------------------------------------------
 class Graph(Http):
     """Calls to ``{base_url}/{version}`` with a bearer token, raising Graph's errors as
@@ -371,6 +449,7 @@ class Graph(Http):
             headers={"Authorization": f"Bearer {token}"},
         )
         self._host = urlsplit(root).netloc
+        self._files: Http | None = None
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -417,6 +496,41 @@ class Graph(Http):
             query = None
             if url is None:
                 return
+
+    def fetch_file(self, url: str, *, max_bytes: int) -> MediaBlob:
+        """A file of a message or comment from Meta's CDN (:data:`CDN_DOMAINS`), without the
+        token (the address is signed), read up to ``max_bytes`` (``MediaTooLarge`` beyond).
+
+        An address the CDN no longer serves (it expired, or the message was deleted) is a
+        permanent error that says so."""
+        host = (urlsplit(url).hostname or "").lower()
+        ours = host == (urlsplit(self.base_url).hostname or "").lower()
+        if not ours and not any(host == d or host.endswith("." + d) for d in CDN_DOMAINS):
+            raise ChannelError(
+                f"{self.platform} gave a file address outside Meta's CDN ({host or url[:80]});"
+                " Webcare does not fetch from there.",
+                permanent=True,
+            )
+        if self._files is None:  # a session of its own: the token never goes with a file
+            self._files = Http(self.base_url, platform=self.platform, clock=self.clock,
+                               timeout=self.timeout, headers={"Accept": "*/*"})  # fmt: skip
+        try:
+            return self._files.download(url, max_bytes=max_bytes)
+        except ChannelError as exc:
+            if exc.status not in (403, 404, 410):
+                raise
+            raise ChannelError(
+                f"{self.platform} no longer serves this file (its address expired, or the"
+                f" message was deleted); it can still be seen in {self.platform}'s own inbox."
+                f" ({exc.message})",
+                permanent=True,
+                status=exc.status,
+            ) from exc
+
+    def close(self) -> None:
+        if self._files is not None:
+            self._files.close()
+        super().close()
 
 
 def next_page(page: Any) -> str | None:

@@ -77,10 +77,16 @@ Two identical texts to the same comment or customer within those minutes count a
 **Spam**: marking a comment on the account's post spam hides it (``POST /{ig-comment-id}``
 ``hide=true``); taking the mark off shows it again. Comments elsewhere cannot be hidden.
 
-**Media**: attachments of DMs (image, video, voice message, file, shared post, story mention,
-reel) are shown as a note in the text ("[image]"). ``webcare.channels.base`` has no
-``MediaRef`` on this branch yet: the media work (DESIGN-15 §5) passes the attachment URLs
-(``message.attachments[].payload.url``, short-lived CDN addresses) on as media once it lands.
+**Media**: a DM's attachments are named in the text ("[image]", "[voice message]"), and its
+files — ``image``, ``video``, ``audio`` and ``file`` (``message.attachments[].payload.url``;
+by catch-up ``attachments{image_data{url} | video_data{url} | file_url}``) — become
+:class:`MediaRef` records whose ref is that address on Meta's CDN (``lookaside.fbsbx.com``:
+signed, "privacy-aware", no token, it expires). The team server fetches each soon after the
+mention is stored (:meth:`InstagramConnector.fetch_media`, :meth:`graph.Graph.fetch_file`:
+those hosts only, never with the token) and checks its type and size. Shared posts, reels,
+story mentions and story replies are someone's own content on Instagram, not a file sent to
+us: they stay a note. Instagram comments carry no media (text only), so comment mentions
+have none.
 """
 
 from __future__ import annotations
@@ -103,6 +109,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
     PushResult,
     Receipt,
@@ -149,7 +157,10 @@ MEDIA_FIELDS = (
     "id,caption,permalink,timestamp,comments_count,"
     f"comments.limit(50){{{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}}}"
 )
-MESSAGE_FIELDS = "id,created_time,from,to,message,attachments"
+MESSAGE_FIELDS = (
+    "id,created_time,from,to,message,"
+    "attachments{mime_type,name,size,image_data{url},video_data{url},file_url}"
+)
 CONVERSATION_FIELDS = f"id,updated_time,messages.limit(25){{{MESSAGE_FIELDS}}}"
 #: The fields Meta documents for a mentioned comment (the commenter is not among them).
 MENTIONED_COMMENT_FIELDS = "id,text,timestamp,like_count,media{id,permalink,username}"
@@ -234,6 +245,7 @@ _ATTACHMENTS = {
     "audio": "voice message",
     "file": "file",
     "share": "shared post",
+    "ig_post": "shared post",
     "story_mention": "mentioned you in their story",
     "ig_reel": "reel",
     "reel": "reel",
@@ -276,19 +288,23 @@ def attachment_notes(attachments: Any) -> list[str]:
     if isinstance(attachments, dict):
         attachments = attachments.get("data")
     notes = []
+    seen_post = False
     for a in attachments if isinstance(attachments, list) else []:
         if not isinstance(a, dict):
             continue
         kind = a.get("type")
+        if kind in ("share", "ig_post"):  # since November 2025 a shared post comes as both
+            if seen_post:
+                continue
+            seen_post = True
         if not isinstance(kind, str):
             if "image_data" in a:
                 kind = "image"
             elif "video_data" in a:
                 kind = "video"
-            elif "file_url" in a:
-                kind = "file"
             else:
-                kind = str(a.get("mime_type") or "").split("/")[0] or None
+                major = str(a.get("mime_type") or "").split("/")[0] or None
+                kind = "file" if "file_url" in a and major != "audio" else major
         notes.append(f"[{_ATTACHMENTS.get(kind, 'attachment') if kind else 'attachment'}]")
     return notes
 
@@ -473,6 +489,7 @@ class InstagramConnector(ConnectorBase):
             created_at=created,
             parent_source_id=parent,
             meta={"kind": "message", "igsid": igsid, "window": "messaging"},
+            media=graph.attachment_refs(message.get("attachments")),
         )
 
     def _messaging(
@@ -1008,6 +1025,10 @@ class InstagramConnector(ConnectorBase):
                         and (oldest is None or created >= oldest)):  # fmt: skip
                     return Delivered(mid, posted_at=created)
         return None
+
+    # --- media -----------------------------------------------------------------------------
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        return self.graph.fetch_file(ref.ref, max_bytes=max_bytes)
 
     # --- platform actions ------------------------------------------------------------------
     def moderate(self, source_id: str, meta: Mapping[str, str], action: str) -> None:

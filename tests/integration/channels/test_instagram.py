@@ -28,6 +28,7 @@ from tests.support.fakes.instagram import (
     FakeInstagram,
 )
 from tests.support.fakes.mastodon import Request, Response
+from tests.support.media import HTML, pdf, png
 from tests.support.server import (
     PASSWORD,
     Api,
@@ -37,8 +38,8 @@ from tests.support.server import (
     wait_until,
 )
 from webcare.channels import graph, instagram
-from webcare.channels.base import ChannelInfo, IncomingMention, OutgoingReply
-from webcare.channels.errors import ChannelError, RateLimited
+from webcare.channels.base import ChannelInfo, IncomingMention, MediaRef, OutgoingReply
+from webcare.channels.errors import ChannelError, MediaTooLarge, RateLimited
 from webcare.domain.models import Role
 from webcare.storage.server_schema import open_server_db
 
@@ -200,6 +201,61 @@ def test_an_unanswered_mention_lookup_keeps_the_mention_with_the_reason(
     assert kept.meta["comment"] == mention.id  # still answerable
     done = ig.deliver(reply_for(kept, "We helpen je graag! DM ons je ordernummer."))
     assert fake.mentioned[mention.id].answers == [done.platform_post_id]
+
+
+# --- media ------------------------------------------------------------------------------------
+def test_a_dm_s_files_are_fetched_from_meta_s_cdn_without_the_token(
+    fake: FakeInstagram, ig: instagram.InstagramConnector
+) -> None:
+    bodies = captured(fake)
+    image = fake.attachment("image", png(120, 90), "image/png")
+    video = fake.attachment("video", b"\0\0\0\x18ftypmp42" + b"\0" * 40_000, "video/mp4")
+    streamed = fake.attachment("file", pdf() + b"\n" * 50_000, "application/pdf",
+                               name="factuur.pdf", announce=False)  # fmt: skip
+    dm = fake.dm_in("Zo kwam de doos aan", attachments=[image, video, streamed])
+    [mention] = pushed(ig, bodies)
+    assert mention.text == "Zo kwam de doos aan\n[image]\n[video]\n[file]"
+    assert [(r.kind, r.ref) for r in mention.media] == [
+        ("image", image.url), ("video", video.url), ("document", streamed.url),
+    ]  # fmt: skip
+    assert "/ig_messaging_cdn/?asset_id=" in image.url
+    blob = ig.fetch_media(mention.media[0], max_bytes=1024 * 1024)
+    assert (blob.data, blob.mime) == (image.data, "image/png")
+    # the address is signed: the Page token never goes with it
+    [asked] = fake.file_requests
+    assert "authorization" not in asked.headers and "access_token" not in asked.query
+    # too large: refused by the announced length, or while reading one that announces none
+    with pytest.raises(MediaTooLarge) as announced:
+        ig.fetch_media(mention.media[1], max_bytes=10_000)
+    assert announced.value.size == len(video.data)
+    with pytest.raises(MediaTooLarge) as unannounced:
+        ig.fetch_media(mention.media[2], max_bytes=10_000)
+    assert unannounced.value.size is None
+    assert ig.fetch_media(mention.media[2], max_bytes=1024 * 1024).data == streamed.data
+    # the catch-up poll brings the same files, with the type, size and name Instagram lists
+    [batch] = ig.fetch(None)
+    [again] = [m for m in batch.mentions if m.source_id == dm.mid]
+    assert [(r.kind, r.ref, r.mime, r.size, r.filename) for r in again.media] == [
+        ("image", image.url, "image/png", len(image.data), None),
+        ("video", video.url, "video/mp4", len(video.data), None),
+        ("document", streamed.url, "application/pdf", len(streamed.data), "factuur.pdf"),
+    ]  # fmt: skip
+    # an expired address is a permanent failure that says what happened
+    fake.expire_files()
+    with pytest.raises(ChannelError) as expired:
+        ig.fetch_media(mention.media[0], max_bytes=1024 * 1024)
+    assert expired.value.permanent
+    assert expired.value.message.startswith(
+        "Instagram no longer serves this file (its address expired, or the message was"
+        " deleted); it can still be seen in Instagram's own inbox."
+    )
+    # an address elsewhere than Meta's CDN is not fetched at all
+    asked_before = len(fake.requests)
+    with pytest.raises(ChannelError) as elsewhere:
+        ig.fetch_media(MediaRef("image", "https://files.example.com/x.jpg"), max_bytes=1000)
+    assert elsewhere.value.permanent
+    assert "outside Meta's CDN (files.example.com)" in elsewhere.value.message
+    assert len(fake.requests) == asked_before
 
 
 # --- catch-up ---------------------------------------------------------------------------------
@@ -587,6 +643,49 @@ def test_a_comment_has_one_private_reply_and_then_the_agent_is_sent_to_the_dms(
         " or in a direct message once the customer writes back."
     )
     assert len(live.dms_sent) == 1
+
+
+def test_on_a_real_server_a_dm_s_files_are_fetched_kept_and_served(
+    tmp_path: Path, live: FakeInstagram
+) -> None:
+    with running_server(tmp_path, channel_tick_s=0.05, media_max_bytes=1024 * 1024,
+                        media_retry_base_s=0.05) as server:  # fmt: skip
+        admin = server.user("anna", Role.ADMIN)
+        instagram_channel(admin, live)
+        eva = server.user("eva")
+        image = live.attachment("image", png(200, 100), "image/png")
+        big = live.attachment("video", b"\0\0\0\x18ftypmp42" + b"\0" * (2 * 1024 * 1024),
+                              "video/mp4")  # fmt: skip
+        lying = live.attachment("image", HTML, "image/jpeg")  # a page, not a photo
+        dm = live.dm_in("Zo kwam de doos aan", attachments=[image, big, lying])
+        stored = arrived(server, dm.mid)
+
+        def media() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = eva.get(f"/v1/mentions/{stored['id']}").json()[
+                "mention"]["media"]  # fmt: skip
+            return found
+
+        assert wait_until(lambda: len(media()) == 3
+                          and all(m["state"] != "pending" for m in media()), 15)  # fmt: skip
+        photo, video, page = media()
+        assert (photo["kind"], photo["state"], photo["mime"], photo["size"]) == (
+            "image", "stored", "image/png", len(image.data),
+        )  # fmt: skip
+        served = eva.get(f"/v1/media/{photo['id']}")
+        assert served.status_code == 200 and served.content == image.data
+        assert served.headers["content-type"] == "image/png"
+        assert (video["kind"], video["state"]) == ("video", "refused")
+        assert video["error"] == "2 MB is over the 1 MB limit."
+        assert (page["state"], page["error"]) == (
+            "refused", "The file is an HTML page, not an image.",
+        )  # fmt: skip
+        assert eva.get(f"/v1/media/{video['id']}").status_code == 404
+        # the CDN addresses are the server's business: a client never sees them
+        wire = json.dumps(eva.get(f"/v1/mentions/{stored['id']}").json())
+        assert "ig_messaging_cdn" not in wire and live.token not in wire
+        assert all("authorization" not in r.headers for r in live.file_requests)
+        # the oversized video was refused by its announced length: never read to the end
+        assert len(live.file_requests) == 3
 
 
 def test_spam_hides_the_comment_on_instagram(srv: TestServer, live: FakeInstagram) -> None:

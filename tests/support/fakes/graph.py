@@ -21,6 +21,13 @@ It follows the documented payloads and errors collected in /work/notes/platforms
 * **Writes**: comments (a reply to a reply lands in the top-level comment's thread), hide /
   unhide (``is_hidden``), private replies and Messenger messages (``metadata`` echoed),
   ``subscribed_apps``.
+* **Files** (:meth:`FakeGraph.attachment`): a message's attachment is a signed address on the
+  fake's CDN paths (Messenger ``/v/t1.15752-9/<id>_n.<ext>?_nc_cat=…&oh=…&oe=…``, Instagram
+  ``/ig_messaging_cdn/?asset_id=…&signature=…``), served without a token, with its
+  ``Content-Type`` and (unless told otherwise) ``Content-Length``; an expired one answers 403
+  "URL signature expired" as the CDN does. The webhook carries ``{type, payload: {url}}``, the
+  Conversations API ``attachments{id, mime_type, name, size, image_data{url} | video_data{url}
+  | file_url}``.
 * **Webhooks**: the customer's comments and messages, the Page's own comments (``from`` is the
   Page), message echoes (with our ``metadata``), delivery and read watermarks, and hide events
   are POSTed to :attr:`FakeGraph.webhook_url` as Meta sends them: escaped JSON (``ensure_ascii``
@@ -52,7 +59,7 @@ from urllib.parse import parse_qs, urlencode
 
 import requests
 
-from tests.support.fakes.mastodon import FakePlatform, Request, Response
+from tests.support.fakes.mastodon import FakePlatform, Request, Response, Streamed
 
 PAGE_ID = "102938475610293"
 APP_ID = 1517776481860111
@@ -128,6 +135,41 @@ class Post:
 
 
 @dataclass
+class Attachment:
+    """A file sent with a message, kept on the fake CDN."""
+
+    kind: str  # the webhook's type: image | video | audio | file | sticker
+    url: str
+    content_type: str
+    data: bytes
+    name: str | None = None
+    announce: bool = True  # send Content-Length
+    expired: bool = False
+
+    def webhook(self) -> dict[str, Any]:
+        return {"type": self.kind, "payload": {"url": self.url}}
+
+    def rest(self) -> dict[str, Any]:
+        """As the Conversations API lists it (``attachments{…}`` of a message)."""
+        out: dict[str, Any] = {
+            "id": hashlib.sha1(self.url.encode()).hexdigest()[:15],
+            "mime_type": self.content_type,
+            "size": len(self.data),
+        }
+        if self.name:
+            out["name"] = self.name
+        if self.kind in ("image", "sticker"):
+            out["image_data"] = {"url": self.url, "preview_url": self.url, "width": 640,
+                                 "height": 480}  # fmt: skip
+        elif self.kind == "video":
+            out["video_data"] = {"url": self.url, "preview_url": self.url, "width": 640,
+                                 "height": 480, "length": 7}  # fmt: skip
+        else:
+            out["file_url"] = self.url
+        return out
+
+
+@dataclass
 class Message:
     mid: str
     created: float
@@ -135,6 +177,7 @@ class Message:
     to: dict[str, str]
     text: str
     metadata: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +240,10 @@ class FakeGraph(FakePlatform):
         self._pending = 0
         self._sender: threading.Thread | None = None
         self._batch: list[dict[str, Any]] | None = None
+        #: The fake CDN: files by address key (see :meth:`_file_key`), and who asked for them.
+        self.files: dict[str, Attachment] = {}
+        self.file_requests: list[Request] = []
+        self._assets = itertools.count(18_139_494_541_428_835)
         self._ids = itertools.count(1_213_590_066_982_748)
         self._users = itertools.count(7_300_000_000_000_001)
 
@@ -291,7 +338,12 @@ class FakeGraph(FakePlatform):
         return comment
 
     def add_message(
-        self, text: str, *, by: User | None = None, created_at: float | None = None
+        self,
+        text: str,
+        *,
+        by: User | None = None,
+        created_at: float | None = None,
+        attachments: list[Attachment] | None = None,
     ) -> Message:
         """A customer's Messenger message to the Page (pushed as a messaging event)."""
         with self.lock:
@@ -303,20 +355,79 @@ class FakeGraph(FakePlatform):
                 {"id": person.psid, "name": person.name, "email": f"{person.psid}@facebook.com"},
                 dict(self.page),
                 text,
+                attachments=list(attachments or []),
             )
             self._conversation(person.psid).messages.append(message)
+        body: dict[str, Any] = {"mid": message.mid}
+        if text:
+            body["text"] = text
+        if attachments:
+            body["attachments"] = [a.webhook() for a in attachments]
         self.emit_entry(
             self._messaging_entry(
                 {
                     "sender": {"id": person.psid},
                     "recipient": {"id": PAGE_ID},
                     "timestamp": int(when * 1000),
-                    "message": {"mid": message.mid, "text": text},
+                    "message": body,
                 },
                 when,
             )
         )
         return message
+
+    # --- files -------------------------------------------------------------------------------
+    def attachment(
+        self,
+        kind: str,
+        data: bytes,
+        content_type: str,
+        *,
+        name: str | None = None,
+        announce: bool = True,
+    ) -> Attachment:
+        """A file on the fake CDN, to send with a message (``add_message`` / ``dm_in``)."""
+        with self.lock:
+            asset = str(next(self._assets))
+            key, url = self._file_address(asset, kind, content_type, name)
+            made = Attachment(kind, url, content_type, data, name, announce)
+            self.files[key] = made
+            return made
+
+    def _file_address(
+        self, asset: str, kind: str, content_type: str, name: str | None
+    ) -> tuple[str, str]:
+        """Messenger's: ``scontent``/``cdn.fbsbx.com``-like paths with the file's name."""
+        ext = content_type.partition(";")[0].rpartition("/")[2].replace("jpeg", "jpg")
+        path = f"/v/t1.15752-9/{asset}_n.{ext}"
+        if kind == "file" and name:
+            path = f"/v/t59.2708-21/{asset}_n.{ext}/{name}"
+        signed = f"_nc_cat=10{asset[-1]}&_nc_sid=5f2048&oh=00_{secrets.token_hex(8)}&oe=6A1F2C3D"
+        return path, f"{self.base_url}{path}?{signed}"
+
+    def _file_key(self, request: Request) -> str:
+        return request.path
+
+    def expire_files(self) -> None:
+        """Every file's signed address has expired (the CDN answers 403)."""
+        with self.lock:
+            for f in self.files.values():
+                f.expired = True
+
+    def _serve_file(self, request: Request) -> Response | None:
+        """A GET of a file's address (no token needed), or ``None`` when it is not one."""
+        if request.method != "GET":
+            return None
+        with self.lock:
+            found = self.files.get(self._file_key(request))
+            if found is None:
+                return None
+            self.file_requests.append(request)
+        if found.expired:
+            return Response(403, b"URL signature expired", {"Content-Type": "text/plain"})
+        if not found.announce:
+            return Response(200, Streamed(found.data, found.content_type))
+        return Response(200, found.data, {"Content-Type": found.content_type})
 
     def deliver_receipt(self, person: User, at: float | None = None) -> None:
         """The customer's Messenger got the Page's messages (a watermark, with the mids)."""
@@ -520,6 +631,9 @@ class FakeGraph(FakePlatform):
         return params
 
     def route(self, request: Request) -> Response | None:
+        served = self._serve_file(request)
+        if served is not None:
+            return served
         params = self._params(request)
         token = params.pop("access_token", None)
         auth = request.headers.get("authorization", "")
@@ -698,13 +812,16 @@ class FakeGraph(FakePlatform):
         return self._paged(request, params, items)
 
     def _message_json(self, m: Message) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": m.mid,
             "created_time": graph_time(m.created),
             "from": dict(m.sender),
             "to": {"data": [dict(m.to)]},
             "message": m.text,
         }
+        if m.attachments:
+            out["attachments"] = {"data": [a.rest() for a in m.attachments]}
+        return out
 
     def _conversations(self, request: Request, params: dict[str, Any]) -> Response:
         if params.get("platform", "messenger") != "messenger":

@@ -29,6 +29,10 @@ It follows what /work/notes/platforms.md (section 2) collected from Meta's docum
   milliseconds; the account's own messages echoed with ``is_echo``, without our ``metadata``:
   Meta does not say Instagram echoes it), ``messaging_seen`` (``read.mid``: the message seen).
   Escaped and signed as Meta does, batched, retried; no delivery receipts (Instagram has none).
+* **Files** of DMs (``attachment``): "privacy-aware" signed addresses
+  ``/ig_messaging_cdn/?asset_id=…&signature=…`` as on ``lookaside.fbsbx.com``, served without a
+  token; the webhook carries ``attachments[{type, payload: {url}}]``, the Conversations API
+  ``attachments{mime_type, name, size, image_data{url} | video_data{url} | file_url}``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import base64
 import itertools
 import json
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +51,7 @@ from typing import Any
 from tests.support.fakes.graph import (
     APP_ID,
     PAGE_ID,
+    Attachment,
     Conversation,
     FakeGraph,
     Message,
@@ -222,9 +228,12 @@ class FakeInstagram(FakeGraph):
         *,
         by: IgUser | None = None,
         created_at: float | None = None,
-        attachments: list[dict[str, Any]] | None = None,
+        attachments: list[Attachment | dict[str, Any]] | None = None,
     ) -> Message:
-        """A customer's DM to the account (pushed as a ``messages`` event)."""
+        """A customer's DM to the account (pushed as a ``messages`` event). ``attachments``:
+        files on the fake CDN (:meth:`attachment`), or a webhook's attachment as it is (a
+        share, a story mention…)."""
+        files = [a for a in attachments or [] if isinstance(a, Attachment)]
         with self.lock:
             when = self.clock() if created_at is None else created_at
             person = by or self.ig_user()
@@ -234,13 +243,16 @@ class FakeInstagram(FakeGraph):
                 {"id": person.igsid, "username": person.username},
                 {"id": IG_USER_ID, "username": USERNAME},
                 text or "",
+                attachments=files,
             )
             self._dm(person.igsid).messages.append(message)
         body: dict[str, Any] = {"mid": message.mid}
         if text:
             body["text"] = text
         if attachments:
-            body["attachments"] = attachments
+            body["attachments"] = [
+                a.webhook() if isinstance(a, Attachment) else a for a in attachments
+            ]
         self.emit_ig_messaging(
             {
                 "sender": {"id": person.igsid},
@@ -333,6 +345,18 @@ class FakeInstagram(FakeGraph):
         buc = {IG_USER_ID: [{"type": "instagram", **usage,
                              "estimated_time_to_regain_access": regain}]}  # fmt: skip
         return {"X-App-Usage": json.dumps(usage), "X-Business-Use-Case-Usage": json.dumps(buc)}
+
+    # --- files -------------------------------------------------------------------------------
+    def _file_address(
+        self, asset: str, kind: str, content_type: str, name: str | None
+    ) -> tuple[str, str]:
+        signed = f"asset_id={asset}&signature={secrets.token_urlsafe(24)}"
+        return f"asset:{asset}", f"{self.base_url}/ig_messaging_cdn/?{signed}"
+
+    def _file_key(self, request: Request) -> str:
+        if request.path == "/ig_messaging_cdn/":
+            return f"asset:{request.param('asset_id')}"
+        return request.path
 
     # --- state -------------------------------------------------------------------------------
     def _dm(self, igsid: str) -> Conversation:
@@ -522,13 +546,16 @@ class FakeInstagram(FakeGraph):
         return Response(200, out)
 
     def _ig_message_json(self, m: Message) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": m.mid,
             "created_time": graph_time(m.created),
             "from": dict(m.sender),
             "to": {"data": [dict(m.to)]},
             "message": m.text,
         }
+        if m.attachments:
+            out["attachments"] = {"data": [a.rest() for a in m.attachments]}
+        return out
 
     def _ig_conversations(self, request: Request, params: dict[str, Any]) -> Response:
         if params.get("platform") != "instagram":

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from webcare.channels import instagram
-from webcare.channels.base import ChannelInfo
+from webcare.channels import graph, instagram
+from webcare.channels.base import ChannelInfo, MediaRef
 from webcare.domain import textlength
 
 IG = "17841405726653026"
@@ -173,6 +173,11 @@ def test_direct_messages_echoes_and_seen(ig: instagram.InstagramConnector) -> No
     assert text.created_at == 1785312190.662  # milliseconds
     assert text.author.name is None  # the profile is asked in complete_push
     assert media.text == "[reply to your story]\n[image]\n[voice message]"
+    assert media.media == (
+        MediaRef("image", "https://lookaside.fbsbx.com/x"),
+        MediaRef("audio", "https://lookaside.fbsbx.com/y"),
+    )
+    assert text.media == ()
     assert answer.parent_source_id == "m_x"
     sent, read_mid, read_before = result.receipts
     assert (sent.status, sent.platform_post_id, sent.reference) == ("sent", "aWdfZG1fbWlkOjQ", None)
@@ -182,6 +187,63 @@ def test_direct_messages_echoes_and_seen(ig: instagram.InstagramConnector) -> No
         1785312200.0,
     )
     assert (read_before.recipient, read_before.platform_post_id) == ("6841100000000001", None)
+
+
+def test_a_dm_s_files_become_media_and_shared_posts_and_stories_stay_notes(
+    ig: instagram.InstagramConnector,
+) -> None:
+    cdn = "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1790&signature=AbC"
+    pdf_url = "https://cdn.fbsbx.com/v/t59.2708-21/4412_n.pdf/factuur.pdf?_nc_cat=1&oh=00_x"
+    attachments = [
+        {"type": "image", "payload": {"url": cdn + "1"}},
+        {"type": "video", "payload": {"url": cdn + "2"}},
+        {"type": "file", "payload": {"url": pdf_url}},
+        {"type": "story_mention", "payload": {"url": cdn + "3"}},
+        {"type": "share", "payload": {"url": cdn + "4", "ig_post_media_id": "1813"}},
+        {
+            "type": "ig_post",
+            "payload": {"url": cdn + "4", "ig_post_media_id": "1813", "title": "Onze jas"},
+        },
+        {"type": "ig_reel", "payload": {"url": cdn + "5", "reel_video_id": "1790"}},
+        {"type": "image", "payload": {"url": "javascript:alert(1)"}},  # not an address
+        {"type": "audio", "payload": {}},  # no address
+    ]
+    event = {
+        "sender": {"id": "6841100000000001"},
+        "recipient": {"id": IG},
+        "timestamp": 1785312190700,
+        "message": {"mid": "aWdfZG1fbWlkOjk", "text": "Kijk!", "attachments": attachments},
+    }
+    result = ig.parse_push(body({"id": IG, "time": 1785312191004, "messaging": [event]}))
+    [mention] = result.batches[0].mentions
+    assert mention.text == (
+        "Kijk!\n[image]\n[video]\n[file]\n[mentioned you in their story]\n[shared post]\n[reel]"
+        "\n[image]\n[voice message]"
+    )
+    assert mention.media == (
+        MediaRef("image", cdn + "1"),
+        MediaRef("video", cdn + "2"),
+        MediaRef("document", pdf_url, filename="factuur.pdf"),
+    )
+    # caught up through the Conversations API: with the type, size and name Meta lists
+    rest = {"data": [
+        {"id": "1", "mime_type": "image/jpeg", "name": "image-1.jpg", "size": 48_213,
+         "image_data": {"url": cdn + "1", "preview_url": cdn + "p"}},
+        {"id": "2", "mime_type": "video/mp4", "size": 2_000_000, "video_data": {"url": cdn + "2"}},
+        {"id": "3", "mime_type": "audio/mpeg", "name": "audioclip.mp4", "file_url": cdn + "3"},
+        {"id": "4", "mime_type": "application/pdf", "name": "factuur.pdf", "size": "81234",
+         "file_url": pdf_url},
+        {"id": "5", "mime_type": "image/png"},  # no address: nothing to fetch
+    ]}  # fmt: skip
+    assert graph.attachment_refs(rest) == (
+        MediaRef("image", cdn + "1", "image/jpeg", 48_213, "image-1.jpg"),
+        MediaRef("video", cdn + "2", "video/mp4", 2_000_000),
+        MediaRef("audio", cdn + "3", "audio/mpeg", None, "audioclip.mp4"),
+        MediaRef("document", pdf_url, "application/pdf", 81_234, "factuur.pdf"),
+    )
+    assert instagram.attachment_notes(rest) == [
+        "[image]", "[video]", "[voice message]", "[file]", "[image]",
+    ]  # fmt: skip
 
 
 def test_broken_and_foreign_entries_are_skipped_with_reasons(
