@@ -50,6 +50,15 @@ out, and it is recorded as sent (its message id comes with the echo).
 
 **Spam**: marking a comment spam hides it (``POST /{comment-id}`` ``is_hidden=true``); taking
 the mark off shows it again.
+
+**Media**: a Messenger message's files (``message.attachments[]`` of type ``image``, ``video``,
+``audio``, ``file``, stickers as images; by catch-up ``attachments{image_data{url} |
+video_data{url} | file_url}``) and a comment's photo or video (the webhook's ``photo`` /
+``video``; by catch-up ``attachment{type, media{image{src}}}`` of a photo or sticker) become
+:class:`MediaRef` records whose ref is the signed address on Meta's CDN (no token, it
+expires). The team server fetches each soon after the mention is stored (:meth:`fetch_media`,
+:meth:`graph.Graph.fetch_file`: Meta's CDN hosts only, never with the token) and checks type
+and size. Templates, locations and shared links stay a note in the text.
 """
 
 from __future__ import annotations
@@ -71,6 +80,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
     PushResult,
     Receipt,
@@ -108,12 +119,17 @@ LOOKUP_SKEW_S = 600.0
 SUBSCRIBE_EVERY_S = 6 * 3600.0
 SUBSCRIBED_FIELDS = "feed,messages,message_echoes,message_deliveries,message_reads"
 
-COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url,attachment"
+COMMENT_FIELDS = (
+    "id,message,created_time,from,parent{id},permalink_url,attachment{type,media{image{src}},url}"
+)
 FEED_FIELDS = (
     "id,message,created_time,updated_time,from,permalink_url,"
     f"comments.filter(stream).order(reverse_chronological).limit(50){{{COMMENT_FIELDS}}}"
 )
-MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{mime_type,name}"
+MESSAGE_FIELDS = (
+    "id,created_time,from,to,message,"
+    "attachments{mime_type,name,size,image_data{url},video_data{url},file_url}"
+)
 CONVERSATION_FIELDS = f"id,updated_time,messages.limit(25){{{MESSAGE_FIELDS}}}"
 
 SPEC = ConnectorSpec(
@@ -205,6 +221,19 @@ def _attachment_note(kind: Any) -> str:
     return f"[{words.get(kind, 'attachment') if isinstance(kind, str) else 'attachment'}]"
 
 
+def _comment_photo(attachment: Mapping[str, Any]) -> tuple[MediaRef, ...]:
+    """A comment's photo or sticker (REST ``attachment{type, media{image{src}}}``) as a ref; a
+    video's or a link's picture is only a preview, not the file, and is left out."""
+    if attachment.get("type") not in ("photo", "sticker"):
+        return ()
+    media = attachment.get("media")
+    image = media.get("image") if isinstance(media, dict) else None
+    src = image.get("src") if isinstance(image, dict) else None
+    if not isinstance(src, str) or not src.startswith(("https://", "http://")) or len(src) > 2000:
+        return ()
+    return (MediaRef("image", src),)
+
+
 class FacebookConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
@@ -291,9 +320,13 @@ class FacebookConnector(ConnectorBase):
         if isinstance(sender, dict) and graph_id(sender.get("id")) == self.page_id:
             return None  # the Page's own comment or post (our replies among them)
         text = _text(value.get("message"), "message")
+        files: list[MediaRef] = []
         for kind in ("photo", "video"):
             if value.get(kind):
                 text = f"{text}\n[{kind}]".strip()
+                url = value.get(kind)
+                if isinstance(url, str) and url.startswith(("https://", "http://")):
+                    files.append(MediaRef("image" if kind == "photo" else "video", url[:2000]))
         created = epoch_seconds(value.get("created_time"))
         if item == "comment":
             cid = graph_id(value.get("comment_id"))
@@ -301,15 +334,16 @@ class FacebookConnector(ConnectorBase):
                 raise ValueError("a comment without comment_id")
             post = graph_id(value.get("post_id"))
             parent = graph_id(value.get("parent_id")) or post
-            return self._comment_mention(cid, self._author(sender, f"comment {cid}"), text,
-                                         created, post, parent)  # fmt: skip
+            return replace(self._comment_mention(cid, self._author(sender, f"comment {cid}"),
+                                                 text, created, post, parent),
+                           media=tuple(files))  # fmt: skip
         if item in ("post", "status", "photo", "video", "share"):
             pid = graph_id(value.get("post_id"))
             if pid is None:
                 raise ValueError(f"a {item} without post_id")
             link = value.get("link") if isinstance(value.get("link"), str) else None
-            return self._post_mention(pid, self._author(sender, f"post {pid}"), text, created,
-                                      link)  # fmt: skip
+            return replace(self._post_mention(pid, self._author(sender, f"post {pid}"), text,
+                                              created, link), media=tuple(files))  # fmt: skip
         return None
 
     def _comment_mention(
@@ -366,6 +400,7 @@ class FacebookConnector(ConnectorBase):
             created_at=created,
             parent_source_id=parent,
             meta={"kind": "message", "psid": psid, "window": "messaging"},
+            media=graph.attachment_refs(message.get("attachments")),
         )
 
     def _messaging(
@@ -496,6 +531,10 @@ class FacebookConnector(ConnectorBase):
             )
         ]
 
+    # --- media -----------------------------------------------------------------------------
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        return self.graph.fetch_file(ref.ref, max_bytes=max_bytes)
+
     def _pages(
         self, path: str, params: Mapping[str, str], start: str | None
     ) -> Iterator[tuple[list[Any], str | None]]:
@@ -588,11 +627,14 @@ class FacebookConnector(ConnectorBase):
         parent = graph_id(parent_obj.get("id")) if isinstance(parent_obj, dict) else None
         text = _text(comment.get("message"), "message")
         attachment = comment.get("attachment")
+        files: tuple[MediaRef, ...] = ()
         if isinstance(attachment, dict):
             kind = attachment.get("type")
             text = f"{text}\n[{'photo' if kind == 'photo' else kind or 'attachment'}]".strip()
-        mentions.append(self._comment_mention(cid, self._author(sender, f"comment {cid}"), text,
-                                              created, post, parent or post))  # fmt: skip
+            files = _comment_photo(attachment)
+        mention = self._comment_mention(cid, self._author(sender, f"comment {cid}"), text,
+                                        created, post, parent or post)  # fmt: skip
+        mentions.append(replace(mention, media=files))
         return created
 
     def _read_conversations(

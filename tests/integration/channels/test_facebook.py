@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.integration.channels.test_push_receiver import arrived, facebook_channel
 from tests.support.fakes.graph import PAGE_ID, FakeGraph, sign
+from tests.support.media import pdf, png
+from tests.support.server import running_server, wait_until
 from webcare.channels import facebook, graph
-from webcare.channels.base import ChannelInfo, IncomingMention, OutgoingReply
-from webcare.channels.errors import ChannelError, RateLimited
+from webcare.channels.base import ChannelInfo, IncomingMention, MediaRef, OutgoingReply
+from webcare.channels.errors import ChannelError, MediaTooLarge, RateLimited
+from webcare.domain.models import Role
 
 NOW = 1_790_000_000.0
 INFO = ChannelInfo(kind="facebook", name="Webcare BV on Facebook", brand="Webcare")
@@ -484,3 +489,80 @@ def test_hiding_a_comment(fake: FakeGraph, fb: facebook.FacebookConnector) -> No
     with pytest.raises(ChannelError) as not_a_comment:
         fb.moderate("m_1", {"kind": "message"}, "hide")
     assert not_a_comment.value.permanent
+
+
+# --- media ------------------------------------------------------------------------------------
+def test_messenger_files_and_comment_photos_are_media_fetched_without_the_token(
+    fake: FakeGraph, fb: facebook.FacebookConnector
+) -> None:
+    bodies = captured(fake)
+    jan = fake.user("Jan de Vries")
+    photo = fake.attachment("image", png(80, 60), "image/png")
+    invoice = fake.attachment("file", pdf(), "application/pdf", name="factuur.pdf")
+    on_comment = fake.attachment("image", png(30, 30), "image/png")
+    with fake.batched():
+        dm = fake.add_message("Zo kwam het binnen", by=jan, attachments=[photo, invoice])
+        comment = fake.add_comment(fake.add_post("Actie!"), "Kapot!", by=jan, photo=on_comment)
+    [body] = bodies
+    by_id = {m.source_id: m for m in fb.parse_push(body).batches[0].mentions}
+    message = by_id[dm.mid]
+    assert message.text == "Zo kwam het binnen\n[image]\n[file]"
+    assert [(r.kind, r.ref, r.filename) for r in message.media] == [
+        ("image", photo.url, None), ("document", invoice.url, "factuur.pdf"),
+    ]  # fmt: skip
+    assert "/v/t59.2708-21/" in invoice.url and "&oh=" in invoice.url  # a signed CDN address
+    assert [(r.kind, r.ref) for r in by_id[comment.id].media] == [("image", on_comment.url)]
+    blob = fb.fetch_media(message.media[1], max_bytes=1024 * 1024)
+    assert (blob.data, blob.mime) == (invoice.data, "application/pdf")
+    assert fb.fetch_media(by_id[comment.id].media[0], max_bytes=1024 * 1024).data == (
+        on_comment.data
+    )
+    assert all(
+        "authorization" not in r.headers and "access_token" not in r.query
+        for r in fake.file_requests
+    )
+    with pytest.raises(MediaTooLarge):
+        fb.fetch_media(message.media[0], max_bytes=100)
+    # caught up by polling: the same files, with what the Conversations API says of them
+    [batch] = fb.fetch(None)
+    polled = {m.source_id: m for m in batch.mentions}
+    assert [(r.kind, r.ref, r.mime, r.size, r.filename) for r in polled[dm.mid].media] == [
+        ("image", photo.url, "image/png", len(photo.data), None),
+        ("document", invoice.url, "application/pdf", len(invoice.data), "factuur.pdf"),
+    ]
+    assert [(r.kind, r.ref) for r in polled[comment.id].media] == [("image", on_comment.url)]
+    fake.expire_files()
+    with pytest.raises(ChannelError) as expired:
+        fb.fetch_media(message.media[0], max_bytes=1024 * 1024)
+    assert expired.value.permanent
+    assert "Facebook no longer serves this file" in expired.value.message
+    with pytest.raises(ChannelError) as elsewhere:
+        fb.fetch_media(MediaRef("image", "https://10.0.0.8/x.jpg"), max_bytes=1000)
+    assert "outside Meta's CDN (10.0.0.8)" in elsewhere.value.message
+
+
+def test_on_a_real_server_a_messenger_photo_is_kept_and_served(tmp_path: Path) -> None:
+    with FakeGraph() as live, running_server(
+        tmp_path, channel_tick_s=0.05, media_max_bytes=1024 * 1024, media_retry_base_s=0.05
+    ) as server:  # fmt: skip
+        facebook_channel(server.user("anna", Role.ADMIN), live)
+        eva = server.user("eva")
+        photo = live.attachment("image", png(160, 120), "image/png")
+        big = live.attachment("video", b"\0\0\0\x18ftypmp42" + b"\0" * (3 * 1024 * 1024),
+                              "video/mp4", announce=False)  # fmt: skip
+        stored = arrived(server, live.add_message("Kijk", attachments=[photo, big]).mid)
+
+        def media() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = eva.get(f"/v1/mentions/{stored['id']}").json()[
+                "mention"]["media"]  # fmt: skip
+            return found
+
+        assert wait_until(lambda: len(media()) == 2
+                          and all(m["state"] != "pending" for m in media()), 15)  # fmt: skip
+        image, video = media()
+        assert (image["state"], image["mime"]) == ("stored", "image/png")
+        served = eva.get(f"/v1/media/{image['id']}")
+        assert served.status_code == 200 and served.content == photo.data
+        # no length announced: refused while reading, at the limit
+        assert (video["state"], video["error"]) == ("refused", "The file is over the 1 MB limit.")
+        assert "fbcdn" not in json.dumps(media()) and "/v/t1." not in json.dumps(media())

@@ -106,35 +106,6 @@ def error(
 
 
 @dataclass
-class User:
-    uid: str  # the id in comments (app-scoped)
-    psid: str  # the id in Messenger (page-scoped)
-    name: str
-    blocked: bool = False
-
-
-@dataclass
-class Comment:
-    id: str
-    post_id: str
-    parent_id: str | None  # the top-level comment of a reply; None for a top-level one
-    message: str
-    created: float
-    author: dict[str, str]
-    hidden: bool = False
-    deleted: bool = False
-
-
-@dataclass
-class Post:
-    id: str
-    message: str
-    created: float
-    updated: float
-    author: dict[str, str]
-
-
-@dataclass
 class Attachment:
     """A file sent with a message, kept on the fake CDN."""
 
@@ -167,6 +138,36 @@ class Attachment:
         else:
             out["file_url"] = self.url
         return out
+
+
+@dataclass
+class User:
+    uid: str  # the id in comments (app-scoped)
+    psid: str  # the id in Messenger (page-scoped)
+    name: str
+    blocked: bool = False
+
+
+@dataclass
+class Comment:
+    id: str
+    post_id: str
+    parent_id: str | None  # the top-level comment of a reply; None for a top-level one
+    message: str
+    created: float
+    author: dict[str, str]
+    hidden: bool = False
+    deleted: bool = False
+    photo: Attachment | None = None
+
+
+@dataclass
+class Post:
+    id: str
+    message: str
+    created: float
+    updated: float
+    author: dict[str, str]
 
 
 @dataclass
@@ -320,9 +321,10 @@ class FakeGraph(FakePlatform):
         *,
         by: User | None = None,
         created_at: float | None = None,
-        photo: str | None = None,
+        photo: str | Attachment | None = None,
     ) -> Comment:
-        """A customer's comment on a post or an answer to a comment (pushed as a feed change)."""
+        """A customer's comment on a post or an answer to a comment (pushed as a feed change),
+        with a photo (a file on the fake CDN, or just an address for the webhook)."""
         target_id = target if isinstance(target, str) else target.id
         with self.lock:
             when = self.clock() if created_at is None else created_at
@@ -332,7 +334,10 @@ class FakeGraph(FakePlatform):
             )
             assert comment is not None, f"no such post or comment {target_id}"
         value = self._comment_value(comment)
-        if photo:
+        if isinstance(photo, Attachment):
+            comment.photo = photo
+            value["photo"] = photo.url
+        elif photo:
             value["photo"] = photo
         self.emit_entry(self._feed_entry(value, when))
         return comment
@@ -713,6 +718,12 @@ class FakeGraph(FakePlatform):
         }
         if c.parent_id:
             out["parent"] = {"id": c.parent_id}
+        if c.photo is not None:
+            out["attachment"] = {
+                "type": "photo",
+                "media": {"image": {"src": c.photo.url, "height": 480, "width": 640}},
+                "url": f"https://www.facebook.com/photo.php?fbid={c.id.split('_')[-1]}",
+            }
         return out
 
     def _comments_of(self, object_id: str, stream: bool) -> list[Comment]:
