@@ -187,6 +187,10 @@ class OutgoingReply:
     private: bool = False
     #: How many times delivery was attempted before this attempt (0: the first).
     attempt: int = 0
+    #: An approved platform template to send instead of ``text`` (WhatsApp, outside the 24 h
+    #: window): ``{"name", "language", "parameters": [{"name", "text"}]}``; ``text`` is then
+    #: the template as the customer will read it (what the conversation shows).
+    platform_template: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,34 @@ class Delivered:
     platform_post_id: str
     posted_at: float | None = None  # the platform's time, when it says; else the server's
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformTemplate:
+    """A message template the platform approved (WhatsApp): the only kind of message it lets
+    a business send once the customer's 24 hours are over.
+
+    ``body`` has the platform's placeholders (``{{1}}`` or ``{{first_name}}``); ``parameters``
+    names them in the order the platform wants them (``"1"``, ``"2"`` for positional ones), each
+    with the example the template was approved with.
+    """
+
+    name: str
+    language: str
+    category: str
+    body: str
+    parameters: tuple[tuple[str, str], ...] = ()  # (name, example)
+    header: str = ""
+    footer: str = ""
+    buttons: tuple[str, ...] = ()  # the buttons' labels (quick replies, links, a phone number)
+
+
+@dataclass(frozen=True)
+class TemplateList:
+    """The approved templates that can be sent from here, and those that cannot (with why)."""
+
+    templates: list[PlatformTemplate] = field(default_factory=list)
+    unsupported: list[tuple[str, str, str]] = field(default_factory=list)  # name, language, why
 
 
 class Connector(Protocol):
@@ -242,6 +274,8 @@ class Connector(Protocol):
     def complete_push(self, result: PushResult) -> PushResult: ...
 
     def moderate(self, source_id: str, meta: Mapping[str, str], action: str) -> None: ...
+
+    def message_templates(self) -> TemplateList: ...
 
 
 class ConnectorBase:
@@ -295,6 +329,11 @@ class ConnectorBase:
     def moderate(self, source_id: str, meta: Mapping[str, str], action: str) -> None:
         """Carry out ``action`` ("hide", "unhide") on the platform for this post."""
         raise ChannelError(f"This channel cannot {action} posts.", permanent=True)
+
+    # --- platform templates ----------------------------------------------------------------
+    def message_templates(self) -> TemplateList:
+        """The platform's approved message templates (``ConnectorSpec.window_templates``)."""
+        raise ChannelError("This channel has no message templates.", permanent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,3 +394,6 @@ class ConnectorSpec:
     #: What marking a mention as spam does on the platform ("hide"), for mentions whose meta
     #: says they can be (``meta["moderate"]``).
     moderation: tuple[str, ...] = ()
+    #: Outside the messaging window the platform still takes its approved templates
+    #: (WhatsApp): a reply that is one (``OutgoingReply.platform_template``) is accepted then.
+    window_templates: bool = False

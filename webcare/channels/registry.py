@@ -22,6 +22,7 @@ MODULES: dict[str, str] = {
     "twitter": "webcare.channels.twitter",
     "facebook": "webcare.channels.facebook",
     "instagram": "webcare.channels.instagram",
+    "whatsapp": "webcare.channels.whatsapp",
     "telegram": "webcare.channels.telegram",
     "email": "webcare.channels.mail",
     "rss": "webcare.channels.rss",

@@ -44,6 +44,7 @@ PLATFORMS = {
     "bluesky": "Bluesky",
     "twitter": "X",
     "facebook": "Facebook",
+    "whatsapp": "WhatsApp",
     "telegram": "Telegram",
     "instagram": "Instagram",
 }
@@ -244,9 +245,9 @@ def measure(kind: str, body: str, *, reply_to: str = "", limit: int | None = Non
         size_limit = BLUESKY_MAX_BYTES
     elif kind == "telegram":
         count = code_points(text)  # the server stores the reply trimmed, as Telegram would
-    elif kind == "facebook":
-        # Messenger's Send API takes 2000 characters: code points (an emoji with a skin tone is
-        # two), which is never fewer than the graphemes a person sees
+    elif kind in ("facebook", "whatsapp"):
+        # Messenger's Send API takes 2000 characters, WhatsApp's text 4096: code points (an
+        # emoji with a skin tone is two), which is never fewer than the graphemes a person sees
         count = len(text)
     elif kind == "instagram":
         # "less than 1000 characters" and "1000 bytes or less" (a DM; a comment takes 2200)

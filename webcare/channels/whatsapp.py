@@ -1,0 +1,944 @@
+"""WhatsApp Business (Cloud API): customers' messages to the business number, replies inside the
+24-hour customer-service window, approved template messages outside it, delivery receipts.
+
+The Graph API (``webcare.channels.graph``) with a **system user's** access token (permissions
+``whatsapp_business_messaging`` and ``whatsapp_business_management``) of the Meta app that is
+subscribed to the WhatsApp Business account's ``messages`` webhook field.
+
+**Inbound: only by webhook.** The Cloud API has no way to read messages back (no history, no
+polling endpoint): what Meta pushes to ``/v1/hooks/{channel}`` is all there is, which is why the
+push receiver stores every delivery before it answers. Meta retries a delivery that was not
+answered 200 for up to 7 days. ``fetch`` is a health check instead: it reads the phone number
+(``GET /{phone-number-id}``), so a dead token or a lost permission shows in the Channels tab
+before a customer waits, and it (re)subscribes the app to the account's webhooks
+(``POST /{waba-id}/subscribed_apps``) every :data:`SUBSCRIBE_EVERY_S`.
+
+A delivery (object ``whatsapp_business_account``, field ``messages``) is batched:
+``entry`` x ``changes`` x ``value.messages`` (with the senders in ``value.contacts``) and/or
+``value.statuses`` (no message at all). Routed by ``value.metadata.phone_number_id``:
+
+* a **message** → a mention (id: the ``wamid``, which a duplicate delivery repeats; times are
+  Unix seconds *as strings*), windowed (``meta["window"]``: the 24 hours run from the
+  customer's last message, on Meta's clock). The author is the customer's business-scoped user
+  id (BSUID, ``user_id``) where Meta sends one, else the phone number (``wa_id``); the reply
+  goes to ``+<wa_id>``, or to the BSUID when the customer hides their number. Text as it is;
+  images, stickers, voice notes, videos and documents as a note (``[image] caption``) with the
+  media id in ``meta`` (``media_id``, ``media_kind``, ``media_mime``; :meth:`download_media`
+  fetches it: ``GET /{media-id}``, then its URL, both with the token); reactions, button and
+  list replies, locations and shared contacts as readable text; ``unsupported``, ``system``
+  and unknown types are skipped (listed, never stored). A quoted message (``context.id``) is
+  the mention's parent.
+* a **status** (``sent`` / ``delivered`` / ``read`` / ``failed``; ``played`` counts as read) →
+  a :class:`Receipt` naming the reply by its ``wamid`` and by our reference, which every reply
+  carries in ``biz_opaque_callback_data`` (``webcare:<reply id>``). ``failed`` carries Meta's
+  words (``errors[]``: 131047 outside the window, 131026 undeliverable …). Receipts only move
+  forward, so duplicates and late or out-of-order statuses change nothing.
+
+**Replies** (``deliver``): ``POST /{phone-number-id}/messages`` with ``messaging_product:
+whatsapp``, the text (at most 4096 characters, no link preview), ``context.message_id`` (the
+reply quotes the message it answers) and our reference; outside the window an approved
+**template** instead (``type: template`` with its name, language and body parameters; named or
+positional as the template is), the only thing Meta delivers then. The templates come from
+``GET /{waba-id}/message_templates?status=APPROVED`` (:meth:`message_templates`); those that
+need what Webcare cannot give (a media header, a link or code button with a variable, a
+one-time password) are listed as unsupported. A free-text reply outside the window is refused
+by the team server before it gets here; Meta's own refusal (131047, sync or as a ``failed``
+status) fails it with its words.
+
+**Exactly once.** WhatsApp has no idempotency key and no way to look a sent message up, so
+there is no lookup (``lookup="none"``). A reply whose answer never came back (the connection
+broke after the request went out, a proxy's page instead of Graph's) *may* have been sent: it
+fails with "may have been posted" instead of being sent again, and so does one the server was
+killed in the middle of (``resend_unknown=False``). Meta settles it: the ``sent`` status
+echoes our reference with the ``wamid``, and the receipt records the reply as sent (see
+``services/receipts.py``). Meta does not promise that a ``sent`` status always comes (so a reply
+that never reached Meta stays failed, for the agent to retry).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError
+
+from webcare.channels import graph
+from webcare.channels.base import (
+    Author,
+    Batch,
+    ChannelInfo,
+    ConfigField,
+    ConnectorBase,
+    ConnectorSpec,
+    Delivered,
+    IncomingMention,
+    OutgoingReply,
+    PlatformTemplate,
+    PushResult,
+    Receipt,
+    TemplateList,
+)
+from webcare.channels.errors import (
+    AuthFailed,
+    ChannelError,
+    MalformedResponse,
+    NotConfigured,
+    readable,
+)
+from webcare.channels.graph import Graph, GraphError, TokenError, epoch_seconds, graph_id
+from webcare.channels.http import platform_message
+
+CHAR_LIMIT = 4096  # text.body
+CAPTION_LIMIT = 1024
+MAX_TEXT = 20_000
+WINDOW_S = 24 * 3600.0
+#: Our reference in ``biz_opaque_callback_data`` (Meta echoes it in every status; max 512).
+REFERENCE_PREFIX = "webcare:"
+#: How often the app's subscription to the account's webhooks is renewed.
+SUBSCRIBE_EVERY_S = 6 * 3600.0
+TEMPLATE_FIELDS = "name,status,category,language,parameter_format,components"
+NUMBER_FIELDS = "display_phone_number,verified_name,quality_rating,name_status"
+#: Hosts a media URL from ``GET /{media-id}`` may point at (besides the Graph host itself).
+MEDIA_HOSTS = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net", ".fbsbx.com")
+
+SPEC = ConnectorSpec(
+    kind="whatsapp",
+    label="WhatsApp",
+    fields=(
+        ConfigField(
+            "phone_number_id",
+            "Phone number ID",
+            required=True,
+            help="The business number's id (15 digits, not the number itself): the Meta app's"
+            " WhatsApp > API Setup, or WhatsApp Manager > Phone numbers.",
+        ),
+        ConfigField(
+            "waba_id",
+            "WhatsApp Business account ID",
+            required=True,
+            help="The account the number belongs to (API Setup shows it too): its approved"
+            " templates are offered outside the 24 hours, and its webhooks are subscribed.",
+        ),
+        ConfigField(
+            "access_token",
+            "Access token (system user)",
+            required=True,
+            secret=True,
+            help="A system user's token (Business settings > System users > Generate token) for"
+            " the Meta app, with whatsapp_business_messaging and whatsapp_business_management."
+            " It does not expire; the API Setup page's temporary token lasts 24 hours.",
+        ),
+        ConfigField(
+            "app_secret",
+            "App secret",
+            required=True,
+            secret=True,
+            help="The Meta app's App Secret (App settings > Basic): every webhook delivery is"
+            " checked against it.",
+        ),
+        ConfigField(
+            "verify_token",
+            "Webhook verify token",
+            secret=True,
+            generate=True,
+            help="Leave empty: Webcare makes one and shows it once. Paste it, with the callback"
+            " URL, in the Meta app's WhatsApp > Configuration (webhook field: messages).",
+        ),
+        ConfigField(
+            "api_version",
+            "Graph API version",
+            default=graph.DEFAULT_VERSION,
+            help="Meta keeps each version about two years, e.g. v25.0.",
+        ),
+        ConfigField(
+            "base_url",
+            "Graph API address",
+            default=graph.DEFAULT_BASE_URL,
+            kind="url",
+            help="Leave as it is (only for a proxy or a test server).",
+        ),
+    ),
+    char_limit=CHAR_LIMIT,
+    can_reply=True,
+    lookup="none",
+    default_interval_s=900.0,  # the health check; messages come by webhook
+    receives_push=True,
+    resend_unknown=False,
+    reply_window_s=WINDOW_S,
+    window_rule="WhatsApp only allows approved template messages after 24 h.",
+    window_templates=True,
+)
+
+#: What to do about WhatsApp's own error codes (Cloud API "Error codes"), in words.
+ADVICE: dict[int, str] = {
+    131047: "The customer last wrote more than 24 hours ago: only an approved template message"
+    " reaches them now.",
+    131026: "The message could not be delivered: the number may not be on WhatsApp, use an old"
+    " app version, or not have accepted WhatsApp's terms.",
+    131049: "Meta held the message back to keep engagement healthy; try again later.",
+    131050: "The customer stopped marketing messages from this business.",
+    131051: "WhatsApp does not support this kind of message.",
+    131053: "The attached file could not be used (its type or format).",
+    131021: "The customer's number is the business number itself.",
+    131030: "The number is not on the test number's allowed list (Meta app > WhatsApp > API"
+    " Setup).",
+    131048: "Meta limits this number for spam reports; improve the messages' quality first.",
+    131062: "This kind of message cannot go to a customer who hides their phone number.",
+    132000: "The number of template variables does not match the template: choose it again.",
+    132001: "The template does not exist in this language or is not approved (any more):"
+    " refresh the template list.",
+    132005: "The template with its variables filled in is too long.",
+    132007: "The template's variables break WhatsApp's formatting rules.",
+    132012: "The template's variables do not have the format it expects.",
+    132015: "The template is paused (low quality): choose another.",
+    132016: "The template is disabled: choose another.",
+}
+#: Refusals no reply can get past until an admin acts: replies wait (like a dead token).
+ADMIN_CODES: dict[int, str] = {
+    131031: "The WhatsApp Business account is locked: see WhatsApp Manager.",
+    131042: "WhatsApp reports a payment problem with the business account: add or fix its"
+    " payment method in WhatsApp Manager.",
+    131037: "The number's display name is not approved yet.",
+    133010: "The phone number is not registered with the Cloud API: register it (API Setup).",
+    10: "The token lacks a permission: give the system user whatsapp_business_messaging and"
+    " whatsapp_business_management for this app and account, then paste a new token.",
+    200: "The token lacks a permission: give the system user whatsapp_business_messaging and"
+    " whatsapp_business_management for this app and account, then paste a new token.",
+}
+SYSTEM_USER_ADVICE = (
+    "create a new token for the app's system user (Business settings > System users >"
+    " Generate token, with whatsapp_business_messaging and whatsapp_business_management) and"
+    " paste it in the channel's settings. A system user's token does not expire; the API Setup"
+    " page's temporary one lasts 24 hours."
+)
+_UNKNOWN = (
+    "May have been posted: the connection broke before WhatsApp answered ({what}), and WhatsApp"
+    " offers no way to check whether the reply arrived, so it is not sent again by itself. If"
+    " WhatsApp reports it (its 'sent' status names the reply), it is recorded as sent; otherwise"
+    " look in WhatsApp and try delivering it again if it is not there."
+)
+_NAMED = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+_POSITIONAL = re.compile(r"\{\{\s*(\d+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}\Z")
+TEMPLATE_LANGUAGE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}\Z")
+
+
+class Skipped(ValueError):
+    """A message Webcare does not store (an unsupported type), with the reason."""
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not text")
+    return value
+
+
+def _words(value: Any, limit: int = 300) -> str:
+    return readable(value, limit) if isinstance(value, str) else ""
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _maybe_sent(exc: requests.RequestException) -> bool:
+    """Whether a request that failed this way may have reached Meta (its outcome unknown); a
+    connection that was never made cannot have sent anything."""
+    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
+        return False
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        inner = getattr(reason, "reason", reason)
+        if isinstance(inner, ConnectTimeoutError):  # incl. NewConnectionError, name resolution
+            return False
+    return True
+
+
+def error_words(errors: Any) -> str:
+    """A status's or message's ``errors[]`` in words: Meta's title and details, its code, and
+    what to do about it."""
+    first = errors[0] if isinstance(errors, list) and errors else None
+    if not isinstance(first, dict):
+        return "WhatsApp reports that the reply was not delivered."
+    code = _int(first.get("code"))
+    title = _words(first.get("title") or first.get("message"), 160)
+    data = first.get("error_data")
+    details = _words(data.get("details"), 200) if isinstance(data, dict) else ""
+    said = title or "not delivered"
+    if details and details not in said:
+        said += f" — {details}"
+    advice = ADVICE.get(code or 0, "")
+    number = f" (code {code})" if code is not None else ""
+    return f"WhatsApp did not deliver the reply: {said}{number}. {advice}".strip()
+
+
+# --- templates ---------------------------------------------------------------------------------
+def parse_template(item: Any) -> PlatformTemplate | str:
+    """An approved template Webcare can send, or why it cannot (``str``)."""
+    if not isinstance(item, dict):
+        raise ValueError("not an object")
+    name, language = item.get("name"), item.get("language")
+    if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
+        raise ValueError("no usable name")
+    if not isinstance(language, str) or not TEMPLATE_LANGUAGE.match(language):
+        raise ValueError(f"template {name}: no usable language")
+    status = item.get("status")
+    if status is not None and status != "APPROVED":
+        return f"its status is {status}"
+    category = str(item.get("category") or "")
+    if category == "AUTHENTICATION":
+        return "a one-time password template (sent by a login system, not by an agent)"
+    named = str(item.get("parameter_format") or "POSITIONAL").upper() == "NAMED"
+    header = body = footer = ""
+    body_seen = False
+    buttons: list[str] = []
+    examples: dict[str, str] = {}
+    components = item.get("components")
+    for part in components if isinstance(components, list) else []:
+        if not isinstance(part, dict):
+            continue
+        kind = str(part.get("type") or "").upper()
+        if kind == "HEADER":
+            form = str(part.get("format") or "TEXT").upper()
+            if form != "TEXT":
+                return f"it has a {form.lower()} header (send it from WhatsApp Manager)"
+            header = _text(part.get("text"), "the header")
+            if _PLACEHOLDER.search(header):
+                return "its header has a variable"
+        elif kind == "BODY":
+            body_seen = True
+            body = _text(part.get("text"), "the body")
+            examples = _examples(part.get("example"), body, named)
+        elif kind == "FOOTER":
+            footer = _text(part.get("text"), "the footer")
+        elif kind == "BUTTONS":
+            for button in part.get("buttons") or []:
+                if not isinstance(button, dict):
+                    continue
+                form = str(button.get("type") or "").upper()
+                if form not in ("QUICK_REPLY", "URL", "PHONE_NUMBER"):
+                    return f"it has a {form.lower().replace('_', ' ')} button"
+                if form == "URL" and "{{" in str(button.get("url") or ""):
+                    return "it has a link button with a variable"
+                buttons.append(_words(button.get("text"), 60))
+        else:
+            return f"it has a {kind.lower().replace('_', ' ')} part"
+    if not body_seen or not body.strip():
+        return "it has no text"
+    pattern = _NAMED if named else _POSITIONAL
+    names: list[str] = []
+    for match in pattern.finditer(body):
+        if match.group(1) not in names:
+            names.append(match.group(1))
+    if not named:
+        names.sort(key=int)
+    rest = pattern.sub("", body)
+    if "{{" in rest:
+        return "its variables are neither all named nor all numbered"
+    return PlatformTemplate(
+        name=name,
+        language=language,
+        category=category,
+        body=body,
+        parameters=tuple((n, examples.get(n, "")) for n in names),
+        header=header,
+        footer=footer,
+        buttons=tuple(b for b in buttons if b),
+    )
+
+
+def _examples(example: Any, body: str, named: bool) -> dict[str, str]:
+    if not isinstance(example, dict):
+        return {}
+    out: dict[str, str] = {}
+    if named:
+        for item in example.get("body_text_named_params") or []:
+            if isinstance(item, dict) and isinstance(item.get("param_name"), str):
+                out[item["param_name"]] = _words(item.get("example"), 200)
+        return out
+    rows = example.get("body_text")
+    first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], list) else []
+    for i, value in enumerate(first, start=1):
+        out[str(i)] = _words(value, 200)
+    return out
+
+
+def template_payload(template: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``template`` object of a send for ``{"name", "language", "parameters"}``:
+    numbered parameters are positional (in order), others named (``parameter_name``)."""
+    name, language = template.get("name"), template.get("language")
+    if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
+        raise ValueError("the template has no usable name")
+    if not isinstance(language, str) or not TEMPLATE_LANGUAGE.match(language):
+        raise ValueError("the template has no usable language")
+    raw = template.get("parameters") or []
+    if not isinstance(raw, list):
+        raise ValueError("the template's parameters are not a list")
+    pairs: list[tuple[str, str]] = []
+    for p in raw:
+        if not isinstance(p, Mapping) or not isinstance(p.get("name"), str):
+            raise ValueError("a template parameter has no name")
+        if not isinstance(p.get("text"), str) or not p["text"].strip():
+            raise ValueError(f"the template parameter {p['name']} is empty")
+        pairs.append((p["name"], p["text"]))
+    out: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if pairs:
+        if all(n.isdigit() for n, _ in pairs):
+            values = [
+                {"type": "text", "text": t} for _, t in sorted(pairs, key=lambda p: int(p[0]))
+            ]
+        else:
+            values = [{"type": "text", "parameter_name": n, "text": t} for n, t in pairs]
+        out["components"] = [{"type": "body", "parameters": values}]
+    return out
+
+
+def render_template(body: str, values: Mapping[str, str]) -> str:
+    """The template's text with its variables filled in (what the customer will read)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), body)
+
+
+# --- the Graph client ------------------------------------------------------------------------
+class _WhatsAppGraph(Graph):
+    """Graph, with WhatsApp's advice for a dead token and for refusals an admin must fix."""
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        try:
+            return super().request(method, path, **kwargs)
+        except TokenError as exc:
+            raise _token_error(exc) from exc
+        except GraphError as exc:
+            raise _whatsapp_error(exc) from exc
+
+
+def _token_error(exc: TokenError) -> TokenError:
+    """Graph's token error with what a WhatsApp admin must do (a system user's token, not a
+    Page's), keeping Meta's words and code."""
+    page_advice = graph.TOKEN_ADVICE.get(exc.subcode, graph.TOKEN_ADVICE[None])
+    tail = exc.message.split(page_advice, 1)[-1].strip() if page_advice in exc.message else ""
+    number = f"{exc.code}/{exc.subcode}" if exc.subcode is not None else str(exc.code)
+    words = f"WhatsApp no longer accepts the access token: {SYSTEM_USER_ADVICE}"
+    words += f" {tail}" if tail else f" (code {number})"
+    return TokenError(words, code=exc.code, subcode=exc.subcode, status=exc.status or 401)
+
+
+def _whatsapp_error(exc: GraphError) -> ChannelError:
+    code = exc.code or 0
+    family = 200 if 200 <= code < 300 else code
+    if family in ADMIN_CODES:
+        return AuthFailed(f"{ADMIN_CODES[family]} ({exc.message})", permanent=True,
+                          status=exc.status)  # fmt: skip
+    advice = ADVICE.get(code)
+    if advice:
+        return GraphError(
+            f"{exc.message}. {advice}", code=exc.code, subcode=exc.subcode,
+            permanent=exc.permanent, retry_after_s=exc.retry_after_s, status=exc.status,
+        )  # fmt: skip
+    return exc
+
+
+# --- the connector -----------------------------------------------------------------------------
+class WhatsAppConnector(ConnectorBase):
+    can_reply = True
+    can_lookup = False
+
+    def __init__(
+        self,
+        info: ChannelInfo,
+        *,
+        phone_number_id: str,
+        waba_id: str,
+        token: str,
+        app_secret: str,
+        verify_token: str,
+        base_url: str = graph.DEFAULT_BASE_URL,
+        version: str = graph.DEFAULT_VERSION,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.info = info
+        self.phone_number_id = phone_number_id
+        self.waba_id = waba_id
+        self.app_secret = app_secret
+        self.verify_token = verify_token
+        self.clock = clock
+        self.graph = _WhatsAppGraph(token, base_url=base_url, version=version,
+                                    platform="WhatsApp", clock=clock)  # fmt: skip
+        self._graph_host = urlsplit(base_url).netloc
+
+    # --- webhooks --------------------------------------------------------------------------
+    def verify_subscription(self, params: Mapping[str, str]) -> str | None:
+        return graph.challenge(params, self.verify_token)
+
+    def authenticate_push(self, headers: Mapping[str, str], body: bytes) -> bool:
+        return graph.signature_ok(self.app_secret, headers.get("x-hub-signature-256"), body)
+
+    def parse_push(self, body: bytes) -> PushResult:
+        entries = graph.load_push(body, "whatsapp_business_account")
+        mentions: list[IncomingMention] = []
+        receipts: list[Receipt] = []
+        skipped: list[str] = []
+        for n, entry in enumerate(entries):
+            changes = entry.get("changes")
+            for i, change in enumerate(changes if isinstance(changes, list) else []):
+                if not isinstance(change, dict) or change.get("field") != "messages":
+                    continue  # template and account updates: not used
+                where = f"entry {n} change {i}"
+                value = change.get("value")
+                if not isinstance(value, dict):
+                    skipped.append(f"{where}: no value")
+                    continue
+                metadata = value.get("metadata")
+                number = graph_id(metadata.get("phone_number_id")) if isinstance(
+                    metadata, dict) else None  # fmt: skip
+                if number != self.phone_number_id:
+                    skipped.append(f"{where}: for phone number {number}, not this channel's")
+                    continue
+                self._change(value, where, mentions, receipts, skipped)
+        batches = [Batch(channel=self.info, mentions=mentions)] if mentions else []
+        return PushResult(batches=batches, receipts=receipts, skipped=skipped)
+
+    def _change(
+        self, value: dict[str, Any], where: str, mentions: list[IncomingMention],
+        receipts: list[Receipt], skipped: list[str],
+    ) -> None:  # fmt: skip
+        names: dict[str, str] = {}
+        contacts = value.get("contacts")
+        for contact in contacts if isinstance(contacts, list) else []:
+            if not isinstance(contact, dict):
+                continue
+            profile = contact.get("profile")
+            name = profile.get("name") if isinstance(profile, dict) else None
+            if isinstance(name, str) and name.strip():
+                for key in ("wa_id", "user_id"):
+                    cid = graph_id(contact.get(key))
+                    if cid is not None:
+                        names[cid] = name.strip()[:200]
+        messages = value.get("messages")
+        for j, message in enumerate(messages if isinstance(messages, list) else []):
+            try:
+                mention = self._message(message, names)
+            except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+                skipped.append(f"{where} message {j}: {exc}")
+                continue
+            if mention is not None:
+                mentions.append(mention)
+        statuses = value.get("statuses")
+        for j, status in enumerate(statuses if isinstance(statuses, list) else []):
+            try:
+                receipt = self._status(status)
+            except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+                skipped.append(f"{where} status {j}: {exc}")
+                continue
+            if receipt is not None:
+                receipts.append(receipt)
+        errors = value.get("errors")
+        if isinstance(errors, list) and errors:
+            # system, app or account errors with no message (e.g. 130429 throughput)
+            skipped.append(f"{where}: WhatsApp reported {error_words(errors)}")
+
+    def _message(self, message: Any, names: Mapping[str, str]) -> IncomingMention | None:
+        """A message as a mention; ``None``: nothing to keep; :class:`Skipped` (a
+        ``ValueError``) says why one is left out."""
+        if not isinstance(message, dict):
+            raise ValueError("not an object")
+        wamid = graph_id(message.get("id"), 400)
+        if wamid is None:
+            raise ValueError("a message without id")
+        kind = message.get("type")
+        if kind == "system":
+            return None  # a number or user id changed: nothing to answer
+        wa_id = graph_id(message.get("from"), 40)
+        user_id = graph_id(message.get("from_user_id"), 200)
+        if wa_id is None and user_id is None:
+            raise ValueError(f"message {wamid} has no sender")
+        created = epoch_seconds(message.get("timestamp"))
+        meta: dict[str, str] = {"kind": "message", "window": "messaging", "type": str(kind)}
+        text = self._content(kind, message, meta)
+        if text is None:
+            return None
+        context = message.get("context")
+        parent = graph_id(context.get("id"), 400) if isinstance(context, dict) else None
+        if isinstance(context, dict) and (context.get("forwarded")
+                                          or context.get("frequently_forwarded")):  # fmt: skip
+            meta["forwarded"] = "yes"
+            text = f"[forwarded] {text}"
+        if kind == "reaction":
+            parent = meta.get("quote") or parent
+        if wa_id is not None:
+            meta["wa_id"] = wa_id
+        if user_id is not None:
+            meta["user_id"] = user_id
+        meta.setdefault("quote", wamid)
+        name = names.get(wa_id or "") or names.get(user_id or "")
+        handle = f"+{wa_id}" if wa_id else name or str(user_id)
+        return IncomingMention(
+            source_id=wamid,
+            author=Author(platform_user_id=user_id or str(wa_id), handle=handle, name=name),
+            text=text.strip()[:MAX_TEXT],
+            created_at=created,
+            parent_source_id=parent,
+            meta=meta,
+        )
+
+    def _content(self, kind: Any, message: dict[str, Any], meta: dict[str, str]) -> str | None:
+        """What a message says, as text (media as a note with the id in ``meta``); ``None``
+        when there is nothing to keep; raises :class:`Skipped` for what Webcare cannot show."""
+        part = message.get(kind) if isinstance(kind, str) else None
+        if kind == "text":
+            body = _text(part.get("body") if isinstance(part, dict) else None, "text.body")
+            return body if body.strip() else None
+        if kind in ("image", "sticker", "audio", "video", "document"):
+            if not isinstance(part, dict):
+                raise ValueError(f"a {kind} message without its {kind}")
+            media_id = graph_id(part.get("id"))
+            if media_id is not None:
+                meta["media_id"] = media_id
+                meta["media_kind"] = "audio" if kind == "audio" else kind
+            mime = part.get("mime_type")
+            if isinstance(mime, str) and mime:
+                meta["media_mime"] = mime[:100]
+            caption = _text(part.get("caption"), "caption").strip()
+            if kind == "document":
+                filename = _words(part.get("filename"), 200)
+                if filename:
+                    meta["media_filename"] = filename
+                note = f"[document: {filename}]" if filename else "[document]"
+            elif kind == "audio":
+                note = "[voice message]" if part.get("voice") else "[audio]"
+            else:
+                note = f"[{kind}]"
+            return f"{note} {caption}".strip()
+        if kind == "reaction":
+            if not isinstance(part, dict):
+                raise ValueError("a reaction without its reaction")
+            emoji = part.get("emoji")
+            target = graph_id(part.get("message_id"), 400)
+            if target is not None:
+                meta["quote"] = target
+            if not isinstance(emoji, str) or not emoji:
+                return None  # a reaction taken back
+            return f"[reaction: {emoji[:20]}]"
+        if kind == "button":  # a template's quick-reply button
+            said = part.get("text") if isinstance(part, dict) else None
+            return f"[button] {_text(said, 'button.text')}".strip()
+        if kind == "interactive":
+            return self._interactive(part)
+        if kind == "location":
+            if not isinstance(part, dict):
+                raise ValueError("a location without its location")
+            lat, lon = part.get("latitude"), part.get("longitude")
+            words = ", ".join(w for w in (_words(part.get("name"), 200),
+                                          _words(part.get("address"), 300)) if w)  # fmt: skip
+            where = ""
+            if isinstance(lat, int | float) and isinstance(lon, int | float):
+                where = f" https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+            return f"[location] {words}{where}".strip()
+        if kind == "contacts":
+            people = message.get("contacts")
+            cards = []
+            for person in people if isinstance(people, list) else []:
+                if not isinstance(person, dict):
+                    continue
+                name = person.get("name")
+                shown = _words(name.get("formatted_name"), 200) if isinstance(name, dict) else ""
+                phones = person.get("phones")
+                numbers = [_words(p.get("phone"), 40) for p in phones if isinstance(p, dict)] \
+                    if isinstance(phones, list) else []  # fmt: skip
+                cards.append(" ".join([shown or "?", *[n for n in numbers if n]]))
+            return "[contact] " + "; ".join(cards) if cards else "[contact]"
+        if kind in ("unsupported", "unknown"):
+            errors = message.get("errors")
+            what = ""
+            inner = message.get("unsupported")
+            if isinstance(inner, dict) and isinstance(inner.get("type"), str):
+                what = f" ({inner['type'][:40]})"
+            first = errors[0] if isinstance(errors, list) and errors else None
+            words = _words(first.get("title"), 120) if isinstance(first, dict) else ""
+            raise Skipped(f"an unsupported message{what}: {words or 'WhatsApp sent no content'}")
+        raise Skipped(f"a message of type {str(kind)[:40]!r}, which Webcare does not show")
+
+    def _interactive(self, part: Any) -> str | None:
+        if not isinstance(part, dict):
+            raise ValueError("an interactive message without its content")
+        form = part.get("type")
+        reply = part.get(form) if isinstance(form, str) else None
+        if form in ("button_reply", "list_reply") and isinstance(reply, dict):
+            title = _text(reply.get("title"), "title").strip()
+            description = _words(reply.get("description"), 300)
+            return f"[{'button' if form == 'button_reply' else 'choice'}] {title}" + (
+                f" — {description}" if description else ""
+            )
+        if form == "nfm_reply" and isinstance(reply, dict):  # a WhatsApp Flow's answers
+            answers = reply.get("response_json")
+            return f"[form] {_words(answers, 1000)}".strip()
+        raise Skipped(f"an interactive reply of type {str(form)[:40]!r}")
+
+    def _status(self, status: Any) -> Receipt | None:
+        if not isinstance(status, dict):
+            raise ValueError("not an object")
+        wamid = graph_id(status.get("id"), 400)
+        kind = status.get("status")
+        if kind == "played":  # a voice note was played: more than read
+            kind = "read"
+        if kind not in ("sent", "delivered", "read", "failed"):
+            return None  # deleted, warning …: not a receipt
+        at = epoch_seconds(status.get("timestamp"))
+        opaque = status.get("biz_opaque_callback_data")
+        reference = None
+        if isinstance(opaque, str) and opaque.startswith(REFERENCE_PREFIX):
+            reference = opaque[len(REFERENCE_PREFIX) :][:200] or None
+        if wamid is None and reference is None:
+            raise ValueError("a status without id")
+        error = error_words(status.get("errors")) if kind == "failed" else None
+        return Receipt(
+            platform_post_id=wamid, reference=reference, status=str(kind), at=at, error=error
+        )
+
+    # --- health check (there is nothing to poll) --------------------------------------------
+    def fetch(self, cursor: str | None) -> list[Batch]:
+        now = self.clock()
+        state: dict[str, Any] = {}
+        if cursor:
+            try:
+                loaded = json.loads(cursor)
+                state = loaded if isinstance(loaded, dict) else {}
+            except ValueError:
+                state = {}
+        number = self.graph.object(
+            "GET", f"/{self.phone_number_id}", params={"fields": NUMBER_FIELDS}
+        )
+        skipped: list[str] = []
+        quality = number.get("quality_rating")
+        if quality == "RED":
+            skipped.append("WhatsApp rates the number's quality low (RED): sending may be limited.")
+        subscribed = state.get("subscribed_at")
+        subscribed = float(subscribed) if isinstance(subscribed, int | float) else 0.0
+        if now - subscribed >= SUBSCRIBE_EVERY_S:
+            self.subscribe()
+            subscribed = now
+        shown = number.get("display_phone_number")
+        next_state: dict[str, Any] = {"subscribed_at": subscribed, "checked_at": now}
+        if isinstance(shown, str):
+            next_state["number"] = shown[:40]
+        return [
+            Batch(
+                channel=self.info,
+                cursor=json.dumps(next_state, sort_keys=True),
+                skipped=skipped,
+                wait_s=self.graph.last_wait_s,
+            )
+        ]
+
+    def subscribe(self) -> None:
+        """Subscribe the app to the account's webhooks (without it, no message arrives)."""
+        try:
+            answer = self.graph.object("POST", f"/{self.waba_id}/subscribed_apps")
+        except AuthFailed:
+            raise
+        except ChannelError as exc:
+            raise ChannelError(
+                f"Could not subscribe the app to the WhatsApp account's webhooks: {exc.message}",
+                permanent=exc.permanent, retry_after_s=exc.retry_after_s, status=exc.status,
+            ) from exc  # fmt: skip
+        if answer.get("success") is not True:
+            raise MalformedResponse("WhatsApp did not confirm the webhook subscription.")
+
+    # --- templates -------------------------------------------------------------------------
+    def message_templates(self) -> TemplateList:
+        """The account's approved templates (``GET /{waba-id}/message_templates``)."""
+        params = {"fields": TEMPLATE_FIELDS, "status": "APPROVED", "limit": "100"}
+        out = TemplateList()
+        for data in self.graph.pages(f"/{self.waba_id}/message_templates", params):
+            for item in data:
+                try:
+                    parsed = parse_template(item)
+                except (ValueError, TypeError) as exc:
+                    out.unsupported.append(("?", "", f"it could not be read ({exc})"))
+                    continue
+                if isinstance(parsed, str):
+                    name = item.get("name") if isinstance(item, dict) else "?"
+                    language = item.get("language") if isinstance(item, dict) else ""
+                    out.unsupported.append((str(name)[:512], str(language)[:20], parsed))
+                else:
+                    out.templates.append(parsed)
+        out.templates.sort(key=lambda t: (t.name, t.language))
+        return out
+
+    # --- deliver ---------------------------------------------------------------------------
+    def deliver(self, reply: OutgoingReply) -> Delivered:
+        meta = reply.mention_meta
+        if meta.get("kind") != "message":
+            raise ChannelError("WhatsApp: this mention is not a WhatsApp message; it cannot be"
+                               " answered from here.", permanent=True)  # fmt: skip
+        body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+        wa_id, user_id = meta.get("wa_id"), meta.get("user_id")
+        if wa_id:
+            body["to"] = "+" + wa_id.lstrip("+")
+        elif user_id:
+            body["recipient"] = user_id
+        else:
+            raise ChannelError("WhatsApp: this message has no sender to answer.", permanent=True)
+        if reply.platform_template is not None:
+            try:
+                body["type"] = "template"
+                body["template"] = template_payload(reply.platform_template)
+            except ValueError as exc:
+                raise ChannelError(f"WhatsApp: {exc}.", permanent=True) from exc
+        else:
+            body["type"] = "text"
+            body["text"] = {"preview_url": False, "body": reply.text}
+            quote = meta.get("quote") or reply.mention_source_id
+            if quote:
+                body["context"] = {"message_id": quote}
+        body["biz_opaque_callback_data"] = (REFERENCE_PREFIX + reply.reference)[:512]
+        answer = self._send(body)
+        messages = answer.get("messages")
+        first = messages[0] if isinstance(messages, list) and messages else None
+        wamid = graph_id(first.get("id"), 400) if isinstance(first, dict) else None
+        if wamid is None:
+            # accepted (2xx) without saying its id: recorded as sent; the status brings the id
+            return Delivered(platform_post_id=f"unknown:{reply.reference}")
+        return Delivered(platform_post_id=wamid)
+
+    def _send(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /{phone-number-id}/messages``; an answer that never came (or is not Graph's)
+        is "may have been posted", permanent, so nothing goes out twice by itself."""
+        http = self.graph
+        try:
+            response = http.session.post(
+                http.url(f"/{self.phone_number_id}/messages"), json=body, timeout=http.timeout
+            )
+        except requests.RequestException as exc:
+            words = readable(str(exc))
+            if _maybe_sent(exc):
+                raise ChannelError(_UNKNOWN.format(what=words), permanent=True) from None
+            raise ChannelError(f"Could not reach WhatsApp: {words}") from None
+        http.last_wait_s = graph.usage_wait(response.headers)
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if 200 <= response.status_code < 300:
+            return answer if isinstance(answer, dict) else {}
+        error = answer.get("error") if isinstance(answer, dict) else None
+        if not isinstance(error, dict) or _int(error.get("code")) is None:
+            # not Graph's answer (a proxy's page): whether Meta got the message is unknown
+            raise ChannelError(_UNKNOWN.format(what=platform_message(response)), permanent=True)
+        refused = graph.graph_error(response, "WhatsApp", http.last_wait_s)
+        if isinstance(refused, TokenError):
+            raise _token_error(refused)
+        if isinstance(refused, GraphError):
+            raise _whatsapp_error(refused)
+        raise refused
+
+    # --- media -----------------------------------------------------------------------------
+    def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str | None]:
+        """A customer's file: ``GET /{media-id}`` gives a URL (valid 5 minutes) that is read
+        with the token too. Never reads more than ``max_bytes`` (+1); a file announced or found
+        larger, or one that is gone, raises a permanent :class:`ChannelError`."""
+        for attempt in range(2):
+            info = self.graph.object(
+                "GET", f"/{media_id}", params={"phone_number_id": self.phone_number_id}
+            )
+            url = info.get("url")
+            if not isinstance(url, str) or not self._media_host(url):
+                raise MalformedResponse("WhatsApp gave no usable address for the file.")
+            size = _int(info.get("file_size"))
+            if size is not None and size > max_bytes:
+                raise ChannelError(
+                    f"The file is {size} bytes, more than the {max_bytes} the server keeps.",
+                    permanent=True,
+                )
+            try:
+                with self.graph.session.get(url, stream=True, timeout=self.graph.timeout) as got:
+                    if got.status_code == 404 and attempt == 0:
+                        continue  # the 5 minutes ran out: ask for a new address
+                    if got.status_code != 200:
+                        raise ChannelError(
+                            f"WhatsApp did not give the file ({platform_message(got)}).",
+                            permanent=got.status_code in (403, 404, 410),
+                        )
+                    data = b"".join(_limited(got.iter_content(65536), max_bytes))
+                    mime = got.headers.get("Content-Type")
+            except requests.RequestException as exc:
+                raise ChannelError(f"Could not download the file: {readable(str(exc))}") from None
+            return data, (mime.split(";")[0].strip() if mime else None)
+        raise ChannelError("WhatsApp did not give the file (its address expired twice).")
+
+    def _media_host(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.netloc == self._graph_host:
+            return True
+        return parts.scheme == "https" and any(
+            host == h or (h.startswith(".") and host.endswith(h)) for h in MEDIA_HOSTS
+        )
+
+    def close(self) -> None:
+        self.graph.close()
+
+
+def _limited(chunks: Iterator[bytes], max_bytes: int) -> Iterator[bytes]:
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > max_bytes:
+            raise ChannelError(
+                f"The file is larger than the {max_bytes} bytes the server keeps.", permanent=True
+            )
+        yield chunk
+
+
+def create(
+    info: ChannelInfo,
+    config: Mapping[str, Any],
+    secrets: Mapping[str, str],
+    *,
+    clock: Callable[[], float] = time.time,
+) -> WhatsAppConnector:
+    phone_number_id = str(config.get("phone_number_id") or "").strip()
+    waba_id = str(config.get("waba_id") or "").strip()
+    token = str(secrets.get("access_token") or "").strip()
+    app_secret = str(secrets.get("app_secret") or "").strip()
+    for value, label in ((phone_number_id, "Phone number ID"),
+                         (waba_id, "WhatsApp Business account ID")):  # fmt: skip
+        if not value:
+            raise NotConfigured(f"{label} is not set for this channel.")
+        if not value.isdigit():
+            raise NotConfigured(f"{label} must be the number's or account's id (digits only),"
+                                f" not {value!r}.")  # fmt: skip
+    if not token:
+        raise NotConfigured("Access token is not set for this channel.")
+    if not app_secret:
+        raise NotConfigured("App secret is not set for this channel.")
+    version = str(config.get("api_version") or graph.DEFAULT_VERSION).strip()
+    if not (version.startswith("v") and version[1:].replace(".", "", 1).isdigit()):
+        raise NotConfigured(f"Graph API version must look like v25.0, not {version!r}.")
+    base_url = str(config.get("base_url") or graph.DEFAULT_BASE_URL).strip()
+    return WhatsAppConnector(
+        info,
+        phone_number_id=phone_number_id,
+        waba_id=waba_id,
+        token=token,
+        app_secret=app_secret,
+        verify_token=str(secrets.get("verify_token") or ""),
+        base_url=base_url,
+        version=version,
+        clock=clock,
+    )
