@@ -307,6 +307,9 @@ REQUESTS: dict[Key, Request] = {
     ("POST", "/v1/channels/{channel_id}/fetch"): lambda w, r: w.call(
         r, "POST", f"/v1/channels/{w.channel_id}/fetch"
     ),
+    ("GET", "/v1/channels/{channel_id}/platform-templates"): lambda w, r: w.call(
+        r, "GET", f"/v1/channels/{w.channel_id}/platform-templates"
+    ),
     ("GET", "/v1/connectors"): lambda w, r: w.call(r, "GET", "/v1/connectors"),
     ("POST", "/v1/ingest/{channel_id}"): _ingest,
     ("GET", "/v1/media/{media_id}"): lambda w, r: w.call(r, "GET", f"/v1/media/{w.upload_of(r)}"),

@@ -32,6 +32,7 @@ from webcare.server.routers import (
     media,
     mentions,
     misc,
+    platform_templates,
     reports,
     settings,
     sync,
@@ -479,6 +480,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(misc.router)  # health needs no token; its other route says 401 itself
     app.include_router(hooks.router)  # the platform signs each delivery
     app.include_router(mentions.contacts_router, responses=SIGNED_IN)
+    app.include_router(platform_templates.router, responses=SIGNED_IN)
     app.add_middleware(JsonDepthMiddleware, skip=(UPLOAD_PATH,), skip_prefixes=(HOOKS_PREFIX,))
     # outside the depth scan, so an oversized body is refused before it is read whole
     app.add_middleware(

@@ -113,6 +113,17 @@ class _MissingMedia(Exception):
         self.message = message
 
 
+def _platform_template(raw: str | None) -> dict[str, object] | None:
+    """A reply's platform template (WhatsApp), as stored at acceptance."""
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 @dataclass
 class _Cached:
     version: float
@@ -584,7 +595,7 @@ class ChannelRunner:
         with self.db.write() as conn:
             row = conn.execute(
                 "SELECT r.id, r.body, r.accepted_at, r.delivery_attempts, r.private, m.source_id,"
-                " m.text, m.url, m.meta, ct.handle FROM replies r"
+                " m.text, m.url, m.meta, ct.handle, r.platform_template FROM replies r"
                 " JOIN mentions m ON m.id = r.mention_id"
                 " LEFT JOIN contacts ct ON ct.id = m.contact_id"
                 " WHERE m.channel_id = ? AND r.delivery_state = 'queued'"
@@ -617,6 +628,7 @@ class ChannelRunner:
             else {},
             private=bool(row["private"]),
             attempt=int(row["delivery_attempts"]),
+            platform_template=_platform_template(row["platform_template"]),
         )
         if self.media_store is not None:
             try:

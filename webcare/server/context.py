@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from webcare.server.config import ServerConfig
 from webcare.server.notifier import ChangeNotifier
 from webcare.server.services.login_throttle import LoginThrottle, ThrottleLimits
+from webcare.server.services.platform_templates import PlatformTemplates
 from webcare.server.services.push import PushReceiver
 from webcare.storage.db import Database
 from webcare.storage.files import ContentStore
@@ -25,6 +26,7 @@ class ServerContext:
     #: Media files, by content (``<db dir>/media``; ``ServerConfig.media_dir``).
     media: ContentStore = field(init=False)
     push: PushReceiver = field(init=False)
+    platform_templates: PlatformTemplates = field(init=False)
     closing: bool = False
     runner: ChannelRunner | None = None
 
@@ -39,6 +41,7 @@ class ServerContext:
         self.throttle = LoginThrottle(self.db, limits)
         self.media = ContentStore(cfg.media_dir)
         self.push = PushReceiver(self.db, self.now)
+        self.platform_templates = PlatformTemplates(self.db, self.now)
 
     def now(self) -> float:
         return self.config.clock()

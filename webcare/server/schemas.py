@@ -94,6 +94,28 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
+class TemplateParameterIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9_]+$")
+    text: str = Field(min_length=1, max_length=1024)
+
+
+class PlatformTemplateIn(BaseModel):
+    """An approved platform template (WhatsApp): its name, language and body parameters."""
+
+    name: str = Field(min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$")
+    language: str = Field(
+        min_length=2, max_length=20, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$"
+    )
+    parameters: list[TemplateParameterIn] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PlatformTemplateIn:
+        names = [p.name for p in self.parameters]
+        if len(set(names)) != len(names):
+            raise ValueError("each template parameter is given once")
+        return self
+
+
 class MutationIn(BaseModel):
     client_seq: int = Field(ge=1, le=2**62)
     op_id: str = Field(pattern=OP_ID_PATTERN)
@@ -111,6 +133,9 @@ class MutationIn(BaseModel):
     )
     #: A reply: answer privately (Facebook/Instagram: a private reply to the comment).
     private: bool = False
+    #: A reply that is the platform's approved template (WhatsApp outside the 24 h window);
+    #: ``body`` is then its text as the customer reads it.
+    platform_template: PlatformTemplateIn | None = None
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> MutationIn:

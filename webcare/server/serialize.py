@@ -212,6 +212,8 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
         # what the platform says became of it: None | sent | delivered | read | failed
         "platform_status": row["platform_status"],
         "platform_status_at": _iso(row, "platform_status_at"),
+        # an approved platform template (WhatsApp): {name, language, parameters} or None
+        "platform_template": _json_or_none(row["platform_template"]),
     }
 
 
@@ -260,6 +262,12 @@ def _reply_window_s(connector: str | None) -> float | None:
     return registry.spec(connector).reply_window_s
 
 
+def _window_templates(connector: str | None) -> bool:
+    if connector is None or connector not in registry.MODULES:
+        return False
+    return registry.spec(connector).window_templates
+
+
 def channel(row: sqlite3.Row, now: float) -> Json:
     connector = row["connector"]
     polls = registry.polls(connector)
@@ -294,6 +302,8 @@ def channel(row: sqlite3.Row, now: float) -> Json:
         "attach_max_bytes": registry.attach_max_bytes(connector),
         # the platform's messaging window (Messenger, WhatsApp: 24 h), for the composer
         "reply_window_s": _reply_window_s(connector),
+        # outside the window the platform still takes its approved templates (WhatsApp)
+        "window_templates": _window_templates(connector),
         "interval_s": row["interval_s"],
         "next_fetch_at": _iso(row, "next_fetch_at") if next_fetch is not None else None,
         "next_fetch_in_s": round(max(0.0, next_fetch - now), 1) if next_fetch else None,

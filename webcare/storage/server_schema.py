@@ -435,6 +435,13 @@ def m010_drop_mentions_fts(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE IF EXISTS mentions_fts")
 
 
+@migrations(name="m011_platform_templates")
+def m011_platform_templates(db: sqlite_utils.Database) -> None:
+    # a reply that is an approved platform template (WhatsApp, outside the 24 h window):
+    # {"name", "language", "parameters": [{"name", "text"}]}; NULL for a free-text reply
+    db.execute("ALTER TABLE replies ADD COLUMN platform_template TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

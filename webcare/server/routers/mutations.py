@@ -54,6 +54,9 @@ def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[s
             priority=m.priority,
             media_ids=tuple(m.media_ids or ()),
             private=m.private,
+            platform_template=m.platform_template.model_dump()
+            if m.platform_template is not None
+            else None,
         )
         for m in body.mutations
     ]

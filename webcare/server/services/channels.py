@@ -59,6 +59,7 @@ def spec_json(kind: str) -> dict[str, Any]:
         "receives_push": spec.receives_push,
         "reply_window_s": spec.reply_window_s,
         "private_replies": spec.private_reply_window_s is not None,
+        "window_templates": spec.window_templates,
         "fields": [
             {
                 "name": f.name,

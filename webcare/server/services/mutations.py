@@ -66,6 +66,8 @@ class Mutation:
     #: Uploaded images (``POST /v1/media``) a reply carries, in order.
     media_ids: tuple[int, ...] = ()
     private: bool = False
+    #: A reply that is an approved platform template (WhatsApp): name, language, parameters.
+    platform_template: dict[str, Any] | None = None
 
 
 class OutboxConflict(ConflictError):
@@ -200,6 +202,9 @@ def _apply_reply(
     reason = rules.check_reply(state, user.id, m.claim_epoch if m.claim_epoch is not None else -1)
     if reason is not None:
         return _reject(m, reason)
+    template_problem = _template_problem(channel["connector"], m)
+    if template_problem is not None:
+        return _reject(m, RejectReason.INVALID, template_problem)
     refusal = _window_refusal(conn, channel["connector"], row, m, now)
     if refusal is not None:
         return _reject(m, RejectReason.OUTSIDE_WINDOW, refusal)
@@ -210,10 +215,11 @@ def _apply_reply(
             return _reject(m, RejectReason.INVALID, problem)
     conn.execute(
         "INSERT INTO replies(id, mention_id, agent_id, client_id, client_seq, claim_epoch,"
-        " template_id, body, accepted_at, delivery_state, private)"
-        " VALUES (?,?,?,?,?,?,?,?,?,'queued',?)",
+        " template_id, body, accepted_at, delivery_state, private, platform_template)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'queued',?,?)",
         (m.op_id, m.mention_id, user.id, client_id, m.client_seq, m.claim_epoch,
-         m.template_id, body, now, int(private)),
+         m.template_id, body, now, int(private),
+         json.dumps(m.platform_template) if m.platform_template is not None else None),
     )  # fmt: skip
     if m.media_ids:
         media_service.attach(conn, m.op_id, m.media_ids)
@@ -259,14 +265,30 @@ def ago(seconds: float) -> str:
 def _window_refusal(
     conn: sqlite3.Connection, connector: str | None, row: sqlite3.Row, m: Mutation, now: float
 ) -> str | None:
-    """Why the platform's messaging window no longer allows this reply, or ``None``."""
+    """Why the platform's messaging window no longer allows this reply, or ``None`` (an
+    approved template goes where the platform takes them: WhatsApp after its 24 hours)."""
     until = row["window_until"]
     if until is None or now < until or connector is None:
         return None
     spec = registry.spec(connector)
+    if m.platform_template is not None and spec.window_templates:
+        return None
     window = spec.reply_window_s or 0.0
     rule = spec.window_rule or f"{spec.label} only accepts a reply inside its window."
     return f"The customer last wrote {ago(now - (until - window))} ago; {rule}"
+
+
+def _template_problem(connector: str | None, m: Mutation) -> str | None:
+    """Why a reply cannot be the platform template it names, or ``None`` (no template, or
+    one this channel takes; the platform itself says whether it is approved)."""
+    if m.platform_template is None:
+        return None
+    if connector is None or not registry.spec(connector).window_templates:
+        return "This channel has no approved message templates: write the reply instead."
+    for p in m.platform_template.get("parameters") or []:
+        if "\x00" in str(p.get("text", "")):
+            return _NUL.format(what="A template variable")
+    return None
 
 
 def _meta(row: sqlite3.Row) -> dict[str, Any]:
