@@ -863,6 +863,14 @@
         <translation>Bijlage {name} verwijderen</translation>
     </message>
     <message>
+        <source>{platform} template…</source>
+        <translation>{platform}-sjabloon…</translation>
+    </message>
+    <message>
+        <source>Send an approved {platform} template (Ctrl+T)</source>
+        <translation>Verstuur een goedgekeurd {platform}-sjabloon (Ctrl+T)</translation>
+    </message>
+    <message>
         <source>Counted as Mastodon counts: the @mention put in front included, every link as 23 characters, a mention without its server.</source>
         <translation>Geteld zoals Mastodon telt: inclusief de @vermelding vooraan, elke link als 23 tekens, een vermelding zonder de servernaam.</translation>
     </message>
@@ -1275,6 +1283,10 @@
         <translation>Nog {t} om te antwoorden.</translation>
     </message>
     <message>
+        <source>The customer last wrote {ago} ago; after {window} {platform} only delivers an approved template message. Choose one with Template… (Ctrl+T), or add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>De klant schreef {ago} geleden voor het laatst; na {window} bezorgt {platform} alleen nog een goedgekeurd sjabloonbericht. Kies er een met Sjabloon… (Ctrl+T), of voeg een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
+    </message>
+    <message>
         <source>The customer last wrote {ago} ago; {channel} only takes a reply within {window} of their last message. You can answer when they write again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
         <translation>De klant schreef {ago} geleden voor het laatst; {channel} neemt alleen een antwoord aan binnen {window} na het laatste bericht. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
     </message>
@@ -1317,6 +1329,14 @@
     <message>
         <source>Could not release {who}: {reason}</source>
         <translation>Kon {who} niet vrijgeven: {reason}</translation>
+    </message>
+    <message>
+        <source>You are offline: the approved templates come from the team server.</source>
+        <translation>Je bent offline: de goedgekeurde sjablonen komen van de teamserver.</translation>
+    </message>
+    <message>
+        <source>The approved templates could not be loaded: {error}</source>
+        <translation>De goedgekeurde sjablonen konden niet worden geladen: {error}</translation>
     </message>
     <message>
         <source>This mention is {s}; reopen it first (Shift+E).</source>
@@ -2045,6 +2065,61 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>The two passwords differ.</source>
         <translation>De twee wachtwoorden verschillen.</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformTemplatePicker</name>
+    <message>
+        <source>Approved {platform} templates</source>
+        <translation>Goedgekeurde {platform}-sjablonen</translation>
+    </message>
+    <message>
+        <source>{platform} only delivers an approved template now. Choose one and fill in its variables; the text itself cannot be changed.</source>
+        <translation>{platform} bezorgt nu alleen nog een goedgekeurd sjabloon. Kies er een en vul de variabelen in; de tekst zelf kun je niet wijzigen.</translation>
+    </message>
+    <message>
+        <source>Type to filter by name or text</source>
+        <translation>Typ om te filteren op naam of tekst</translation>
+    </message>
+    <message>
+        <source>Filter templates</source>
+        <translation>Sjablonen filteren</translation>
+    </message>
+    <message>
+        <source>Approved templates</source>
+        <translation>Goedgekeurde sjablonen</translation>
+    </message>
+    <message>
+        <source>What the customer will read</source>
+        <translation>Wat de klant leest</translation>
+    </message>
+    <message>
+        <source>Send template</source>
+        <translation>Sjabloon versturen</translation>
+    </message>
+    <message>
+        <source>The templates could not be read: {error}</source>
+        <translation>De sjablonen konden niet worden gelezen: {error}</translation>
+    </message>
+    <message>
+        <source>{n} more cannot be sent from Webcare (they need an image, a link or a code): {names}.</source>
+        <translation>Nog {n} kunnen niet vanuit Webcare worden verstuurd (ze hebben een afbeelding, link of code nodig): {names}.</translation>
+    </message>
+    <message>
+        <source>There are no approved templates: create one in WhatsApp Manager (Message templates), and once Meta approves it, it is offered here.</source>
+        <translation>Er zijn geen goedgekeurde sjablonen: maak er een in WhatsApp Manager (Berichtsjablonen); zodra Meta het goedkeurt, verschijnt het hier.</translation>
+    </message>
+    <message>
+        <source>Variable {name}</source>
+        <translation>Variabele {name}</translation>
+    </message>
+    <message>
+        <source>e.g. {example}</source>
+        <translation>bijv. {example}</translation>
+    </message>
+    <message>
+        <source>Fill in: {names}</source>
+        <translation>Nog invullen: {names}</translation>
     </message>
 </context>
 <context>

@@ -855,6 +855,15 @@ class ApiClient:
             self._call("POST", f"/v1/channels/{int(channel_id)}/fetch"), "the channel"
         )
 
+    def platform_templates(self, channel_id: int, *, refresh: bool = False) -> Json:
+        """The channel's approved platform templates (WhatsApp): ``templates``, ``unsupported``,
+        ``fetched_at``, ``error``; ``available`` is false for a channel without them."""
+        params = {"refresh": "true"} if refresh else None
+        return self._dict(
+            self._call("GET", f"/v1/channels/{int(channel_id)}/platform-templates", params=params),
+            "the templates",
+        )
+
     def retry_delivery(self, reply_id: str) -> Json:
         """Queue a failed reply for delivery again (its author or a lead)."""
         return self._dict(

@@ -275,5 +275,11 @@ def m007_windows_receipts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE replies ADD COLUMN private INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="m008_window_templates")
+def m008_window_templates(db: sqlite_utils.Database) -> None:
+    # outside the messaging window the platform still takes its approved templates (WhatsApp)
+    db.execute("ALTER TABLE channels ADD COLUMN window_templates INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))

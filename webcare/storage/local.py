@@ -218,6 +218,8 @@ class MentionDetail:
     window_from_local: float | None = None  # the customer's last message, which it runs from
     reply_window_s: float | None = None  # the channel's window (24 h)
     private_reply: bool = False  # a private reply is possible (a DM to the commenter)
+    #: outside the window the platform still takes its approved templates (WhatsApp)
+    window_templates: bool = False
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""
@@ -366,12 +368,12 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any
         "channels",
         ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
          "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes",
-         "reply_window_s"),
+         "reply_window_s", "window_templates"),
         lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
                        d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error"),
                        d.get("connector"), int(d.get("can_reply", True)),
                        int(d.get("can_attach", False)), d.get("attach_max_bytes"),
-                       d.get("reply_window_s")),
+                       d.get("reply_window_s"), int(bool(d.get("window_templates")))),
     ),
 }  # fmt: skip
 
@@ -1221,7 +1223,7 @@ class LocalStore:
         r = self.conn.execute(
             "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
             " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
-            " ch.kind AS channel_kind, ch.reply_window_s,"
+            " ch.kind AS channel_kind, ch.reply_window_s, ch.window_templates,"
             " u.display_name AS holder"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
@@ -1262,6 +1264,7 @@ class LocalStore:
             window_from_local=r["window_from_local"],
             private_reply=bool(r["private_reply"]),
             reply_window_s=r["reply_window_s"],
+            window_templates=bool(r["window_templates"]),
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.

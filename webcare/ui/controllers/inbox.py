@@ -43,6 +43,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon
 
+from webcare.domain import textlength
 from webcare.domain.errors import ClaimConflict, ValidationError, WebcareError
 from webcare.domain.media import size_words
 from webcare.domain.models import TemplateContext
@@ -77,6 +78,7 @@ from webcare.ui.widgets.cheatsheet import CheatSheet
 from webcare.ui.widgets.highlight import HighlightDelegate, search_words
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.media import MediaSource
+from webcare.ui.widgets.platform_template_picker import PlatformTemplatePicker
 from webcare.ui.widgets.template_picker import TemplatePicker
 
 RENEW_EVERY_S = 120.0
@@ -156,6 +158,7 @@ class InboxController(QObject):
         self.confirm_box: QMessageBox | None = None
         self.queued = 0
         self.picker: TemplatePicker | None = None
+        self.platform_picker: PlatformTemplatePicker | None = None
         self.cheatsheet: CheatSheet | None = None
         self.detail: MentionDetail | None = None
         self.online: bool | None = None
@@ -740,6 +743,14 @@ class InboxController(QObject):
         pane.presence.style().unpolish(pane.presence)
         pane.presence.style().polish(pane.presence)
         pane.composer.set_blocked(block)
+        # outside the window the platform still takes its approved templates (WhatsApp)
+        offer = bool(closed) and d.window_templates and d.can_reply and state in ("free", "mine")
+        pane.composer.offer_platform_templates(self._platform(d) if offer else "")
+
+    def _platform(self, d: MentionDetail) -> str:
+        return textlength.PLATFORMS.get(d.channel_kind) or (
+            channel_label(d.channel) if d.channel else self.tr("This channel")
+        )
 
     def _window_text(self, d: MentionDetail) -> tuple[str, str]:
         """(the countdown while the messaging window is open, the refusal once it closed)."""
@@ -756,6 +767,14 @@ class InboxController(QObject):
                     " customer's last message."
                 ).format(t=hours(left), channel=channel, window=window), ""
             return self.tr("{t} left to reply.").format(t=hours(left)), ""
+        if d.window_templates and window and d.window_from_local is not None:
+            return "", self.tr(
+                "The customer last wrote {ago} ago; after {window} {platform} only delivers an"
+                " approved template message. Choose one with Template… (Ctrl+T), or add a note"
+                " (Ctrl+N) or resolve it (E)."
+            ).format(
+                ago=hours(now - d.window_from_local), window=window, platform=self._platform(d)
+            )
         if window and d.window_from_local is not None:
             ago = now - d.window_from_local
             return "", self.tr(
@@ -966,9 +985,62 @@ class InboxController(QObject):
 
     @Slot()
     def pick_template(self) -> None:
-        if self._target() is None:
+        d = self._target()
+        if d is None:
+            return
+        state, _left = self._holder_state(d)
+        if d.window_templates and self._window_closed(d) and state in ("free", "mine"):
+            self._open_platform_picker(d)  # canned answers are free text: not possible now
             return
         self.runner.db(lambda s: s.templates(), self._open_picker)
+
+    def _open_platform_picker(self, d: MentionDetail) -> None:
+        """The platform's approved templates (from the team server, which reads them with the
+        channel's token); the dialog sends the one chosen."""
+        if self.online is False:
+            self.notice(self.tr("You are offline: the approved templates come from the team"
+                                " server."))  # fmt: skip
+            return
+        mention_id, channel_id = d.id, d.channel_id
+        platform = self._platform(d)
+
+        def ok(listing: dict[str, Any]) -> None:
+            if self.detail is None or self.detail.id != mention_id or self.platform_picker:
+                return
+            picker = PlatformTemplatePicker(
+                listing, platform=platform, language=self.detail.language or "nl",
+                variables=self._context().as_dict(), parent=self.window,
+            )  # fmt: skip
+            self.platform_picker = picker
+            picker.finished.connect(lambda _code: self._platform_picked(picker, mention_id))
+            picker.open()
+
+        def failed(error: BaseException) -> None:
+            words = error.message if isinstance(error, WebcareError) else str(error)
+            self.notice(self.tr("The approved templates could not be loaded: {error}").format(
+                error=words))  # fmt: skip
+
+        self.runner.net(lambda: self.api.platform_templates(channel_id), ok, failed)
+
+    def _platform_picked(self, picker: PlatformTemplatePicker, mention_id: int) -> None:
+        self.window.activateWindow()
+        chosen = picker.chosen if picker.result() else None
+        picker.deleteLater()
+        self.platform_picker = None
+        d = self._target()
+        if chosen is None or d is None or d.id != mention_id:
+            return
+        state, _left = self._holder_state(d)
+        if state not in ("free", "mine"):
+            self._update_presence()
+            return
+        payload = {"body": chosen.text, "platform_template": chosen.payload()}
+        epoch = d.claim_epoch if d.holder_id == self.me.id else self._claims.get(d.id)
+        if epoch is not None:
+            self._enqueue("reply", d, {**payload, "claim_epoch": epoch})
+            return
+        self.claim_then(lambda: self._enqueue(
+            "reply", d, {**payload, "claim_epoch": self._claims[d.id]}))  # fmt: skip
 
     def _context(self) -> TemplateContext:
         d = self.detail

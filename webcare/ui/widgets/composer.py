@@ -49,6 +49,7 @@ class Composer(QWidget):
         #: Uploaded images (the server's ``media`` records) the reply will carry.
         self.attachments: list[dict[str, Any]] = []
         self.remove_buttons: list[QToolButton] = []
+        self._platform_templates = ""
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEditor")
@@ -240,6 +241,26 @@ class Composer(QWidget):
         self.window_label.setProperty("urgent", urgent)
         self.window_label.style().unpolish(self.window_label)
         self.window_label.style().polish(self.window_label)
+
+    def offer_platform_templates(self, platform: str) -> None:
+        """Outside the messaging window the Template button picks one of the platform's
+        approved templates (``platform``: "WhatsApp"); empty: canned answers, as usual."""
+        if platform == self._platform_templates:
+            return
+        self._platform_templates = platform
+        if platform:
+            self.template_button.setText(self.tr("{platform} template…").format(platform=platform))
+            self.template_button.setToolTip(
+                self.tr("Send an approved {platform} template (Ctrl+T)").format(platform=platform)
+            )
+        else:
+            self.template_button.setText(self.tr("Template…"))
+            self.template_button.setToolTip(self.tr("Pick a canned answer (Ctrl+T)"))
+
+    @property
+    def platform_templates(self) -> str:
+        """The platform whose approved templates the Template button offers (``""``: none)."""
+        return self._platform_templates
 
     def set_blocked(self, reason: str) -> None:
         """Explain why sending a reply is not possible right now (empty: it is possible)."""
