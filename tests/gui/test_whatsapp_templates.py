@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
 from tests.gui.test_messaging_window import open_mention
+from tests.gui.test_team import team_view
 from tests.integration.channels.test_push_receiver import arrived
 from tests.integration.channels.test_whatsapp import whatsapp_channel
 from tests.support.fakes.whatsapp import FakeWhatsApp
@@ -23,6 +24,7 @@ from tests.support.server import TestServer
 from tests.support.untranslated import catalogue, english_on_screen
 from webcare.domain.models import Role
 from webcare.ui import i18n
+from webcare.ui.team.channels_view import ChannelsView
 from webcare.ui.widgets.platform_template_picker import PlatformTemplatePicker
 from webcare.ui.widgets.template_picker import TemplatePicker
 
@@ -71,8 +73,8 @@ def test_the_composer_offers_whatsapp_templates_only_once_the_window_closed(
     composer.clear()
     composer.template_button.click()
     qtbot.waitUntil(lambda: c.platform_picker is not None, timeout=10_000)
-    picker = c.platform_picker
-    assert isinstance(picker, PlatformTemplatePicker) and c.picker is None
+    picker: object = getattr(c, "platform_picker")  # noqa: B009 - read again, not narrowed
+    assert isinstance(picker, PlatformTemplatePicker)
     offered = [picker.list.item(i).text() for i in range(picker.list.count())]
     assert offered == ["follow_up [nl] · Utility", "order_update [nl] · Utility"]
     assert "summer_sale" in picker.note.text()  # the ones Webcare cannot send, named
@@ -129,3 +131,40 @@ def test_the_template_picker_in_dutch_shows_no_english(qapp: QApplication, qtbot
     # Meta's words (a template, an error) are shown as plain text, never as markup
     assert picker.preview.textFormat() == Qt.TextFormat.PlainText
     assert picker.note.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_adding_a_whatsapp_number_in_the_channels_tab(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    session = open_client("anna")
+    view = team_view(qtbot, session, "channels")
+    assert isinstance(view, ChannelsView)
+    qtbot.waitUntil(
+        lambda: any(c["kind"] == "whatsapp" for c in view.connectors) and view.add.isEnabled(),
+        timeout=10_000,
+    )
+    dialog = view.open_add()
+    dialog.connector.setCurrentIndex(dialog.connector.findData("whatsapp"))
+    assert {"phone_number_id", "waba_id", "access_token", "app_secret", "verify_token"} <= set(
+        dialog.inputs
+    )
+    dialog.name.setText("Webcare BV on WhatsApp")
+    values = {
+        "phone_number_id": "106540352242922",
+        "waba_id": "102290129340398",
+        "access_token": "EAAJB-system-user",
+        "app_secret": "app-secret",
+    }
+    for name, value in values.items():
+        dialog.inputs[name].setText(value)  # type: ignore[attr-defined]
+    dialog.accept()
+    qtbot.waitUntil(lambda: "shown once" in view.status.text(), timeout=10_000)
+    status = view.status.text()
+    assert "verify_token (shown once, keep it safe): " in status
+    with team.ctx.db.read() as conn:
+        row = conn.execute(
+            "SELECT id, config FROM channels WHERE connector = 'whatsapp'"
+        ).fetchone()
+    assert f"Callback URL for the platform: {team.url}/v1/hooks/{row[0]}" in status
+    assert '"phone_number_id": "106540352242922"' in row[1]  # an id is text, not a number
