@@ -102,6 +102,20 @@ def test_the_composer_offers_whatsapp_templates_only_once_the_window_closed(
 
     qtbot.waitUntil(lambda: reply_bodies() == [expected], timeout=15_000)
 
+    def reply_header() -> str:
+        frames = [f for f in w.detail.conversation.frames if f.item.kind == "reply"]
+        return frames[-1].header.text() if frames else ""
+
+    # the bubble follows WhatsApp's statuses, which only move forward
+    fake.status(sent, "delivered")
+    qtbot.waitUntil(lambda: reply_header().endswith("reply · Delivered"), timeout=15_000)
+    fake.status(sent, "read")
+    fake.status(sent, "delivered")  # late: changes nothing
+    qtbot.waitUntil(lambda: reply_header().endswith("reply · Read"), timeout=15_000)
+    assert fake.wait_webhooks()
+    qtbot.wait(300)
+    assert reply_header().endswith("reply · Read")
+
 
 def test_the_template_picker_in_dutch_shows_no_english(qapp: QApplication, qtbot: QtBot) -> None:
     i18n.install_translator(qapp, "nl")
