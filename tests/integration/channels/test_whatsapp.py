@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 
 from tests.integration.channels.test_push_receiver import Agent, arrived, reply_state, rows
 from tests.support.fakes.graph import meta_json
+from tests.support.fakes.mastodon import Request, Response
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.channels import graph, whatsapp
@@ -546,3 +547,49 @@ def test_an_expired_token_is_the_channels_error_and_replies_wait(
     assert wait_until(lambda: "no longer accepts the access token" in channel_error(), 10)
     assert "System users" in channel_error()
     assert reply_state(srv, reply_id)["delivery_state"] == "queued"  # waits, not failed
+
+
+class StatusFirst(FakeWhatsApp):
+    """Answers a send only once ``before_answer`` returns: a status webhook can come first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before_answer: Callable[[], object] | None = None
+
+    def answer(self, request: Request) -> Response | None:
+        response = super().answer(request)
+        if request.method == "POST" and request.path.endswith("/messages") and self.before_answer:
+            self.before_answer()
+        return response
+
+
+def test_a_failed_status_before_the_send_is_answered_still_fails_the_reply(
+    srv: TestServer,
+) -> None:
+    with StatusFirst() as live:
+        admin = srv.user("anna", Role.ADMIN)
+        whatsapp_channel(admin, live)
+        eva = Agent(srv.user("eva"))
+        jan = live.customer()
+        mention = arrived(srv, live.message(jan, "Hoi"))
+        live.last_inbound[jan.user_id] = time.time() - 25 * 3600  # Meta's clock: too late
+        before = len(deliveries(srv))
+
+        def status_parsed() -> None:  # Meta's "failed" status is in and parsed first
+            wait_until(
+                lambda: (
+                    len(deliveries(srv)) > before
+                    and all(d["state"] == "done" for d in deliveries(srv))
+                ),
+                10,
+            )
+
+        live.before_answer = status_parsed
+        result = eva.reply(mention["id"], "Hallo! ^Eva")
+        reply_id = result["entity_id"]
+        assert wait_until(lambda: reply_state(srv, reply_id)["delivery_state"] != "queued", 10)
+        assert wait_until(lambda: reply_state(srv, reply_id)["delivery_state"] == "failed", 10)
+        state = reply_state(srv, reply_id)
+        assert state["platform_status"] == "failed"
+        assert "Re-engagement message" in state["delivery_error"]
+        assert state["platform_post_id"] == live.outgoing[0].wamid

@@ -12,7 +12,9 @@ our reference and the post id — of a reply we had not recorded as posted yet (
 answer after the platform took it) records it as posted, so it is never posted twice.
 
 A receipt for a post id or reference that matches no reply yet (it came before our own commit)
-waits in ``push_receipts`` and is applied when the reply is recorded as sent.
+waits in ``push_receipts`` and is applied when the reply is recorded as sent; so does a
+``failed`` for a reply still being sent (WhatsApp accepts a send, then reports 131047, and the
+status can arrive before the answer).
 """
 
 from __future__ import annotations
@@ -95,6 +97,14 @@ def _apply_to(conn: sqlite3.Connection, row: sqlite3.Row, r: Receipt, now: float
     return True
 
 
+def _wait(conn: sqlite3.Connection, channel_id: int, r: Receipt, now: float) -> None:
+    conn.execute(
+        "INSERT INTO push_receipts(channel_id, platform_post_id, reference, status, at,"
+        " error, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (channel_id, r.platform_post_id, r.reference, r.status, r.at, r.error, now),
+    )
+
+
 def apply(
     conn: sqlite3.Connection, channel_id: int, receipts: Iterable[Receipt], now: float
 ) -> int:
@@ -114,15 +124,15 @@ def apply(
         else:
             continue
         if not rows and (r.reference is not None or r.platform_post_id is not None):
-            conn.execute(
-                "INSERT INTO push_receipts(channel_id, platform_post_id, reference, status, at,"
-                " error, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (channel_id, r.platform_post_id, r.reference, r.status, r.at, r.error, now),
-            )
+            _wait(conn, channel_id, r, now)
             continue
         for row in rows:
             if _apply_to(conn, row, r, now):
                 changed.add(row["id"])
+            elif r.status == "failed" and row["delivery_state"] in ("queued", "sending"):
+                # the platform's refusal came before our own commit (WhatsApp answers a send,
+                # then reports 131047): it waits for the reply to be recorded as sent
+                _wait(conn, channel_id, r, now)
     for reply_id in sorted(changed):
         changes.record(conn, "reply", reply_id, now)
     return len(changed)
