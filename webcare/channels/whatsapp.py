@@ -191,7 +191,8 @@ ADVICE: dict[int, str] = {
     131062: "This kind of message cannot go to a customer who hides their phone number.",
     132000: "The number of template variables does not match the template: choose it again.",
     132001: "The template does not exist in this language or is not approved (any more):"
-    " refresh the template list.",
+    " choose another, or ask an admin to check it in WhatsApp Manager (the template list is"
+    " read again within 10 minutes).",
     132005: "The template with its variables filled in is too long.",
     132007: "The template's variables break WhatsApp's formatting rules.",
     132012: "The template's variables do not have the format it expects.",
@@ -568,6 +569,8 @@ class WhatsAppConnector(ConnectorBase):
         if wa_id is None and user_id is None:
             raise ValueError(f"message {wamid} has no sender")
         created = epoch_seconds(message.get("timestamp"))
+        # every message the customer sends opens the 24 hours again; whether a reaction does is
+        # not documented: it counts here too (if Meta disagrees, its 131047 fails the reply)
         meta: dict[str, str] = {"kind": "message", "window": "messaging", "type": str(kind)}
         text = self._content(kind, message, meta)
         if text is None:
@@ -852,6 +855,8 @@ class WhatsAppConnector(ConnectorBase):
         """A customer's file: ``GET /{media-id}`` gives a URL (valid 5 minutes) that is read
         with the token too. Never reads more than ``max_bytes`` (+1); a file announced or found
         larger, or one that is gone, raises a permanent :class:`ChannelError`."""
+        if not (media_id.isascii() and media_id.isdigit() and len(media_id) <= 40):
+            raise ChannelError(f"WhatsApp: {media_id[:60]!r} is not a media id.", permanent=True)
         for attempt in range(2):
             info = self.graph.object(
                 "GET", f"/{media_id}", params={"phone_number_id": self.phone_number_id}

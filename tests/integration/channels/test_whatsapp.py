@@ -188,7 +188,7 @@ def test_the_approved_templates_and_template_refusals(
     with pytest.raises(ChannelError) as missing:
         wa.deliver(reply_for(m, "x", platform_template={"name": "gone", "language": "nl"}))
     assert missing.value.permanent and "132001" in missing.value.message
-    assert "refresh the template list" in missing.value.message
+    assert "choose another" in missing.value.message
     with pytest.raises(ChannelError) as count:
         wa.deliver(
             reply_for(
@@ -314,6 +314,8 @@ def test_media_are_fetched_with_the_token_from_the_address_meta_gives(
     fake.media_url_base = "http://attacker.example"
     with pytest.raises(ChannelError, match="no usable address"):
         wa.download_media(media_id, max_bytes=10_000)
+    with pytest.raises(ChannelError, match="is not a media id"):
+        wa.download_media("../../me/accounts", max_bytes=10_000)
 
 
 # --- end to end through a real team server ---------------------------------------------------
