@@ -24,6 +24,8 @@ from webcare.channels import graph, whatsapp
 from webcare.channels.base import ChannelInfo, IncomingMention, OutgoingReply
 from webcare.channels.errors import AuthFailed, ChannelError, RateLimited
 from webcare.domain.models import Role
+from webcare.server.services import platform_templates
+from webcare.server.services.platform_templates import PlatformTemplates
 
 NOW = 1_790_000_000.0
 INFO = ChannelInfo(kind="whatsapp", name="Webcare BV on WhatsApp", brand="Webcare")
@@ -595,3 +597,40 @@ def test_a_failed_status_before_the_send_is_answered_still_fails_the_reply(
         assert state["platform_status"] == "failed"
         assert "Re-engagement message" in state["delivery_error"]
         assert state["platform_post_id"] == live.outgoing[0].wamid
+
+
+def test_the_template_list_is_kept_read_again_and_kept_when_meta_fails(
+    srv: TestServer, live: FakeWhatsApp
+) -> None:
+    admin = srv.user("anna", Role.ADMIN)
+    channel = whatsapp_channel(admin, live)
+    clock = Clock()
+    service = PlatformTemplates(srv.ctx.db, clock)
+    first = service.get(channel["id"])
+    assert [t["name"] for t in first["templates"]] == ["follow_up", "order_update"]
+    reads = len(live.calls("/message_templates"))
+    clock.now += 10
+    assert service.get(channel["id"], refresh=True) == first  # asked too soon: kept
+    assert len(live.calls("/message_templates")) == reads
+    clock.now += platform_templates.REFRESH_EVERY_S
+    live.templates.append(dict(live.templates[0], name="new_one"))
+    live.templates[-1]["status"] = "APPROVED"
+    refreshed = service.get(channel["id"], refresh=True)
+    assert "new_one" in [t["name"] for t in refreshed["templates"]]
+    # Meta cannot be reached: the last list stays, with the error
+    clock.now += platform_templates.KEEP_S
+    live.fail_next(1, 503, path="/message_templates")
+    failing = service.get(channel["id"])
+    assert failing["templates"] == refreshed["templates"] and failing["error"]
+    assert failing["fetched_at"] == refreshed["fetched_at"]
+    # a channel without templates says so
+    other = admin.post("/v1/channels", json={"connector": "webhook", "name": "Forum"}).json()
+    assert service.get(other["id"]) == {
+        "available": False,
+        "templates": [],
+        "unsupported": [],
+        "fetched_at": None,
+        "error": None,
+    }
+    missing = admin.get("/v1/channels/999/platform-templates")
+    assert missing.status_code == 404
