@@ -74,7 +74,7 @@ def test_every_error_is_one_line_said_once(tmp_path: Path) -> None:
     cases = {
         ("channel", "add", "--connector", "myspace", "--name", "X", "--db", db):
             "webcare: Unknown connector 'myspace'; known: mastodon, bluesky, twitter, facebook,"
-            " instagram, telegram, email, rss, webhook, sandbox.",
+            " instagram, whatsapp, telegram, email, rss, webhook, sandbox.",
         ("import", "twcs", str(tmp_path / "missing.csv"), "--db", db):
             f"webcare: Cannot read {tmp_path / 'missing.csv'}: No such file or directory.",
         ("channel", "set", "99", "--enable", "--db", db):
