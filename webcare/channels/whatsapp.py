@@ -22,12 +22,12 @@ A delivery (object ``whatsapp_business_account``, field ``messages``) is batched
   customer's last message, on Meta's clock). The author is the customer's business-scoped user
   id (BSUID, ``user_id``) where Meta sends one, else the phone number (``wa_id``); the reply
   goes to ``+<wa_id>``, or to the BSUID when the customer hides their number. Text as it is;
-  images, stickers, voice notes, videos and documents as a note (``[image] caption``) with the
-  media id in ``meta`` (``media_id``, ``media_kind``, ``media_mime``; :meth:`download_media`
-  fetches it: ``GET /{media-id}``, then its URL, both with the token); reactions, button and
-  list replies, locations and shared contacts as readable text; ``unsupported``, ``system``
-  and unknown types are skipped (listed, never stored). A quoted message (``context.id``) is
-  the mention's parent.
+  images, stickers, voice notes, videos and documents as a :class:`MediaRef` by media id (the
+  caption is the text; without one, what it is: ``[image]``, ``[voice message]``), which the
+  team server fetches through :meth:`fetch_media` (``GET /{media-id}``, then its URL on Meta's
+  hosts, both with the token); reactions, button and list replies, locations and shared
+  contacts as readable text; ``unsupported``, ``system`` and unknown types are skipped
+  (listed, never stored). A quoted message (``context.id``) is the mention's parent.
 * a **status** (``sent`` / ``delivered`` / ``read`` / ``failed``; ``played`` counts as read) →
   a :class:`Receipt` naming the reply by its ``wamid`` and by our reference, which every reply
   carries in ``biz_opaque_callback_data`` (``webcare:<reply id>``). ``failed`` carries Meta's
@@ -62,7 +62,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError
@@ -77,6 +77,8 @@ from webcare.channels.base import (
     ConnectorSpec,
     Delivered,
     IncomingMention,
+    MediaBlob,
+    MediaRef,
     OutgoingReply,
     PlatformTemplate,
     PushResult,
@@ -87,11 +89,13 @@ from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
     MalformedResponse,
+    MediaTooLarge,
     NotConfigured,
     readable,
 )
 from webcare.channels.graph import Graph, GraphError, TokenError, epoch_seconds, graph_id
 from webcare.channels.http import platform_message
+from webcare.domain.media import size_words
 
 CHAR_LIMIT = 4096  # text.body
 CAPTION_LIMIT = 1024
@@ -105,6 +109,7 @@ TEMPLATE_FIELDS = "name,status,category,language,parameter_format,components"
 NUMBER_FIELDS = "display_phone_number,verified_name,quality_rating,name_status"
 #: Hosts a media URL from ``GET /{media-id}`` may point at (besides the Graph host itself).
 MEDIA_HOSTS = ("lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net", ".fbsbx.com")
+MAX_REDIRECTS = 3
 
 SPEC = ConnectorSpec(
     kind="whatsapp",
@@ -572,7 +577,8 @@ class WhatsAppConnector(ConnectorBase):
         # every message the customer sends opens the 24 hours again; whether a reaction does is
         # not documented: it counts here too (if Meta disagrees, its 131047 fails the reply)
         meta: dict[str, str] = {"kind": "message", "window": "messaging", "type": str(kind)}
-        text = self._content(kind, message, meta)
+        files: list[MediaRef] = []
+        text = self._content(kind, message, meta, files)
         if text is None:
             return None
         context = message.get("context")
@@ -597,11 +603,15 @@ class WhatsAppConnector(ConnectorBase):
             created_at=created,
             parent_source_id=parent,
             meta=meta,
+            media=tuple(files),
         )
 
-    def _content(self, kind: Any, message: dict[str, Any], meta: dict[str, str]) -> str | None:
-        """What a message says, as text (media as a note with the id in ``meta``); ``None``
-        when there is nothing to keep; raises :class:`Skipped` for what Webcare cannot show."""
+    def _content(
+        self, kind: Any, message: dict[str, Any], meta: dict[str, str], files: list[MediaRef]
+    ) -> str | None:
+        """What a message says, as text (a file's caption; its :class:`MediaRef` goes into
+        ``files``); ``None`` when there is nothing to keep; raises :class:`Skipped` for what
+        Webcare cannot show."""
         part = message.get(kind) if isinstance(kind, str) else None
         if kind == "text":
             body = _text(part.get("body") if isinstance(part, dict) else None, "text.body")
@@ -609,24 +619,26 @@ class WhatsAppConnector(ConnectorBase):
         if kind in ("image", "sticker", "audio", "video", "document"):
             if not isinstance(part, dict):
                 raise ValueError(f"a {kind} message without its {kind}")
-            media_id = graph_id(part.get("id"))
-            if media_id is not None:
-                meta["media_id"] = media_id
-                meta["media_kind"] = "audio" if kind == "audio" else kind
             mime = part.get("mime_type")
-            if isinstance(mime, str) and mime:
-                meta["media_mime"] = mime[:100]
+            filename = _words(part.get("filename"), 200) if kind == "document" else ""
+            # the media id is how the team server fetches the file (fetch_media); without one
+            # the file is kept as one that cannot be fetched, with that reason
+            files.append(MediaRef(
+                kind=kind,
+                ref=graph_id(part.get("id")) or "",
+                mime=mime[:100] if isinstance(mime, str) and mime else None,
+                size=_int(part.get("file_size")),
+                filename=filename or None,
+            ))  # fmt: skip
             caption = _text(part.get("caption"), "caption").strip()
+            if caption:
+                return caption
+            # no caption: say what was sent, so the queue, search and notices have words too
             if kind == "document":
-                filename = _words(part.get("filename"), 200)
-                if filename:
-                    meta["media_filename"] = filename
-                note = f"[document: {filename}]" if filename else "[document]"
-            elif kind == "audio":
-                note = "[voice message]" if part.get("voice") else "[audio]"
-            else:
-                note = f"[{kind}]"
-            return f"{note} {caption}".strip()
+                return f"[document: {filename}]" if filename else "[document]"
+            if kind == "audio":
+                return "[voice message]" if part.get("voice") else "[audio]"
+            return f"[{kind}]"
         if kind == "reaction":
             if not isinstance(part, dict):
                 raise ValueError("a reaction without its reaction")
@@ -851,10 +863,14 @@ class WhatsAppConnector(ConnectorBase):
         raise refused
 
     # --- media -----------------------------------------------------------------------------
-    def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str | None]:
-        """A customer's file: ``GET /{media-id}`` gives a URL (valid 5 minutes) that is read
-        with the token too. Never reads more than ``max_bytes`` (+1); a file announced or found
-        larger, or one that is gone, raises a permanent :class:`ChannelError`."""
+    def fetch_media(self, ref: MediaRef, *, max_bytes: int) -> MediaBlob:
+        """A customer's file by its media id: ``GET /{media-id}`` gives its size and a URL
+        (valid 5 minutes; an expired one is asked for again once) that is read with the token
+        too. Only Meta's own hosts are read from (:data:`MEDIA_HOSTS`; a redirect is checked
+        the same way), and never more than ``max_bytes`` (+1): a file announced or found larger
+        raises :class:`MediaTooLarge`. A media id that is not one, or a file that is gone (an
+        inbound media id lasts 7 days), is a permanent :class:`ChannelError`."""
+        media_id = ref.ref
         if not (media_id.isascii() and media_id.isdigit() and len(media_id) <= 40):
             raise ChannelError(f"WhatsApp: {media_id[:60]!r} is not a media id.", permanent=True)
         for attempt in range(2):
@@ -862,38 +878,67 @@ class WhatsAppConnector(ConnectorBase):
                 "GET", f"/{media_id}", params={"phone_number_id": self.phone_number_id}
             )
             url = info.get("url")
-            if not isinstance(url, str) or not self._media_host(url):
-                raise MalformedResponse("WhatsApp gave no usable address for the file.")
+            if not isinstance(url, str) or not url:
+                raise MalformedResponse("WhatsApp gave no address for the file.")
             size = _int(info.get("file_size"))
             if size is not None and size > max_bytes:
+                raise _too_large(size, max_bytes)
+            blob = self._download(url, max_bytes)
+            if blob is not None:
+                return blob
+            if attempt == 0:
+                continue  # the 5 minutes ran out: ask for a new address
+        raise ChannelError("WhatsApp did not give the file (its address expired twice).")
+
+    def _download(self, url: str, max_bytes: int) -> MediaBlob | None:
+        """The file at ``url`` (``None``: the address expired), following at most
+        :data:`MAX_REDIRECTS` redirects, each to one of Meta's hosts."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            host = self._media_host(url)
+            if host is None:
+                where = urlsplit(url).hostname or url[:80]
                 raise ChannelError(
-                    f"The file is {size} bytes, more than the {max_bytes} the server keeps.",
+                    f"WhatsApp gave a file address on another host ({where}); Webcare only"
+                    " downloads from Meta's servers.",
                     permanent=True,
                 )
             try:
-                with self.graph.session.get(url, stream=True, timeout=self.graph.timeout) as got:
-                    if got.status_code == 404 and attempt == 0:
-                        continue  # the 5 minutes ran out: ask for a new address
+                with self.graph.session.get(url, stream=True, timeout=self.graph.timeout,
+                                            allow_redirects=False) as got:  # fmt: skip
+                    location = got.headers.get("Location")
+                    if got.is_redirect and location:
+                        url = urljoin(url, location)
+                        continue
+                    if got.status_code == 404:
+                        return None
                     if got.status_code != 200:
                         raise ChannelError(
                             f"WhatsApp did not give the file ({platform_message(got)}).",
-                            permanent=got.status_code in (403, 404, 410),
+                            permanent=got.status_code in (403, 410),
+                            status=got.status_code,
                         )
+                    announced = _int(got.headers.get("Content-Length"))
+                    if announced is not None and announced > max_bytes:
+                        raise _too_large(announced, max_bytes)
                     data = b"".join(_limited(got.iter_content(65536), max_bytes))
                     mime = got.headers.get("Content-Type")
             except requests.RequestException as exc:
                 raise ChannelError(f"Could not download the file: {readable(str(exc))}") from None
-            return data, (mime.split(";")[0].strip() if mime else None)
-        raise ChannelError("WhatsApp did not give the file (its address expired twice).")
+            said = mime.split(";")[0].strip() if mime else ""
+            return MediaBlob(data, said or None)
+        raise ChannelError("WhatsApp redirected the file's download too often.")
 
-    def _media_host(self, url: str) -> bool:
+    def _media_host(self, url: str) -> str | None:
+        """The host of ``url`` when it is one of Meta's (https), or the Graph host itself."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        if parts.netloc == self._graph_host:
-            return True
-        return parts.scheme == "https" and any(
+        if parts.netloc and parts.netloc == self._graph_host:
+            return host
+        if parts.scheme == "https" and any(
             host == h or (h.startswith(".") and host.endswith(h)) for h in MEDIA_HOSTS
-        )
+        ):
+            return host
+        return None
 
     def close(self) -> None:
         self.graph.close()
@@ -904,10 +949,14 @@ def _limited(chunks: Iterator[bytes], max_bytes: int) -> Iterator[bytes]:
     for chunk in chunks:
         total += len(chunk)
         if total > max_bytes:
-            raise ChannelError(
-                f"The file is larger than the {max_bytes} bytes the server keeps.", permanent=True
-            )
+            raise _too_large(None, max_bytes)
         yield chunk
+
+
+def _too_large(size: int | None, limit: int) -> MediaTooLarge:
+    if size is None:
+        return MediaTooLarge(f"The file is over the {size_words(limit)} limit.")
+    return MediaTooLarge(f"{size_words(size)} is over the {size_words(limit)} limit.", size=size)
 
 
 def create(

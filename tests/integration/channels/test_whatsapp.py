@@ -7,7 +7,9 @@ sent."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,14 +17,16 @@ from typing import Any
 
 import pytest
 
+from tests.integration.channels.test_media import mention_media, settled
 from tests.integration.channels.test_push_receiver import Agent, arrived, reply_state, rows
 from tests.support.fakes.graph import meta_json
 from tests.support.fakes.mastodon import Request, Response
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
+from tests.support.media import pdf, png
 from tests.support.server import Api, TestServer, running_server, wait_until
 from webcare.channels import graph, whatsapp
-from webcare.channels.base import ChannelInfo, IncomingMention, OutgoingReply
-from webcare.channels.errors import AuthFailed, ChannelError, RateLimited
+from webcare.channels.base import ChannelInfo, IncomingMention, MediaBlob, MediaRef, OutgoingReply
+from webcare.channels.errors import AuthFailed, ChannelError, MediaTooLarge, RateLimited
 from webcare.domain.models import Role
 from webcare.server.services import platform_templates
 from webcare.server.services.platform_templates import PlatformTemplates
@@ -292,32 +296,64 @@ def test_media_are_fetched_with_the_token_from_the_address_meta_gives(
     jpeg = b"\xff\xd8\xff\xe0" + b"x" * 2000
     _wamid, media_id = fake.add_media(jan, "image", jpeg, "image/jpeg", caption="Kapot")
     m = mention_of(wa, bodies[-1])
-    assert m.text == "[image] Kapot" and m.meta["media_id"] == media_id
-    assert wa.download_media(media_id, max_bytes=10_000) == (jpeg, "image/jpeg")
+    assert m.text == "Kapot"  # the caption; the file is a ref the server fetches
+    [ref] = m.media
+    assert ref == MediaRef("image", media_id, mime="image/jpeg")
+    assert wa.fetch_media(ref, max_bytes=10_000) == MediaBlob(jpeg, "image/jpeg")
     [info, download] = fake.requests[-2:]
     assert info.path.endswith(f"/{media_id}") and info.param("phone_number_id") == PHONE_NUMBER_ID
     assert download.headers["authorization"] == f"Bearer {fake.token}"  # the URL needs it too
     # the address lasts 5 minutes: an expired one is asked for again
     fake.expired_links = 1
-    assert wa.download_media(media_id, max_bytes=10_000)[0] == jpeg
-    # too large: announced (nothing downloaded) or found while reading
-    with pytest.raises(ChannelError) as announced:
-        wa.download_media(media_id, max_bytes=100)
-    assert announced.value.permanent and "2004 bytes" in announced.value.message
+    assert wa.fetch_media(ref, max_bytes=10_000).data == jpeg
+    # too large: announced by Meta (nothing downloaded), by the download, or found while reading
+    asked = len(fake.requests)
+    with pytest.raises(MediaTooLarge) as announced:
+        wa.fetch_media(ref, max_bytes=100)
+    assert announced.value.permanent and announced.value.size == len(jpeg)
+    assert announced.value.message == "2 KB is over the 100 bytes limit."
+    assert len(fake.requests) == asked + 1  # only GET /{media-id}: the file was not read
     _w, lying = fake.add_media(jan, "document", b"%PDF" + b"y" * 5000, "application/pdf",
                                filename="factuur.pdf", declared_size=10)  # fmt: skip
-    with pytest.raises(ChannelError) as found:
-        wa.download_media(lying, max_bytes=1000)
-    assert found.value.permanent and "larger than the 1000 bytes" in found.value.message
+    lying_ref = mention_of(wa, bodies[-1]).media[0]
+    assert lying_ref.ref == lying
+    assert lying_ref.filename == "factuur.pdf"
+    with pytest.raises(MediaTooLarge) as by_length:
+        wa.fetch_media(lying_ref, max_bytes=1000)
+    assert by_length.value.size == 5004
+    fake.stream_downloads = True  # no Content-Length: the reader stops at the limit itself
+    with pytest.raises(MediaTooLarge) as found:
+        wa.fetch_media(lying_ref, max_bytes=1000)
+    assert found.value.size is None
+    assert found.value.message == "The file is over the 1000 bytes limit."
+    fake.stream_downloads = False
     # a wrong content type comes back as the platform said it (the server sniffs the bytes)
     _w, wrong = fake.add_media(jan, "image", b"%PDF-1.7 not an image", "image/jpeg")
-    assert wa.download_media(wrong, max_bytes=1000) == (b"%PDF-1.7 not an image", "image/jpeg")
-    # never an address elsewhere
+    assert wa.fetch_media(MediaRef("image", wrong), max_bytes=1000) == MediaBlob(
+        b"%PDF-1.7 not an image", "image/jpeg"
+    )
+    # never from elsewhere: an address on another host, or a redirect there, is refused
+    # before anything (the token least of all) is sent there
     fake.media_url_base = "http://attacker.example"
-    with pytest.raises(ChannelError, match="no usable address"):
-        wa.download_media(media_id, max_bytes=10_000)
-    with pytest.raises(ChannelError, match="is not a media id"):
-        wa.download_media("../../me/accounts", max_bytes=10_000)
+    with pytest.raises(ChannelError) as foreign:
+        wa.fetch_media(ref, max_bytes=10_000)
+    assert foreign.value.permanent
+    assert foreign.value.message == (
+        "WhatsApp gave a file address on another host (attacker.example); Webcare only"
+        " downloads from Meta's servers."
+    )
+    fake.media_url_base = None
+    fake.download_redirect = "https://169.254.169.254/latest/meta-data/"
+    with pytest.raises(ChannelError, match=r"another host \(169\.254\.169\.254\)"):
+        wa.fetch_media(ref, max_bytes=10_000)
+    fake.download_redirect = None
+    with pytest.raises(ChannelError, match="is not a media id") as not_an_id:
+        wa.fetch_media(MediaRef("image", "../../me/accounts"), max_bytes=10_000)
+    assert not_an_id.value.permanent
+    # a media id past its 7 days: Meta's own words, for good
+    with pytest.raises(ChannelError) as gone:
+        wa.fetch_media(MediaRef("image", "987654321"), max_bytes=10_000)
+    assert gone.value.permanent and "does not exist" in gone.value.message
 
 
 # --- end to end through a real team server ---------------------------------------------------
@@ -397,6 +433,74 @@ def test_a_webhook_message_becomes_one_mention(srv: TestServer, live: FakeWhatsA
     assert live.post_now(other).status_code == 200
     assert wait_until(lambda: all(d["state"] == "done" for d in deliveries(srv)), 10)
     assert len(rows(srv, "SELECT id FROM mentions WHERE channel_id = ?", channel["id"])) == 2
+
+
+MEDIA_LIMIT = 64 * 1024
+
+
+@pytest.fixture
+def media_srv(tmp_path: Path) -> Iterator[TestServer]:
+    with running_server(
+        tmp_path, channel_tick_s=0.05, delivery_base_s=0.05, media_max_bytes=MEDIA_LIMIT,
+        media_retry_base_s=0.05,
+    ) as server:  # fmt: skip
+        yield server
+
+
+def test_a_customers_files_are_fetched_checked_kept_and_served(
+    media_srv: TestServer, live: FakeWhatsApp, tmp_path: Path
+) -> None:
+    admin = media_srv.user("anna", Role.ADMIN)
+    whatsapp_channel(admin, live)
+    eva = media_srv.user("eva")
+    jan = live.customer("Jan de Vries")
+    photo = png(320, 200)
+    invoice = pdf()
+    sent = {
+        "photo": live.add_media(jan, "image", photo, "image/png",
+                                caption="De router knippert rood"),
+        "video": live.add_media(jan, "video", b"\x00" * (MEDIA_LIMIT + 1), "video/mp4"),
+        "fake": live.add_media(jan, "image", pdf("geen foto"), "image/jpeg"),
+        "invoice": live.add_media(jan, "document", invoice, "application/pdf",
+                                  filename="factuur 2026-11.pdf"),
+    }  # fmt: skip
+    mentions = {name: arrived(media_srv, wamid) for name, (wamid, _id) in sent.items()}
+    assert mentions["photo"]["text"] == "De router knippert rood"  # the caption, no note
+    assert mentions["video"]["text"] == "[video]"
+
+    def files(name: str) -> list[dict[str, Any]]:
+        return mention_media(eva, mentions[name]["id"])
+
+    assert wait_until(lambda: all(settled(eva, m["id"]) for m in mentions.values()), 15)
+    [image] = files("photo")
+    assert {k: image[k] for k in ("kind", "mime", "size", "state", "error")} == {
+        "kind": "image", "mime": "image/png", "size": len(photo), "state": "stored",
+        "error": None,
+    }  # fmt: skip
+    r = eva.get(f"/v1/media/{image['id']}")
+    assert r.status_code == 200 and r.content == photo
+    assert r.headers["Content-Type"] == "image/png"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    kept = tmp_path / "media" / hashlib.sha256(photo).hexdigest()
+    assert kept.read_bytes() == photo and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # over the limit: refused from Meta's file_size, before anything is downloaded
+    [video] = files("video")
+    assert (video["state"], video["error"]) == ("refused", "64 KB is over the 64 KB limit.")
+    downloads = [q.param("mid") for q in live.requests if "/attachments" in q.path]
+    assert sent["photo"][1] in downloads and sent["video"][1] not in downloads
+    # a PDF that WhatsApp calls a JPEG image: refused by its bytes, with the reason
+    [fake] = files("fake")
+    assert (fake["state"], fake["error"]) == (
+        "refused", "The file is a PDF document, not an image.",
+    )  # fmt: skip
+    r = eva.get(f"/v1/media/{fake['id']}")
+    assert r.status_code == 404 and "not an image" in r.json()["message"]
+    # a document is kept with its name and offered as a download
+    [document] = files("invoice")
+    assert (document["state"], document["filename"]) == ("stored", "factuur 2026-11.pdf")
+    r = eva.get(f"/v1/media/{document['id']}")
+    assert r.status_code == 200 and r.content == invoice
+    assert r.headers["Content-Disposition"].startswith("attachment;")
 
 
 def test_a_reply_inside_the_window_is_sent_once_and_shows_its_read_state(

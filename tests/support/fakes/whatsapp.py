@@ -21,7 +21,8 @@ error envelope, usage headers, the signed webhook sender with retries) plus what
   (``lose_next_ack``) sends the message, then closes the connection.
 * **Templates** ``GET /{waba-id}/message_templates`` (``status`` filter, paged).
 * **Media** ``GET /{media-id}`` → ``url`` (valid 5 minutes, then 404) → the file, only with the
-  token; a file can claim another type than its bytes, or be larger than it says.
+  token; a file can claim another type than its bytes, or be larger than it says; the address
+  can be on another host, the download a redirect elsewhere or sent without Content-Length.
 * **Errors**: a dead token is 190 with HTTP 401, rate limits 130429 (HTTP 429) and 131056 with
   ``error_data.details``.
 """
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.support.fakes.graph import FakeGraph, error
-from tests.support.fakes.mastodon import Request, Response
+from tests.support.fakes.mastodon import Request, Response, Streamed
 
 PHONE_NUMBER_ID = "106540352242922"
 WABA_ID = "102290129340398"
@@ -205,6 +206,10 @@ class FakeWhatsApp(FakeGraph):
         self.expired_links = 0
         #: Media addresses on another host than the API's (a URL a connector must not follow).
         self.media_url_base: str | None = None
+        #: Downloads answer with a redirect to this address instead of the file.
+        self.download_redirect: str | None = None
+        #: Downloads are sent without Content-Length (the reader must stop by itself).
+        self.stream_downloads = False
         self.subscribed = 0
         self._wa_numbers = itertools.count(31_612_345_601)
         self._media_ids = itertools.count(1_234_567_890_987_001)
@@ -434,7 +439,11 @@ class FakeWhatsApp(FakeGraph):
         link = self.media_links.get(str(params.get("hash") or ""))
         if link is None or self.clock() > link[1]:
             return Response(404, b"URL signature expired")
+        if self.download_redirect is not None:
+            return Response(302, b"", {"Location": self.download_redirect})
         found = self.media[link[0]]
+        if self.stream_downloads:
+            return Response(200, Streamed(found.data, found.mime))
         return Response(200, found.data, {"Content-Type": found.mime})
 
     def _post(self, request: Request, parts: list[str], params: dict[str, Any]) -> Response | None:

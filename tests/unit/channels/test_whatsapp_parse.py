@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from webcare.channels import whatsapp
-from webcare.channels.base import ChannelInfo, PlatformTemplate
+from webcare.channels.base import ChannelInfo, MediaRef, PlatformTemplate
 
 PHONE = "106540352242922"
 WABA = "102290129340398"
@@ -190,7 +190,9 @@ def test_status_only_callbacks_failed_played_and_unknown(wa: whatsapp.WhatsAppCo
     assert result.skipped == ["entry 0 change 0 status 4: not an object"]
 
 
-def test_every_message_type_as_readable_text(wa: whatsapp.WhatsAppConnector) -> None:
+def test_every_message_type_as_readable_text_and_files_as_refs(
+    wa: whatsapp.WhatsAppConnector,
+) -> None:
     messages = [
         msg("image", {"mime_type": "image/jpeg", "sha256": "x", "id": "65463453",
                       "caption": "Kapot geleverd"}),
@@ -217,6 +219,9 @@ def test_every_message_type_as_readable_text(wa: whatsapp.WhatsAppConnector) -> 
         msg("order", {"catalog_id": "1"}),
         msg("text", {"body": "Doorgestuurd"}, context={"forwarded": True}),
         msg("text", {"body": "Klopt dat?"}, context={"from": "15550783881", "id": "wamid.ours"}),
+        msg("image", {"mime_type": "image/png", "id": "555", "file_size": "2048"}),
+        msg("audio", {"mime_type": "audio/mpeg", "id": "666", "voice": False}),
+        msg("document", {"mime_type": "application/pdf"}),  # no media id: cannot be fetched
     ]  # fmt: skip
     messages[8].pop("extra_contacts")
     messages[8]["contacts"] = [
@@ -231,11 +236,11 @@ def test_every_message_type_as_readable_text(wa: whatsapp.WhatsAppConnector) -> 
     by_id = {m.source_id: m for m in result.batches[0].mentions}
     texts = {k: v.text for k, v in by_id.items()}
     assert texts == {
-        "wamid.0": "[image] Kapot geleverd",
-        "wamid.1": "[sticker]",
+        "wamid.0": "Kapot geleverd",  # a file's caption is the text …
+        "wamid.1": "[sticker]",  # … and without one, what was sent
         "wamid.2": "[voice message]",
-        "wamid.3": "[video] zo",
-        "wamid.4": "[document: factuur.pdf] De factuur",
+        "wamid.3": "zo",
+        "wamid.4": "De factuur",
         "wamid.5": "[reaction: 😮]",
         "wamid.7": "[location] Vestiging Utrecht, Oudegracht 1"
         " https://www.openstreetmap.org/?mlat=52.0907&mlon=5.1214",
@@ -245,15 +250,22 @@ def test_every_message_type_as_readable_text(wa: whatsapp.WhatsAppConnector) -> 
         "wamid.11": "[choice] Retour — Een artikel terugsturen",
         "wamid.15": "[forwarded] Doorgestuurd",
         "wamid.16": "Klopt dat?",
+        "wamid.17": "[image]",
+        "wamid.18": "[audio]",
+        "wamid.19": "[document]",
     }
-    image = by_id["wamid.0"].meta
-    assert (image["media_id"], image["media_kind"], image["media_mime"]) == (
-        "65463453",
-        "image",
-        "image/jpeg",
-    )
-    assert by_id["wamid.4"].meta["media_filename"] == "factuur.pdf"
-    assert by_id["wamid.2"].meta["media_kind"] == "audio"
+    # the files, by media id (the server fetches them through fetch_media); the others: none
+    assert {k: v.media for k, v in by_id.items() if v.media} == {
+        "wamid.0": (MediaRef("image", "65463453", mime="image/jpeg"),),
+        "wamid.1": (MediaRef("sticker", "111", mime="image/webp"),),
+        "wamid.2": (MediaRef("audio", "222", mime="audio/ogg; codecs=opus"),),
+        "wamid.3": (MediaRef("video", "333", mime="video/mp4"),),
+        "wamid.4": (MediaRef("document", "444", mime="application/pdf", filename="factuur.pdf"),),
+        "wamid.17": (MediaRef("image", "555", mime="image/png", size=2048),),
+        "wamid.18": (MediaRef("audio", "666", mime="audio/mpeg"),),
+        "wamid.19": (MediaRef("document", "", mime="application/pdf"),),  # kept as "failed"
+    }
+    assert not any(key.startswith("media_") for m in by_id.values() for key in m.meta)
     # a reaction threads under (and a reply to it quotes) the message reacted to
     assert by_id["wamid.5"].parent_source_id == "wamid.ours"
     assert by_id["wamid.5"].meta["quote"] == "wamid.ours"
