@@ -152,35 +152,9 @@ SPEC = ConnectorSpec(
             " pages_read_engagement, pages_read_user_content and pages_manage_metadata. A"
             " system user's token (Business settings) does not expire.",
         ),
-        ConfigField(
-            "app_secret",
-            "App secret",
-            required=True,
-            secret=True,
-            help="The Meta app's App Secret (App settings > Basic): every webhook delivery is"
-            " checked against it.",
-        ),
-        ConfigField(
-            "verify_token",
-            "Webhook verify token",
-            secret=True,
-            generate=True,
-            help="Leave empty: Webcare makes one and shows it once. Paste it, with the callback"
-            " URL, in the Meta app's Webhooks settings (object Page).",
-        ),
-        ConfigField(
-            "api_version",
-            "Graph API version",
-            default=graph.DEFAULT_VERSION,
-            help="Meta keeps each version about two years, e.g. v25.0.",
-        ),
-        ConfigField(
-            "base_url",
-            "Graph API address",
-            default=graph.DEFAULT_BASE_URL,
-            kind="url",
-            help="Leave as it is (only for a proxy or a test server).",
-        ),
+        graph.APP_SECRET_FIELD,
+        graph.verify_token_field("Webhooks settings (object Page)"),
+        *graph.API_FIELDS,
     ),
     char_limit=CHAR_LIMIT,
     can_reply=True,

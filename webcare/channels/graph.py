@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from webcare.channels.base import MediaBlob, MediaRef
+from webcare.channels.base import ConfigField, MediaBlob, MediaRef
 from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
@@ -58,8 +58,50 @@ from webcare.channels.errors import (
 from webcare.channels.http import Http, platform_message
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
+
 #: v25.0 (February 2026) is available until July 2028; newer ones work as well.
 DEFAULT_VERSION = "v25.0"
+
+
+#: The settings every Meta connector's form ends with: the app secret, the webhook verify
+#: token (``verify_token_field``), the Graph API version and address.
+APP_SECRET_FIELD = ConfigField(
+    "app_secret",
+    "App secret",
+    required=True,
+    secret=True,
+    help="The Meta app's App Secret (App settings > Basic): every webhook delivery is"
+    " checked against it.",
+)
+API_FIELDS = (
+    ConfigField(
+        "api_version",
+        "Graph API version",
+        default=DEFAULT_VERSION,
+        help="Meta keeps each version about two years, e.g. v25.0.",
+    ),
+    ConfigField(
+        "base_url",
+        "Graph API address",
+        default=DEFAULT_BASE_URL,
+        kind="url",
+        help="Leave as it is (only for a proxy or a test server).",
+    ),
+)
+
+
+def verify_token_field(where: str) -> ConfigField:
+    """The generated webhook verify token; ``where``: where it goes in the Meta app."""
+    return ConfigField(
+        "verify_token",
+        "Webhook verify token",
+        secret=True,
+        generate=True,
+        help="Leave empty: Webcare makes one and shows it once. Paste it, with the callback"
+        f" URL, in the Meta app's {where}.",
+    )
+
+
 #: How many pages one paged read follows before it stops (the rest comes next time).
 MAX_PAGES = 10
 

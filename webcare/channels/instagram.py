@@ -194,36 +194,11 @@ SPEC = ConnectorSpec(
             " pages_manage_metadata, pages_read_engagement and pages_show_list. A system"
             " user's token (Business settings) does not expire.",
         ),
-        ConfigField(
-            "app_secret",
-            "App secret",
-            required=True,
-            secret=True,
-            help="The Meta app's App Secret (App settings > Basic): every webhook delivery is"
-            " checked against it.",
+        graph.APP_SECRET_FIELD,
+        graph.verify_token_field(
+            "Webhooks settings (object Instagram: comments, mentions, messages, messaging_seen)"
         ),
-        ConfigField(
-            "verify_token",
-            "Webhook verify token",
-            secret=True,
-            generate=True,
-            help="Leave empty: Webcare makes one and shows it once. Paste it, with the callback"
-            " URL, in the Meta app's Webhooks settings (object Instagram: comments, mentions,"
-            " messages, messaging_seen).",
-        ),
-        ConfigField(
-            "api_version",
-            "Graph API version",
-            default=graph.DEFAULT_VERSION,
-            help="Meta keeps each version about two years, e.g. v25.0.",
-        ),
-        ConfigField(
-            "base_url",
-            "Graph API address",
-            default=graph.DEFAULT_BASE_URL,
-            kind="url",
-            help="Leave as it is (only for a proxy or a test server).",
-        ),
+        *graph.API_FIELDS,
     ),
     char_limit=CHAR_LIMIT,
     can_reply=True,

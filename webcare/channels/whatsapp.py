@@ -138,35 +138,9 @@ SPEC = ConnectorSpec(
             " the Meta app, with whatsapp_business_messaging and whatsapp_business_management."
             " It does not expire; the API Setup page's temporary token lasts 24 hours.",
         ),
-        ConfigField(
-            "app_secret",
-            "App secret",
-            required=True,
-            secret=True,
-            help="The Meta app's App Secret (App settings > Basic): every webhook delivery is"
-            " checked against it.",
-        ),
-        ConfigField(
-            "verify_token",
-            "Webhook verify token",
-            secret=True,
-            generate=True,
-            help="Leave empty: Webcare makes one and shows it once. Paste it, with the callback"
-            " URL, in the Meta app's WhatsApp > Configuration (webhook field: messages).",
-        ),
-        ConfigField(
-            "api_version",
-            "Graph API version",
-            default=graph.DEFAULT_VERSION,
-            help="Meta keeps each version about two years, e.g. v25.0.",
-        ),
-        ConfigField(
-            "base_url",
-            "Graph API address",
-            default=graph.DEFAULT_BASE_URL,
-            kind="url",
-            help="Leave as it is (only for a proxy or a test server).",
-        ),
+        graph.APP_SECRET_FIELD,
+        graph.verify_token_field("WhatsApp > Configuration (webhook field: messages)"),
+        *graph.API_FIELDS,
     ),
     char_limit=CHAR_LIMIT,
     can_reply=True,
