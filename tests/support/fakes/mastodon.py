@@ -29,14 +29,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
-from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 import regex
+
+from tests.support.fakes import multipart
 
 
 def iso(epoch: float) -> str:
@@ -544,18 +544,12 @@ class FakeMastodon(FakePlatform):
 
     def _upload(self, request: Request) -> Response:
         """``POST /api/v2/media``: multipart ``file`` (+ ``description``)."""
-        head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()
-        message = BytesParser(policy=policy.default).parsebytes(head + request.body)
-        fields: dict[str, tuple[bytes, str | None, str]] = {}
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True)
-            if isinstance(name, str) and isinstance(payload, bytes):
-                fields[name] = (payload, part.get_filename(), part.get_content_type())
+        fields = multipart.form_parts(request.headers.get("content-type", ""), request.body)
         if "file" not in fields:
             return Response(422, {"error": "Validation failed: File can't be blank"})
-        data, filename, content_type = fields["file"]
-        description = fields.get("description", (b"", None, ""))[0].decode()
+        upload = fields["file"]
+        data, filename, content_type = upload.data, upload.filename, upload.content_type
+        description = fields["description"].text if "description" in fields else ""
         with self.lock:
             self._next_media += 1
             media_id = str(self._next_media)
