@@ -12,11 +12,11 @@ from email.utils import format_datetime, parsedate_to_datetime
 import pytest
 
 from tests.support.fakes.mail import Dovecot, MailServer, dovecot, mail_server
-from webcare.channels import mail as mail_module
 from webcare.channels import registry
 from webcare.channels.base import Batch, ChannelInfo, IncomingMention, OutgoingReply
 from webcare.channels.errors import AuthFailed, ChannelError, NotConfigured
 from webcare.channels.mail import MailConnector
+from webcare.channels.mail import connector as mail_module
 
 INFO = ChannelInfo(kind="email", name="support@example.com", brand="Example Rail")
 CUSTOMER = "jan@klant.nl"
