@@ -43,7 +43,6 @@ import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -64,6 +63,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.times import iso_ms, parse_iso
 from webcare.domain import textlength
 
 CHAR_LIMIT = 300
@@ -169,26 +169,6 @@ def reply_rkey(reply: OutgoingReply) -> str:
 
 
 # --- parsing ---------------------------------------------------------------------------------
-_FRACTION = re.compile(r"(\.\d{1,6})\d*")
-
-
-def parse_time(value: Any) -> float:
-    """ISO 8601 (``2024-05-01T10:00:00.123Z``) -> epoch seconds; naive times are UTC."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("no time")
-    text = _FRACTION.sub(r"\1", value.strip().replace("Z", "+00:00").replace("z", "+00:00"), 1)
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp()
-
-
-def iso(epoch: float) -> str:
-    return (
-        datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    )
-
-
 def _str(value: Any, what: str, limit: int = 3000) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} is missing")
@@ -264,10 +244,10 @@ def _mention(entry: dict[str, Any]) -> IncomingMention:
     if not isinstance(text, str):
         raise ValueError(f"{uri}: record.text is not text")
     try:
-        created_at = parse_time(record.get("createdAt"))
+        created_at = parse_iso(record.get("createdAt"))
     except (ValueError, TypeError, OverflowError):
         try:  # createdAt is written by the poster's app; indexedAt by the service
-            created_at = parse_time(entry.get("indexedAt"))
+            created_at = parse_iso(entry.get("indexedAt"))
         except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(f"{uri}: no usable createdAt or indexedAt") from exc
     parent_uri: str | None = None
@@ -310,7 +290,7 @@ class Mark:
 
     @property
     def epoch(self) -> float:
-        return parse_time(self.t)
+        return parse_iso(self.t)
 
     def covers(self, epoch: float, uri: str) -> bool:
         """Whether a notification at ``epoch`` with ``uri`` was read before."""
@@ -346,7 +326,7 @@ def _load_mark(t: Any, u: Any) -> Mark | None:
     if not isinstance(t, str) or not isinstance(u, list):
         return None
     try:
-        parse_time(t)
+        parse_iso(t)
     except (ValueError, TypeError, OverflowError):
         return None
     return Mark(t, tuple(x for x in u if isinstance(x, str)))
@@ -532,7 +512,7 @@ class BlueskyConnector(ConnectorBase):
                     continue
                 uri, raw_time = entry.get("uri"), entry.get("indexedAt")
                 try:
-                    epoch = parse_time(raw_time)
+                    epoch = parse_iso(raw_time)
                     if not isinstance(uri, str) or not uri:
                         raise ValueError("no uri")
                 except (ValueError, TypeError, OverflowError) as exc:
@@ -632,7 +612,7 @@ class BlueskyConnector(ConnectorBase):
         record: dict[str, Any] = {
             "$type": POST,
             "text": reply.text,
-            "createdAt": iso(now),
+            "createdAt": iso_ms(now),
             "reply": self._reply_refs(reply),
         }
         facets = link_facets(reply.text)
@@ -730,7 +710,7 @@ class BlueskyConnector(ConnectorBase):
             raise MalformedResponse("Bluesky answered getRecord without a uri.")
         value = data.get("value")
         try:
-            posted_at: float | None = parse_time(
+            posted_at: float | None = parse_iso(
                 value.get("createdAt") if isinstance(value, dict) else None
             )
         except (ValueError, TypeError, OverflowError):

@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -51,6 +50,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.times import parse_iso
 from webcare.domain import textlength
 
 CHAR_LIMIT = 500
@@ -151,20 +151,6 @@ def html_to_text(content: str) -> str:
 
 
 # --- small parsers ---------------------------------------------------------------------------
-_FRACTION = re.compile(r"(\.\d{1,6})\d*")
-
-
-def parse_time(value: Any) -> float:
-    """ISO 8601 (``2024-05-01T10:00:00.123Z``) -> epoch seconds; naive times are UTC."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("no time")
-    text = _FRACTION.sub(r"\1", value.strip().replace("Z", "+00:00").replace("z", "+00:00"), 1)
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp()
-
-
 def _id(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
@@ -228,7 +214,7 @@ def _mention(status: Any) -> IncomingMention:
     if isinstance(visibility, str) and visibility in VISIBILITIES:
         meta["visibility"] = visibility
     try:
-        created_at = parse_time(status.get("created_at"))
+        created_at = parse_iso(status.get("created_at"))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"status {source_id}: created_at is not an ISO 8601 time") from exc
     url = _opt_text(status.get("url"), "url", 2000) or _opt_text(status.get("uri"), "uri", 2000)
@@ -444,7 +430,7 @@ class MastodonConnector(ConnectorBase):
         if not isinstance(status, dict) or _id(status.get("id")) is None:
             raise MalformedResponse("Mastodon did not answer with a status.")
         try:
-            posted_at: float | None = parse_time(status.get("created_at"))
+            posted_at: float | None = parse_iso(status.get("created_at"))
         except (ValueError, TypeError, OverflowError):
             posted_at = None
         url = status.get("url")
@@ -491,7 +477,7 @@ class MastodonConnector(ConnectorBase):
                     if isinstance(content, str) and _comparable(html_to_text(content)) == wanted:
                         return self._delivered(status)
                 try:
-                    created = parse_time(status.get("created_at"))
+                    created = parse_iso(status.get("created_at"))
                 except (ValueError, TypeError, OverflowError):
                     continue
                 if oldest is not None and created < oldest:

@@ -34,7 +34,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from webcare.channels.base import (
@@ -52,6 +51,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.times import parse_iso
 
 TWEET_LIMIT = 280
 DEFAULT_API_BASE = "https://api.x.com"
@@ -159,12 +159,10 @@ def snowflake_time(tweet_id: str) -> float:
 
 
 def _parse_time(value: Any, tweet_id: str) -> float:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            pass
-    return snowflake_time(tweet_id)
+    try:
+        return parse_iso(value)
+    except ValueError:
+        return snowflake_time(tweet_id)
 
 
 def comparable(text: str) -> str:
