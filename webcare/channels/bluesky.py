@@ -63,8 +63,8 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
-from webcare.channels.times import iso_ms, parse_iso
 from webcare.domain import textlength
+from webcare.domain.timeutil import iso, parse_iso
 
 CHAR_LIMIT = 300
 PAGE_LIMIT = 50
@@ -612,7 +612,7 @@ class BlueskyConnector(ConnectorBase):
         record: dict[str, Any] = {
             "$type": POST,
             "text": reply.text,
-            "createdAt": iso_ms(now),
+            "createdAt": iso(now),
             "reply": self._reply_refs(reply),
         }
         facets = link_facets(reply.text)

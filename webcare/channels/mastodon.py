@@ -50,8 +50,8 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
-from webcare.channels.times import parse_iso
 from webcare.domain import textlength
+from webcare.domain.timeutil import parse_iso
 
 CHAR_LIMIT = 500
 PAGE_LIMIT = 40

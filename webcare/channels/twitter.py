@@ -51,7 +51,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
-from webcare.channels.times import parse_iso
+from webcare.domain.timeutil import parse_iso
 
 TWEET_LIMIT = 280
 DEFAULT_API_BASE = "https://api.x.com"

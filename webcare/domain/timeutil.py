@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from datetime import UTC, datetime
+from typing import overload
 
 #: The earliest post time a platform may claim: 2000-01-01T00:00:00Z (before every platform
 #: Webcare speaks to, after every clock that was merely left unset).
@@ -16,6 +18,12 @@ PORTABLE_MIN = 0.0
 PORTABLE_MAX = 32_503_680_000.0  # 3000-01-01T00:00:00Z
 
 
+@overload
+def iso(ts: float) -> str: ...
+@overload
+def iso(ts: None) -> None: ...
+@overload
+def iso(ts: float | None) -> str | None: ...
 def iso(ts: float | None) -> str | None:
     """Format epoch seconds as ISO 8601 UTC with milliseconds, e.g. ``2017-10-11T06:55:44.000Z``."""
     if ts is None:
@@ -54,9 +62,20 @@ def portable(ts: float) -> float:
     return min(max(ts, PORTABLE_MIN), PORTABLE_MAX)
 
 
-def parse_iso(text: str) -> float:
-    """Parse ISO 8601 (with ``Z`` or an offset; naive means UTC) into epoch seconds."""
-    dt = datetime.fromisoformat(text)
+_FRACTION = re.compile(r"(\.\d{1,6})\d*")
+
+
+def parse_iso(text: object) -> float:
+    """Parse ISO 8601 (with ``Z`` or an offset; naive means UTC) into epoch seconds; a
+    ``ValueError`` when it is none.
+
+    Platforms write ``2024-05-01T10:00:00.123Z``; Bluesky records may carry more than six
+    fraction digits, which Python's parser refuses, so the fraction is cut to microseconds.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("no time")
+    clean = _FRACTION.sub(r"\1", text.strip().replace("Z", "+00:00").replace("z", "+00:00"), 1)
+    dt = datetime.fromisoformat(clean)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
