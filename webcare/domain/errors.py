@@ -6,6 +6,9 @@ written for the person in front of the screen, not for a developer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class WebcareError(Exception):
     """Base of every error Webcare raises on purpose."""
@@ -101,7 +104,9 @@ class VersionConflict(ConflictError):
 
     title = "Changed by someone else"
 
-    def __init__(self, message: str, *, current_version: int, current: dict[str, object]) -> None:
+    def __init__(
+        self, message: str, *, current_version: int, current: Mapping[str, object]
+    ) -> None:
         super().__init__(message)
         self.current_version = current_version
-        self.current = current
+        self.current: dict[str, Any] = dict(current)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from webcare.domain.wire import ChangeRecord, EntityRecord
 from webcare.server import serialize
 
 ENTITIES = ("mention", "contact", "reply", "note", "template", "user", "channel")
@@ -66,7 +66,7 @@ class CursorInvalid(Exception):
 
 @dataclass(frozen=True)
 class Page:
-    changes: list[dict[str, Any]]
+    changes: list[ChangeRecord]
     cursor: int
     has_more: bool
     head: int
@@ -90,17 +90,17 @@ def read_page(conn: sqlite3.Connection, since: int, limit: int, now: float) -> P
     for (entity, entity_id), (_seq, op) in latest.items():
         if op == "upsert":
             wanted.setdefault(entity, []).append(entity_id)
-    loaded: dict[str, dict[str, dict[str, Any]]] = {
+    loaded: dict[str, dict[str, EntityRecord]] = {
         entity: serialize.load(conn, entity, ids, now) for entity, ids in wanted.items()
     }
-    out: list[tuple[int, dict[str, Any]]] = []
+    out: list[tuple[int, ChangeRecord]] = []
     for (entity, entity_id), (seq, op) in latest.items():
         data = loaded.get(entity, {}).get(entity_id) if op == "upsert" else None
-        item: dict[str, Any] = {
+        item: ChangeRecord = {
             "seq": seq,
             "entity": entity,
             "id": entity_id,
-            "op": op if data is not None or op == "delete" else "delete",
+            "op": "upsert" if data is not None else "delete",
             "data": data,
         }
         out.append((seq, item))

@@ -14,6 +14,7 @@ from webcare.domain.models import MutationType, Role
 from webcare.domain.priority import MAX_RULES, MAX_WORDS
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
 from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
+from webcare.domain.wire import Availability, MediaRecord, TemplateRecord, UserRecord
 from webcare.server.services.mutations import MAX_BODY as MAX_MUTATION_BODY
 
 MAX_ID = 2**62
@@ -23,8 +24,11 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OP_ID_PATTERN = r"^[A-Za-z0-9_.-]{8,80}$"
 #: A client installation's random id, sent with a sign-in (see ``login_throttle``).
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
-#: An agent's own status, shown to leads in the workload.
-Availability = Literal["available", "away"]
+#: The records the server sends are defined once, for both sides, in webcare/domain/wire.py;
+#: they are the response models here (pydantic reads TypedDicts).
+UserOut = UserRecord
+TemplateOut = TemplateRecord
+MediaOut = MediaRecord
 
 
 class ErrorOut(BaseModel):
@@ -74,18 +78,6 @@ class LoginIn(TextIn):
     #: This installation's random id: a device that signed in to the account before is not
     #: throttled by other people's failures. Optional (scripts need not send one).
     device_id: str | None = Field(default=None, pattern=DEVICE_ID_PATTERN)
-
-
-class UserOut(BaseModel):
-    id: int
-    username: str
-    display_name: str
-    signature: str
-    role: Role
-    disabled: bool
-    brand: str | None = None
-    can_login: bool
-    availability: Availability = "available"
 
 
 class LoginOut(BaseModel):
@@ -218,19 +210,6 @@ class TemplateIn(TextIn):
     tags: list[str] = Field(default_factory=list, max_length=20)
 
 
-class TemplateOut(BaseModel):
-    id: int
-    title: str
-    body: str
-    language: str
-    shortcut: str
-    tags: list[str]
-    version: int
-    archived: bool
-    updated_by: int | None
-    updated_at: str | None
-
-
 class UserCreateIn(TextIn):
     username: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=100)
@@ -311,19 +290,6 @@ class BootstrapOut(BaseModel):
 class BootstrapPageOut(BaseModel):
     items: list[dict[str, Any]]
     next_after: int | None
-
-
-class MediaOut(BaseModel):
-    """A file of a mention, or an uploaded image (``media`` of mentions and replies)."""
-
-    id: int
-    kind: Literal["image", "sticker", "audio", "video", "document"]
-    mime: str | None
-    size: int | None
-    filename: str | None
-    caption: str | None
-    state: Literal["pending", "stored", "refused", "failed"]
-    error: str | None
 
 
 class HealthOut(BaseModel):

@@ -10,15 +10,25 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from webcare.channels import registry
 from webcare.domain.claims import effective_status
 from webcare.domain.models import ClaimState, MentionStatus
 from webcare.domain.timeutil import PORTABLE_MIN, iso, portable
+from webcare.domain.wire import (
+    ChannelRecord,
+    ContactRecord,
+    EntityRecord,
+    MediaRecord,
+    MentionRecord,
+    NoteRecord,
+    ReplyRecord,
+    TemplateRecord,
+    UserRecord,
+)
 from webcare.storage.db import chunks, marks
 
-Json = dict[str, Any]
 log = logging.getLogger("webcare.server")
 
 
@@ -49,7 +59,7 @@ def claim_state(row: sqlite3.Row) -> ClaimState:
     )
 
 
-def media_item(row: sqlite3.Row) -> Json:
+def media_item(row: sqlite3.Row) -> MediaRecord:
     """A file as clients see it (``media`` of a mention or a reply): never the platform's ref,
     never where it is kept. ``mime`` is what the bytes are once stored, else what the platform
     said; ``error`` says in words why a file is refused or failed."""
@@ -65,9 +75,9 @@ def media_item(row: sqlite3.Row) -> Json:
     }
 
 
-def media_of_mentions(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Json]]:
+def media_of_mentions(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[MediaRecord]]:
     """The files of these mentions, in the platform's order."""
-    out: dict[int, list[Json]] = {}
+    out: dict[int, list[MediaRecord]] = {}
     for part in chunks(list(dict.fromkeys(ids))):
         sql = (
             f"SELECT * FROM media WHERE mention_id IN ({marks(part)}) ORDER BY mention_id, position"  # noqa: S608
@@ -77,9 +87,9 @@ def media_of_mentions(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int,
     return out
 
 
-def media_of_replies(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[Json]]:
+def media_of_replies(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[MediaRecord]]:
     """The images attached to these replies, in order."""
-    out: dict[str, list[Json]] = {}
+    out: dict[str, list[MediaRecord]] = {}
     for part in chunks(list(dict.fromkeys(ids))):
         sql = (
             "SELECT rm.reply_id, md.* FROM reply_media rm JOIN media md ON md.id = rm.media_id"  # noqa: S608
@@ -90,26 +100,30 @@ def media_of_replies(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, 
     return out
 
 
-def with_media(conn: sqlite3.Connection, entity: str, items: Sequence[Json]) -> None:
+def with_media(conn: sqlite3.Connection, entity: str, items: Sequence[EntityRecord]) -> None:
     """Give serialized mentions and replies their ``media`` (one query per 500 items)."""
     if entity == "mention":
-        found_m = media_of_mentions(conn, [int(i["id"]) for i in items])
-        for item in items:
-            item["media"] = found_m.get(int(item["id"]), [])
+        mentions_ = cast("Sequence[MentionRecord]", items)
+        found_m = media_of_mentions(conn, [m["id"] for m in mentions_])
+        for m in mentions_:
+            m["media"] = found_m.get(m["id"], [])
     elif entity == "reply":
-        found_r = media_of_replies(conn, [str(i["id"]) for i in items])
-        for item in items:
-            item["media"] = found_r.get(str(item["id"]), [])
+        replies_ = cast("Sequence[ReplyRecord]", items)
+        found_r = media_of_replies(conn, [r["id"] for r in replies_])
+        for r in replies_:
+            r["media"] = found_r.get(r["id"], [])
 
 
-def mentions(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -> list[Json]:
+def mentions(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float
+) -> list[MentionRecord]:
     """Mention rows on the wire, with their files."""
     items = [mention(row, now) for row in rows]
     with_media(conn, "mention", items)
     return items
 
 
-def replies(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -> list[Json]:
+def replies(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: float) -> list[ReplyRecord]:
     """Reply rows on the wire, with their images."""
     items = [reply(row, now) for row in rows]
     with_media(conn, "reply", items)
@@ -140,7 +154,7 @@ def window_remaining(row: sqlite3.Row, now: float) -> float | None:
     return round(max(0.0, float(until) - now), 1)
 
 
-def mention(row: sqlite3.Row, now: float) -> Json:
+def mention(row: sqlite3.Row, now: float) -> MentionRecord:
     """A mention without its ``media`` (:func:`mentions` adds them)."""
     state = claim_state(row)
     remaining = state.lease_remaining(now)
@@ -182,7 +196,7 @@ def mention(row: sqlite3.Row, now: float) -> Json:
     }
 
 
-def contact(row: sqlite3.Row, _now: float) -> Json:
+def contact(row: sqlite3.Row, _now: float) -> ContactRecord:
     return {
         "id": row["id"],
         "platform": row["platform"],
@@ -193,7 +207,7 @@ def contact(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
-def reply(row: sqlite3.Row, _now: float) -> Json:
+def reply(row: sqlite3.Row, _now: float) -> ReplyRecord:
     return {
         "id": row["id"],
         "mention_id": row["mention_id"],
@@ -217,7 +231,7 @@ def reply(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
-def note(row: sqlite3.Row, _now: float) -> Json:
+def note(row: sqlite3.Row, _now: float) -> NoteRecord:
     return {
         "id": row["id"],
         "mention_id": row["mention_id"],
@@ -227,7 +241,7 @@ def note(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
-def template(row: sqlite3.Row, _now: float) -> Json:
+def template(row: sqlite3.Row, _now: float) -> TemplateRecord:
     return {
         "id": row["id"],
         "title": row["title"],
@@ -242,7 +256,7 @@ def template(row: sqlite3.Row, _now: float) -> Json:
     }
 
 
-def user(row: sqlite3.Row, _now: float) -> Json:
+def user(row: sqlite3.Row, _now: float) -> UserRecord:
     return {
         "id": row["id"],
         "username": row["username"],
@@ -268,7 +282,7 @@ def _window_templates(connector: str | None) -> bool:
     return registry.spec(connector).window_templates
 
 
-def channel(row: sqlite3.Row, now: float) -> Json:
+def channel(row: sqlite3.Row, now: float) -> ChannelRecord:
     connector = row["connector"]
     polls = registry.polls(connector)
     next_fetch = row["next_fetch_at"] if polls and row["enabled"] else None
@@ -313,46 +327,71 @@ def channel(row: sqlite3.Row, now: float) -> Json:
     }
 
 
-# entity -> (table, key column, serializer)
-_TABLES: dict[str, tuple[str, str, Callable[[sqlite3.Row, float], Json]]] = {
-    "mention": ("mentions", "id", mention),
-    "contact": ("contacts", "id", contact),
-    "reply": ("replies", "id", reply),
-    "note": ("notes", "id", note),
-    "template": ("templates", "id", template),
-    "user": ("users", "id", user),
-    "channel": ("channels", "id", channel),
+# entity -> (table, serializer); every table's key column is ``id``
+_TABLES: dict[str, tuple[str, Callable[[sqlite3.Row, float], EntityRecord]]] = {
+    "mention": ("mentions", mention),
+    "contact": ("contacts", contact),
+    "reply": ("replies", reply),
+    "note": ("notes", note),
+    "template": ("templates", template),
+    "user": ("users", user),
+    "channel": ("channels", channel),
 }
 
 _CHUNK = 500
 
 
-def load(conn: sqlite3.Connection, entity: str, ids: Sequence[str], now: float) -> dict[str, Json]:
+def load(
+    conn: sqlite3.Connection, entity: str, ids: Sequence[str], now: float
+) -> dict[str, EntityRecord]:
     """Load entities by id (as strings, as the change log stores them)."""
-    table, key, fn = _TABLES[entity]
-    out: dict[str, Json] = {}
+    table, fn = _TABLES[entity]
+    out: dict[str, EntityRecord] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT * FROM {table} WHERE {key} IN ({marks})"  # noqa: S608 - names are ours
+        sql = f"SELECT * FROM {table} WHERE id IN ({marks(chunk)})"  # noqa: S608 - names are ours
         items = [fn(row, now) for row in conn.execute(sql, list(chunk))]
         with_media(conn, entity, items)
         for item in items:
-            out[str(item[key])] = item
+            out[str(item["id"])] = item
     return out
 
 
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["user"], entity_id: int | str, now: float
+) -> UserRecord | None: ...
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["channel"], entity_id: int | str, now: float
+) -> ChannelRecord | None: ...
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["template"], entity_id: int | str, now: float
+) -> TemplateRecord | None: ...
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["contact"], entity_id: int | str, now: float
+) -> ContactRecord | None: ...
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["reply"], entity_id: int | str, now: float
+) -> ReplyRecord | None: ...
+@overload
 def load_one(
     conn: sqlite3.Connection, entity: str, entity_id: int | str, now: float
-) -> Json | None:
+) -> EntityRecord | None: ...
+def load_one(
+    conn: sqlite3.Connection, entity: str, entity_id: int | str, now: float
+) -> EntityRecord | None:
     return load(conn, entity, [str(entity_id)], now).get(str(entity_id))
 
 
 def page(
     conn: sqlite3.Connection, entity: str, after: int, limit: int, now: float
-) -> tuple[list[Json], int | None]:
+) -> tuple[list[EntityRecord], int | None]:
     """A keyset page of all rows of ``entity`` by rowid, for bootstrap."""
-    table, _key, fn = _TABLES[entity]
+    table, fn = _TABLES[entity]
     sql = f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"  # noqa: S608
     rows = conn.execute(sql, (after, limit)).fetchall()
     items = [fn(row, now) for row in rows]
@@ -361,8 +400,19 @@ def page(
     return items, nxt
 
 
-def all_of(conn: sqlite3.Connection, entity: str, now: float) -> list[Json]:
-    table, _key, fn = _TABLES[entity]
+@overload
+def all_of(conn: sqlite3.Connection, entity: Literal["user"], now: float) -> list[UserRecord]: ...
+@overload
+def all_of(
+    conn: sqlite3.Connection, entity: Literal["channel"], now: float
+) -> list[ChannelRecord]: ...
+@overload
+def all_of(
+    conn: sqlite3.Connection, entity: Literal["template"], now: float
+) -> list[TemplateRecord]: ...
+def all_of(conn: sqlite3.Connection, entity: str, now: float) -> list[Any]:
+    """Every row of a small entity (users, channels, templates), in id order."""
+    table, fn = _TABLES[entity]
     items = [fn(row, now) for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
     with_media(conn, entity, items)
     return items

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from webcare.domain.timeutil import iso
+from webcare.domain.wire import UserRecord
 from webcare.server.deps import Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, LoginIn, LoginOut
 from webcare.server.services import accounts
@@ -63,7 +64,7 @@ async def login(body: LoginIn, request: Request, ctx: Ctx) -> JSONResponse | Log
     )
 
 
-def _load_user(ctx: Ctx, user_id: int, now: float) -> dict[str, object]:
+def _load_user(ctx: Ctx, user_id: int, now: float) -> UserRecord:
     with ctx.db.read() as conn:
         return accounts.get_user(conn, user_id, now)
 

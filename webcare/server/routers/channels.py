@@ -15,6 +15,7 @@ from pydantic import Field
 
 from webcare.channels import registry, webhook
 from webcare.domain.errors import AuthError, ConflictError, NotFoundError
+from webcare.domain.wire import ChannelRecord, ReplyRecord
 from webcare.server import serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, PathId, TextIn
@@ -52,7 +53,7 @@ class ChannelPatchIn(TextIn):
     interval_s: float | None = Field(default=None, ge=1, le=86_400)
 
 
-def _channel(ctx: Ctx, channel_id: int) -> dict[str, Any]:
+def _channel(ctx: Ctx, channel_id: int) -> ChannelRecord:
     with ctx.db.read() as conn:
         data = serialize.load_one(conn, "channel", channel_id, ctx.now())
     if data is None:
@@ -86,10 +87,14 @@ def channel_config(channel_id: PathId, user: AdminUser, ctx: Ctx) -> dict[str, A
         return service.config_of(conn, channel_id)
 
 
-@router.patch("/channels/{channel_id}", responses={**_ERRORS, 409: {"model": ErrorOut}})
+@router.patch(
+    "/channels/{channel_id}",
+    response_model=dict[str, Any],
+    responses={**_ERRORS, 409: {"model": ErrorOut}},
+)
 def patch_channel(
     channel_id: PathId, body: ChannelPatchIn, user: AdminUser, ctx: Ctx
-) -> dict[str, Any]:
+) -> ChannelRecord:
     """Switch a channel on or off, rename it, change its connector, settings or secrets."""
     fields = body.model_dump(exclude_unset=True)
     service.update(ctx.db, user.id, channel_id, now=ctx.now(), **fields)
@@ -107,10 +112,14 @@ def fetch_now(channel_id: PathId, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
     return {"queued": True}
 
 
-@router.post("/replies/{reply_id}/retry", responses={**_ERRORS, 409: {"model": ErrorOut}})
+@router.post(
+    "/replies/{reply_id}/retry",
+    response_model=dict[str, Any],
+    responses={**_ERRORS, 409: {"model": ErrorOut}},
+)
 def retry_delivery(
     reply_id: Annotated[str, Field(min_length=1, max_length=120)], user: CurrentUser, ctx: Ctx
-) -> dict[str, Any]:
+) -> ReplyRecord:
     """Try a failed delivery again (its author, or a lead). It is looked up before re-posting."""
     return delivery.retry(ctx.db, user, reply_id, ctx.now())
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from webcare import __version__
+from webcare.domain.wire import ChannelRecord
 from webcare.server import changes, serialize
 from webcare.server.deps import Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, HealthOut
@@ -21,7 +22,7 @@ def health(ctx: Ctx) -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "db_id": changes.db_id(conn)}
 
 
-@router.get("/channels", responses={401: {"model": ErrorOut}})
-def list_channels(user: CurrentUser, ctx: Ctx) -> list[dict[str, Any]]:
+@router.get("/channels", response_model=list[dict[str, Any]], responses={401: {"model": ErrorOut}})
+def list_channels(user: CurrentUser, ctx: Ctx) -> list[ChannelRecord]:
     with ctx.db.read() as conn:
         return serialize.all_of(conn, "channel", ctx.now())

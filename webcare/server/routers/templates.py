@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from webcare.domain.errors import PreconditionRequired, ValidationError
 from webcare.domain.templates import TemplateFields
+from webcare.domain.wire import TemplateRecord
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
 from webcare.server.schemas import ErrorOut, PathId, TemplateIn, TemplateOut
 from webcare.server.services import templates
@@ -35,7 +36,7 @@ def _version(if_match: str | None) -> int:
     return int(text)
 
 
-def _with_etag(data: dict[str, Any], status_code: int = 200) -> JSONResponse:
+def _with_etag(data: TemplateRecord, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code, headers={"ETag": f'"{data["version"]}"'})
 
 
@@ -52,7 +53,7 @@ def _fields(body: TemplateIn) -> TemplateFields:
 @router.get("", response_model=list[TemplateOut])
 def list_templates(
     user: CurrentUser, ctx: Ctx, include_archived: Annotated[bool, Query()] = False
-) -> list[dict[str, Any]]:
+) -> list[TemplateRecord]:
     return templates.list_all(ctx.db, ctx.now(), include_archived=include_archived)
 
 

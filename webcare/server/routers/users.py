@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
+from webcare.domain.wire import UserRecord
 from webcare.server import serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
 from webcare.server.schemas import (
@@ -22,13 +21,13 @@ router = APIRouter(prefix="/v1", tags=["users"])
 
 
 @router.get("/me", response_model=UserOut)
-def me(user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+def me(user: CurrentUser, ctx: Ctx) -> UserRecord:
     with ctx.db.read() as conn:
         return accounts.get_user(conn, user.id, ctx.now())
 
 
 @router.patch("/me", response_model=UserOut, responses={422: {"model": ErrorOut}})
-def update_me(body: MePatchIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+def update_me(body: MePatchIn, user: CurrentUser, ctx: Ctx) -> UserRecord:
     """Your own display name, signature and availability ("available" / "away"). Any role may
     change these for itself; role, password and other accounts are the admin's (``/users``)."""
     return accounts.update_profile(
@@ -42,7 +41,7 @@ def update_me(body: MePatchIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/users", response_model=list[UserOut], responses={403: {"model": ErrorOut}})
-def list_users(user: AdminUser, ctx: Ctx) -> list[dict[str, Any]]:
+def list_users(user: AdminUser, ctx: Ctx) -> list[UserRecord]:
     with ctx.db.read() as conn:
         return serialize.all_of(conn, "user", ctx.now())
 
@@ -53,7 +52,7 @@ def list_users(user: AdminUser, ctx: Ctx) -> list[dict[str, Any]]:
     status_code=201,
     responses={403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-def create_user(body: UserCreateIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+def create_user(body: UserCreateIn, user: AdminUser, ctx: Ctx) -> UserRecord:
     now = ctx.now()
     user_id = accounts.create_user(
         ctx.db,
@@ -74,7 +73,7 @@ def create_user(body: UserCreateIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]
     response_model=UserOut,
     responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-def update_user(user_id: PathId, body: UserPatchIn, user: AdminUser, ctx: Ctx) -> dict[str, Any]:
+def update_user(user_id: PathId, body: UserPatchIn, user: AdminUser, ctx: Ctx) -> UserRecord:
     """Change role, name, signature, password or disable. Disabling signs the account out and
     releases its claims at once."""
     return accounts.update_user(

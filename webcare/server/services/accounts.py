@@ -9,6 +9,7 @@ from typing import Any
 
 from webcare.domain.errors import NotFoundError, ValidationError
 from webcare.domain.models import MentionStatus, Role
+from webcare.domain.wire import UserRecord
 from webcare.server import changes, serialize
 from webcare.server.security import (
     MAX_PASSWORD_LENGTH,
@@ -207,7 +208,7 @@ def revoke_token(db: Database, user: AuthUser, now: float) -> None:
         audit.record(conn, now, user.id, "auth.logout", "user", user.id)
 
 
-def get_user(conn: sqlite3.Connection, user_id: int, now: float) -> dict[str, Any]:
+def get_user(conn: sqlite3.Connection, user_id: int, now: float) -> UserRecord:
     data = serialize.load_one(conn, "user", user_id, now)
     if data is None:
         raise NotFoundError(f"There is no account with id {user_id}.")
@@ -225,7 +226,7 @@ def update_profile(
     display_name: str | None = None,
     signature: str | None = None,
     availability: str | None = None,
-) -> dict[str, Any]:
+) -> UserRecord:
     """Change one's own name, signature or availability (any role; nothing else, nobody else)."""
     if availability is not None and availability not in AVAILABILITY:
         raise ValidationError("Availability is 'available' or 'away'.")
@@ -280,7 +281,7 @@ def update_user(
     role: Role | None = None,
     disabled: bool | None = None,
     password: str | None = None,
-) -> dict[str, Any]:
+) -> UserRecord:
     """Change an account. Disabling revokes its tokens and releases its claims at once.
 
     ``actor=None`` is the command line on the server machine (whoever holds the database file).

@@ -13,6 +13,7 @@ from typing import Any
 from webcare.domain import claims as rules
 from webcare.domain.errors import ClaimConflict, ConflictError, NotFoundError, ValidationError
 from webcare.domain.models import ClaimState, Role
+from webcare.domain.wire import MentionRecord
 from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
@@ -22,7 +23,7 @@ from webcare.storage.db import Database
 @dataclass(frozen=True)
 class ClaimOutcome:
     result: rules.ClaimResult
-    mention: dict[str, Any]
+    mention: MentionRecord
 
 
 def load_state(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:

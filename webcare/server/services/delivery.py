@@ -6,17 +6,16 @@ before, looks it up on the platform before it posts it again.
 
 from __future__ import annotations
 
-from typing import Any
-
 from webcare.domain.errors import ConflictError, NotFoundError, PermissionDenied
 from webcare.domain.models import Role
+from webcare.domain.wire import ReplyRecord
 from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
 from webcare.storage.db import Database
 
 
-def retry(db: Database, user: AuthUser, reply_id: str, now: float) -> dict[str, Any]:
+def retry(db: Database, user: AuthUser, reply_id: str, now: float) -> ReplyRecord:
     """Queue a ``failed`` reply again (its author, or a lead); the reply as it is now."""
     with db.write() as conn:
         row = conn.execute(

@@ -30,13 +30,12 @@ from typing import Any
 from webcare.channels.base import MediaRef, OutgoingMedia
 from webcare.domain import media as rules
 from webcare.domain.errors import NotFoundError, ValidationError
+from webcare.domain.wire import MediaRecord
 from webcare.server import changes
 from webcare.server.serialize import media_item as wire
 from webcare.server.services import audit
 from webcare.storage.db import Database
 from webcare.storage.files import ContentStore
-
-Json = dict[str, Any]
 
 #: Tries before a file the platform keeps failing to give is marked failed.
 MAX_ATTEMPTS = 8
@@ -230,7 +229,7 @@ def upload(
     caption: str | None,
     limit: int,
     now: float,
-) -> tuple[Json, bool]:
+) -> tuple[MediaRecord, bool]:
     """Keep an image an agent will attach to a reply; (its wire record, whether it is new).
 
     Idempotent by content: the same person uploading the same bytes again gets the same id

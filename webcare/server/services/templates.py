@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
 from webcare.domain.errors import NotFoundError, ValidationError, VersionConflict
 from webcare.domain.templates import TemplateFields
+from webcare.domain.wire import TemplateRecord
 from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
 from webcare.storage.db import Database
 
 
-def _current(conn: sqlite3.Connection, template_id: int, now: float) -> dict[str, Any]:
+def _current(conn: sqlite3.Connection, template_id: int, now: float) -> TemplateRecord:
     data = serialize.load_one(conn, "template", template_id, now)
     if data is None:
         raise NotFoundError(f"There is no template with id {template_id}.")
@@ -49,7 +49,7 @@ def insert(
     return template_id
 
 
-def create(db: Database, actor: AuthUser, fields: TemplateFields, now: float) -> dict[str, Any]:
+def create(db: Database, actor: AuthUser, fields: TemplateFields, now: float) -> TemplateRecord:
     with db.write() as conn:
         template_id = insert(conn, fields, actor.id, now)
         return _current(conn, template_id, now)
@@ -62,7 +62,7 @@ def update(
     fields: TemplateFields,
     if_match: int,
     now: float,
-) -> dict[str, Any]:
+) -> TemplateRecord:
     """Replace a template's fields. Raises :class:`VersionConflict` when ``if_match`` is stale."""
     with db.write() as conn:
         current = _current(conn, template_id, now)
@@ -88,7 +88,7 @@ def update(
 
 def set_archived(
     db: Database, actor: AuthUser, template_id: int, archived: bool, if_match: int, now: float
-) -> dict[str, Any]:
+) -> TemplateRecord:
     with db.write() as conn:
         current = _current(conn, template_id, now)
         if current["version"] != if_match:
@@ -110,12 +110,12 @@ def set_archived(
         return _current(conn, template_id, now)
 
 
-def get(db: Database, template_id: int, now: float) -> dict[str, Any]:
+def get(db: Database, template_id: int, now: float) -> TemplateRecord:
     with db.read() as conn:
         return _current(conn, template_id, now)
 
 
-def list_all(db: Database, now: float, *, include_archived: bool) -> list[dict[str, Any]]:
+def list_all(db: Database, now: float, *, include_archived: bool) -> list[TemplateRecord]:
     with db.read() as conn:
         items = serialize.all_of(conn, "template", now)
     return [t for t in items if include_archived or not t["archived"]]
