@@ -22,7 +22,7 @@ from webcare import __version__
 from webcare.domain import errors
 from webcare.domain import media as media_rules
 from webcare.server import changes
-from webcare.server.channel_runner import ChannelRunner
+from webcare.server.runner import ChannelRunner
 from webcare.server.config import ServerConfig
 from webcare.server.context import ServerContext
 from webcare.server.routers import (

@@ -14,7 +14,7 @@ from webcare.storage.db import Database
 from webcare.storage.files import ContentStore
 
 if TYPE_CHECKING:
-    from webcare.server.channel_runner import ChannelRunner
+    from webcare.server.runner import ChannelRunner
 
 
 @dataclass

@@ -37,7 +37,7 @@ from webcare.channels.errors import (
     RateLimited,
 )
 from webcare.domain.models import Role
-from webcare.server.channel_runner import ChannelRunner
+from webcare.server.runner import ChannelRunner
 from webcare.storage.server_schema import open_server_db
 
 NOW = 1_790_416_800.0

@@ -1,6 +1,6 @@
 """A failed delivery tried again: the reply goes back to the delivery outbox.
 
-The scheduler (``server/channel_runner.py``) picks it up and, as for every reply attempted
+The scheduler (``server/runner/``) picks it up and, as for every reply attempted
 before, looks it up on the platform before it posts it again.
 """
 
