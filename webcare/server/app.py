@@ -22,7 +22,6 @@ from webcare import __version__
 from webcare.domain import errors
 from webcare.domain import media as media_rules
 from webcare.server import changes
-from webcare.server.runner import ChannelRunner
 from webcare.server.config import ServerConfig
 from webcare.server.context import ServerContext
 from webcare.server.routers import (
@@ -40,6 +39,7 @@ from webcare.server.routers import (
     users,
 )
 from webcare.server.routers import mutations as mutations_router
+from webcare.server.runner import ChannelRunner
 from webcare.server.schemas import ErrorOut
 from webcare.server.services import claims
 from webcare.server.services.mutations import BatchInterrupted, OutboxConflict
