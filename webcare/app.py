@@ -27,11 +27,12 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from webcare import __version__
+from webcare.client_store.records import Me
+from webcare.client_store.store import default_store_path
 from webcare.credentials import CredentialStore
 from webcare.domain.errors import AuthError, WebcareError
 from webcare.net.api import ApiClient
 from webcare.net.errors import OfflineError
-from webcare.storage.local import Me, default_store_path
 from webcare.sync.engine import SyncEngine
 from webcare.ui import i18n, keyring_text, resources, theme
 from webcare.ui.controllers.inbox import InboxController

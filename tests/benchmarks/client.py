@@ -37,7 +37,8 @@ from typing import Any
 
 from tests.benchmarks.common import rss_mb, timed
 from tests.benchmarks.synth import VOCABULARY, wire_pages
-from webcare.storage.local import LocalStore, QueueFilter, Sort, View
+from webcare.client_store.records import QueueFilter, Sort, View
+from webcare.client_store.store import LocalStore
 
 ROOT = Path(__file__).resolve().parents[2]
 ME_ID = 1
@@ -418,7 +419,7 @@ def queue_open_in_subprocess(store_path: Path) -> QueueResult:
 def search_queries(n: int, n_contacts: int, seed: int = 11) -> list[tuple[str, QueueFilter]]:
     """``n`` searches as an agent types them: words, ``@handle``, ``tag:``, ``prio:``,
     ``since:``, most combined with a status or channel filter. Returns (typed text, filter)."""
-    from webcare.storage.local import parse_search
+    from webcare.client_store.search import parse_search
 
     rng = random.Random(seed)
     words = sorted({w for w in VOCABULARY if len(w) >= 4 and w.isalpha()})
@@ -473,7 +474,7 @@ def run_search(store: LocalStore, f: QueueFilter, page: int = 200) -> SearchAnsw
 
 def bare_match(conn: sqlite3.Connection, text: str, page: int = 200) -> float:
     """The baseline: a bare FTS5 MATCH of the same words (first page of rowids and the count)."""
-    from webcare.storage.local import fts_query
+    from webcare.client_store.search import fts_query
 
     query = fts_query(text)
     if query is None:
@@ -515,8 +516,8 @@ class ColdStartHome:
 def prepare_cold_start(home: Path, server_url: str, username: str, token: str) -> ColdStartHome:
     """Settings naming the server and account, the token in the opt-in file (this machine has
     no keyring), and where the store for that server and account lives."""
+    from webcare.client_store.store import default_store_path
     from webcare.credentials import credential_key
-    from webcare.storage.local import default_store_path
 
     config, data = home / "config", home / "data"
     env = {

@@ -23,10 +23,10 @@ import requests
 
 from tests.benchmarks.common import median, percentile, record, scaled
 from tests.support.server import TestServer, running_server
+from webcare.client_store.store import LocalStore
 from webcare.net.api import ApiClient
 from webcare.server import changes
 from webcare.server.services import accounts
-from webcare.storage.local import LocalStore
 from webcare.sync.engine import SyncEngine
 
 HTTP_TIMEOUT = 30

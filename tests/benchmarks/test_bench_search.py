@@ -16,7 +16,7 @@ import pytest
 from tests.benchmarks.client import bare_match, run_search, search_queries
 from tests.benchmarks.common import median, percentile, record
 from tests.benchmarks.conftest import FilledStore
-from webcare.storage.local import LocalStore
+from webcare.client_store.store import LocalStore
 
 
 @pytest.mark.timeout(1200)  # the session's 1M store is filled on first use

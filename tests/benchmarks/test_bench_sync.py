@@ -22,11 +22,11 @@ import pytest
 from tests.benchmarks.common import record, scaled, timed
 from tests.benchmarks.synth import batches
 from tests.support.server import TestServer, running_server, server_process
+from webcare.client_store.schema import rebuild_search
+from webcare.client_store.store import LocalStore
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts
 from webcare.server.services.ingest import ingest
-from webcare.storage.client_schema import rebuild_search
-from webcare.storage.local import LocalStore
 from webcare.sync.engine import SyncEngine
 
 NOW = 1_767_312_000.0  # 2026-01-02: after the synthetic year (2025), as an import would be

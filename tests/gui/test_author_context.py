@@ -11,7 +11,7 @@ from tests.gui.conftest import OpenClient
 from tests.support.author_history import FOLLOWERS, HANDLE, NAME, TEXTS, add_author_history
 from tests.support.server import TestServer
 from webcare.app import Session
-from webcare.storage.local import View
+from webcare.client_store.records import View
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.text import day_label, plain_tooltip
 

@@ -31,8 +31,9 @@ from tests.benchmarks.client import (
 )
 from tests.support.search import fold, passes_filters, words_match
 from tests.support.server import TestServer
+from webcare.client_store.records import QueueFilter
+from webcare.client_store.store import LocalStore
 from webcare.domain.timeutil import parse_iso
-from webcare.storage.local import LocalStore, QueueFilter
 
 N = 2000
 NEWEST = " ORDER BY received_at DESC, id DESC"
@@ -134,7 +135,7 @@ def test_cold_start(tmp_path: Path, team: TestServer) -> None:
 
 def test_pages_read_from_either_end_agree(tmp_path: Path) -> None:
     """A page in the second half is read backwards from the end: same rows, same order."""
-    from webcare.storage.local import Sort, View
+    from webcare.client_store.records import Sort, View
 
     path = tmp_path / "store.db"
     fill_store(path, N)

@@ -15,10 +15,10 @@ from tests.support.keyring import MemoryKeyring
 from tests.support.server import TestServer
 from tests.support.trap import Trap
 from webcare.app import Session, WebcareApp
+from webcare.client_store.records import View
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
 from webcare.server.run import ServerThread
-from webcare.storage.local import View
 from webcare.ui.models.queue_model import PAGE, Col
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.widgets.template_picker import TemplatePicker

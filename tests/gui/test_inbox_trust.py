@@ -26,8 +26,8 @@ from tests.gui.test_inbox import answer, key, replies
 from tests.support.fakes.receiver import receiver
 from tests.support.server import TestServer
 from webcare.app import Session
+from webcare.client_store.records import View
 from webcare.server.run import ServerThread
-from webcare.storage.local import View
 from webcare.ui import theme
 from webcare.ui.models.queue_model import Col
 from webcare.ui.models.queue_model import Role as ModelRole

@@ -24,9 +24,9 @@ from tests.support.fakes.bluesky import FakeBluesky
 from tests.support.fakes.mastodon import FakeMastodon
 from tests.support.media import pdf, png
 from tests.support.server import TestServer, running_server, wait_until
+from webcare.client_store.media_cache import cache_dir_for
 from webcare.domain.models import Role
 from webcare.server.run import ServerThread
-from webcare.storage.media_cache import cache_dir_for
 from webcare.ui.widgets.media import MediaTile, decode_thumbnail
 
 LIMIT = 256 * 1024

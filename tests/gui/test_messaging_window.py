@@ -16,8 +16,8 @@ from tests.integration.channels.test_push_receiver import arrived, facebook_chan
 from tests.support.fakes.graph import FakeGraph
 from tests.support.server import TestServer, wait_until
 from webcare.app import Session
+from webcare.client_store.records import View
 from webcare.domain.models import Role
-from webcare.storage.local import View
 from webcare.ui.models.queue_model import Role as ModelRole
 
 

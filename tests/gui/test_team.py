@@ -33,11 +33,11 @@ from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, TestServer
 from webcare.app import Session, WebcareApp
 from webcare.cli import main
+from webcare.client_store.records import View
 from webcare.domain.models import Role
 from webcare.domain.priority import PriorityRules
 from webcare.net.api import ApiClient
 from webcare.reports.export import response_times_rows, to_csv
-from webcare.storage.local import View
 from webcare.team_screenshots import SHOTS, SIZE
 from webcare.ui import i18n
 from webcare.ui.models.queue_model import Role as ModelRole

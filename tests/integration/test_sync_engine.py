@@ -9,10 +9,10 @@ import pytest
 
 from tests.support.client import HeadlessClient
 from tests.support.server import TestServer
+from webcare.client_store.records import QueueFilter, View
 from webcare.domain.errors import ValidationError
 from webcare.net.errors import OfflineError
 from webcare.server import changes
-from webcare.storage.local import QueueFilter, View
 
 
 @pytest.fixture

@@ -30,10 +30,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.timeutil import iso
 from webcare.net.api import ApiClient
-from webcare.storage.local import LocalStore
 from webcare.sync.engine import SyncEngine
 
 T = TypeVar("T")

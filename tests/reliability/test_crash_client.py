@@ -38,9 +38,9 @@ from tests.reliability.common import rounds
 from tests.reliability.crash_client_main import PAGE, TOKEN_ENV
 from tests.support.server import TestServer, running_server
 from webcare import faults
+from webcare.client_store.schema import KEY_SQL
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts
-from webcare.storage.client_schema import KEY_SQL
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = [sys.executable, "-m", "tests.reliability.crash_client_main"]

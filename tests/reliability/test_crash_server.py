@@ -30,11 +30,12 @@ import requests
 
 from tests.reliability.common import rounds
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
+from webcare.client_store.mirror import MIRROR_TABLES
+from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.models import Role
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts, ingest
-from webcare.storage.local import MIRROR_TABLES, LocalStore
 from webcare.storage.server_schema import open_server_db
 from webcare.sync.engine import SyncEngine
 

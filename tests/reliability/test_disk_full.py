@@ -25,13 +25,13 @@ import pytest
 from tests.support.server import server_process
 from tests.support.small_fs import SmallFs, find_small_fs
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
+from webcare.client_store.store import LocalStore
 from webcare.domain.errors import TransientError
 from webcare.domain.models import Role
 from webcare.net.api import ApiClient
 from webcare.net.errors import OutboxInterrupted
 from webcare.server.services import accounts, ingest
 from webcare.storage.db import WAL_LIMIT_BYTES
-from webcare.storage.local import LocalStore
 from webcare.storage.server_schema import open_server_db
 from webcare.sync.engine import PushInterrupted, SyncEngine
 

@@ -21,8 +21,8 @@ import pytest
 
 from tests.support.keyring import NoKeyring, installed
 from tests.support.server import Api, server_process
+from webcare.client_store.store import LocalStore
 from webcare.credentials import CredentialStore
-from webcare.storage.local import LocalStore
 
 UMASKS = [0o022, 0o000]
 

@@ -35,11 +35,11 @@ from tests.support.server import (
     server_process,
     wait_until,
 )
+from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.models import Role
 from webcare.net.api import ApiClient
 from webcare.server.services import accounts
-from webcare.storage.local import LocalStore
 from webcare.storage.server_schema import open_server_db
 from webcare.sync.engine import SyncEngine
 from webcare.sync.loops import Backoff, SyncStatus, pull_loop
@@ -380,8 +380,8 @@ def test_a_malformed_change_page_moves_nothing(
 def test_an_unknown_entity_kind_is_skipped_without_crashing(
     synced_store: tuple[LocalStore, str], fake_feed: str
 ) -> None:
-    # Documented forward compatibility (storage/local.py): a newer server's entity is ignored,
-    # the rest of the page applies and the cursor moves, so an older client keeps syncing.
+    # Documented forward compatibility (client_store/applier.py): a newer server's entity is
+    # ignored, the rest of the page applies and the cursor moves, so an older client keeps syncing.
     store, db_id = synced_store
     _FakeFeed.body = json.dumps(
         _page(

@@ -25,9 +25,9 @@ from tests.support.server import TestServer
 from tests.support.trap import Trap
 from webcare.app import Session
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
+from webcare.client_store.records import View
 from webcare.domain.models import Role
 from webcare.server.services import ingest
-from webcare.storage.local import View
 from webcare.ui.models.queue_model import Col
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.team.audit_view import AuditView

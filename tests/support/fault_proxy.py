@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from webcare.client_store.mirror import MIRROR_TABLES
+from webcare.client_store.store import LocalStore
 from webcare.net.api import ApiClient
-from webcare.storage.local import MIRROR_TABLES, LocalStore
 from webcare.sync.engine import PushResult, SyncEngine
 from webcare.sync.loops import Backoff, SyncStatus, pull_loop, push_loop
 

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from typing import Any
 
+from webcare.client_store.records import QueueFilter
 from webcare.domain.timeutil import parse_iso
-from webcare.storage.local import QueueFilter
 
 
 def fold(text: str) -> list[str]:

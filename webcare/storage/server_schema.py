@@ -15,6 +15,7 @@ from sqlite_utils import Migrations
 
 from webcare.storage.db import BUSY_TIMEOUT_MS, Database
 from webcare.storage.files import private_dir
+from webcare.storage.migrations import apply_migrations
 
 migrations = Migrations("webcare-server")
 
@@ -444,7 +445,7 @@ def m011_platform_templates(db: sqlite_utils.Database) -> None:
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
-    migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))
+    apply_migrations(migrations, conn)
 
 
 def open_server_db(

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
+from webcare.client_store.records import ChangeSummary
+from webcare.client_store.store import LocalStore
 from webcare.domain.errors import TransientError, ValidationError
 from webcare.faults import crash_point
 from webcare.net.api import ApiClient
 from webcare.net.errors import CursorGone, OutboxInterrupted, OutboxOutOfStep
-from webcare.storage.local import ChangeSummary, LocalStore
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from webcare.client_store.records import ChangeSummary
 from webcare.domain.errors import AuthError, WebcareError
-from webcare.storage.local import ChangeSummary
 from webcare.sync.engine import ProgressFn, PushInterrupted, PushResult, SyncEngine
 
 

@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from webcare.storage.local import ChangeSummary
+from webcare.client_store.records import ChangeSummary
 from webcare.sync.engine import SyncEngine
 from webcare.sync.loops import SyncStatus, pull_loop, push_loop
 from webcare.ui.tasks import TaskRunner

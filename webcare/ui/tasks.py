@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from webcare.storage.local import LocalStore
+from webcare.client_store.store import LocalStore
 
 T = TypeVar("T")
 log = logging.getLogger("webcare.ui.tasks")

@@ -43,17 +43,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon
 
-from webcare.domain import textlength
-from webcare.domain.errors import ClaimConflict, ValidationError, WebcareError
-from webcare.domain.media import size_words
-from webcare.domain.models import TemplateContext
-from webcare.domain.templates import render
-from webcare.net.api import ApiClient
-from webcare.net.errors import OfflineError
-from webcare.storage.local import (
+from webcare.client_store.media_cache import MediaCache, cache_dir_for
+from webcare.client_store.records import (
     ChangeSummary,
     ConversationItem,
-    LocalStore,
     Me,
     MediaItem,
     MentionDetail,
@@ -62,9 +55,16 @@ from webcare.storage.local import (
     Sort,
     Template,
     View,
-    parse_search,
 )
-from webcare.storage.media_cache import MediaCache, cache_dir_for
+from webcare.client_store.search import parse_search
+from webcare.client_store.store import LocalStore
+from webcare.domain import textlength
+from webcare.domain.errors import ClaimConflict, ValidationError, WebcareError
+from webcare.domain.media import size_words
+from webcare.domain.models import TemplateContext
+from webcare.domain.templates import render
+from webcare.net.api import ApiClient
+from webcare.net.errors import OfflineError
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
 from webcare.ui.models.queue_model import Col, QueueModel, Role

@@ -27,7 +27,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from webcare.storage.local import SEARCH_CAP, LocalStore, QueueFilter, QueueRow, fts_query
+from webcare.client_store.records import QueueFilter, QueueRow
+from webcare.client_store.search import SEARCH_CAP, fts_query
+from webcare.client_store.store import LocalStore
 from webcare.ui import theme
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import (

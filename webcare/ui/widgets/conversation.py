@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.storage.local import ConversationItem
+from webcare.client_store.records import ConversationItem
 from webcare.ui.text import relative_time
 from webcare.ui.widgets.media import MediaSource, MediaStrip
 

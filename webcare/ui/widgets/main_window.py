@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.storage.local import AuthorContext, MentionDetail, View
+from webcare.client_store.records import AuthorContext, MentionDetail, View
 from webcare.ui.resources import icon
 from webcare.ui.text import channel_label, day_label, one_line, plain_tooltip, relative_time
 from webcare.ui.widgets.composer import Composer

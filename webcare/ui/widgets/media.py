@@ -1,9 +1,9 @@
 """The files of a message in the conversation: image thumbnails and file chips.
 
 Every byte comes from our own team server (``ApiClient.media``), on the network pool, into the
-owner-only media cache beside the local store (:class:`webcare.storage.media_cache.MediaCache`);
-a platform's URL is never fetched here. Images are decoded with :class:`QImageReader` off the
-UI thread, with an allocation limit and a scaled size (a decompression bomb is refused, a large
+owner-only media cache beside the local store (``webcare.client_store.media_cache``); a
+platform's URL is never fetched here. Images are decoded with :class:`QImageReader` off the UI
+thread, with an allocation limit and a scaled size (a decompression bomb is refused, a large
 photo is decoded small), and shown as a pixmap: never through rich text or HTML. A click (or
 Enter on the focused tile) opens the cached copy with the system viewer.
 
@@ -23,11 +23,11 @@ from PySide6.QtCore import QObject, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QImageReader, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStyle, QToolButton, QWidget
 
+from webcare.client_store.media_cache import MediaCache
+from webcare.client_store.records import MediaItem
 from webcare.domain.errors import WebcareError
 from webcare.domain.media import size_words
 from webcare.net.api import ApiClient
-from webcare.storage.local import MediaItem
-from webcare.storage.media_cache import MediaCache
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import plain_tooltip
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.storage.local import Template
+from webcare.client_store.records import Template
 from webcare.ui.text import one_line, plain_tooltip
 from webcare.ui.widgets.conversation import plain_label
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from webcare.client_store.records import MediaItem
 from webcare.storage.files import private_dir, write_private
-from webcare.storage.local import MediaItem
 
 #: Extensions for the types the server keeps (what the viewer goes by on some systems).
 EXTENSIONS = {

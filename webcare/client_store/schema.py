@@ -1,7 +1,8 @@
-"""The desktop client's local store: a mirror of the team server plus the local outbox.
+"""The client store's schema, as append-only migrations (sqlite-utils ``Migrations``).
 
-Mirror tables (users … templates) are written only by the sync applier
-(:mod:`webcare.storage.local`). The outbox, unread marks and sync state are local.
+A mirror of the team server plus the local outbox: mirror tables (users … templates, media)
+are written only by the sync applier (:mod:`webcare.client_store.applier`); the outbox, unread
+marks and sync state are local. Never edit a migration that has shipped; add a new one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import uuid
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from webcare.storage.migrations import apply_migrations
 
 migrations = Migrations("webcare-client")
 
@@ -149,9 +152,9 @@ def m004_filter_indexes(db: sqlite_utils.Database) -> None:
 # received second and its id in one integer, so FTS5 hands out matches newest (or oldest) first
 # by itself, and a search with filters is one walk of the index that stops after a page
 # instead of collecting every match (a common word matches 16 % of a year's mentions).
-# ``webcare.storage.local`` keeps the documents current (the sync applier is the only writer of
-# mirror tables); the filters are checked on the mention rows again, so the facets only make
-# the walk short, they never decide alone.
+# ``webcare.client_store.applier`` keeps the documents current (the sync applier is the only
+# writer of mirror tables); the filters are checked on the mention rows again, so the facets
+# only make the walk short, they never decide alone.
 
 SEARCH_EPOCH = 1_577_836_800  # 2020-01-01: keys are seconds since then, shifted past the id
 _KEY_LO = SEARCH_EPOCH - (2**31 - 1)  # received times are clamped to 1951 … 2088 for the key
@@ -180,7 +183,7 @@ _FROM_SQL = " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
 
 #: the search documents of the mentions ``m`` selected by the appended WHERE clause
 INDEX_SQL = (
-    "INSERT INTO search(rowid, text, replies, author, facets)"  # noqa: S608 - constants
+    "INSERT INTO search(rowid, text, replies, author, facets)"
     f" SELECT {KEY_SQL}, {_DOC_SQL},"
     " 's' || m.status || ' c' || m.channel_id || ' p' || m.priority"
     " || COALESCE(' h' || m.claim_agent_id, '')"
@@ -188,7 +191,7 @@ INDEX_SQL = (
     + _FROM_SQL
 )
 
-#: the same documents' words into the scratch tokenizer (see ``LocalStore._index``)
+#: the same documents' words into the scratch tokenizer (see ``SyncApplier._index``)
 TOKENIZE_SQL = (
     f"INSERT INTO temp.search_scratch(text, replies, author) SELECT {_DOC_SQL}" + _FROM_SQL
 )
@@ -282,4 +285,5 @@ def m008_window_templates(db: sqlite_utils.Database) -> None:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    migrations.apply(sqlite_utils.Database(conn, execute_plugins=False))
+    """Bring the schema of an open connection up to date."""
+    apply_migrations(migrations, conn)

@@ -8,16 +8,10 @@ from typing import Any
 
 import pytest
 
+from webcare.client_store.records import QueueFilter, Sort, View
+from webcare.client_store.search import ParsedSearch, fts_query, parse_search
+from webcare.client_store.store import LocalStore
 from webcare.domain.timeutil import parse_iso
-from webcare.storage.local import (
-    LocalStore,
-    ParsedSearch,
-    QueueFilter,
-    Sort,
-    View,
-    fts_query,
-    parse_search,
-)
 
 NOW = 1_800_000_000.0
 NOW_DAY = parse_iso("2026-01-01T10:00:00Z")

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from tests.support.search import passes_filters, words_match
+from webcare.client_store.records import QueueFilter, Sort, View
+from webcare.client_store.schema import rebuild_search
+from webcare.client_store.store import LocalStore
 from webcare.domain.timeutil import parse_iso
-from webcare.storage.client_schema import rebuild_search
-from webcare.storage.local import LocalStore, QueueFilter, Sort, View
 
 NOW = 1_800_000_000.0
 ME = 7

@@ -1,0 +1,252 @@
+"""The client store's records: what the window reads (queue rows, a mention's detail, its
+author and conversation, templates), the outbox's entries and what a sync step changed.
+
+Plain frozen dataclasses, no I/O: the store's parts build them from rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Json = dict[str, Any]
+
+
+class View(StrEnum):
+    UNCLAIMED = "unclaimed"
+    MINE = "mine"
+    ALL = "all"
+    ANSWERED = "answered"
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRIORITY = "priority"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue shows: a view, an optional search and filters."""
+
+    view: View = View.UNCLAIMED
+    text: str = ""
+    statuses: tuple[str, ...] = ()
+    channel_id: int | None = None
+    tag: str | None = None
+    min_priority: int | None = None
+    since: float | None = None
+    until: float | None = None
+    sort: Sort = Sort.NEWEST
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue, everything the table shows (no further I/O needed)."""
+
+    id: int
+    received_at: float
+    status: str
+    priority: int
+    tags: tuple[str, ...]
+    text: str
+    author: str
+    channel: str
+    holder_id: int | None
+    holder: str | None
+    lease_expires_local: float | None
+    unread: bool
+    replied: bool
+
+    def live_claim(self, now: float) -> bool:
+        return self.holder_id is not None and (self.lease_expires_local or 0) > now
+
+    def effective_status(self, now: float) -> str:
+        if self.status == "claimed" and not self.live_claim(now):
+            return "answered" if self.replied else "open"
+        return self.status
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    """A file of a mention, or an image attached to a reply (the server's ``media`` record).
+
+    ``state``: ``pending`` (the server is fetching it), ``stored`` (it can be downloaded from
+    our server), ``refused`` or ``failed`` (``error`` says why, in the server's words).
+    """
+
+    id: int
+    kind: str  # image | sticker | audio | video | document
+    mime: str | None
+    size: int | None
+    filename: str | None
+    caption: str | None
+    state: str
+    error: str | None = None
+
+    @classmethod
+    def from_wire(cls, d: Json) -> MediaItem:
+        return cls(
+            id=int(d["id"]), kind=str(d.get("kind") or "document"), mime=d.get("mime"),
+            size=d.get("size"), filename=d.get("filename"), caption=d.get("caption"),
+            state=str(d.get("state") or "pending"), error=d.get("error"),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationItem:
+    """One message in an author's history: their mention, our reply, a note, or a queued write."""
+
+    kind: str  # mention | reply | note | outbox
+    id: str
+    mention_id: int
+    at: float
+    author: str
+    text: str
+    state: str = ""  # a mention's status, a reply's delivery state, or the outbox state
+    detail: str = ""  # e.g. why an outbox entry was rejected
+    current: bool = False  # belongs to the selected mention
+    media: tuple[MediaItem, ...] = ()  # a mention's files, a reply's images
+    receipt: str = ""  # a posted reply: what the platform says of it (delivered / read)
+    private: bool = False  # a reply sent as a private message (to a comment's author)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherMention:
+    """Another open mention of the same author (for "go to it")."""
+
+    id: int
+    created_at: float  # when the author wrote it
+    status: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorContext:
+    """What the team knows of a mention's author, from the local mirror.
+
+    A *conversation* is a thread (``thread_id``, else the mention alone); times are when the
+    author wrote (``created_at``). Earlier conversations
+    are the author's other threads begun before this mention's, none of whose mentions is
+    still open; their outcome is ``answered`` if any mention in it is answered (replied, not
+    closed), ``spam`` if all are spam, else ``resolved``. Open means open or claimed: what the
+    queue shows as "Open" (answered ones are counted as earlier conversations instead).
+    """
+
+    platform: str = ""
+    earlier: int = 0
+    resolved: int = 0
+    spam: int = 0
+    answered: int = 0
+    last_earlier_at: float | None = None
+    open_count: int = 0  # the author's other open mentions
+    open_mentions: tuple[OtherMention, ...] = ()  # the newest of them (at most OPEN_SHOWN)
+    tags: tuple[str, ...] = ()  # tags of the author's other mentions, most used first
+
+
+OPEN_SHOWN = 5
+AUTHOR_TAGS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class MentionDetail:
+    id: int
+    text: str
+    status: str
+    priority: int
+    tags: tuple[str, ...]
+    received_at: float
+    created_at: float
+    url: str | None
+    language: str | None
+    channel_id: int
+    channel: str
+    brand: str
+    char_limit: int | None
+    contact_id: int | None
+    handle: str
+    name: str | None
+    followers: int | None
+    holder_id: int | None
+    holder: str | None
+    claim_epoch: int
+    lease_expires_local: float | None
+    claimed_since_local: float | None = None
+    can_reply: bool = True  # False on listen-only channels (RSS, a webhook without reply URL)
+    channel_kind: str = ""
+    can_attach: bool = False  # replies on the channel may carry images
+    attach_max_bytes: int | None = None  # the largest the platform takes (None: no own limit)
+    author: AuthorContext = field(default_factory=AuthorContext)
+    #: the messaging window's end on the local clock (Messenger, WhatsApp); None: no window
+    window_until_local: float | None = None
+    window_from_local: float | None = None  # the customer's last message, which it runs from
+    reply_window_s: float | None = None  # the channel's window (24 h)
+    private_reply: bool = False  # a private reply is possible (a DM to the commenter)
+    #: outside the window the platform still takes its approved templates (WhatsApp)
+    window_templates: bool = False
+
+    def window_left(self, now: float) -> float | None:
+        """Seconds left to reply in the messaging window (0: closed); None: no window."""
+        if self.window_until_local is None:
+            return None
+        return max(0.0, self.window_until_local - now)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: int
+    title: str
+    body: str
+    language: str
+    shortcut: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    id: int
+    username: str
+    display_name: str
+    signature: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    client_id: str
+    client_seq: int
+    op_id: str
+    type: str
+    mention_id: int
+    payload: Json
+    state: str
+    result: Json | None
+    attempts: int
+
+    def wire(self) -> Json:
+        return {
+            **self.payload,
+            "client_seq": self.client_seq,
+            "op_id": self.op_id,
+            "type": self.type,
+            "mention_id": self.mention_id,
+        }
+
+
+@dataclass
+class ChangeSummary:
+    """What a sync step changed, so the window refreshes only what it must."""
+
+    entities: set[str] = field(default_factory=set)
+    mention_ids: set[int] = field(default_factory=set)
+    new_mentions: list[int] = field(default_factory=list)
+
+    def merge(self, other: ChangeSummary) -> None:
+        self.entities |= other.entities
+        self.mention_ids |= other.mention_ids
+        self.new_mentions.extend(other.new_mentions)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities)
