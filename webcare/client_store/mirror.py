@@ -11,15 +11,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from webcare.client_store.records import Json
 from webcare.domain.timeutil import parse_iso
+from webcare.domain.wire import (
+    ChannelRecord,
+    ContactRecord,
+    MentionRecord,
+    NoteRecord,
+    ReplyRecord,
+    TemplateRecord,
+    UserRecord,
+)
 
 
 def _t(value: str | None) -> float | None:
     return parse_iso(value) if value else None
 
 
-def _window_until(d: Json, now: float) -> float | None:
+def _window_until(d: MentionRecord, now: float) -> float | None:
     """The messaging window's end on the local clock (the server says how long is left, on
     its clock, like the lease); ``None``: the mention has no window."""
     left = d.get("reply_window_remaining_s")
@@ -28,8 +36,9 @@ def _window_until(d: Json, now: float) -> float | None:
     return now + max(0.0, float(left))
 
 
-def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
+def _mention_row(d: MentionRecord, now: float) -> tuple[Any, ...]:
     lease = d.get("lease_remaining_s")
+    claimed_for, since = d.get("claimed_for_s"), d.get("reply_window_since_s")
     return (
         d["id"], d["channel_id"], d["source_id"], d.get("contact_id"), d["text"], d.get("url"),
         d.get("language"), d.get("parent_mention_id"), d.get("thread_id"),
@@ -37,15 +46,98 @@ def _mention_row(d: Json, now: float) -> tuple[Any, ...]:
         json.dumps(d.get("tags") or []), d.get("claim_agent_id"), d.get("claim_epoch", 0),
         now + lease if lease else None, _t(d.get("replied_at")), _t(d.get("closed_at")),
         _t(d.get("updated_at")),
-        now - d["claimed_for_s"] if d.get("claimed_for_s") is not None else None,
+        now - claimed_for if claimed_for is not None else None,
         _window_until(d, now),
-        now - d["reply_window_since_s"] if d.get("reply_window_since_s") is not None else None,
+        now - since if since is not None else None,
         int(bool(d.get("private_reply"))),
     )  # fmt: skip
 
 
-#: entity -> (table, columns, converter from wire JSON to a row tuple)
-TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any, ...]]]] = {
+def _contact_row(d: ContactRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"],
+        d["platform"],
+        d["platform_user_id"],
+        d["handle"],
+        d.get("name"),
+        d.get("followers"),
+    )
+
+
+def _reply_row(d: ReplyRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"],
+        d["mention_id"],
+        d["agent_id"],
+        d["body"],
+        d.get("template_id"),
+        parse_iso(d["accepted_at"]),
+        _t(d.get("posted_at")),
+        d["delivery_state"],
+        d.get("delivery_error"),
+        d.get("platform_post_id"),
+        d.get("posted_url"),
+        d.get("platform_status"),
+        _t(d.get("platform_status_at")),
+        int(bool(d.get("private"))),
+    )
+
+
+def _note_row(d: NoteRecord, _now: float) -> tuple[Any, ...]:
+    return (d["id"], d["mention_id"], d["agent_id"], d["body"], parse_iso(d["created_at"]))
+
+
+def _template_row(d: TemplateRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"],
+        d["title"],
+        d["body"],
+        d["language"],
+        d["shortcut"],
+        json.dumps(d.get("tags") or []),
+        d["version"],
+        int(d["archived"]),
+        d.get("updated_by"),
+        _t(d.get("updated_at")),
+    )
+
+
+def _user_row(d: UserRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"],
+        d["username"],
+        d["display_name"],
+        d["signature"],
+        d["role"],
+        int(d["disabled"]),
+        d.get("brand"),
+        int(d.get("can_login", True)),
+    )
+
+
+def _channel_row(d: ChannelRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"],
+        d["kind"],
+        d["name"],
+        d["brand"],
+        d["handle"],
+        int(d["enabled"]),
+        d.get("char_limit"),
+        _t(d.get("last_fetch_at")),
+        d.get("last_error"),
+        d.get("connector"),
+        int(d.get("can_reply", True)),
+        int(d.get("can_attach", False)),
+        d.get("attach_max_bytes"),
+        d.get("reply_window_s"),
+        int(bool(d.get("window_templates"))),
+    )
+
+
+#: entity -> (table, columns, converter from the wire record to a row tuple). Each converter
+#: takes its entity's record (``webcare.domain.wire``), so mypy checks the fields it reads.
+TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, ...]]]] = {
     "mention": (
         "mentions",
         ("id", "channel_id", "source_id", "contact_id", "text", "url", "language",
@@ -58,50 +150,37 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Json, float], tuple[Any,
     "contact": (
         "contacts",
         ("id", "platform", "platform_user_id", "handle", "name", "followers"),
-        lambda d, _n: (d["id"], d["platform"], d["platform_user_id"], d["handle"], d.get("name"),
-                       d.get("followers")),
+        _contact_row,
     ),
     "reply": (
         "replies",
         ("id", "mention_id", "agent_id", "body", "template_id", "accepted_at", "posted_at",
          "delivery_state", "delivery_error", "platform_post_id", "posted_url", "platform_status",
          "platform_status_at", "private"),
-        lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"], d.get("template_id"),
-                       parse_iso(d["accepted_at"]), _t(d.get("posted_at")), d["delivery_state"],
-                       d.get("delivery_error"), d.get("platform_post_id"), d.get("posted_url"),
-                       d.get("platform_status"), _t(d.get("platform_status_at")),
-                       int(bool(d.get("private")))),
+        _reply_row,
     ),
     "note": (
         "notes",
         ("id", "mention_id", "agent_id", "body", "created_at"),
-        lambda d, _n: (d["id"], d["mention_id"], d["agent_id"], d["body"],
-                       parse_iso(d["created_at"])),
+        _note_row,
     ),
     "template": (
         "templates",
         ("id", "title", "body", "language", "shortcut", "tags", "version", "archived",
          "updated_by", "updated_at"),
-        lambda d, _n: (d["id"], d["title"], d["body"], d["language"], d["shortcut"],
-                       json.dumps(d.get("tags") or []), d["version"], int(d["archived"]),
-                       d.get("updated_by"), _t(d.get("updated_at"))),
+        _template_row,
     ),
     "user": (
         "users",
         ("id", "username", "display_name", "signature", "role", "disabled", "brand", "can_login"),
-        lambda d, _n: (d["id"], d["username"], d["display_name"], d["signature"], d["role"],
-                       int(d["disabled"]), d.get("brand"), int(d.get("can_login", True))),
+        _user_row,
     ),
     "channel": (
         "channels",
         ("id", "kind", "name", "brand", "handle", "enabled", "char_limit", "last_fetch_at",
          "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes",
          "reply_window_s", "window_templates"),
-        lambda d, _n: (d["id"], d["kind"], d["name"], d["brand"], d["handle"], int(d["enabled"]),
-                       d.get("char_limit"), _t(d.get("last_fetch_at")), d.get("last_error"),
-                       d.get("connector"), int(d.get("can_reply", True)),
-                       int(d.get("can_attach", False)), d.get("attach_max_bytes"),
-                       d.get("reply_window_s"), int(bool(d.get("window_templates")))),
+        _channel_row,
     ),
 }  # fmt: skip
 
