@@ -31,7 +31,7 @@ from webcare.client_store.records import Me
 from webcare.client_store.store import default_store_path
 from webcare.credentials import CredentialStore
 from webcare.domain.errors import AuthError, WebcareError
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.sync.engine import SyncEngine
 from webcare.ui import i18n, keyring_text, resources, theme

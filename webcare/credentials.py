@@ -192,7 +192,7 @@ def _classify(exc: BaseException) -> _Problem:
 def normalize_server_url(server_url: str) -> str:
     """The canonical form of a server address: lower-case scheme and host, no trailing slash.
 
-    It matches :func:`webcare.net.api.normalize_url` for every address the client accepts (a
+    It matches :func:`webcare.net.urls.normalize_url` for every address the client accepts (a
     test keeps the two in step; this module may not import the network layer), and it never
     raises: an address the client would refuse still gets a stable key, so it can be deleted.
     """

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
 
@@ -83,7 +84,7 @@ def morning_work(url: str, password: str) -> None:
         )
         eva.release(second)
         lars_id = int(lars.me()["id"])
-        lars.assign(third, lars_id)
+        TeamApi(lars).assign(third, lars_id)
         del fourth  # stays with eva: the workload shows a claim held for a while
 
 

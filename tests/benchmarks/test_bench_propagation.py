@@ -24,7 +24,7 @@ import requests
 from tests.benchmarks.common import median, percentile, record, scaled
 from tests.support.server import TestServer, running_server
 from webcare.client_store.store import LocalStore
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server import changes
 from webcare.server.services import accounts
 from webcare.sync.engine import SyncEngine

@@ -24,7 +24,7 @@ from tests.benchmarks.synth import batches
 from tests.support.server import TestServer, running_server, server_process
 from webcare.client_store.schema import rebuild_search
 from webcare.client_store.store import LocalStore
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.services import accounts
 from webcare.server.services.ingest import ingest
 from webcare.sync.engine import SyncEngine

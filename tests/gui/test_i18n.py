@@ -26,7 +26,7 @@ from webcare.app import Session, WebcareApp
 from webcare.cli import build_parser, main
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.ui import i18n
 from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.channels_view import ChannelsView

@@ -30,7 +30,7 @@ from tests.support.server import PASSWORD, TestServer
 from webcare.app import Session, WebcareApp
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.demo import seed
 from webcare.team_screenshots import morning_work
 from webcare.ui import i18n, theme

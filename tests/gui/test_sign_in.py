@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import make_app
 from tests.support.server import PASSWORD, TestServer
 from webcare.app import WebcareApp
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.ui.widgets.login_dialog import LoginDialog
 
 

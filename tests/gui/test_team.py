@@ -36,7 +36,8 @@ from webcare.cli import main
 from webcare.client_store.records import View
 from webcare.domain.models import Role
 from webcare.domain.priority import PriorityRules
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.reports.export import response_times_rows, to_csv
 from webcare.team_screenshots import SHOTS, SIZE
 from webcare.ui import i18n
@@ -275,7 +276,7 @@ def test_channels_settings_and_audit(
     settings.targets["urgent"].setValue(10)
     settings.save()
     qtbot.waitUntil(lambda: settings.status.text().startswith("Saved:"), timeout=10_000)
-    stored = session.api.settings()
+    stored = TeamApi(session.api).settings()
     assert stored["business_hours"]["weekly"]["sat"] == [["10:00", "18:00"]]
     assert stored["sla_targets_s"]["urgent"] == 600
 
@@ -421,7 +422,7 @@ def test_audit_log_reads_as_sentences_with_names_and_opens_the_mention(
         {"type": "set_status", "mention_id": first, "status": "closed"},
     )
     lars = open_client("lars")
-    lars.api.assign(second, team.users["tom"])
+    TeamApi(lars.api).assign(second, team.users["tom"])
     view = team_view(qtbot, lars, "audit")
     assert isinstance(view, AuditView)
     qtbot.waitUntil(lambda: any(e["action"] == "claim.assign" for e in view.entries),
@@ -620,7 +621,7 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
         " Sunday closed, 1 holiday added, 1 keyword rule added."
     )
     assert not view.save_button.isEnabled()
-    stored = session.api.settings()
+    stored = TeamApi(session.api).settings()
     weekly = stored["business_hours"]["weekly"]
     assert weekly["mon"] == weekly["fri"] == [["08:00", "22:00"]]
     assert weekly["sat"] == [["10:00", "14:00"], ["15:00", "24:00"]] and weekly["sun"] == []
@@ -644,7 +645,9 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
     assert monday.value() == [["08:00", "22:00"]] and not monday.error.isVisible()
 
     # the server decides: what it refuses is shown next to the field, the rest is saved
-    session.api.create_template({"title": "Buiten kantoortijden", "body": "We zijn er om 8 uur!"})
+    TeamApi(session.api).create_template(
+        {"title": "Buiten kantoortijden", "body": "We zijn er om 8 uur!"}
+    )
     templates = session.api.templates()
     view.refresh()
     qtbot.waitUntil(lambda: view.ack_template.count() == len(templates) + 1, timeout=10_000)
@@ -652,7 +655,7 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
     view.ack_template.setCurrentIndex(1)
     view.targets["high"].setValue(45)
     chosen = templates[0]
-    session.api.set_template_archived(chosen["id"], True, version=chosen["version"])
+    TeamApi(session.api).set_template_archived(chosen["id"], True, version=chosen["version"])
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(view.ack_error.isVisible, timeout=10_000)
     assert (
@@ -662,7 +665,7 @@ def test_settings_form_with_time_pickers_rules_example_and_one_save(
         "Saved: High target 30 min → 45 min. Not saved: out-of-hours reply — Choose an active"
         " template for the out-of-hours acknowledgement."
     )
-    assert session.api.settings()["sla_targets_s"]["high"] == 2700
+    assert TeamApi(session.api).settings()["sla_targets_s"]["high"] == 2700
     assert view.save_button.isEnabled()  # the refused change is still there to fix
 
 
@@ -866,7 +869,7 @@ def test_team_form_placeholders_read_as_examples(
         text = edit.placeholderText()
         assert not text or text.startswith("e.g. ") or " " in text, text
     i18n.install_translator(qapp, "nl")
-    dutch = AgentsView(anna.runner, anna.api, 0)
+    dutch = AgentsView(anna.runner, TeamApi(anna.api), 0)
     qtbot.addWidget(dutch)
     assert dutch.signature.placeholderText() == "bijv. ^Eva"
 

@@ -31,7 +31,7 @@ from webcare.domain.errors import (
     WebcareError,
 )
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient, normalize_url
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import (
     CertificateError,
     CursorGone,
@@ -40,6 +40,8 @@ from webcare.net.errors import (
     OutboxOutOfStep,
     ServerError,
 )
+from webcare.net.team_api import TeamApi
+from webcare.net.urls import normalize_url
 from webcare.server.app import begin_shutdown, create_app
 from webcare.server.config import ServerConfig
 from webcare.server.run import bind
@@ -203,7 +205,9 @@ def test_template_writes_map_to_permission_version_and_validation_errors(
 ) -> None:
     server.add_user("eva")
     server.add_user("anna", Role.ADMIN)
-    eva, anna = signed_in(clients, server, "eva"), signed_in(clients, server, "anna")
+    # the template writes and assigning are the Team window's calls
+    eva = TeamApi(signed_in(clients, server, "eva"))
+    anna = TeamApi(signed_in(clients, server, "anna"))
     fields = {"title": "DM vragen", "body": "Hoi {{customer_name}}, stuur ons een DM!"}
 
     with pytest.raises(PermissionDenied) as denied:

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.timeutil import iso
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.sync.engine import SyncEngine
 
 T = TypeVar("T")

@@ -39,7 +39,7 @@ from tests.reliability.crash_client_main import PAGE, TOKEN_ENV
 from tests.support.server import TestServer, running_server
 from webcare import faults
 from webcare.client_store.schema import KEY_SQL
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.services import accounts
 
 ROOT = Path(__file__).resolve().parents[2]

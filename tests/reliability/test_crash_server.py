@@ -34,7 +34,7 @@ from webcare.client_store.mirror import MIRROR_TABLES
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.services import accounts, ingest
 from webcare.storage.server_schema import open_server_db
 from webcare.sync.engine import SyncEngine

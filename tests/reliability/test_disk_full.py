@@ -28,7 +28,7 @@ from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import TransientError
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import OutboxInterrupted
 from webcare.server.services import accounts, ingest
 from webcare.storage.db import WAL_LIMIT_BYTES

@@ -38,7 +38,7 @@ from tests.support.server import (
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import WebcareError
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.services import accounts
 from webcare.storage.server_schema import open_server_db
 from webcare.sync.engine import SyncEngine

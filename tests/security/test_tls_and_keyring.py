@@ -25,7 +25,7 @@ from tests.gui.conftest import make_app
 from tests.integration.test_api_client import https_team_server
 from tests.support.keyring import BrokenKeyring, MemoryKeyring, TypedKeyringBackend, installed
 from tests.support.server import PASSWORD, TestServer, running_server
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import CertificateError, InsecureUrlError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tests.support.server import PASSWORD, TestServer
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.server.services import ingest
 
 NAME = "Joanna van den Berg-Schoonhoven"

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from tests.support.server import PASSWORD
 from webcare.client_store.store import LocalStore
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.sync.engine import SyncEngine
 
 T = TypeVar("T")

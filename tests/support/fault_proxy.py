@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 
 from webcare.client_store.mirror import MIRROR_TABLES
 from webcare.client_store.store import LocalStore
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.sync.engine import PushResult, SyncEngine
 from webcare.sync.loops import Backoff, SyncStatus, pull_loop, push_loop
 

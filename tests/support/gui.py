@@ -20,7 +20,7 @@ from tests.support.server import PASSWORD, TestServer, running_server
 from webcare.app import Session, WebcareApp
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.ui import i18n
 
 OpenClient = Callable[[str], Session]

@@ -30,7 +30,7 @@ from webcare.credentials import (
     credential_key,
     normalize_server_url,
 )
-from webcare.net.api import normalize_url
+from webcare.net.urls import normalize_url
 
 SERVER = "https://webcare.example.com"
 TOKEN = "wct_" + "s3cr3t" * 8

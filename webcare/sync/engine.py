@@ -17,7 +17,7 @@ from webcare.client_store.records import ChangeSummary
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import TransientError, ValidationError
 from webcare.faults import crash_point
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import CursorGone, OutboxInterrupted, OutboxOutOfStep
 
 T = TypeVar("T")

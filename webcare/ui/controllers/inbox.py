@@ -63,7 +63,7 @@ from webcare.domain.errors import ClaimConflict, ValidationError, WebcareError
 from webcare.domain.media import size_words
 from webcare.domain.models import TemplateContext
 from webcare.domain.templates import render
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, error_text
 from webcare.ui.widgets.conversation import plain_label
@@ -65,9 +65,7 @@ class PasswordDialog(QDialog):
 class AgentsView(QWidget):
     loaded = Signal()
 
-    def __init__(
-        self, runner: TaskRunner, api: ApiClient, me_id: int, parent: QWidget | None = None
-    ):
+    def __init__(self, runner: TaskRunner, api: TeamApi, me_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.reports.export import Row
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team import audit_text
@@ -34,7 +34,7 @@ class AuditView(QWidget):
     loaded = Signal()
     openMentionRequested = Signal(int)  # noqa: N815 - a mention id, for the inbox to show
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api

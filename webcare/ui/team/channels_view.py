@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.domain.timeutil import parse_iso
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, error_text
 from webcare.ui.text import minutes, one_line, relative_time
@@ -188,7 +188,7 @@ class ChannelDialog(QDialog):
 class ChannelsView(QWidget):
     loaded = Signal()
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api
@@ -367,7 +367,7 @@ class ChannelsView(QWidget):
             if created.get("hook_path"):
                 # where the platform pushes to (Meta's app settings ask for it with the token)
                 message += " " + self.tr("Callback URL for the platform: {url}").format(
-                    url=self.api.base_url.rstrip("/") + str(created["hook_path"])
+                    url=self.api.client.base_url.rstrip("/") + str(created["hook_path"])
                 )
             self._saved(None, message)
 

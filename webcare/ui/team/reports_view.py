@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.domain.timeutil import parse_iso
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.reports.export import (
     backlog_rows,
     mention_rows,
@@ -92,7 +92,7 @@ class ReportsView(QWidget):
     loaded = Signal()  # every block has its data (used by tests and screenshots)
     openMentionRequested = Signal(int)  # noqa: N815 - an SLA breach to show in the inbox
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ValidationError, WebcareError
 from webcare.domain.priority import PriorityRules
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team import settings_changes
 from webcare.ui.team.common import PRIORITY_KEYS, error_text, priority_name, ui_locale
@@ -471,7 +471,7 @@ class SettingsView(QWidget):
     loaded = Signal()
     saved = Signal(object)  # the settings as the server stored them
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api
@@ -667,7 +667,7 @@ class SettingsView(QWidget):
 
     def refresh(self) -> None:
         def load() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-            return self.api.settings(), self.api.templates()
+            return self.api.settings(), self.api.client.templates()
 
         self.runner.net(load, lambda result: self._loaded(*result), self._failed)
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QPushButton, QTabWidget, QWidget
 
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.audit_view import AuditView
@@ -40,7 +41,8 @@ class TeamWindow(QMainWindow):
     """One tab per job; the status bar confirms every export with its path ("Open folder").
 
     ``openMentionRequested`` carries a mention a tab asked to open (an audit entry, an SLA
-    breach, a claim): the inbox controller shows it.
+    breach, a claim): the inbox controller shows it. The tabs call the server through a
+    :class:`~webcare.net.team_api.TeamApi` over the inbox's signed-in ``api``.
     """
 
     openMentionRequested = Signal(int)  # noqa: N815
@@ -60,14 +62,15 @@ class TeamWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.views: dict[str, QWidget] = {}
         self._loaded: set[str] = set()
+        team = TeamApi(api)
         factories: dict[str, tuple[str, Callable[[], QWidget]]] = {
-            "reports": (self.tr("Reports"), lambda: ReportsView(runner, api, self)),
-            "workload": (self.tr("Workload"), lambda: WorkloadView(runner, api, self)),
-            "audit": (self.tr("Audit log"), lambda: AuditView(runner, api, self)),
-            "templates": (self.tr("Templates"), lambda: TemplatesView(runner, api, self)),
-            "agents": (self.tr("Agents"), lambda: AgentsView(runner, api, me_id, self)),
-            "channels": (self.tr("Channels"), lambda: ChannelsView(runner, api, self)),
-            "settings": (self.tr("Settings"), lambda: SettingsView(runner, api, self)),
+            "reports": (self.tr("Reports"), lambda: ReportsView(runner, team, self)),
+            "workload": (self.tr("Workload"), lambda: WorkloadView(runner, team, self)),
+            "audit": (self.tr("Audit log"), lambda: AuditView(runner, team, self)),
+            "templates": (self.tr("Templates"), lambda: TemplatesView(runner, team, self)),
+            "agents": (self.tr("Agents"), lambda: AgentsView(runner, team, me_id, self)),
+            "channels": (self.tr("Channels"), lambda: ChannelsView(runner, team, self)),
+            "settings": (self.tr("Settings"), lambda: SettingsView(runner, team, self)),
         }
         for name in tabs_for(role):
             title, make = factories[name]

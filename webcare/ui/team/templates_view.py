@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from webcare.domain import template_io
 from webcare.domain.errors import TemplateError, VersionConflict, WebcareError
 from webcare.domain.templates import SAMPLE_CONTEXT, VARIABLES, TemplateFields, render
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, error_text
 from webcare.ui.widgets.conversation import plain_label
@@ -38,7 +38,7 @@ class TemplatesView(QWidget):
     saved = Signal(object)  # the template as stored
     exported = Signal(str)  # the file written
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api
@@ -184,7 +184,9 @@ class TemplatesView(QWidget):
 
     def refresh(self, select_id: int | None = None) -> None:
         def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-            return self.api.templates(include_archived=True), self.api.report("template-usage")
+            return self.api.client.templates(include_archived=True), self.api.report(
+                "template-usage"
+            )
 
         def show(result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
             self._show(result[0], result[1], select_id)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from webcare.net.api import ApiClient
+from webcare.net.team_api import TeamApi
 from webcare.reports.export import workload_rows
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, duration, error_text
@@ -19,7 +19,7 @@ class WorkloadView(QWidget):
     loaded = Signal()
     openMentionRequested = Signal(int)  # noqa: N815 - double-click a claim to see it
 
-    def __init__(self, runner: TaskRunner, api: ApiClient, parent: QWidget | None = None):
+    def __init__(self, runner: TaskRunner, api: TeamApi, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.api = api
@@ -147,7 +147,7 @@ class WorkloadView(QWidget):
         mention_id = self._selected_mention()
         if mention_id is None:
             return
-        self.runner.net(lambda: self.api.release(mention_id), self._changed, self._failed)
+        self.runner.net(lambda: self.api.client.release(mention_id), self._changed, self._failed)
 
     def assign_selected(self) -> None:
         mention_id = self._selected_mention()

@@ -27,7 +27,7 @@ from webcare.client_store.media_cache import MediaCache
 from webcare.client_store.records import MediaItem
 from webcare.domain.errors import WebcareError
 from webcare.domain.media import size_words
-from webcare.net.api import ApiClient
+from webcare.net.agent_api import ApiClient
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import plain_tooltip
 

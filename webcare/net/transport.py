@@ -1,4 +1,4 @@
-"""ApiClient: the only place the desktop client talks HTTP to the team server.
+"""Transport: sending one request to the team server and reading its answer or its error.
 
 * One ``requests.Session`` per thread: the app calls from a small thread pool and a long-poll
   thread at once, and a ``Session`` is not documented as thread-safe.
@@ -7,21 +7,23 @@
 * Every failure is turned into the :mod:`webcare.domain.errors` tree here, at the edge, with the
   server's own ``message`` when it sent one. No ``requests`` exception and no JSON decoding
   error leaves this module.
+
+The API modules build on :class:`Transport`: :class:`~webcare.net.agent_api.ApiClient` is one,
+and :class:`~webcare.net.team_api.TeamApi` sends through the agent's.
 """
 
 from __future__ import annotations
 
 import email.utils
 import errno
-import ipaddress
 import math
 import os
 import socket
 import threading
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import Any, Self
+from urllib.parse import urlsplit
 
 import requests
 import requests.auth
@@ -41,101 +43,17 @@ from webcare.domain.errors import (
 from webcare.net.errors import (
     CertificateError,
     CursorGone,
-    InsecureUrlError,
     OfflineError,
     OutboxInterrupted,
     OutboxOutOfStep,
     ServerError,
 )
-
-Json = dict[str, Any]
+from webcare.net.urls import normalize_url
+from webcare.net.wire import Json
 
 USER_AGENT = f"Webcare/{__version__} (desktop)"
 #: Retry-After values above this are treated as this: a broken header must not park the client.
 MAX_RETRY_AFTER_S = 3600.0
-
-
-# --- addresses ------------------------------------------------------------------------------
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (127.0.0.0/8, ::1 or localhost).
-
-    Args:
-        host: A host name or IP address, without brackets or port.
-
-    Returns:
-        True for loopback addresses and ``localhost``. Other names are not trusted to resolve
-        to this machine (``*.localhost`` is not, either: not every resolver honours RFC 6761).
-    """
-    name = host.lower().rstrip(".")
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def normalize_url(url: str, *, allow_insecure_http: bool = False) -> str:
-    """Check a team server address and return its canonical form.
-
-    The canonical form has a lower-case scheme and host and no trailing slash, so the same
-    server always gives the same string (it is also the key under which a sign-in is kept).
-
-    Args:
-        url: What the user typed, e.g. ``https://webcare.example.com/``.
-        allow_insecure_http: Accept ``http://`` to a machine other than this one.
-
-    Returns:
-        The address without a trailing slash, e.g. ``https://webcare.example.com``.
-
-    Raises:
-        ValidationError: Not an http(s) address with a host, or with a user name, query or
-            fragment in it.
-        InsecureUrlError: ``http://`` to another machine without ``allow_insecure_http``.
-    """
-    text = url.strip()
-    example = "Use an address like https://webcare.example.com."
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
-            f"{text or 'An empty address'!r} is not a team server address. {example}",
-            title="Invalid address",
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValidationError(
-            f"{text!r} has an invalid port number. {example}", title="Invalid address"
-        ) from None
-    if parts.username is not None or parts.password is not None:
-        # A password in the address would end up in settings files and logs.
-        raise ValidationError(
-            "Leave the user name and password out of the server address; Webcare asks for them"
-            " when you sign in.",
-            title="Invalid address",
-        )
-    if parts.query or parts.fragment:
-        raise ValidationError(
-            f"{text!r} has a '?' or '#' part; a team server address has none. {example}",
-            title="Invalid address",
-        )
-    host = parts.hostname.lower()
-    if scheme == "http" and not allow_insecure_http and not is_loopback_host(host):
-        raise InsecureUrlError(
-            f"Webcare will not use http://{host}: over plain http your password and sign-in"
-            " would cross the network unencrypted. Use the https:// address of the team"
-            " server instead."
-        )
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-
-# --- the client -----------------------------------------------------------------------------
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -154,10 +72,10 @@ class _BearerAuth(requests.auth.AuthBase):
         return request
 
 
-class ApiClient:
-    """Calls to the team server's JSON API, safe to use from several threads at once.
+class Transport:
+    """Requests to one team server with one sign-in, safe to use from several threads at once.
 
-    Every method raises only :class:`~webcare.domain.errors.WebcareError` subclasses:
+    Every call raises only :class:`~webcare.domain.errors.WebcareError` subclasses:
 
     * :class:`~webcare.net.errors.OfflineError` (transient): server unreachable or too slow;
     * :class:`~webcare.net.errors.CertificateError`: TLS could not be verified, not connected;
@@ -192,7 +110,7 @@ class ApiClient:
         Args:
             base_url: The team server, e.g. ``https://webcare.example.com``. Plain ``http://``
                 is accepted only for this machine unless ``allow_insecure_http``.
-            token: A bearer token from an earlier :meth:`login`, if any.
+            token: A bearer token from an earlier sign-in, if any.
             verify: ``True`` to check certificates against the system's CAs, or the path of
                 a CA bundle (a team's own certificate authority). ``False`` turns checking off
                 and is meant for tests only.
@@ -224,7 +142,7 @@ class ApiClient:
         self._generation = 0
 
     def __repr__(self) -> str:
-        return f"ApiClient({self.base_url!r})"  # never the token
+        return f"{type(self).__name__}({self.base_url!r})"  # never the token
 
     # --- token and sessions -----------------------------------------------------------------
 
@@ -266,13 +184,13 @@ class ApiClient:
         for session in sessions:
             session.close()
 
-    def __enter__(self) -> ApiClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    # --- transport --------------------------------------------------------------------------
+    # --- sending ----------------------------------------------------------------------------
 
     def _send(
         self,
@@ -371,7 +289,7 @@ class ApiClient:
             " right."
         )
 
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -382,7 +300,20 @@ class ApiClient:
         read_timeout: float | None = None,
         auth: bool = True,
     ) -> Any:
-        """Send a request and return its parsed JSON body (``None`` for an empty answer)."""
+        """Send a request and return its parsed JSON body (``None`` for an empty answer).
+
+        Args:
+            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+            path: The endpoint, from :func:`~webcare.net.urls.api_path`.
+            params: The query string's parameters.
+            json_body: Sent as the JSON body unless ``None``.
+            headers: Extra request headers (``If-Match``).
+            read_timeout: Seconds to wait for the answer (default :attr:`read_timeout`).
+            auth: Send the bearer token (``False`` for the sign-in and the health check).
+
+        Raises:
+            WebcareError: See the class: every failure, mapped.
+        """
         response = self._send(
             method,
             path,
@@ -497,388 +428,17 @@ class ApiClient:
             title="Unexpected answer",
         )
 
-    def _dict(self, value: Any, what: str) -> Json:
-        if not isinstance(value, dict):
-            raise ServerError(f"The team server sent {what} in a form Webcare cannot read.")
-        return value
-
-    def _list(self, value: Any, what: str) -> list[Json]:
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise ServerError(f"The team server sent {what} in a form Webcare cannot read.")
-        return value
-
-    # --- sign-in ----------------------------------------------------------------------------
-
-    def login(
-        self, username: str, password: str, client_name: str = "", device_id: str | None = None
-    ) -> Json:
-        """Sign in and keep the new token for the following calls.
-
-        Args:
-            username: The account name (not case-sensitive on the server).
-            password: The account's password; sent once, never stored.
-            client_name: A label for this session in the server's token list.
-            device_id: This installation's random id (16-128 letters, digits, ``-``, ``_``).
-                Once it has signed in to the account, other people's failed sign-ins never
-                throttle it; only its own do.
-
-        Returns:
-            ``{"token", "expires_at", "user"}``.
+    def download(self, path: str, *, max_bytes: int) -> bytes:
+        """The bytes of a file answer (``Accept: */*``), read as a stream that stops at
+        ``max_bytes``.
 
         Raises:
-            AuthError: Wrong username or password, or a disabled account (server's message).
-            TransientError: Too many failed sign-ins (``retry_after_s`` says how long).
+            ValidationError: The file is larger than ``max_bytes``.
+            OfflineError: The download broke off.
         """
-        result = self._dict(
-            self._call(
-                "POST",
-                "/v1/auth/login",
-                json_body={
-                    "username": username,
-                    "password": password,
-                    "client_name": client_name,
-                    **({"device_id": device_id} if device_id else {}),
-                },
-                auth=False,
-            ),
-            "the sign-in",
-        )
-        token = result.get("token")
-        if not isinstance(token, str) or not token:
-            raise ServerError("The team server accepted the sign-in but sent no token.")
-        self.token = token
-        return result
-
-    def logout(self) -> None:
-        """End this token's session on the server and forget the token.
-
-        The token is forgotten locally even when the server cannot be told (it then stays
-        valid on the server until it expires). A token the server already rejects counts as
-        signed out.
-
-        Raises:
-            OfflineError: The server could not be told.
-        """
-        if self.token is None:
-            return
-        try:
-            self._call("POST", "/v1/auth/logout")
-        except AuthError:
-            pass  # expired or revoked already: that is what logging out wanted
-        finally:
-            self.token = None
-
-    def me(self) -> Json:
-        """The signed-in account (``id``, ``username``, ``display_name``, ``role``, ...)."""
-        return self._dict(self._call("GET", "/v1/me"), "your account")
-
-    def update_me(self, fields: Json) -> Json:
-        """Change your own ``display_name``, ``signature`` or ``availability``
-        (``"available"`` / ``"away"``); the server answers with the account."""
-        return self._dict(self._call("PATCH", "/v1/me", json_body=fields), "your account")
-
-    def health(self) -> Json:
-        """Liveness and identity of the server: ``{"status", "version", "db_id"}`` (no sign-in
-        needed)."""
-        return self._dict(self._call("GET", "/v1/health", auth=False), "its status")
-
-    # --- sync -------------------------------------------------------------------------------
-
-    def bootstrap(self) -> Json:
-        """The cursor to sync from, the small entities (users, channels, templates) and counts
-        of the big ones."""
-        return self._dict(self._call("GET", "/v1/bootstrap"), "the initial sync")
-
-    def bootstrap_page(self, entity: str, after: int = 0, limit: int = 1000) -> Json:
-        """One keyset page of a big entity.
-
-        Args:
-            entity: ``"mentions"``, ``"contacts"``, ``"replies"`` or ``"notes"``.
-            after: Continue after this id (``next_after`` of the previous page; 0 to start).
-            limit: Page size (the server may cap it).
-
-        Returns:
-            ``{"items": [...], "next_after": int | None}``.
-        """
-        return self._dict(
-            self._call(
-                "GET",
-                f"/v1/bootstrap/{quote(entity, safe='')}",
-                params={"after": after, "limit": limit},
-            ),
-            "a page of the initial sync",
-        )
-
-    def changes(self, since: int, *, limit: int = 500, wait: float = 0.0) -> Json:
-        """The changes after cursor ``since``, waiting up to ``wait`` seconds for one.
-
-        The read timeout is ``wait + read_timeout``, so a long-poll that waits its full time
-        is not taken for a dead server.
-
-        Args:
-            since: The last cursor the client stored.
-            limit: At most this many changes.
-            wait: Seconds the server may hold the request while nothing changes (long-poll).
-
-        Returns:
-            ``{"db_id", "changes", "cursor", "has_more", "head"}``.
-
-        Raises:
-            CursorGone: The cursor cannot be served; bootstrap again.
-        """
-        wait = max(0.0, float(wait))
-        return self._dict(
-            self._call(
-                "GET",
-                "/v1/changes",
-                params={"since": since, "limit": limit, "wait": wait},
-                read_timeout=wait + self.read_timeout,
-            ),
-            "a page of changes",
-        )
-
-    # --- mentions and claims ----------------------------------------------------------------
-
-    def mention(self, mention_id: int) -> Json:
-        """A mention with its contact, replies and notes."""
-        return self._dict(self._call("GET", f"/v1/mentions/{int(mention_id)}"), "the mention")
-
-    def contact(self, contact_id: int) -> Json:
-        """An author with their whole history with the team (mentions and replies)."""
-        return self._dict(self._call("GET", f"/v1/contacts/{int(contact_id)}"), "the contact")
-
-    def claim(self, mention_id: int) -> Json:
-        """Claim a mention (or renew your own claim).
-
-        Returns:
-            ``{"result": "granted" | "renewed", "mention": {...}}``.
-
-        Raises:
-            ClaimConflict: Someone else holds it (``holder_name``, ``lease_remaining_s``).
-            ConflictError: The mention is closed or spam.
-        """
-        return self._claim_call(mention_id, "claim")
-
-    def renew(self, mention_id: int) -> Json:
-        """Extend your claim's lease.
-
-        Raises:
-            ClaimConflict: You do not hold the claim (any more).
-        """
-        return self._claim_call(mention_id, "renew")
-
-    def release(self, mention_id: int) -> Json:
-        """Give up your claim (leads and admins may release anyone's).
-
-        Raises:
-            ClaimConflict: Someone else holds it and you may not release it.
-        """
-        return self._claim_call(mention_id, "release")
-
-    def assign(self, mention_id: int, agent_id: int) -> Json:
-        """Lead or admin: hand the mention to another agent (their claim starts now).
-
-        Raises:
-            PermissionDenied: Your role may not assign.
-        """
-        return self._dict(
-            self._call(
-                "POST",
-                f"/v1/mentions/{int(mention_id)}/assign",
-                json_body={"agent_id": agent_id},
-            ),
-            "the claim",
-        )
-
-    def _claim_call(self, mention_id: int, action: str) -> Json:
-        return self._dict(
-            self._call("POST", f"/v1/mentions/{int(mention_id)}/{action}"), "the claim"
-        )
-
-    # --- the outbox -------------------------------------------------------------------------
-
-    def post_mutations(self, client_id: str, mutations: list[Json]) -> Json:
-        """Send a batch of outbox writes in order.
-
-        Args:
-            client_id: This client's outbox id.
-            mutations: Writes with contiguous ``client_seq`` and unique ``op_id``.
-
-        Returns:
-            ``{"results": [...], "last_seq": int}``; refusals are results, not errors.
-
-        Raises:
-            OutboxOutOfStep: ``gap`` or ``seq_conflict`` (with ``last_seq`` and ``results``).
-            OutboxInterrupted: The server stopped part-way (busy, disk full): ``results`` are
-                the writes it applied before that (none: nothing was changed).
-            TransientError: The server could not be reached or could not apply it now; send
-                the batch again later (writes it did apply are replayed, not repeated).
-        """
-        return self._dict(
-            self._call(
-                "POST", "/v1/mutations", json_body={"client_id": client_id, "mutations": mutations}
-            ),
-            "the outbox results",
-        )
-
-    def client_state(self, client_id: str) -> int:
-        """The last outbox ``client_seq`` the server applied for ``client_id`` (0: none)."""
-        result = self._dict(
-            self._call("GET", f"/v1/clients/{quote(client_id, safe='')}"), "the outbox state"
-        )
-        last_seq = result.get("last_seq")
-        if not isinstance(last_seq, int) or isinstance(last_seq, bool):
-            raise ServerError(
-                "The team server sent the outbox state in a form Webcare cannot read."
-            )
-        return last_seq
-
-    # --- templates --------------------------------------------------------------------------
-
-    def templates(self, include_archived: bool = False) -> list[Json]:
-        """The canned answers (archived ones too with ``include_archived``)."""
-        return self._list(
-            self._call(
-                "GET",
-                "/v1/templates",
-                params={"include_archived": "true" if include_archived else "false"},
-            ),
-            "the templates",
-        )
-
-    def create_template(self, fields: Json) -> Json:
-        """Admin: create a canned answer.
-
-        Args:
-            fields: ``title``, ``body`` and optionally ``language``, ``shortcut``, ``tags``.
-
-        Raises:
-            PermissionDenied: Only admins write templates.
-            ValidationError: Invalid fields or template variables (server's message).
-        """
-        return self._dict(self._call("POST", "/v1/templates", json_body=fields), "the template")
-
-    def update_template(self, template_id: int, fields: Json, *, version: int) -> Json:
-        """Admin: replace a canned answer that was read at ``version``.
-
-        Raises:
-            VersionConflict: Someone saved a newer version (``current_version``, ``current``).
-            PermissionDenied: Only admins write templates.
-        """
-        return self._dict(
-            self._call(
-                "PUT",
-                f"/v1/templates/{int(template_id)}",
-                json_body=fields,
-                headers={"If-Match": f'"{int(version)}"'},
-            ),
-            "the template",
-        )
-
-    def set_template_archived(self, template_id: int, archived: bool, *, version: int) -> Json:
-        """Admin: archive (hide from agents) or restore a template read at ``version``."""
-        action = "archive" if archived else "restore"
-        return self._dict(
-            self._call(
-                "POST",
-                f"/v1/templates/{int(template_id)}/{action}",
-                headers={"If-Match": f'"{int(version)}"'},
-            ),
-            "the template",
-        )
-
-    # --- team: leads and admins -------------------------------------------------------------
-
-    def report(self, name: str, **params: Any) -> Any:
-        """A report (``response-times``, ``volume``, ``backlog``, ``workload``,
-        ``template-usage``) with its query parameters; None values are left out."""
-        if name not in ("response-times", "volume", "backlog", "workload", "template-usage"):
-            raise ValidationError(f"Unknown report {name!r}.")
-        query = {k: v for k, v in params.items() if v is not None}
-        for key, value in query.items():
-            if isinstance(value, bool):
-                query[key] = "true" if value else "false"
-        return self._call("GET", f"/v1/reports/{name}", params=query)
-
-    def settings(self) -> Json:
-        return self._dict(self._call("GET", "/v1/settings"), "the team settings")
-
-    def put_setting(self, name: str, value: Json) -> Json:
-        """Admin: ``business-hours``, ``sla-targets``, ``auto-ack`` or ``priority-rules``."""
-        if name not in ("business-hours", "sla-targets", "auto-ack", "priority-rules"):
-            raise ValidationError(f"Unknown setting {name!r}.")
-        return self._dict(
-            self._call("PUT", f"/v1/settings/{name}", json_body=value), "the team settings"
-        )
-
-    def users(self) -> list[Json]:
-        """Admin: every account."""
-        return self._list(self._call("GET", "/v1/users"), "the accounts")
-
-    def create_user(self, fields: Json) -> Json:
-        return self._dict(self._call("POST", "/v1/users", json_body=fields), "the account")
-
-    def update_user(self, user_id: int, fields: Json) -> Json:
-        return self._dict(
-            self._call("PATCH", f"/v1/users/{int(user_id)}", json_body=fields), "the account"
-        )
-
-    def channels(self) -> list[Json]:
-        return self._list(self._call("GET", "/v1/channels"), "the channels")
-
-    def set_channel_enabled(self, channel_id: int, enabled: bool) -> Json:
-        return self._dict(
-            self._call("PATCH", f"/v1/channels/{int(channel_id)}", json_body={"enabled": enabled}),
-            "the channel",
-        )
-
-    def update_channel(self, channel_id: int, fields: Json) -> Json:
-        """Admin: enable, rename, change connector, settings (``config``) or ``secrets``."""
-        return self._dict(
-            self._call("PATCH", f"/v1/channels/{int(channel_id)}", json_body=fields), "the channel"
-        )
-
-    def create_channel(self, fields: Json) -> Json:
-        """Admin: a new channel; ``generated_secrets`` holds a webhook's key (shown once)."""
-        return self._dict(self._call("POST", "/v1/channels", json_body=fields), "the channel")
-
-    def channel_config(self, channel_id: int) -> Json:
-        return self._dict(
-            self._call("GET", f"/v1/channels/{int(channel_id)}/config"), "the channel settings"
-        )
-
-    def connectors(self) -> list[Json]:
-        return self._list(self._call("GET", "/v1/connectors"), "the connectors")
-
-    def fetch_channel_now(self, channel_id: int) -> Json:
-        return self._dict(
-            self._call("POST", f"/v1/channels/{int(channel_id)}/fetch"), "the channel"
-        )
-
-    def platform_templates(self, channel_id: int, *, refresh: bool = False) -> Json:
-        """The channel's approved platform templates (WhatsApp): ``templates``, ``unsupported``,
-        ``fetched_at``, ``error``; ``available`` is false for a channel without them."""
-        params = {"refresh": "true"} if refresh else None
-        return self._dict(
-            self._call("GET", f"/v1/channels/{int(channel_id)}/platform-templates", params=params),
-            "the templates",
-        )
-
-    def retry_delivery(self, reply_id: str) -> Json:
-        """Queue a failed reply for delivery again (its author or a lead)."""
-        return self._dict(
-            self._call("POST", f"/v1/replies/{quote(reply_id, safe='')}/retry"), "the reply"
-        )
-
-    # --- media --------------------------------------------------------------------------------
-
-    def media(self, media_id: int, *, max_bytes: int = 1024**3) -> bytes:
-        """The bytes of a kept file (a mention's, or an image attached to a reply), from our
-        own server only: the client never fetches a platform's URL. Read as a stream that stops
-        at ``max_bytes`` (:class:`ValidationError` past it)."""
         response = self._send(
-            "GET", f"/v1/media/{int(media_id)}", params=None, json_body=None,
-            headers={"Accept": "*/*"}, read_timeout=self.read_timeout, auth=True, stream=True,
+            "GET", path, params=None, json_body=None, headers={"Accept": "*/*"},
+            read_timeout=self.read_timeout, auth=True, stream=True,
         )  # fmt: skip
         try:
             if response.status_code != 200:
@@ -900,30 +460,21 @@ class ApiClient:
         finally:
             response.close()
 
-    def upload_media(
-        self, data: bytes, content_type: str, *, filename: str | None = None,
-        caption: str | None = None,
-    ) -> Json:  # fmt: skip
-        """Upload an image to attach to a reply (``media_ids``); its ``media`` record. The same
-        bytes again give the same record (safe to retry)."""
-        params = {k: v for k, v in (("filename", filename), ("caption", caption)) if v}
+    def upload(
+        self, path: str, data: bytes, content_type: str, *, params: dict[str, Any] | None
+    ) -> Any:
+        """``POST`` raw bytes of ``content_type``; the parsed answer of a ``200``/``201``
+        (``None`` when it is not JSON)."""
         response = self._send(
-            "POST", "/v1/media", params=params or None, json_body=None,
-            headers={"Content-Type": content_type}, read_timeout=self.read_timeout, auth=True,
-            data=data,
+            "POST", path, params=params, json_body=None, headers={"Content-Type": content_type},
+            read_timeout=self.read_timeout, auth=True, data=data,
         )  # fmt: skip
         if response.status_code not in (200, 201):
             raise self._error(response)
-        return self._dict(_json_or_none(response), "the uploaded image")
-
-    def audit(self, **filters: Any) -> list[Json]:
-        """Lead/admin: the audit trail, newest first (``entity``, ``actor_id``, ``action``,
-        ``before_id``, ``limit``)."""
-        query = {k: v for k, v in filters.items() if v not in (None, "")}
-        return self._list(self._call("GET", "/v1/audit", params=query), "the audit log")
+        return _json_or_none(response)
 
 
-# --- helpers --------------------------------------------------------------------------------
+# --- reading answers and failures -----------------------------------------------------------
 
 
 def _json_or_none(response: requests.Response) -> Any:
