@@ -33,12 +33,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tests.benchmarks.common import rss_mb, timed
 from tests.benchmarks.synth import VOCABULARY, wire_pages
 from webcare.client_store.records import QueueFilter, Sort, View
 from webcare.client_store.store import LocalStore
+from webcare.domain.wire import BootstrapRecord, Json, UserRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 ME_ID = 1
@@ -47,15 +48,13 @@ TAGS = ("billing", "outage", "delivery", "refund", "vip")
 #: priorities low / normal / high / urgent, weighted like a real queue
 PRIORITY_WEIGHTS = (20, 60, 15, 5)
 
-Json = dict[str, Any]
-
 
 # --- filling a store through the real applier -----------------------------------------------
 
 
 def bench_head(
     *, me_id: int = ME_ID, db_id: str = "bench-db", cursor: int = 0, users: list[Json] | None = None
-) -> Json:
+) -> BootstrapRecord:
     """A ``/v1/bootstrap`` head: the signed-in agent, no channels yet (they come as a page)."""
     me = {
         "id": me_id,
@@ -70,8 +69,10 @@ def bench_head(
     return {
         "db_id": db_id,
         "cursor": cursor,
-        "me": {"id": me_id},
-        "users": users if users is not None else [me],
+        "server_time": "2026-01-02T00:00:00.000Z",
+        "lease_s": 900.0,
+        "me": cast("UserRecord", {"id": me_id}),
+        "users": cast("list[UserRecord]", users if users is not None else [me]),
         "channels": [],
         "templates": [],
         "counts": {},
@@ -106,7 +107,7 @@ class FillStats:
         return self.mentions / self.seconds if self.seconds else float("inf")
 
 
-def fill_store(path: Path, n_mentions: int, head: Json | None = None) -> FillStats:
+def fill_store(path: Path, n_mentions: int, head: BootstrapRecord | None = None) -> FillStats:
     """Fill a new client store at ``path`` through the real bootstrap applier."""
     counts = {"mention": 0, "reply": 0, "contact": 0}
     total = time.perf_counter()
@@ -139,7 +140,9 @@ def _child(*args: str, env: dict[str, str] | None = None) -> Json:
     return result
 
 
-def fill_in_subprocess(path: Path, n_mentions: int, head: Json | None = None) -> FillStats:
+def fill_in_subprocess(
+    path: Path, n_mentions: int, head: BootstrapRecord | None = None
+) -> FillStats:
     data = _child("fill", str(path), str(n_mentions), json.dumps(head or bench_head()))
     return FillStats(**data)
 

@@ -31,6 +31,7 @@ from webcare.domain.errors import (
     WebcareError,
 )
 from webcare.domain.models import Role
+from webcare.domain.wire import ChangesPage
 from webcare.net.agent_api import ApiClient
 from webcare.net.errors import (
     CertificateError,
@@ -251,7 +252,7 @@ def test_threads_do_not_wait_for_a_long_poll(server: TestServer, clients: Client
     server.add_user("eva")
     eva = signed_in(clients, server, "eva")
     cursor = eva.bootstrap()["cursor"]
-    polled: list[dict[str, Any]] = []
+    polled: list[ChangesPage] = []
     poller = threading.Thread(
         target=lambda: polled.append(eva.changes(cursor, wait=2.0)), name="test-long-poll"
     )

@@ -11,6 +11,7 @@ from tests.support.client import HeadlessClient
 from tests.support.server import TestServer
 from webcare.client_store.records import QueueFilter, View
 from webcare.domain.errors import ValidationError
+from webcare.domain.wire import BootstrapPage
 from webcare.net.errors import OfflineError
 from webcare.server import changes
 
@@ -48,7 +49,7 @@ def test_interrupted_bootstrap_resumes(server: TestServer, eva: HeadlessClient) 
     calls = {"n": 0}
     real_page = eva.api.bootstrap_page
 
-    def flaky(entity: str, after: int = 0, limit: int = 1000) -> dict[str, object]:
+    def flaky(entity: str, after: int = 0, limit: int = 1000) -> BootstrapPage:
         calls["n"] += 1
         if calls["n"] == 3:
             raise OfflineError("Cannot reach the team server (test).")
@@ -142,7 +143,7 @@ def test_malformed_page_does_not_move_the_cursor(server: TestServer, eva: Headle
     cursor = eva.store.cursor
     real = eva.api.changes
     # a malformed page put into the real client (mypy rejects replacing a method)
-    eva.api.changes = lambda *a, **k: {"db_id": "x", "changes": "garbage", "cursor": 999}  # type: ignore[method-assign]
+    eva.api.changes = lambda *a, **k: {"db_id": "x", "changes": "garbage", "cursor": 999}  # type: ignore[method-assign,assignment]
     with pytest.raises(ValidationError):
         eva.engine.pull()
     assert eva.store.cursor == cursor

@@ -149,7 +149,7 @@ def run_writer(args: argparse.Namespace) -> int:
             page_no = (store.cursor or 0) + 1
             now = time.time()
             first = (page_no - 1) * PAGE + 1
-            changes: list[dict[str, Any]] = []
+            changes: list[Any] = []  # partial change records: the store reads what is there
             for mention_id in range(first, first + PAGE):
                 changes.append(
                     {
@@ -168,7 +168,13 @@ def run_writer(args: argparse.Namespace) -> int:
                     }
                 )
             store.apply_changes(
-                {"changes": changes, "cursor": page_no, "has_more": False, "db_id": "d"}
+                {
+                    "changes": changes,
+                    "cursor": page_no,
+                    "has_more": False,
+                    "db_id": "d",
+                    "head": page_no,
+                }
             )
         else:
             queued = store.unsent(rng.randrange(1, 20))

@@ -11,8 +11,9 @@ from typing import Any
 
 from webcare.client_store.core import StoreCore
 from webcare.client_store.mirror import MEDIA_COLUMNS, MIRROR_TABLES, TABLES, UPSERTS
-from webcare.client_store.records import ChangeSummary, Json
+from webcare.client_store.records import ChangeSummary
 from webcare.client_store.schema import INDEX_SQL, KEY_SQL, TOKENIZE_SQL, rebuild_search
+from webcare.domain.wire import AnyRecord, BootstrapRecord, ChangesPage
 from webcare.storage.db import chunks, marks
 
 
@@ -20,7 +21,7 @@ class SyncApplier(StoreCore):
     """Writes what the server sends into the mirror tables and their search documents."""
 
     def _upsert(
-        self, conn: sqlite3.Connection, entity: str, items: Sequence[Json], now: float
+        self, conn: sqlite3.Connection, entity: str, items: Sequence[AnyRecord], now: float
     ) -> None:
         _table, _cols, fn = TABLES[entity]
         conn.executemany(UPSERTS[entity], [fn(item, now) for item in items])
@@ -28,7 +29,7 @@ class SyncApplier(StoreCore):
             self._store_media(conn, entity, items)
 
     @staticmethod
-    def _store_media(conn: sqlite3.Connection, owner: str, items: Sequence[Json]) -> None:
+    def _store_media(conn: sqlite3.Connection, owner: str, items: Sequence[AnyRecord]) -> None:
         """The ``media`` of mentions or replies, as the records carry them now (a record
         without the key, from an older server, leaves what is stored)."""
         carrying = [item for item in items if isinstance(item.get("media"), list)]
@@ -47,7 +48,7 @@ class SyncApplier(StoreCore):
             ],
         )
 
-    def start_bootstrap(self, head: Json) -> None:
+    def start_bootstrap(self, head: BootstrapRecord) -> None:
         """Store the small entities of ``/v1/bootstrap`` and remember its cursor."""
         now = self.clock()
         with self.transaction() as conn:
@@ -71,7 +72,7 @@ class SyncApplier(StoreCore):
             conn.execute("DELETE FROM sync_state WHERE key = 'cursor' OR key LIKE 'boot_after_%'")
 
     def apply_bootstrap_page(
-        self, entity: str, items: Sequence[Json], next_after: int | None
+        self, entity: str, items: Sequence[AnyRecord], next_after: int | None
     ) -> None:
         """Store one bootstrap page and where to continue (so a restart resumes here)."""
         with self.transaction() as conn:
@@ -96,11 +97,11 @@ class SyncApplier(StoreCore):
             )
             conn.execute("DELETE FROM sync_state WHERE key LIKE 'boot_after_%'")
 
-    def apply_changes(self, page: Json) -> ChangeSummary:
+    def apply_changes(self, page: ChangesPage) -> ChangeSummary:
         """Apply one ``/v1/changes`` page and advance the cursor, in one transaction."""
         now = self.clock()
         summary = ChangeSummary()
-        upserts: dict[str, list[Json]] = {}
+        upserts: dict[str, list[AnyRecord]] = {}
         deletes: list[tuple[str, Any]] = []
         with self.transaction() as conn:
             for change in page["changes"]:
@@ -156,7 +157,9 @@ class SyncApplier(StoreCore):
 
     @staticmethod
     def _touched_documents(
-        conn: sqlite3.Connection, upserts: dict[str, list[Json]], deletes: list[tuple[str, Any]]
+        conn: sqlite3.Connection,
+        upserts: dict[str, list[AnyRecord]],
+        deletes: list[tuple[str, Any]],
     ) -> list[int]:
         """The mentions whose search documents a change page alters (read before it is applied):
         the mentions themselves, those whose replies change, those whose author is renamed."""

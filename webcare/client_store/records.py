@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
-Json = dict[str, Any]
+from webcare.domain.wire import Json
+
+__all__ = ["Json"]  # re-exported: the store's callers name it from here
 
 
 class View(StrEnum):

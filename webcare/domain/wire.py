@@ -12,12 +12,15 @@ server's answer the client only shows).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, NotRequired
 
 # typing_extensions' TypedDict: pydantic (the server's OpenAPI) reads these on Python 3.11
 from typing_extensions import TypedDict
 
 Json = dict[str, Any]
+#: Any of the records below, read generically (by an entity's name, as the change feed does).
+AnyRecord = Mapping[str, Any]
 
 MediaState = Literal["pending", "stored", "refused", "failed"]
 DeliveryState = Literal["queued", "sending", "sent", "failed", "imported"]

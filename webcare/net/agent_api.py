@@ -7,7 +7,10 @@ calls of the Team window are in :mod:`webcare.net.team_api`, which this module n
 
 from __future__ import annotations
 
+from typing import cast
+
 from webcare.domain.errors import AuthError
+from webcare.domain.wire import BootstrapPage, BootstrapRecord, ChangesPage, UserRecord
 from webcare.net.errors import ServerError
 from webcare.net.transport import Transport
 from webcare.net.urls import api_path
@@ -93,14 +96,15 @@ class ApiClient(Transport):
         finally:
             self.token = None
 
-    def me(self) -> Json:
+    def me(self) -> UserRecord:
         """The signed-in account (``id``, ``username``, ``display_name``, ``role``, ...)."""
-        return expect_dict(self.call("GET", api_path("me")), "your account")
+        return cast("UserRecord", expect_dict(self.call("GET", api_path("me")), "your account"))
 
-    def update_me(self, fields: Json) -> Json:
+    def update_me(self, fields: Json) -> UserRecord:
         """Change your own ``display_name``, ``signature`` or ``availability``
         (``"available"`` / ``"away"``); the server answers with the account."""
-        return expect_dict(self.call("PATCH", api_path("me"), json_body=fields), "your account")
+        answer = self.call("PATCH", api_path("me"), json_body=fields)
+        return cast("UserRecord", expect_dict(answer, "your account"))
 
     def health(self) -> Json:
         """Liveness and identity of the server: ``{"status", "version", "db_id"}`` (no sign-in
@@ -109,12 +113,13 @@ class ApiClient(Transport):
 
     # --- sync -------------------------------------------------------------------------------
 
-    def bootstrap(self) -> Json:
+    def bootstrap(self) -> BootstrapRecord:
         """The cursor to sync from, the small entities (users, channels, templates) and counts
         of the big ones."""
-        return expect_dict(self.call("GET", api_path("bootstrap")), "the initial sync")
+        answer = self.call("GET", api_path("bootstrap"))
+        return cast("BootstrapRecord", expect_dict(answer, "the initial sync"))
 
-    def bootstrap_page(self, entity: str, after: int = 0, limit: int = 1000) -> Json:
+    def bootstrap_page(self, entity: str, after: int = 0, limit: int = 1000) -> BootstrapPage:
         """One keyset page of a big entity.
 
         Args:
@@ -125,16 +130,12 @@ class ApiClient(Transport):
         Returns:
             ``{"items": [...], "next_after": int | None}``.
         """
-        return expect_dict(
-            self.call(
-                "GET",
-                api_path("bootstrap", entity),
-                params={"after": after, "limit": limit},
-            ),
-            "a page of the initial sync",
+        answer = self.call(
+            "GET", api_path("bootstrap", entity), params={"after": after, "limit": limit}
         )
+        return cast("BootstrapPage", expect_dict(answer, "a page of the initial sync"))
 
-    def changes(self, since: int, *, limit: int = 500, wait: float = 0.0) -> Json:
+    def changes(self, since: int, *, limit: int = 500, wait: float = 0.0) -> ChangesPage:
         """The changes after cursor ``since``, waiting up to ``wait`` seconds for one.
 
         The read timeout is ``wait + read_timeout``, so a long-poll that waits its full time
@@ -152,15 +153,13 @@ class ApiClient(Transport):
             CursorGone: The cursor cannot be served; bootstrap again.
         """
         wait = max(0.0, float(wait))
-        return expect_dict(
-            self.call(
-                "GET",
-                api_path("changes"),
-                params={"since": since, "limit": limit, "wait": wait},
-                read_timeout=wait + self.read_timeout,
-            ),
-            "a page of changes",
+        answer = self.call(
+            "GET",
+            api_path("changes"),
+            params={"since": since, "limit": limit, "wait": wait},
+            read_timeout=wait + self.read_timeout,
         )
+        return cast("ChangesPage", expect_dict(answer, "a page of changes"))
 
     # --- mentions and claims ----------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """The JSON the team server's API answers with, as the client code holds it.
 
-``Json`` is one decoded JSON object (a mention, a claim, a page of changes, the team settings);
+``Json`` is one decoded JSON object whose shape has no record (the team settings, a report); the
+records the server sends (a page of changes, the bootstrap, an account) are typed in
+:mod:`webcare.domain.wire`, and the API returns them as such once their outer shape is checked;
 :func:`expect_dict` and :func:`expect_list` check an answer's outer shape, so a server or a proxy
 that sends something else surfaces as a :class:`~webcare.net.errors.ServerError` at the edge
 instead of a ``KeyError`` deep in the window.
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from webcare.domain.wire import Json
 from webcare.net.errors import ServerError
 
-Json = dict[str, Any]
+__all__ = ["Json", "expect_dict", "expect_list"]
 
 
 def expect_dict(value: Any, what: str) -> Json:

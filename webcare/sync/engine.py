@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 from webcare.client_store.records import ChangeSummary
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import TransientError, ValidationError
+from webcare.domain.wire import BootstrapPage
 from webcare.faults import crash_point
 from webcare.net.agent_api import ApiClient
 from webcare.net.errors import CursorGone, OutboxInterrupted, OutboxOutOfStep
@@ -126,7 +127,7 @@ class SyncEngine:
             # one page ahead: the server prepares page n + 1 while page n is being stored
             with ThreadPoolExecutor(1, thread_name_prefix="webcare-bootstrap") as ahead:
                 fetch = partial(self.api.bootstrap_page, name, limit=self.page_size)
-                coming: Future[dict[str, Any]] | None = ahead.submit(
+                coming: Future[BootstrapPage] | None = ahead.submit(
                     fetch, after=int(after_text) if after_text else 0
                 )
                 while coming is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -12,6 +12,7 @@ from webcare.client_store.records import QueueFilter, Sort, View
 from webcare.client_store.search import ParsedSearch, fts_query, parse_search
 from webcare.client_store.store import LocalStore
 from webcare.domain.timeutil import parse_iso
+from webcare.domain.wire import BootstrapRecord, ChangesPage
 
 NOW = 1_800_000_000.0
 NOW_DAY = parse_iso("2026-01-01T10:00:00Z")
@@ -30,7 +31,10 @@ def mention(mid: int, **kw: Any) -> dict[str, Any]:
     return base
 
 
-HEAD = {
+#: A bootstrap head with only what these tests need (the store reads what is there).
+HEAD = cast(
+    "BootstrapRecord",
+    {
     "db_id": "db1",
     "cursor": 10,
     "me": {"id": 7},
@@ -45,7 +49,8 @@ HEAD = {
                   "last_fetch_at": None, "last_error": None}],
     "templates": [],
     "counts": {},
-}  # fmt: skip
+},
+)  # fmt: skip
 CONTACT = {"id": 1, "platform": "twitter", "platform_user_id": "1", "handle": "@jan",
            "name": "Jan", "followers": 12}  # fmt: skip
 
@@ -127,7 +132,7 @@ def test_changes_page_is_applied_with_cursor_and_unread(store: LocalStore) -> No
         "has_more": False,
         "head": 15,
     }  # fmt: skip
-    summary = store.apply_changes(page)
+    summary = store.apply_changes(cast("ChangesPage", page))
     assert store.cursor == 15
     assert summary.new_mentions == [9]
     assert summary.mention_ids == {9, 1, 4, 6}
@@ -148,7 +153,7 @@ def test_unread_in_a_search_goes_through_the_search_index(store: LocalStore) -> 
              "data": mention(10, text="Mijn factuur klopt niet")},
         ],
     }  # fmt: skip
-    assert store.apply_changes(page).new_mentions == [9, 10]
+    assert store.apply_changes(cast("ChangesPage", page)).new_mentions == [9, 10]
     assert sorted(store.unread_in(QueueFilter(View.UNCLAIMED), [9, 10])) == [9, 10]
     assert store.unread_in(QueueFilter(View.UNCLAIMED, text="stor"), [9, 10]) == [9]
     assert store.unread_in(QueueFilter(View.MINE, text="stor"), [9, 10]) == []
@@ -163,7 +168,7 @@ def test_a_failed_page_does_not_move_the_cursor(store: LocalStore) -> None:
     change = {"seq": 11, "entity": "mention", "id": "9", "op": "upsert", "data": {"id": 9}}
     bad = {"db_id": "db1", "cursor": 99, "changes": [change]}
     with pytest.raises(KeyError):
-        store.apply_changes(bad)
+        store.apply_changes(cast("ChangesPage", bad))
     assert store.cursor == 10
     assert ids(store, QueueFilter(View.ALL)) == [6, 5, 4, 3, 2, 1]
 
@@ -206,13 +211,13 @@ def test_conversation_merges_history_and_outbox(store: LocalStore) -> None:
     assert next(i for i in items if i.kind == "outbox").state == "queued"
     assert [i.current for i in items if i.kind == "mention" and i.mention_id == 2] == [True]
     # once the server's copy arrives, the outbox entry is no longer shown twice
-    store.apply_changes({"db_id": "db1", "cursor": 11, "changes": [
+    store.apply_changes(cast("ChangesPage", {"db_id": "db1", "cursor": 11, "changes": [
         {"seq": 11, "entity": "reply", "id": entry.op_id, "op": "upsert",
          "data": {"id": entry.op_id, "mention_id": 2, "agent_id": 7,
                   "body": "Stuur ons een DM ^Eva", "template_id": None,
                   "accepted_at": "2026-01-01T12:00:00.000Z", "posted_at": None,
                   "delivery_state": "queued", "delivery_error": None,
-                  "platform_post_id": None}}]})  # fmt: skip
+                  "platform_post_id": None}}]}))  # fmt: skip
     shown = [i.kind for i in store.conversation(2)]
     assert "outbox" not in shown and "reply" in shown
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -23,6 +23,7 @@ from webcare.client_store.records import QueueFilter, Sort, View
 from webcare.client_store.schema import rebuild_search
 from webcare.client_store.store import LocalStore
 from webcare.domain.timeutil import parse_iso
+from webcare.domain.wire import BootstrapRecord, ChangesPage
 
 NOW = 1_800_000_000.0
 ME = 7
@@ -116,7 +117,8 @@ def make_contact(cid: int) -> dict[str, Any]:
             "handle": f"@klant{cid}", "name": f"Klant Número {cid}", "followers": 3}  # fmt: skip
 
 
-HEAD = {
+#: A bootstrap head with only what these tests need (the store reads what is there).
+HEAD = cast("BootstrapRecord", {
     "db_id": "db1", "cursor": 1, "me": {"id": ME},
     "users": [{"id": uid, "username": f"u{uid}", "display_name": f"U{uid}", "signature": "^U",
                "role": "agent", "disabled": False, "brand": None, "can_login": True}
@@ -125,7 +127,7 @@ HEAD = {
                   "enabled": True, "char_limit": 280, "last_fetch_at": None, "last_error": None}
                  for c in (1, 2, 3)],
     "templates": [], "counts": {},
-}  # fmt: skip
+})  # fmt: skip
 
 
 @pytest.fixture
@@ -249,7 +251,9 @@ def test_the_index_follows_change_pages(
         for n, change in enumerate(changes):
             change["seq"] = cursor + n + 1
         cursor += len(changes)
-        store.apply_changes({"db_id": "db1", "cursor": cursor, "changes": changes})
+        store.apply_changes(
+            cast("ChangesPage", {"db_id": "db1", "cursor": cursor, "changes": changes})
+        )
         for _ in range(12):
             check(store, mirror, random_filter(rng))
         for typed in ("monteur", "afspraak", f"@nieuw{round_no}"):
@@ -303,8 +307,9 @@ def test_a_remembered_count_is_forgotten_when_another_connection_writes(
     try:
         m = make_mention(rng, 5000, 30)
         m.update(text="pakket kwijt", tags=["nieuw"])
-        writer.apply_changes({"db_id": "db1", "cursor": 2, "changes": [
-            {"seq": 2, "entity": "mention", "id": "5000", "op": "upsert", "data": m}]})  # fmt: skip
+        page = {"db_id": "db1", "cursor": 2, "changes": [
+            {"seq": 2, "entity": "mention", "id": "5000", "op": "upsert", "data": m}]}  # fmt: skip
+        writer.apply_changes(cast("ChangesPage", page))
     finally:
         writer.close()
     assert reader.count(f, NOW) == 1
