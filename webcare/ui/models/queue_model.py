@@ -139,7 +139,7 @@ class QueueModel(QAbstractTableModel):
             self.endResetModel()
             self.refreshed.emit(position)
 
-        self._runner.db(load, done)
+        self._runner.db(load, done, receiver=self)
 
     def is_capped(self) -> bool:
         """A search was counted up to its cap: there may be more rows than it shows yet."""
@@ -171,7 +171,7 @@ class QueueModel(QAbstractTableModel):
                 self._count = count
                 self.endInsertRows()
 
-        self._runner.db(load, done)
+        self._runner.db(load, done, receiver=self)
 
     def _request_page(self, page_no: int) -> None:
         if page_no in self._loading:
@@ -199,7 +199,7 @@ class QueueModel(QAbstractTableModel):
                 )
             self.pageLoaded.emit(page_no)
 
-        self._runner.db(load, done)
+        self._runner.db(load, done, receiver=self)
 
     def row_at(self, row: int) -> QueueRow | None:
         """The loaded row, or None (and its page is requested)."""

@@ -82,7 +82,9 @@ class MediaSource(QObject):
         self, item: MediaItem, on_ok: Callable[[Path], None], on_err: Callable[[str], None]
     ) -> None:
         """The cached copy of ``item`` (downloading it if needed); callbacks on the UI thread."""
-        self.runner.net(lambda: self._local(item), on_ok, lambda e: on_err(_words(e)))
+        self.runner.net(
+            lambda: self._local(item), on_ok, lambda e: on_err(_words(e)), receiver=self
+        )
 
     def thumbnail(
         self, item: MediaItem, on_ok: Callable[[QImage], None], on_err: Callable[[str], None]
@@ -105,7 +107,7 @@ class MediaSource(QObject):
                 self._images.popitem(last=False)
             on_ok(image)
 
-        self.runner.net(work, done, lambda e: on_err(_words(e)))
+        self.runner.net(work, done, lambda e: on_err(_words(e)), receiver=self)
 
 
 def _words(error: BaseException) -> str:
