@@ -1160,99 +1160,14 @@
     </message>
 </context>
 <context>
-    <name>InboxController</name>
+    <name>InboxActions</name>
     <message>
-        <source>{n} queued</source>
-        <extracomment>mention id -&gt; unsent text, note?, the images attached to it (their media records)</extracomment>
-        <translation>{n} in de wachtrij</translation>
+        <source>You are offline: claiming needs the team server. Try again when it is back.</source>
+        <translation>Je bent offline: oppakken kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
     </message>
     <message>
-        <source>{n} not sent</source>
-        <translation>{n} niet verzonden</translation>
-    </message>
-    <message>
-        <source>All channels</source>
-        <translation>Alle kanalen</translation>
-    </message>
-    <message>
-        <source>That mention is not on this computer yet.</source>
-        <translation>Die vermelding staat nog niet op deze computer.</translation>
-    </message>
-    <message>
-        <source>{who} is no longer in {view}; choose a mention (J/K).</source>
-        <translation>{who} staat niet meer in {view}; kies een vermelding (J/K).</translation>
-    </message>
-    <message>
-        <source>Claimed {who}: it is under Mine now.</source>
-        <translation>{who} opgepakt: staat nu onder Van mij.</translation>
-    </message>
-    <message>
-        <source>No mentions match “{q}”.</source>
-        <translation>Geen vermeldingen gevonden voor “{q}”.</translation>
-    </message>
-    <message>
-        <source>More than {n} mentions match “{q}” (scroll for more).</source>
-        <translation>Meer dan {n} vermeldingen gevonden voor “{q}” (scroll voor meer).</translation>
-    </message>
-    <message>
-        <source>1 mention matches “{q}”.</source>
-        <translation>1 vermelding gevonden voor “{q}”.</translation>
-    </message>
-    <message>
-        <source>{n} mentions match “{q}”.</source>
-        <translation>{n} vermeldingen gevonden voor “{q}”.</translation>
-    </message>
-    <message>
-        <source>Offline: your claim ends in {t} and cannot be renewed until the server is back. It may lapse; then someone else can take this mention.</source>
-        <translation>Offline: je claim verloopt over {t} en kan pas worden verlengd als de server terug is. Hij kan verlopen; dan kan iemand anders deze vermelding oppakken.</translation>
-    </message>
-    <message>
-        <source>You are working on this — your claim ends in {t}.</source>
-        <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
-    </message>
-    <message>
-        <source>{name} is replying… for {since} (claim ends in {t})</source>
-        <translation>{name} is aan het antwoorden… al {since} (claim verloopt over {t})</translation>
-    </message>
-    <message>
-        <source>{name} is replying… (claim ends in {t})</source>
-        <translation>{name} is aan het antwoorden… (claim verloopt over {t})</translation>
-    </message>
-    <message>
-        <source>{name} holds this mention; you cannot reply until it is free.</source>
-        <translation>{name} heeft deze vermelding opgepakt; je kunt pas antwoorden als ze is vrijgegeven.</translation>
-    </message>
-    <message>
-        <source>This mention is {status}.</source>
-        <translation>Deze vermelding is {status}.</translation>
-    </message>
-    <message>
-        <source>Answered</source>
-        <translation>Beantwoord</translation>
-    </message>
-    <message>
-        <source>Unclaimed</source>
-        <translation>Niet opgepakt</translation>
-    </message>
-    <message>
-        <source>press C to claim</source>
-        <translation>druk op C om op te pakken</translation>
-    </message>
-    <message>
-        <source>{channel} is listen-only: replies cannot be posted there. Open it on the platform (O) to respond, then resolve it (E).</source>
-        <translation>{channel} is alleen om mee te lezen: antwoorden kunnen daar niet geplaatst worden. Open de vermelding op het platform (O) om te reageren en handel haar daarna af (E).</translation>
-    </message>
-    <message>
-        <source>This channel</source>
-        <translation>Dit kanaal</translation>
-    </message>
-    <message>
-        <source>Asking the server to deliver it again…</source>
-        <translation>De server wordt gevraagd het opnieuw te bezorgen…</translation>
-    </message>
-    <message>
-        <source>The reply is queued for delivery again.</source>
-        <translation>Het antwoord staat weer in de wachtrij om bezorgd te worden.</translation>
+        <source>Claimed {who}. Your reply is yours to write.</source>
+        <translation>{who} opgepakt. Het antwoord is aan jou.</translation>
     </message>
     <message>
         <source>{name} is already replying to this mention (claim ends in {t}).</source>
@@ -1261,62 +1176,6 @@
     <message>
         <source>Someone</source>
         <translation>Iemand</translation>
-    </message>
-    <message>
-        <source>{name} holds this mention; your text stays here.</source>
-        <translation>{name} heeft deze vermelding opgepakt; je tekst blijft hier staan.</translation>
-    </message>
-    <message>
-        <source>Reopen it (Shift+E) before replying.</source>
-        <translation>Heropen haar (Shift+E) voordat je antwoordt.</translation>
-    </message>
-    <message>
-        <source>claiming needs the team server (offline)</source>
-        <translation>oppakken kan alleen via de teamserver (offline)</translation>
-    </message>
-    <message>
-        <source>{t} left to reply: {channel} takes replies up to {window} after the customer&apos;s last message.</source>
-        <translation>Nog {t} om te antwoorden: {channel} neemt antwoorden aan tot {window} na het laatste bericht van de klant.</translation>
-    </message>
-    <message>
-        <source>{t} left to reply.</source>
-        <translation>Nog {t} om te antwoorden.</translation>
-    </message>
-    <message>
-        <source>The customer last wrote {ago} ago; after {window} {platform} only delivers an approved template message. Choose one with Template… (Ctrl+T), or add a note (Ctrl+N) or resolve it (E).</source>
-        <translation>De klant schreef {ago} geleden voor het laatst; na {window} bezorgt {platform} alleen nog een goedgekeurd sjabloonbericht. Kies er een met Sjabloon… (Ctrl+T), of voeg een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
-    </message>
-    <message>
-        <source>The customer last wrote {ago} ago; {channel} only takes a reply within {window} of their last message. You can answer when they write again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
-        <translation>De klant schreef {ago} geleden voor het laatst; {channel} neemt alleen een antwoord aan binnen {window} na het laatste bericht. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
-    </message>
-    <message>
-        <source>The reply window of {channel} has closed. You can answer when the customer writes again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
-        <translation>Het antwoordvenster van {channel} is gesloten. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
-    </message>
-    <message>
-        <source>Claiming needs the team server; you are offline.</source>
-        <translation>Oppakken kan alleen via de teamserver; je bent offline.</translation>
-    </message>
-    <message>
-        <source>Claim (C)</source>
-        <translation>Oppakken (C)</translation>
-    </message>
-    <message>
-        <source>Releasing needs the team server; you are offline.</source>
-        <translation>Vrijgeven kan alleen via de teamserver; je bent offline.</translation>
-    </message>
-    <message>
-        <source>Release (U)</source>
-        <translation>Vrijgeven (U)</translation>
-    </message>
-    <message>
-        <source>You are offline: claiming needs the team server. Try again when it is back.</source>
-        <translation>Je bent offline: oppakken kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
-    </message>
-    <message>
-        <source>Claimed {who}. Your reply is yours to write.</source>
-        <translation>{who} opgepakt. Het antwoord is aan jou.</translation>
     </message>
     <message>
         <source>You are offline: releasing needs the team server. Try again when it is back.</source>
@@ -1329,78 +1188,6 @@
     <message>
         <source>Could not release {who}: {reason}</source>
         <translation>Kon {who} niet vrijgeven: {reason}</translation>
-    </message>
-    <message>
-        <source>You are offline: the approved templates come from the team server.</source>
-        <translation>Je bent offline: de goedgekeurde sjablonen komen van de teamserver.</translation>
-    </message>
-    <message>
-        <source>The approved templates could not be loaded: {error}</source>
-        <translation>De goedgekeurde sjablonen konden niet worden geladen: {error}</translation>
-    </message>
-    <message>
-        <source>This mention is {s}; reopen it first (Shift+E).</source>
-        <translation>Deze vermelding is {s}; heropen haar eerst (Shift+E).</translation>
-    </message>
-    <message>
-        <source>Note saved on {who}.</source>
-        <translation>Notitie opgeslagen bij {who}.</translation>
-    </message>
-    <message>
-        <source>Reply to {who} queued; it is sent as soon as the server has it.</source>
-        <translation>Antwoord aan {who} klaargezet; het wordt verzonden zodra de server het heeft.</translation>
-    </message>
-    <message>
-        <source>Could not save it on this computer: {reason}</source>
-        <translation>Kon het niet op deze computer opslaan: {reason}</translation>
-    </message>
-    <message>
-        <source>Attach an image</source>
-        <translation>Een afbeelding bijvoegen</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.gif *.webp)</source>
-        <translation>Afbeeldingen (*.png *.jpg *.jpeg *.gif *.webp)</translation>
-    </message>
-    <message>
-        <source>This channel only listens: there is no reply to attach an image to.</source>
-        <translation>Dit kanaal luistert alleen: er is geen antwoord om een afbeelding bij te voegen.</translation>
-    </message>
-    <message>
-        <source>Replies on {channel} cannot carry images. Send the text, or answer with the image on the platform itself.</source>
-        <translation>Antwoorden op {channel} kunnen geen afbeeldingen bevatten. Verstuur de tekst, of antwoord met de afbeelding op het platform zelf.</translation>
-    </message>
-    <message>
-        <source>An internal note cannot carry images; switch off Internal note.</source>
-        <translation>Een interne notitie kan geen afbeeldingen bevatten; zet Interne notitie uit.</translation>
-    </message>
-    <message>
-        <source>this channel</source>
-        <translation>dit kanaal</translation>
-    </message>
-    <message>
-        <source>Uploading {name}…</source>
-        <translation>{name} wordt geüpload…</translation>
-    </message>
-    <message>
-        <source>it is {size}; {channel} takes images up to {limit}.</source>
-        <translation>het is {size}; {channel} neemt afbeeldingen tot {limit}.</translation>
-    </message>
-    <message>
-        <source>{name} is attached to the reply.</source>
-        <translation>{name} is bij het antwoord gevoegd.</translation>
-    </message>
-    <message>
-        <source>{name} is attached already, or the reply carries as many images as it can.</source>
-        <translation>{name} is al bijgevoegd, of het antwoord heeft al zoveel afbeeldingen als het kan bevatten.</translation>
-    </message>
-    <message>
-        <source>the team server cannot be reached. An image is uploaded when you attach it, so attach it again once you are online; the text can be queued now.</source>
-        <translation>de teamserver is niet bereikbaar. Een afbeelding wordt geüpload zodra je hem bijvoegt, dus voeg hem opnieuw toe als je weer online bent; de tekst kan nu al in de wachtrij.</translation>
-    </message>
-    <message>
-        <source>{name} was not attached: {reason}</source>
-        <translation>{name} is niet bijgevoegd: {reason}</translation>
     </message>
     <message>
         <source>Resolve a mention nobody claimed?</source>
@@ -1458,66 +1245,92 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <source>Reopened {who}: it is open again.</source>
         <translation>{who} heropend: weer open.</translation>
     </message>
+</context>
+<context>
+    <name>InboxCompose</name>
     <message>
-        <source>the platform</source>
-        <translation>het platform</translation>
+        <source>{name} holds this mention; your text stays here.</source>
+        <translation>{name} heeft deze vermelding opgepakt; je tekst blijft hier staan.</translation>
     </message>
     <message>
-        <source>Reply to {who} posted on {where}.</source>
-        <translation>Antwoord aan {who} geplaatst op {where}.</translation>
+        <source>This mention is {s}; reopen it first (Shift+E).</source>
+        <translation>Deze vermelding is {s}; heropen haar eerst (Shift+E).</translation>
     </message>
     <message>
-        <source>Reply to {who} could not be posted on {where}: {reason}</source>
-        <translation>Antwoord aan {who} kon niet worden geplaatst op {where}: {reason}</translation>
+        <source>Note saved on {who}.</source>
+        <translation>Notitie opgeslagen bij {who}.</translation>
     </message>
     <message>
-        <source>no reason given</source>
-        <translation>geen reden opgegeven</translation>
+        <source>Reply to {who} queued; it is sent as soon as the server has it.</source>
+        <translation>Antwoord aan {who} klaargezet; het wordt verzonden zodra de server het heeft.</translation>
     </message>
     <message>
-        <source>Reply to {who} sent to the team server; posting it on {where}…</source>
-        <translation>Antwoord aan {who} naar de teamserver verzonden; het wordt geplaatst op {where}…</translation>
+        <source>You are offline: the approved templates come from the team server.</source>
+        <translation>Je bent offline: de goedgekeurde sjablonen komen van de teamserver.</translation>
     </message>
     <message>
-        <source>Mine</source>
-        <translation>Van mij</translation>
+        <source>The approved templates could not be loaded: {error}</source>
+        <translation>De goedgekeurde sjablonen konden niet worden geladen: {error}</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>Alle</translation>
+        <source>Attach an image</source>
+        <translation>Een afbeelding bijvoegen</translation>
     </message>
     <message>
-        <source>1 new mention in {view}</source>
-        <translation>1 nieuwe vermelding in {view}</translation>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp)</source>
+        <translation>Afbeeldingen (*.png *.jpg *.jpeg *.gif *.webp)</translation>
     </message>
     <message>
-        <source>{n} new mentions in {view}</source>
-        <translation>{n} nieuwe vermeldingen in {view}</translation>
+        <source>This channel only listens: there is no reply to attach an image to.</source>
+        <translation>Dit kanaal luistert alleen: er is geen antwoord om een afbeelding bij te voegen.</translation>
     </message>
     <message>
-        <source>● Online</source>
-        <translation>● Online</translation>
+        <source>Replies on {channel} cannot carry images. Send the text, or answer with the image on the platform itself.</source>
+        <translation>Antwoorden op {channel} kunnen geen afbeeldingen bevatten. Verstuur de tekst, of antwoord met de afbeelding op het platform zelf.</translation>
     </message>
     <message>
-        <source>Signed out: {m}</source>
-        <translation>Afgemeld: {m}</translation>
+        <source>An internal note cannot carry images; switch off Internal note.</source>
+        <translation>Een interne notitie kan geen afbeeldingen bevatten; zet Interne notitie uit.</translation>
     </message>
     <message>
-        <source>○ Offline — retrying in {s} s</source>
-        <translation>○ Offline — nieuwe poging over {s} s</translation>
+        <source>this channel</source>
+        <translation>dit kanaal</translation>
     </message>
     <message>
-        <source>Not sent: {m} Your text is kept with the mention.</source>
-        <translation>Niet verzonden: {m} Je tekst blijft bij de vermelding bewaard.</translation>
+        <source>Uploading {name}…</source>
+        <translation>{name} wordt geüpload…</translation>
     </message>
     <message>
-        <source>Something went wrong in the background: {reason} (details in the log)</source>
-        <translation>Er ging op de achtergrond iets mis: {reason} (details in het logboek)</translation>
+        <source>it is {size}; {channel} takes images up to {limit}.</source>
+        <translation>het is {size}; {channel} neemt afbeeldingen tot {limit}.</translation>
     </message>
     <message>
-        <source>Loading history… {d}/{t}</source>
-        <translation>Geschiedenis laden… {d}/{t}</translation>
+        <source>{name} is attached to the reply.</source>
+        <translation>{name} is bij het antwoord gevoegd.</translation>
     </message>
+    <message>
+        <source>{name} is attached already, or the reply carries as many images as it can.</source>
+        <translation>{name} is al bijgevoegd, of het antwoord heeft al zoveel afbeeldingen als het kan bevatten.</translation>
+    </message>
+    <message>
+        <source>the team server cannot be reached. An image is uploaded when you attach it, so attach it again once you are online; the text can be queued now.</source>
+        <translation>de teamserver is niet bereikbaar. Een afbeelding wordt geüpload zodra je hem bijvoegt, dus voeg hem opnieuw toe als je weer online bent; de tekst kan nu al in de wachtrij.</translation>
+    </message>
+    <message>
+        <source>{name} was not attached: {reason}</source>
+        <translation>{name} is niet bijgevoegd: {reason}</translation>
+    </message>
+    <message>
+        <source>Asking the server to deliver it again…</source>
+        <translation>De server wordt gevraagd het opnieuw te bezorgen…</translation>
+    </message>
+    <message>
+        <source>The reply is queued for delivery again.</source>
+        <translation>Het antwoord staat weer in de wachtrij om bezorgd te worden.</translation>
+    </message>
+</context>
+<context>
+    <name>InboxController</name>
     <message>
         <source>agent</source>
         <translation>medewerker</translation>
@@ -1529,6 +1342,81 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>admin</source>
         <translation>beheerder</translation>
+    </message>
+</context>
+<context>
+    <name>InboxPane</name>
+    <message>
+        <source>Offline: your claim ends in {t} and cannot be renewed until the server is back. It may lapse; then someone else can take this mention.</source>
+        <translation>Offline: je claim verloopt over {t} en kan pas worden verlengd als de server terug is. Hij kan verlopen; dan kan iemand anders deze vermelding oppakken.</translation>
+    </message>
+    <message>
+        <source>You are working on this — your claim ends in {t}.</source>
+        <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
+    </message>
+    <message>
+        <source>{name} is replying… for {since} (claim ends in {t})</source>
+        <translation>{name} is aan het antwoorden… al {since} (claim verloopt over {t})</translation>
+    </message>
+    <message>
+        <source>{name} is replying… (claim ends in {t})</source>
+        <translation>{name} is aan het antwoorden… (claim verloopt over {t})</translation>
+    </message>
+    <message>
+        <source>{name} holds this mention; you cannot reply until it is free.</source>
+        <translation>{name} heeft deze vermelding opgepakt; je kunt pas antwoorden als ze is vrijgegeven.</translation>
+    </message>
+    <message>
+        <source>This mention is {status}.</source>
+        <translation>Deze vermelding is {status}.</translation>
+    </message>
+    <message>
+        <source>Reopen it (Shift+E) before replying.</source>
+        <translation>Heropen haar (Shift+E) voordat je antwoordt.</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Beantwoord</translation>
+    </message>
+    <message>
+        <source>Unclaimed</source>
+        <translation>Niet opgepakt</translation>
+    </message>
+    <message>
+        <source>press C to claim</source>
+        <translation>druk op C om op te pakken</translation>
+    </message>
+    <message>
+        <source>claiming needs the team server (offline)</source>
+        <translation>oppakken kan alleen via de teamserver (offline)</translation>
+    </message>
+    <message>
+        <source>{channel} is listen-only: replies cannot be posted there. Open it on the platform (O) to respond, then resolve it (E).</source>
+        <translation>{channel} is alleen om mee te lezen: antwoorden kunnen daar niet geplaatst worden. Open de vermelding op het platform (O) om te reageren en handel haar daarna af (E).</translation>
+    </message>
+    <message>
+        <source>This channel</source>
+        <translation>Dit kanaal</translation>
+    </message>
+    <message>
+        <source>{t} left to reply: {channel} takes replies up to {window} after the customer&apos;s last message.</source>
+        <translation>Nog {t} om te antwoorden: {channel} neemt antwoorden aan tot {window} na het laatste bericht van de klant.</translation>
+    </message>
+    <message>
+        <source>{t} left to reply.</source>
+        <translation>Nog {t} om te antwoorden.</translation>
+    </message>
+    <message>
+        <source>The customer last wrote {ago} ago; after {window} {platform} only delivers an approved template message. Choose one with Template… (Ctrl+T), or add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>De klant schreef {ago} geleden voor het laatst; na {window} bezorgt {platform} alleen nog een goedgekeurd sjabloonbericht. Kies er een met Sjabloon… (Ctrl+T), of voeg een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
+    </message>
+    <message>
+        <source>The customer last wrote {ago} ago; {channel} only takes a reply within {window} of their last message. You can answer when they write again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>De klant schreef {ago} geleden voor het laatst; {channel} neemt alleen een antwoord aan binnen {window} na het laatste bericht. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
+    </message>
+    <message>
+        <source>The reply window of {channel} has closed. You can answer when the customer writes again; meanwhile add a note (Ctrl+N) or resolve it (E).</source>
+        <translation>Het antwoordvenster van {channel} is gesloten. Je kunt antwoorden zodra de klant weer schrijft; voeg intussen een notitie toe (Ctrl+N) of handel de vermelding af (E).</translation>
     </message>
     <message>
         <source>open</source>
@@ -1554,6 +1442,140 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <source>spam</source>
         <comment>mention status</comment>
         <translation>als spam gemarkeerd</translation>
+    </message>
+    <message>
+        <source>Claiming needs the team server; you are offline.</source>
+        <translation>Oppakken kan alleen via de teamserver; je bent offline.</translation>
+    </message>
+    <message>
+        <source>Claim (C)</source>
+        <translation>Oppakken (C)</translation>
+    </message>
+    <message>
+        <source>Releasing needs the team server; you are offline.</source>
+        <translation>Vrijgeven kan alleen via de teamserver; je bent offline.</translation>
+    </message>
+    <message>
+        <source>Release (U)</source>
+        <translation>Vrijgeven (U)</translation>
+    </message>
+</context>
+<context>
+    <name>InboxQueue</name>
+    <message>
+        <source>All channels</source>
+        <translation>Alle kanalen</translation>
+    </message>
+    <message>
+        <source>That mention is not on this computer yet.</source>
+        <translation>Die vermelding staat nog niet op deze computer.</translation>
+    </message>
+    <message>
+        <source>{who} is no longer in {view}; choose a mention (J/K).</source>
+        <translation>{who} staat niet meer in {view}; kies een vermelding (J/K).</translation>
+    </message>
+    <message>
+        <source>Claimed {who}: it is under Mine now.</source>
+        <translation>{who} opgepakt: staat nu onder Van mij.</translation>
+    </message>
+    <message>
+        <source>No mentions match “{q}”.</source>
+        <translation>Geen vermeldingen gevonden voor “{q}”.</translation>
+    </message>
+    <message>
+        <source>More than {n} mentions match “{q}” (scroll for more).</source>
+        <translation>Meer dan {n} vermeldingen gevonden voor “{q}” (scroll voor meer).</translation>
+    </message>
+    <message>
+        <source>1 mention matches “{q}”.</source>
+        <translation>1 vermelding gevonden voor “{q}”.</translation>
+    </message>
+    <message>
+        <source>{n} mentions match “{q}”.</source>
+        <translation>{n} vermeldingen gevonden voor “{q}”.</translation>
+    </message>
+</context>
+<context>
+    <name>InboxStatus</name>
+    <message>
+        <source>Could not save it on this computer: {reason}</source>
+        <translation>Kon het niet op deze computer opslaan: {reason}</translation>
+    </message>
+    <message>
+        <source>Unclaimed</source>
+        <translation>Niet opgepakt</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>Van mij</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Beantwoord</translation>
+    </message>
+    <message>
+        <source>Something went wrong in the background: {reason} (details in the log)</source>
+        <translation>Er ging op de achtergrond iets mis: {reason} (details in het logboek)</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>Signed out: {m}</source>
+        <translation>Afgemeld: {m}</translation>
+    </message>
+    <message>
+        <source>○ Offline — retrying in {s} s</source>
+        <translation>○ Offline — nieuwe poging over {s} s</translation>
+    </message>
+    <message>
+        <source>Loading history… {d}/{t}</source>
+        <translation>Geschiedenis laden… {d}/{t}</translation>
+    </message>
+    <message>
+        <source>{n} queued</source>
+        <translation>{n} in de wachtrij</translation>
+    </message>
+    <message>
+        <source>{n} not sent</source>
+        <translation>{n} niet verzonden</translation>
+    </message>
+    <message>
+        <source>Not sent: {m} Your text is kept with the mention.</source>
+        <translation>Niet verzonden: {m} Je tekst blijft bij de vermelding bewaard.</translation>
+    </message>
+    <message>
+        <source>the platform</source>
+        <translation>het platform</translation>
+    </message>
+    <message>
+        <source>Reply to {who} posted on {where}.</source>
+        <translation>Antwoord aan {who} geplaatst op {where}.</translation>
+    </message>
+    <message>
+        <source>Reply to {who} could not be posted on {where}: {reason}</source>
+        <translation>Antwoord aan {who} kon niet worden geplaatst op {where}: {reason}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>geen reden opgegeven</translation>
+    </message>
+    <message>
+        <source>Reply to {who} sent to the team server; posting it on {where}…</source>
+        <translation>Antwoord aan {who} naar de teamserver verzonden; het wordt geplaatst op {where}…</translation>
+    </message>
+    <message>
+        <source>1 new mention in {view}</source>
+        <translation>1 nieuwe vermelding in {view}</translation>
+    </message>
+    <message>
+        <source>{n} new mentions in {view}</source>
+        <translation>{n} nieuwe vermeldingen in {view}</translation>
     </message>
 </context>
 <context>

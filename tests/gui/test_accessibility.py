@@ -252,7 +252,7 @@ def test_preferences_apply_live_and_store_no_secret(
     stored = " ".join(f"{k}={settings.value(k)}" for k in settings.allKeys()).lower()
     assert "token" not in stored.replace("plaintext_token_opt_in", "")
     # the banner preference is honoured
-    session.controller._announce([1])
+    session.controller.status.announce([1], session.controller.filter.view)
     assert session.controller.notifications and not window.banner.isVisibleTo(window)
 
 

@@ -40,7 +40,7 @@ def select(qtbot: QtBot, session: Session, mention_id: int) -> None:
     for row in range(c.model.rowCount()):
         if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
             session.window.table.setFocus()
-            c._select_row(row)
+            c.queue.select_row(row)
             break
     qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == mention_id, timeout=5000)
 

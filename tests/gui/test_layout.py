@@ -99,7 +99,7 @@ def _select(qtbot: QtBot, session: Session, mention_id: int) -> None:
     for row in range(c.model.rowCount()):
         if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
             session.window.table.setFocus()
-            c._select_row(row)
+            c.queue.select_row(row)
             break
     else:
         raise AssertionError(f"mention {mention_id} is not in the queue")

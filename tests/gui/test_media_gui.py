@@ -445,7 +445,7 @@ def test_an_attached_image_stays_with_its_draft_while_the_agent_looks_elsewhere(
     late.write_bytes(png(31, 31))
     c.attach_file(late)
     select(qtbot, session, second)
-    qtbot.waitUntil(lambda: "later.png" in str(c._drafts.get(first)), timeout=5000)
+    qtbot.waitUntil(lambda: "later.png" in str(c.drafts.get(first)), timeout=5000)
     assert composer.attachments == []
     select(qtbot, session, first)
     assert [a["filename"] for a in composer.attachments] == ["router.png", "later.png"]

@@ -27,13 +27,13 @@ def open_mention(qtbot: QtBot, session: Session, mention_id: int) -> None:
     c.set_view(View.ALL)
 
     def shown() -> bool:
-        target = c._target()  # what the actions act on: the pane and the selected row agree
+        target = c.pane.target()  # what the actions act on: the pane and the selected row agree
         if target is not None and target.id == mention_id:
             return True
         for row in range(c.model.rowCount()):
             if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
                 session.window.table.setFocus()
-                c._select_row(row)
+                c.queue.select_row(row)
                 break
         return False
 

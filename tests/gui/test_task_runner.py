@@ -13,7 +13,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
-from webcare.storage.local import LocalStore
+from webcare.client_store.store import LocalStore
 from webcare.ui.tasks import TaskRunner
 
 

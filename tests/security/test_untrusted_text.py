@@ -138,7 +138,7 @@ def test_markup_everywhere_is_text_and_fetches_nothing(
         for row in range(c.model.rowCount()):
             if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mid:
                 session.window.table.setFocus()
-                c._select_row(row)
+                c.queue.select_row(row)
         qtbot.waitUntil(_shows(session, mid), timeout=5000)
         # the author's whole history: all three mentions, each exactly as sent
         assert sorted(pane.conversation.texts()) == sorted(texts)
@@ -149,7 +149,7 @@ def test_markup_everywhere_is_text_and_fetches_nothing(
         session.window.grab()
     assert c.me.display_name == "Eva"
     # the template picker: list entries, tooltips and preview are text
-    c._select_row(0)
+    c.queue.select_row(0)
     session.window.actions_by_name["template"].trigger()
     qtbot.waitUntil(lambda: c.picker is not None, timeout=5000)
     picker = c.picker
@@ -233,7 +233,7 @@ def test_the_author_card_shows_markup_as_text_and_fetches_nothing(
     for row in range(c.model.rowCount()):
         if c.model.index(row, 0).data(ModelRole.MENTION_ID) == current:
             session.window.table.setFocus()
-            c._select_row(row)
+            c.queue.select_row(row)
     qtbot.waitUntil(_shows(session, current), timeout=5000)
     pane = session.window.detail
     assert pane.author.text() == evil_name

@@ -1,0 +1,280 @@
+"""What the agent does to the selected mention: claim, release, resolve, spam, reopen.
+
+**Claims are online** (only the server can say who holds a mention): claim and release ask it
+and say so when offline; a claim renews itself while the agent types. **Resolve, spam and
+reopen are writes** to the outbox, committed locally and sent later. Where the selection goes
+afterwards is the queue's rule: a claim stays on the mention (and follows it to Mine);
+resolve, spam and release move on to the next row at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from webcare.client_store.records import MentionDetail
+from webcare.client_store.store import LocalStore
+from webcare.domain.errors import ClaimConflict, WebcareError
+from webcare.net.agent_api import ApiClient
+from webcare.ui.controllers.inbox.pane import InboxPane
+from webcare.ui.controllers.inbox.queue import InboxQueue
+from webcare.ui.controllers.inbox.status import InboxStatus
+from webcare.ui.sync_service import SyncService
+from webcare.ui.tasks import TaskRunner
+from webcare.ui.text import minutes, one_line
+from webcare.ui.widgets.main_window import MainWindow
+
+RENEW_EVERY_S = 120.0
+
+
+class InboxActions(QObject):
+    """Claim, release, resolve, spam and reopen the mention in the pane (while selected)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        runner: TaskRunner,
+        api: ApiClient,
+        sync: SyncService,
+        queue: InboxQueue,
+        pane: InboxPane,
+        status: InboxStatus,
+        *,
+        lease_s: float,
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.runner = runner
+        self.api = api
+        self.sync = sync
+        self.queue = queue
+        self.pane = pane
+        self.status = status
+        self.lease_s = lease_s
+        self.confirm_box: QMessageBox | None = None  # "Resolve a mention nobody claimed?"
+        self._last_renew = 0.0
+        buttons = window.detail
+        buttons.claim_button.clicked.connect(self.claim)
+        buttons.release_button.clicked.connect(self.release)
+        buttons.resolve_button.clicked.connect(self.resolve)
+        buttons.spam_button.clicked.connect(self.spam)
+        buttons.reopen_button.clicked.connect(self.reopen)
+        window.detail.composer.editor.textChanged.connect(self._on_typing)
+
+    # --- claims (online only: the server decides) ---------------------------------------------
+
+    @Slot()
+    def claim(self) -> None:
+        self.claim_then(None)
+
+    def claim_then(self, then: Callable[[], None] | None) -> None:
+        """Claim the selected mention, then run ``then`` (on success only). The window stays on
+        the mention: when the claim takes it out of this list, it follows it to Mine."""
+        d = self.pane.target()
+        if d is None:
+            return
+        if self.status.online is False:
+            self.status.notice(
+                self.tr(
+                    "You are offline: claiming needs the team server. Try again when it is back."
+                )
+            )
+            return
+        mention_id, who = d.id, d.handle
+        # the intent first: the change feed may bring the claim before the server's answer does
+        self.queue.follow_claim(mention_id)
+
+        def ok(response: dict[str, Any]) -> None:
+            mention = response["mention"]
+            self.pane.grant(mention_id, int(mention["claim_epoch"]), self.lease_s)
+            self.status.notice(
+                self.tr("Claimed {who}. Your reply is yours to write.").format(who=who)
+            )
+            self._after_server_change(mention_id)
+            if self.pane.current_id == mention_id:  # yours now, before the change feed says so
+                self.pane.update_presence()
+                self.pane.update_actions()
+            if then is not None:
+                then()
+
+        def failed(error: BaseException) -> None:
+            self.queue.stop_following(mention_id)
+            self._claim_failed(error)
+
+        self.runner.net(lambda: self.api.claim(mention_id), ok, failed, receiver=self)
+
+    def _claim_failed(self, error: BaseException) -> None:
+        if isinstance(error, ClaimConflict):
+            self.status.notice(
+                self.tr("{name} is already replying to this mention (claim ends in {t}).").format(
+                    name=error.holder_name or self.tr("Someone"), t=minutes(error.lease_remaining_s)
+                )
+            )
+        elif isinstance(error, WebcareError):
+            self.status.notice(error.message)
+        else:
+            self.status.notice(str(error))
+        if self.pane.current_id is not None:
+            self._after_server_change(self.pane.current_id)
+
+    @Slot()
+    def release(self) -> None:
+        """Give the selected mention back and move on at once, like resolve (the next key acts
+        on the next row, whenever the server's answer or the change feed arrives)."""
+        d = self.pane.target()
+        if d is None:
+            return
+        if self.status.online is False:
+            self.status.notice(
+                self.tr(
+                    "You are offline: releasing needs the team server. Try again when it is back."
+                )
+            )
+            return
+        mention_id, who = d.id, d.handle
+        self.queue.move_on_from(mention_id)
+
+        def ok(_response: object) -> None:
+            self.pane.drop_claim(mention_id)
+            self.status.notice(self.tr("Released {who}: it is back in the queue.").format(who=who))
+            self._after_server_change(mention_id)
+
+        def failed(error: BaseException) -> None:
+            self.queue.stays(mention_id)  # still yours: not to be skipped
+            reason = error.message if isinstance(error, WebcareError) else str(error)
+            self.status.notice(
+                self.tr("Could not release {who}: {reason}").format(who=who, reason=reason)
+            )
+            self._after_server_change(mention_id)
+
+        self.runner.net(lambda: self.api.release(mention_id), ok, failed, receiver=self)
+
+    def _after_server_change(self, _mention_id: int) -> None:
+        # The change feed brings the new state within moments; ask the pusher too.
+        self.sync.wake_push()
+
+    def renew_if_working(self) -> None:
+        """Renew our claim of the pane's mention while the agent works on it (at most every
+        two minutes, or when a third of the lease is left)."""
+        state, left = self.pane.holder_state()
+        d = self.pane.detail
+        if d is None or state != "mine" or self.status.online is False:
+            return
+        if time.time() - self._last_renew < RENEW_EVERY_S and left > self.lease_s / 3:
+            return
+        self._last_renew = time.time()
+        mention_id = d.id
+        self.runner.net(
+            lambda: self.api.renew(mention_id), lambda _r: None, lambda _e: None, receiver=self
+        )
+
+    @Slot()
+    def _on_typing(self) -> None:
+        if self.window.detail.composer.editor.toPlainText():
+            self.renew_if_working()
+
+    # --- status: resolve, spam, reopen (written to the outbox) --------------------------------
+
+    @Slot()
+    def resolve(self) -> None:
+        self._set_status("closed")
+
+    @Slot()
+    def spam(self) -> None:
+        self._set_status("spam")
+
+    @Slot()
+    def reopen(self) -> None:
+        """A closed or spam mention back to open (every role may, as on the server)."""
+        d = self.pane.target()
+        if d is None or self.pane.holder_state(d)[0] != "final":
+            return
+        self._commit_status(d, "open")
+
+    def _set_status(self, status: str) -> None:
+        d = self.pane.target()
+        if d is None:
+            return
+        state, _left = self.pane.holder_state(d)
+        if status in ("closed", "spam") and state != "mine":
+            self._confirm_status(d, status)  # nobody (or not you) holds it: ask first
+            return
+        self._commit_status(d, status)
+
+    def _confirm_status(self, d: MentionDetail, status: str) -> None:
+        """Resolving or marking spam a mention you do not hold: say so, and let the safe
+        answer be the default (Enter and Esc keep it open)."""
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the handle and text are the customer's
+        if status == "closed":
+            box.setWindowTitle(self.tr("Resolve a mention nobody claimed?"))
+            box.setText(self.tr("Resolve {who}? You have not claimed it.").format(who=d.handle))
+            go = box.addButton(self.tr("&Resolve"), QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setWindowTitle(self.tr("Mark a mention nobody claimed as spam?"))
+            box.setText(
+                self.tr("Mark {who} as spam? You have not claimed it.").format(who=d.handle)
+            )
+            go = box.addButton(self.tr("Mark as &spam"), QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(
+            self.tr("“{text}”\n\nIt leaves the queue for the whole team.").format(
+                text=one_line(d.text, 160)
+            )
+        )
+        cancel = box.addButton(self.tr("&Keep it open"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        mention_id = d.id
+
+        def finished(_code: int) -> None:
+            self.confirm_box = None
+            box.deleteLater()
+            if box.clickedButton() is not go:
+                self.status.notice(
+                    self.tr("Nothing changed: {who} stays open.").format(who=d.handle)
+                )
+                return
+            target = self.pane.target()
+            if target is None or target.id != mention_id:
+                self.status.notice(
+                    self.tr("{who} is no longer selected; nothing changed.").format(who=d.handle)
+                )
+                return
+            self._commit_status(target, status)
+
+        box.finished.connect(finished)
+        self.confirm_box = box
+        box.open()
+        cancel.setFocus()
+
+    def _commit_status(self, d: MentionDetail, status: str) -> None:
+        mention_id, who = d.id, d.handle
+        if status in ("closed", "spam"):
+            self.queue.move_on_from(mention_id)  # at once: the next key acts on the next one
+        words = {
+            "closed": self.tr("Resolved {who}."),
+            "spam": self.tr("Marked {who} as spam."),
+            "open": self.tr("Reopened {who}: it is open again."),
+        }
+
+        def done(_entry: object) -> None:
+            self.sync.wake_push()
+            self.status.refresh_outbox_count()
+            self.status.notice(words[status].format(who=who))
+
+        def commit(store: LocalStore) -> object:
+            entry = store.enqueue("set_status", mention_id, {"status": status})
+            self.sync.wake_push()
+            return entry
+
+        def failed(error: BaseException) -> None:
+            self.queue.stays(mention_id)  # nothing changes: it stays, not to be skipped
+            self.status.write_failed(error)
+
+        self.runner.db(commit, done, failed, receiver=self)
