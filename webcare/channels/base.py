@@ -377,6 +377,14 @@ class ConnectorSpec:
     can_attach: bool = False
     #: The largest image the platform takes (Bluesky: 1,000,000 bytes); None: the server's.
     attach_max_bytes: int | None = None
+    #: How many images one reply may carry when fewer than the server's
+    #: (:data:`webcare.domain.media.MAX_ATTACHMENTS`): WhatsApp sends one per message.
+    attach_max_count: int | None = None
+    #: The image types the platform takes, when fewer than the server's (WhatsApp: JPEG, PNG).
+    attach_types: frozenset[str] | None = None
+    #: With images the text goes as their caption, which may be shorter than a text message
+    #: (Telegram, WhatsApp: 1024), counted as ``domain.textlength`` counts the channel's text.
+    caption_limit: int | None = None
     #: The platform pushes to ``/v1/hooks/{channel}`` (the connector has the push hooks).
     receives_push: bool = False
     #: Messaging window (Messenger, Instagram DMs, WhatsApp: 24 h): a reply to a *windowed*

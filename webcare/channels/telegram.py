@@ -32,13 +32,21 @@ The Bot API (core.telegram.org/bots/api) with the token @BotFather gave the bot.
   :func:`media_refs` for the server's media fetcher (:meth:`TelegramConnector.fetch_media`).
 * **Replies**: ``sendMessage`` to the chat as plain text (no ``parse_mode``: nothing to escape)
   with ``reply_parameters: {message_id, allow_sending_without_reply: true}`` (Bot API 7.0),
-  so it quotes the message answered and still goes out when that message was deleted.
+  so it quotes the message answered and still goes out when that message was deleted. A reply
+  with one image is ``sendPhoto`` (multipart: the file as ``photo``, the text as its
+  ``caption``), with two to four ``sendMediaGroup`` (an album: ``InputMediaPhoto`` items naming
+  their multipart parts ``attach://photo<n>``, the caption on the first), both with the same
+  ``reply_parameters``. Telegram's photo limits (:func:`photo_problem`: 10 MB, width + height
+  at most 10000, ratio at most 20) are checked before anything is sent; the caption's 1024
+  characters when the team server accepts the reply (``SPEC.caption_limit``).
 * **Exactly-once**: Telegram has no idempotency key and a bot cannot read back what it sent, so
   there is no lookup (``lookup="none"``). A reply whose answer never came back (the connection
   broke after the request went out, a proxy's error page) may or may not have been posted: it
   fails with "may have been posted" and is never resent by itself; so is one the server was
   killed in the middle of (``resend_unknown=False``). Telegram's own refusals (429, 400, 403,
-  its 5xx) are known not to have posted anything and are retried or failed as usual.
+  413, its 5xx) are known not to have posted anything and are retried or failed as usual. An
+  album is one call, so the same holds for it; only "failed to send message #n" (Telegram sent
+  part of an album) is "may have been posted" too.
 """
 
 from __future__ import annotations
@@ -68,6 +76,7 @@ from webcare.channels.base import (
     IncomingMention,
     MediaBlob,
     MediaRef,
+    OutgoingMedia,
     OutgoingReply,
     PushResult,
 )
@@ -81,6 +90,7 @@ from webcare.channels.errors import (
     readable,
 )
 from webcare.channels.http import Http, platform_message
+from webcare.domain.media import IMAGES, image_size, size_words
 
 API_URL = "https://api.telegram.org"
 CHAR_LIMIT = 4096
@@ -90,6 +100,15 @@ PAGE_LIMIT = 100
 ALLOWED_UPDATES = ("message", "edited_message")
 #: "For the moment, bots can download files of up to 20MB in size."
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+#: sendPhoto: "The photo must be at most 10 MB in size. The photo's width and height must not
+#: exceed 10000 in total. Width and height ratio must be at most 20."
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDES = 10_000
+PHOTO_MAX_RATIO = 20
+#: A caption: "0-1024 characters after entities parsing" (counted as the text is).
+CAPTION_LIMIT = 1024
+#: sendMediaGroup: "an array describing messages to be sent, must include 2-10 items".
+ALBUM_MAX = 10
 #: Telegram picks the next update id at random after a week without updates.
 STALE_CURSOR_S = 6 * 24 * 3600.0
 WEBHOOK_PORTS = (443, 80, 88, 8443)
@@ -165,6 +184,9 @@ SPEC = ConnectorSpec(
     resend_unknown=False,
     # webhook mode: Telegram posts to /v1/hooks/{channel} (refused unless it is switched on)
     receives_push=True,
+    can_attach=True,  # sendPhoto, or sendMediaGroup for 2-4 (the server's most)
+    attach_max_bytes=PHOTO_MAX_BYTES,
+    caption_limit=CAPTION_LIMIT,
 )
 
 
@@ -579,18 +601,24 @@ class TelegramConnector(ConnectorBase):
         *,
         timeout: tuple[float, float] | None = None,
         posts: bool = False,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
         """One Bot API method; its ``result``, or a :class:`ChannelError` in words.
 
         ``posts``: the call creates something (``sendMessage``); when it may have reached
         Telegram but no Telegram answer came back, the error says "may have been posted" and
         is permanent, so that nothing is sent twice without an agent deciding.
+        ``files``: uploads (name -> file name, bytes, type): the call goes as
+        ``multipart/form-data``, its JSON-typed parameters as JSON text.
         """
         url = f"{self.http.base_url}/bot{self.token}/{method}"
+        send: dict[str, Any] = {"json": dict(payload or {})}
+        if files is not None:
+            form = {k: v if isinstance(v, str) else json.dumps(v)
+                    for k, v in (payload or {}).items()}  # fmt: skip
+            send = {"data": form, "files": dict(files)}
         try:
-            response = self.http.session.post(
-                url, json=dict(payload or {}), timeout=timeout or self.http.timeout
-            )
+            response = self.http.session.post(url, timeout=timeout or self.http.timeout, **send)
         except requests.RequestException as exc:
             words = readable(self._redact(str(exc)))
             if posts and _maybe_sent(exc):
@@ -608,6 +636,8 @@ class TelegramConnector(ConnectorBase):
             raise self._refusal(method, response.status_code, body)
         # not Telegram's envelope: a proxy's error page, or something else in the way
         words = self._redact(platform_message(response))
+        if response.status_code == 413:  # refused before it got anywhere: nothing was sent
+            raise ChannelError(_TOO_LARGE.format(said=words), permanent=True, status=413)
         if posts:
             raise ChannelError(_UNKNOWN.format(what=words), permanent=True)
         if 200 <= response.status_code < 300:
@@ -648,6 +678,8 @@ class TelegramConnector(ConnectorBase):
                 " the other one, or give Webcare a bot of its own.",
                 status=409,
             )
+        if code == 413:
+            return ChannelError(_TOO_LARGE.format(said=said), permanent=True, status=413)
         migrated = _int(parameters.get("migrate_to_chat_id"))
         if migrated is not None:
             return _Migrated(said, migrated)
@@ -661,6 +693,8 @@ class TelegramConnector(ConnectorBase):
                 reason = "The bot is no longer in this group"
             return ChannelError(f"{reason} ({said}).", permanent=True, status=403)
         if code == 400:
+            if "failed to send message #" in lowered:  # an album went out in part
+                return ChannelError(_PART.format(said=said), permanent=True, status=400)
             reason = f"Telegram refused {method}"
             if "chat not found" in lowered:
                 reason = (
@@ -668,8 +702,21 @@ class TelegramConnector(ConnectorBase):
                 )
             elif "message is too long" in lowered:
                 reason = f"The reply is longer than Telegram's {CHAR_LIMIT} characters"
-            elif "file is too big" in lowered:
+            elif "file is too big" in lowered and method == "getFile":
                 reason = _too_big(0, MAX_DOWNLOAD_BYTES, known=False).removesuffix(".")
+            elif "caption is too long" in lowered:
+                reason = (
+                    f"The reply is longer than the {CAPTION_LIMIT} characters Telegram"
+                    " takes as an image's caption"
+                )
+            elif "photo_invalid_dimensions" in lowered:
+                reason = f"{_DIMENSIONS}; resize the image and attach it again"
+            elif "photo_save_file_invalid" in lowered or "file is too big" in lowered:
+                reason = f"Telegram takes photos up to {size_words(PHOTO_MAX_BYTES)}"
+            elif "image_process_failed" in lowered or "photo_ext_invalid" in lowered:
+                reason = (
+                    "Telegram could not read the image; save it as JPEG or PNG and attach it again"
+                )
             return ChannelError(f"{reason} ({said}).", permanent=True, status=400)
         if code >= 500:
             return ChannelError(f"Telegram is having trouble ({code} {said}).", status=code)
@@ -824,17 +871,22 @@ class TelegramConnector(ConnectorBase):
 
     # --- replying ----------------------------------------------------------------------------
     def deliver(self, reply: OutgoingReply) -> Delivered:
+        """The reply as one call: ``sendMessage``, ``sendPhoto`` (one image) or
+        ``sendMediaGroup`` (two or more: one album, whose first message is the reply's id)."""
         chat_id, message_id = reply_target(reply)
-        payload: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": reply.text,
-            "reply_parameters": {"message_id": message_id, "allow_sending_without_reply": True},
-        }
+        quote = {"message_id": message_id, "allow_sending_without_reply": True}
+        method, payload, files = "sendMessage", {"chat_id": chat_id, "text": reply.text}, None
+        if reply.media:
+            method, payload, files = photo_request(reply)
+            payload = {"chat_id": chat_id, **payload}
+        payload["reply_parameters"] = quote
         try:
-            sent = self._call("sendMessage", payload, posts=True)
+            sent = self._call(method, payload, posts=True, files=files)
         except _Migrated as moved:  # a group became a supergroup: its new id, once
             payload["chat_id"] = moved.chat_id
-            sent = self._call("sendMessage", payload, posts=True)
+            sent = self._call(method, payload, posts=True, files=files)
+        if method == "sendMediaGroup":
+            sent = sent[0] if isinstance(sent, list) and sent else None
         if not isinstance(sent, dict) or _int(sent.get("message_id")) is None:
             raise ChannelError(
                 _UNKNOWN.format(what="Telegram's answer named no message"), permanent=True
@@ -904,6 +956,71 @@ _UNKNOWN = (
     " offers no way to check whether the reply arrived, so it is not sent again by itself. Look"
     " in the chat; if the reply is not there, try delivering it again."
 )
+_PART = (
+    "May have been posted in part: Telegram sent some of the album's images and then refused"
+    " one ({said}), so the reply is not sent again by itself. Look in the chat, and send what"
+    " is missing."
+)
+_TOO_LARGE = (
+    "Telegram refused the upload as too large ({said}): it takes photos up to 10 MB; attach a"
+    " smaller image."
+)
+_DIMENSIONS = (
+    f"Telegram takes a photo whose width and height add up to at most {PHOTO_MAX_SIDES} pixels,"
+    f" one side at most {PHOTO_MAX_RATIO} times the other"
+)
+
+
+def photo_problem(position: int, media: OutgoingMedia) -> str | None:
+    """Why Telegram would refuse this image as a photo (its documented limits), or ``None``."""
+    which = f"Image {position} ({media.filename})" if media.filename else f"Image {position}"
+    if media.kind != "image" or media.mime not in IMAGES:
+        return f"{which} is not an image Telegram can send as a photo."
+    if len(media.data) > PHOTO_MAX_BYTES:
+        return (
+            f"{which} is {size_words(len(media.data))}; Telegram takes photos up to"
+            f" {size_words(PHOTO_MAX_BYTES)}."
+        )
+    size = image_size(media.data)
+    if size is not None:
+        width, height = size
+        if (
+            width < 1
+            or height < 1
+            or width + height > PHOTO_MAX_SIDES
+            or max(width, height) > PHOTO_MAX_RATIO * min(width, height)
+        ):
+            return f"{which} is {width}×{height} pixels; {_DIMENSIONS}."
+    return None
+
+
+def photo_request(
+    reply: OutgoingReply,
+) -> tuple[str, dict[str, Any], dict[str, tuple[str, bytes, str]]]:
+    """The method, parameters and uploads that send ``reply``'s images with its text as the
+    caption; raises a permanent :class:`ChannelError` for an image Telegram would refuse
+    (before anything is sent, so no album goes out in part)."""
+    if len(reply.media) > ALBUM_MAX:
+        raise ChannelError(f"Telegram sends at most {ALBUM_MAX} images in one album.",
+                           permanent=True)  # fmt: skip
+    for n, media in enumerate(reply.media, start=1):
+        problem = photo_problem(n, media)
+        if problem is not None:
+            raise ChannelError(problem, permanent=True)
+    files = {
+        f"photo{n}": (
+            media.filename or f"photo{n}{mimetypes.guess_extension(media.mime) or ''}",
+            media.data,
+            media.mime,
+        )
+        for n, media in enumerate(reply.media)
+    }
+    if len(reply.media) == 1:
+        ((_name, file),) = files.items()
+        return "sendPhoto", {"caption": reply.text}, {"photo": file}
+    album: list[dict[str, Any]] = [{"type": "photo", "media": f"attach://{name}"} for name in files]
+    album[0]["caption"] = reply.text
+    return "sendMediaGroup", {"media": album}, files
 
 
 def _too_large(size: int | None, limit: int) -> ChannelError:

@@ -17,6 +17,18 @@ envelope, and:
   the trimmed text; 400 chat not found / message is too long / message to be replied not found
   / message text is empty; 403 bot was blocked by the user; 400 with
   ``parameters.migrate_to_chat_id`` for a group that became a supergroup);
+* ``sendPhoto`` and ``sendMediaGroup`` with their files as ``multipart/form-data``
+  (:func:`~tests.support.fakes.multipart.form_parts`; an album's ``InputMediaPhoto`` items name
+  their parts ``attach://<name>``, 2-10 of them, else 400 "too much messages to send as an
+  album" / "media must include 2-10 items"; a part that is not there: "can't parse InputMedia:
+  media not found"), the photo limits of the Bot API (10 MB: 400 ``PHOTO_SAVE_FILE_INVALID``;
+  width + height at most 10000 and a ratio of at most 20: 400 ``PHOTO_INVALID_DIMENSIONS``;
+  bytes that are no image: 400 ``IMAGE_PROCESS_FAILED``), the caption's 0-1024 characters (400
+  "message caption is too long") and a request over 50 MB refused with 413 "Request Entity Too
+  Large" (:attr:`FakeTelegram.max_request_bytes`). What was sent is kept in
+  :attr:`FakeTelegram.sent` (an album as one message each, with its ``media_group_id``) and
+  the photos' bytes in :attr:`FakeTelegram.files`; :attr:`FakeTelegram.album_fails_at` sends an
+  album in part and answers "failed to send message #n", as Telegram does;
 * ``getFile`` (400 "file is too big" over 20 MB) and ``/file/bot<token>/<file_path>``, whose
   ``Content-Type`` is as unreliable as Telegram's (``application/octet-stream`` by default);
 * ``setWebhook`` (https only, ports 443/80/88/8443, ``secret_token`` 1-256 of ``A-Za-z0-9_-``),
@@ -44,12 +56,20 @@ from urllib.parse import parse_qs
 import requests
 
 from tests.support.fakes.mastodon import FakePlatform, Request, Response
+from tests.support.fakes.multipart import Part, form_parts, is_multipart
 
 TOKEN = "7012345678:AAHfakeTokenForWebcareTests_0123456789"
 BOT_ID = 7012345678
 BOT_USERNAME = "webcare_test_bot"
 RETENTION_S = 24 * 3600.0
 MAX_DOWNLOAD = 20 * 1024 * 1024
+#: sendPhoto: "The photo must be at most 10 MB in size. The photo's width and height must not
+#: exceed 10000 in total. Width and height ratio must be at most 20."
+PHOTO_MAX = 10 * 1024 * 1024
+CAPTION_MAX = 1024
+#: "Post the file using multipart/form-data … 10 MB max size for photos, 50 MB for other files."
+MAX_REQUEST = 50 * 1024 * 1024
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _METHOD = re.compile(r"/bot([^/]*)/([A-Za-z]+)")
 _FILE = re.compile(r"/file/bot([^/]*)/(.+)")
@@ -136,6 +156,11 @@ class FakeTelegram(FakePlatform):
         self.allowed_updates: list[str] | None = None  # None: all but the opt-in kinds
         self.sent: list[dict[str, Any]] = []  # what the bot sent (sendMessage), in order
         self.files: dict[str, StoredFile] = {}
+        #: A request body larger than this is refused with 413 before it is read.
+        self.max_request_bytes = MAX_REQUEST
+        #: The next album is sent up to this item (1-based), which Telegram then refuses.
+        self.album_fails_at: int | None = None
+        self._next_album = 13_579_000_000_000_000
         self.webhook: dict[str, Any] = {}  # url, secret_token, allowed_updates, max_connections
         self.webhook_error: tuple[int, str] | None = None  # last_error_date, last_error_message
         self._arrived = threading.Condition(self.lock)
@@ -388,6 +413,8 @@ class FakeTelegram(FakePlatform):
             return error(404, "Not Found")
         if token != self.token:
             return error(401, "Unauthorized")
+        if len(request.body) > self.max_request_bytes:
+            return error(413, "Request Entity Too Large")
         params = self._params(request)
         if params is None:
             return error(400, "Bad Request: can't parse JSON object")
@@ -395,6 +422,8 @@ class FakeTelegram(FakePlatform):
             "getme": lambda p: ok(self.bot),
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
+            "sendmediagroup": self._send_media_group,
             "getfile": self._get_file,
             "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
@@ -412,6 +441,9 @@ class FakeTelegram(FakePlatform):
             if not isinstance(data, dict):
                 return None
             params.update(data)
+        elif is_multipart(content_type):  # uploads: files stay Parts, fields become text
+            for name, part in form_parts(content_type, request.body).items():
+                params[name] = part if part.filename is not None else part.text
         elif request.body:
             form = parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
             params.update({k: v[0] for k, v in form.items()})
@@ -488,7 +520,8 @@ class FakeTelegram(FakePlatform):
             return next((c for c in self.chats.values() if c.username == value[1:]), None)
         return self.chats.get(chat_id) if chat_id is not None else None
 
-    def _send_message(self, params: dict[str, Any]) -> Response | None:
+    def _target(self, params: dict[str, Any]) -> Chat | Response:
+        """The chat a send goes to, or Telegram's refusal."""
         chat = self._chat(params.get("chat_id"))
         if chat is None:
             return error(400, "Bad Request: chat not found")
@@ -497,12 +530,31 @@ class FakeTelegram(FakePlatform):
                          {"migrate_to_chat_id": chat.migrated_to})  # fmt: skip
         if chat.blocked:
             return error(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _send_message(self, params: dict[str, Any]) -> Response | None:
+        chat = self._target(params)
+        if isinstance(chat, Response):
+            return chat
         text = params.get("text")
         if not isinstance(text, str) or not text.strip(" \t\r\n"):
             return error(400, "Bad Request: message text is empty")
         text = text.strip(" \t\r\n")
         if len(text) > 4096:  # tdlib: utf8_length, code points
             return error(400, "Bad Request: message is too long")
+        replied = self._replied(chat, params)
+        if isinstance(replied, Response):
+            return replied
+        message = self._new_message(chat, replied)
+        message["text"] = text
+        chat.messages[message["message_id"]] = message
+        self.sent.append(message)
+        if self.take_lost_ack():
+            return None
+        return ok(message)
+
+    def _replied(self, chat: Chat, params: dict[str, Any]) -> dict[str, Any] | Response | None:
+        """The message a send answers (``None``: none, or gone and allowed), or the refusal."""
         reply = self._json_field(params.get("reply_parameters"))
         target: int | None = None
         allow_without = False
@@ -517,21 +569,123 @@ class FakeTelegram(FakePlatform):
         replied = chat.messages.get(target) if target is not None else None
         if target is not None and replied is None and not allow_without:
             return error(400, "Bad Request: message to be replied not found")
+        return replied
+
+    def _new_message(self, chat: Chat, replied: dict[str, Any] | None) -> dict[str, Any]:
         chat.next_message_id += 1
         message: dict[str, Any] = {
             "message_id": chat.next_message_id,
             "from": {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")},
             "chat": chat.json(),
             "date": int(self.clock()),
-            "text": text,
         }
         if replied is not None:
             message["reply_to_message"] = replied
+        return message
+
+    @staticmethod
+    def _caption(value: Any) -> str | Response:
+        caption = value.strip(" \t\r\n") if isinstance(value, str) else ""
+        if len(caption) > CAPTION_MAX:  # "0-1024 characters after entities parsing"
+            return error(400, "Bad Request: message caption is too long")
+        return caption
+
+    def _photo(self, value: Any) -> tuple[bytes, int, int] | Response:
+        """An uploaded photo checked as the Bot API does: (bytes, width, height)."""
+        if isinstance(value, str):
+            stored = self.files.get(value)
+            if stored is None:
+                return error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            data = stored.data
+        elif isinstance(value, Part):
+            data = value.data
+        else:
+            return error(400, "Bad Request: there is no photo in the request")
+        if len(data) > PHOTO_MAX:
+            return error(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+        if not data.startswith(_IMAGE_MAGIC) and data[8:12] != b"WEBP":
+            return error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = _dimensions(data)
+        if width + height > 10_000 or max(width, height) > 20 * max(1, min(width, height)):
+            return error(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        return data, width, height
+
+    def _photo_message(
+        self, chat: Chat, replied: dict[str, Any] | None, photo: tuple[bytes, int, int],
+        caption: str,
+    ) -> dict[str, Any]:  # fmt: skip
+        data, width, height = photo
+        stored = self.add_file(data, f"photos/file_{self._next_file + 1}.jpg")
+        message = self._new_message(chat, replied)
+        message["photo"] = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                             "file_size": len(data), "width": width, "height": height}]  # fmt: skip
+        if caption:
+            message["caption"] = caption
         chat.messages[message["message_id"]] = message
         self.sent.append(message)
+        return message
+
+    def _send_photo(self, params: dict[str, Any]) -> Response | None:
+        chat = self._target(params)
+        if isinstance(chat, Response):
+            return chat
+        photo = self._photo(params.get("photo"))
+        if isinstance(photo, Response):
+            return photo
+        caption = self._caption(params.get("caption"))
+        if isinstance(caption, Response):
+            return caption
+        replied = self._replied(chat, params)
+        if isinstance(replied, Response):
+            return replied
+        message = self._photo_message(chat, replied, photo, caption)
         if self.take_lost_ack():
             return None
         return ok(message)
+
+    def _send_media_group(self, params: dict[str, Any]) -> Response | None:
+        chat = self._target(params)
+        if isinstance(chat, Response):
+            return chat
+        items = self._json_field(params.get("media"))
+        if not isinstance(items, list):
+            return error(400, "Bad Request: can't parse media JSON object")
+        if len(items) > 10:
+            return error(400, "Bad Request: too much messages to send as an album")
+        if len(items) < 2:
+            return error(400, "Bad Request: media must include 2-10 items")
+        album: list[tuple[tuple[bytes, int, int], str]] = []
+        for item in items:
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                return error(400, "Bad Request: can't parse InputMedia: unsupported type")
+            media = item.get("media")
+            if isinstance(media, str) and media.startswith("attach://"):
+                media = params.get(media.removeprefix("attach://"))
+                if not isinstance(media, Part):
+                    return error(400, "Bad Request: can't parse InputMedia: media not found")
+            photo = self._photo(media)
+            if isinstance(photo, Response):
+                return photo
+            caption = self._caption(item.get("caption"))
+            if isinstance(caption, Response):
+                return caption
+            album.append((photo, caption))
+        replied = self._replied(chat, params)
+        if isinstance(replied, Response):
+            return replied
+        self._next_album += 1
+        sent: list[dict[str, Any]] = []
+        for n, (photo, caption) in enumerate(album, start=1):
+            if self.album_fails_at is not None and n >= self.album_fails_at:
+                self.album_fails_at = None
+                return error(400, f"Bad Request: failed to send message #{n} with the error"
+                                  ' message "PHOTO_SAVE_FILE_INVALID"')  # fmt: skip
+            message = self._photo_message(chat, replied, photo, caption)
+            message["media_group_id"] = str(self._next_album)
+            sent.append(message)
+        if self.take_lost_ack():
+            return None
+        return ok(sent)
 
     def _get_file(self, params: dict[str, Any]) -> Response:
         stored = self.files.get(str(params.get("file_id") or ""))
@@ -607,3 +761,12 @@ class FakeTelegram(FakePlatform):
         if self.webhook_error is not None:
             info["last_error_date"], info["last_error_message"] = self.webhook_error
         return ok(info)
+
+
+def _dimensions(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR or a GIF's screen (others: a size that passes)."""
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith(b"GIF8") and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    return 640, 480

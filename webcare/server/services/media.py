@@ -270,9 +270,18 @@ class UploadRefused(ValidationError):
 
 
 def check_attachments(
-    conn: sqlite3.Connection, user_id: int, media_ids: Sequence[int], max_bytes: int | None
+    conn: sqlite3.Connection,
+    user_id: int,
+    media_ids: Sequence[int],
+    max_bytes: int | None,
+    *,
+    types: frozenset[str] | None = None,
+    platform: str = "this platform",
 ) -> str | None:
-    """Why these uploads cannot go with a reply by ``user_id``, or ``None`` when they can."""
+    """Why these uploads cannot go with a reply by ``user_id``, or ``None`` when they can.
+
+    ``max_bytes`` and ``types``: what the platform takes (``None``: whatever the server
+    keeps)."""
     if len(media_ids) > rules.MAX_ATTACHMENTS:
         return f"A reply can carry at most {rules.MAX_ATTACHMENTS} images."
     if len(set(media_ids)) != len(media_ids):
@@ -283,10 +292,18 @@ def check_attachments(
             return f"Image {media_id} is not one you uploaded; attach it again."
         if row["state"] != "stored" or row["kind"] not in rules.ATTACHABLE:
             return f"Image {media_id} cannot be attached."
+        if types is not None and row["mime"] not in types:
+            names = sorted(rules.type_words(t).removeprefix("a ").removesuffix(" image")
+                           for t in types)  # fmt: skip
+            taken = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            return (
+                f"{row['filename'] or 'The image'} is {rules.type_words(row['mime'])};"
+                f" {platform} takes {taken} images only."
+            )
         if max_bytes is not None and (row["size"] or 0) > max_bytes:
             return (
-                f"{row['filename'] or 'The image'} is {rules.size_words(row['size'])}; this"
-                f" platform takes images up to {rules.size_words(max_bytes)}."
+                f"{row['filename'] or 'The image'} is {rules.size_words(row['size'])};"
+                f" {platform} takes images up to {rules.size_words(max_bytes)}."
             )
     return None
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from webcare.channels import registry
+from webcare.channels.base import ConnectorSpec
 from webcare.domain import claims as rules
 from webcare.domain import textlength
 from webcare.domain.errors import (
@@ -189,13 +190,16 @@ def _apply_reply(
             " handled, or answer the author on another channel.",
         )
     if m.media_ids:
-        problem = _attach_problem(conn, user, channel["connector"], m.media_ids)
+        problem = _attach_problem(conn, user, channel["connector"], m)
         if problem is not None:
             return _reject(m, RejectReason.INVALID, problem)
+    reply_to = _answered_handle(conn, row)
     length = textlength.measure(
-        channel["kind"], body, reply_to=_answered_handle(conn, row), limit=channel["char_limit"]
+        channel["kind"], body, reply_to=reply_to, limit=channel["char_limit"]
     )
     problem = length.problem()
+    if problem is None and m.media_ids:
+        problem = _caption_problem(channel["kind"], channel["connector"], body, reply_to)
     if problem is not None:
         return _reject(m, RejectReason.TOO_LONG, problem)
     state = serialize.claim_state(row)
@@ -234,23 +238,60 @@ def _apply_reply(
     )
 
 
+def _spec(connector: str | None) -> ConnectorSpec | None:
+    if connector is None:
+        return None
+    try:
+        return registry.spec(connector)
+    except ValidationError:
+        return None
+
+
 def _attach_problem(
-    conn: sqlite3.Connection, user: AuthUser, connector: str | None, media_ids: Sequence[int]
+    conn: sqlite3.Connection, user: AuthUser, connector: str | None, m: Mutation
 ) -> str | None:
-    """Why this reply cannot carry these images on its channel, in words; None when it can."""
-    spec = None
-    if connector is not None:
-        try:
-            spec = registry.spec(connector)
-        except ValidationError:
-            spec = None
+    """Why this reply cannot carry its images on its channel, in words; None when it can: the
+    channel takes images (``can_attach``), as many (``attach_max_count``), of these types
+    (``attach_types``) and sizes (``attach_max_bytes``), and the reply is not a template."""
+    spec = _spec(connector)
     if spec is None or not spec.can_attach:
         platform = spec.label if spec is not None else "This channel"
         return (
             f"{platform} replies cannot carry images from Webcare. Remove the attachment and"
             " send the text alone."
         )
-    return media_service.check_attachments(conn, user.id, media_ids, spec.attach_max_bytes)
+    if m.platform_template is not None:
+        return (
+            "A template message cannot carry images: send the template alone; images can go"
+            " with a reply once the customer writes again."
+        )
+    count, most = len(m.media_ids), spec.attach_max_count
+    if most is not None and count > most:
+        allowed = "one image" if most == 1 else f"at most {most} images"
+        return (
+            f"{spec.label} takes {allowed} per reply; this one has {count}. Keep {most} and send"
+            " the others in replies of their own."
+        )
+    return media_service.check_attachments(
+        conn, user.id, m.media_ids, spec.attach_max_bytes, types=spec.attach_types,
+        platform=spec.label,
+    )  # fmt: skip
+
+
+def _caption_problem(kind: str, connector: str | None, body: str, reply_to: str) -> str | None:
+    """Why a reply with images is too long for them: the platform's caption is shorter than
+    its text message (Telegram and WhatsApp: 1024), counted as the platform counts."""
+    spec = _spec(connector)
+    if spec is None or spec.caption_limit is None:
+        return None
+    length = textlength.measure(kind, body, reply_to=reply_to, limit=spec.caption_limit)
+    if not length.over:
+        return None
+    return (
+        f"With images the reply is their caption, and {spec.label} takes a caption of at most"
+        f" {spec.caption_limit} characters; this one is {length.count}. Shorten it, or send the"
+        " images with a short text and the rest in a reply of its own."
+    )
 
 
 def ago(seconds: float) -> str:
