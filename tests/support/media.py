@@ -19,6 +19,13 @@ def png(width: int = 64, height: int = 48, rgb: tuple[int, int, int] = (200, 30,
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
+def gif(width: int = 1, height: int = 1) -> bytes:
+    """A valid GIF89a of one black pixel's colour (the screen is ``width`` x ``height``)."""
+    screen = struct.pack("<HH", width, height) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    image = b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00" + b"\x02\x02\x44\x01\x00"
+    return b"GIF89a" + screen + image + b"\x3b"
+
+
 def pdf(text: str = "Factuur 2026-11") -> bytes:
     """A small (valid enough) PDF document."""
     return (

@@ -36,7 +36,14 @@ A delivery (object ``whatsapp_business_account``, field ``messages``) is batched
 
 **Replies** (``deliver``): ``POST /{phone-number-id}/messages`` with ``messaging_product:
 whatsapp``, the text (at most 4096 characters, no link preview), ``context.message_id`` (the
-reply quotes the message it answers) and our reference; outside the window an approved
+reply quotes the message it answers) and our reference. A reply with an image (one: WhatsApp
+sends one per message, ``SPEC.attach_max_count``) first uploads it (``POST
+/{phone-number-id}/media``, multipart ``file``, ``type``, ``messaging_product``: its ``id``),
+then sends ``type: image`` with ``image: {id, caption}`` (the text as the caption, at most
+1024 characters), quoting and carrying the reference the same way; Meta takes JPEG and PNG up
+to 5 MB (:data:`IMAGE_TYPES`, :data:`IMAGE_MAX_BYTES`), which the team server holds a reply
+to when it accepts it. An upload whose answer was lost is simply uploaded again (an unused
+media id does no harm); the message itself keeps the rule below. Outside the window an approved
 **template** instead (``type: template`` with its name, language and body parameters; named or
 positional as the template is), the only thing Meta delivers then. The templates come from
 ``GET /{waba-id}/message_templates?status=APPROVED`` (:meth:`message_templates`); those that
@@ -79,6 +86,7 @@ from webcare.channels.base import (
     IncomingMention,
     MediaBlob,
     MediaRef,
+    OutgoingMedia,
     OutgoingReply,
     PlatformTemplate,
     PushResult,
@@ -95,10 +103,13 @@ from webcare.channels.errors import (
 )
 from webcare.channels.graph import Graph, GraphError, TokenError, epoch_seconds, graph_id
 from webcare.channels.http import platform_message
-from webcare.domain.media import size_words
+from webcare.domain.media import size_words, type_words
 
 CHAR_LIMIT = 4096  # text.body
-CAPTION_LIMIT = 1024
+CAPTION_LIMIT = 1024  # image.caption
+#: The images the Cloud API takes ("Supported media types": image/jpeg and image/png, 5 MB).
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 20_000
 WINDOW_S = 24 * 3600.0
 #: Our reference in ``biz_opaque_callback_data`` (Meta echoes it in every status; max 512).
@@ -151,6 +162,11 @@ SPEC = ConnectorSpec(
     reply_window_s=WINDOW_S,
     window_rule="WhatsApp only allows approved template messages after 24 h.",
     window_templates=True,
+    can_attach=True,  # one image per message: uploaded, then sent by its media id
+    attach_max_bytes=IMAGE_MAX_BYTES,
+    attach_max_count=1,
+    attach_types=IMAGE_TYPES,
+    caption_limit=CAPTION_LIMIT,
 )
 
 #: What to do about WhatsApp's own error codes (Cloud API "Error codes"), in words.
@@ -162,6 +178,7 @@ ADVICE: dict[int, str] = {
     131049: "Meta held the message back to keep engagement healthy; try again later.",
     131050: "The customer stopped marketing messages from this business.",
     131051: "WhatsApp does not support this kind of message.",
+    131052: "WhatsApp could not download the file the customer sent; ask them to send it again.",
     131053: "The attached file could not be used (its type or format).",
     131021: "The customer's number is the business number itself.",
     131030: "The number is not on the test number's allowed list (Meta app > WhatsApp > API"
@@ -784,14 +801,21 @@ class WhatsAppConnector(ConnectorBase):
         else:
             raise ChannelError("WhatsApp: this message has no sender to answer.", permanent=True)
         if reply.platform_template is not None:
+            if reply.media:
+                raise ChannelError("WhatsApp: a template message cannot carry images.",
+                                   permanent=True)  # fmt: skip
             try:
                 body["type"] = "template"
                 body["template"] = template_payload(reply.platform_template)
             except ValueError as exc:
                 raise ChannelError(f"WhatsApp: {exc}.", permanent=True) from exc
         else:
-            body["type"] = "text"
-            body["text"] = {"preview_url": False, "body": reply.text}
+            if reply.media:
+                body["type"] = "image"
+                body["image"] = {"id": self.upload(reply.media), "caption": reply.text}
+            else:
+                body["type"] = "text"
+                body["text"] = {"preview_url": False, "body": reply.text}
             quote = meta.get("quote") or reply.mention_source_id
             if quote:
                 body["context"] = {"message_id": quote}
@@ -804,6 +828,36 @@ class WhatsAppConnector(ConnectorBase):
             # accepted (2xx) without saying its id: recorded as sent; the status brings the id
             return Delivered(platform_post_id=f"unknown:{reply.reference}")
         return Delivered(platform_post_id=wamid)
+
+    def upload(self, media: tuple[OutgoingMedia, ...]) -> str:
+        """Upload a reply's image (``POST /{phone-number-id}/media``): its media id. Raises a
+        permanent :class:`ChannelError` for what WhatsApp does not take (more than one image,
+        another type than JPEG or PNG, over 5 MB) before anything is sent."""
+        if len(media) != 1:
+            raise ChannelError(f"WhatsApp sends one image per message; this reply has"
+                               f" {len(media)}.", permanent=True)  # fmt: skip
+        (image,) = media
+        name = image.filename or "image"
+        if image.kind != "image" or image.mime not in IMAGE_TYPES:
+            raise ChannelError(f"WhatsApp takes JPEG and PNG images only; {name} is"
+                               f" {type_words(image.mime)}.", permanent=True)  # fmt: skip
+        if len(image.data) > IMAGE_MAX_BYTES:
+            raise ChannelError(
+                f"WhatsApp takes images up to {size_words(IMAGE_MAX_BYTES)}; {name} is"
+                f" {size_words(len(image.data))}.",
+                permanent=True,
+            )
+        extension = {"image/jpeg": ".jpg", "image/png": ".png"}[image.mime]
+        answer = self.graph.object(
+            "POST",
+            f"/{self.phone_number_id}/media",
+            data={"messaging_product": "whatsapp", "type": image.mime},
+            files={"file": (image.filename or f"image{extension}", image.data, image.mime)},
+        )
+        media_id = graph_id(answer.get("id"), 100)
+        if media_id is None:
+            raise MalformedResponse("WhatsApp did not say the uploaded image's media id.")
+        return media_id
 
     def _send(self, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /{phone-number-id}/messages``; an answer that never came (or is not Graph's)

@@ -19,6 +19,15 @@ error envelope, usage headers, the signed webhook sender with retries) plus what
   approved (else **132001**, HTTP 404), with as many parameters as the body has (else **132000**)
   of the right kind (named / positional, else **132012**). A lost answer
   (``lose_next_ack``) sends the message, then closes the connection.
+* **Sending an image**: ``POST /{phone-number-id}/media`` takes ``multipart/form-data``
+  (:func:`~tests.support.fakes.multipart.form_parts`) with ``messaging_product: whatsapp``,
+  ``type`` and ``file`` and answers ``{"id": …}``; a type that is not on the "Supported media
+  types" list is **100** ("Param file must be a file with one of the following types …"), an
+  image over 5 MB or whose bytes are not what ``type`` says is **131053** (Media upload error).
+  Uploads are kept (:attr:`FakeWhatsApp.uploads`) and their ids are media ids the ``messages``
+  endpoint takes: ``type: image`` with ``image.id`` (a media id the number uploaded, else 100)
+  and an optional ``caption`` of at most 1024 characters (else 100); window, statuses and lost
+  answers as for text.
 * **Templates** ``GET /{waba-id}/message_templates`` (``status`` filter, paged).
 * **Media** ``GET /{media-id}`` → ``url`` (valid 5 minutes, then 404) → the file, only with the
   token; a file can claim another type than its bytes, or be larger than it says; the address
@@ -41,11 +50,25 @@ from typing import Any
 
 from tests.support.fakes.graph import FakeGraph, error
 from tests.support.fakes.mastodon import Request, Response, Streamed
+from tests.support.fakes.multipart import Part, form_parts, is_multipart
 
 PHONE_NUMBER_ID = "106540352242922"
 WABA_ID = "102290129340398"
 DISPLAY_NUMBER = "15550783881"
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+IMAGE_MAX = 5 * 1024 * 1024
+#: "Supported media types" of the Cloud API (what ``POST /{phone-number-id}/media`` takes).
+MEDIA_TYPES = (
+    "audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg", "text/plain",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/pdf", "image/jpeg", "image/png", "image/webp", "video/3gpp", "video/mp4",
+)  # fmt: skip
+_MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
 WINDOW_S = 24 * 3600.0
 MEDIA_URL_S = 300.0
 HREF = "/documentation/business-messaging/whatsapp/support/error-codes"
@@ -99,12 +122,19 @@ class Outgoing:
         template = self.body.get("template")
         return template if isinstance(template, dict) else None
 
+    @property
+    def image(self) -> dict[str, Any] | None:
+        image = self.body.get("image")
+        return image if isinstance(image, dict) else None
+
 
 @dataclass
 class MediaFile:
     data: bytes
     mime: str  # what the API says
     declared_size: int | None = None  # what GET /{media-id} says (None: the real size)
+    uploaded: bool = False  # by the business (POST /{phone-number-id}/media)
+    filename: str | None = None
 
 
 def template(
@@ -196,6 +226,7 @@ class FakeWhatsApp(FakeGraph):
         self.outgoing: list[Outgoing] = []
         self.templates: list[dict[str, Any]] = [dict(t) for t in DEFAULT_TEMPLATES]
         self.media: dict[str, MediaFile] = {}
+        self.uploads: list[str] = []  # media ids of the business's uploads, in order
         self.media_links: dict[str, tuple[str, float]] = {}  # hash -> (media id, valid until)
         #: A free-form message outside the 24 h: "async" (200, then a failed status) or "sync".
         self.outside_window = "async"
@@ -446,13 +477,51 @@ class FakeWhatsApp(FakeGraph):
             return Response(200, Streamed(found.data, found.mime))
         return Response(200, found.data, {"Content-Type": found.mime})
 
+    def _params(self, request: Request) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "")
+        if not is_multipart(content_type):
+            return super()._params(request)
+        params: dict[str, Any] = {k: v[0] for k, v in request.query.items()}
+        for name, part in form_parts(content_type, request.body).items():
+            params[name] = part if part.filename is not None else part.text
+        return params
+
     def _post(self, request: Request, parts: list[str], params: dict[str, Any]) -> Response | None:
         if parts == [WABA_ID, "subscribed_apps"]:
             self.subscribed += 1
             return Response(200, {"success": True})
         if parts == [PHONE_NUMBER_ID, "messages"]:
             return self._send(params)
+        if parts == [PHONE_NUMBER_ID, "media"]:
+            return self._upload(params)
         return wa_error(100, "Unsupported post request.", "Invalid parameter")
+
+    def _upload(self, params: dict[str, Any]) -> Response:
+        if params.get("messaging_product") != "whatsapp":
+            return wa_error(100, "(#100) Invalid parameter",
+                            "The parameter messaging_product is required.")  # fmt: skip
+        file, kind = params.get("file"), params.get("type")
+        if not isinstance(file, Part):
+            return wa_error(100, "(#100) The parameter file is required.", "Invalid parameter")
+        if not isinstance(kind, str) or not kind:
+            return wa_error(100, "(#100) The parameter type is required.", "Invalid parameter")
+        if kind not in MEDIA_TYPES:
+            return wa_error(100, "(#100) Param file must be a file with one of the following"
+                            f" types: {', '.join(MEDIA_TYPES)}. Received file of type"
+                            f" '{kind}'.", "Invalid parameter")  # fmt: skip
+        magic = _MAGIC.get(kind)
+        if magic is not None and not file.data.startswith(magic):
+            return wa_error(131053, "(#131053) Media upload error",
+                            f"Unable to process the file: its content is not {kind}.")  # fmt: skip
+        if kind.startswith("image/") and kind != "image/webp" and len(file.data) > IMAGE_MAX:
+            return wa_error(131053, "(#131053) Media upload error",
+                            f"File size is too big. Max file size for {kind}: 5MB.")  # fmt: skip
+        with self.lock:
+            media_id = str(next(self._media_ids))
+            self.media[media_id] = MediaFile(file.data, kind, uploaded=True,
+                                             filename=file.filename)  # fmt: skip
+            self.uploads.append(media_id)
+        return Response(200, {"id": media_id})
 
     def _send(self, params: dict[str, Any]) -> Response | None:
         if params.get("messaging_product") != "whatsapp":
@@ -484,6 +553,26 @@ class FakeWhatsApp(FakeGraph):
                 return wa_error(100, "(#100) Invalid parameter",
                                 f"Param text['body'] must be at most {TEXT_LIMIT} characters"
                                 " long.")  # fmt: skip
+            if outside and self.outside_window == "sync":
+                return wa_error(131047, "(#131047) Re-engagement message",
+                                OUTSIDE_WINDOW["error_data"]["details"])  # fmt: skip
+        elif kind == "image":
+            image = params.get("image")
+            media_id = image.get("id") if isinstance(image, dict) else None
+            if not isinstance(media_id, str) or not media_id:
+                return wa_error(131008, "(#131008) Required parameter is missing",
+                                "The parameter image['id'] is required.")  # fmt: skip
+            found = self.media.get(media_id)
+            if found is None or not found.uploaded:
+                return wa_error(100, "(#100) Invalid parameter",
+                                f"Param image['id'] {media_id} is not a valid media"
+                                " id.")  # fmt: skip
+            caption = image.get("caption") if isinstance(image, dict) else None
+            if caption is not None and (not isinstance(caption, str)
+                                        or len(caption) > CAPTION_LIMIT):  # fmt: skip
+                return wa_error(100, "(#100) Invalid parameter",
+                                f"Param image['caption'] must be at most {CAPTION_LIMIT}"
+                                " characters long.")  # fmt: skip
             if outside and self.outside_window == "sync":
                 return wa_error(131047, "(#131047) Re-engagement message",
                                 OUTSIDE_WINDOW["error_data"]["details"])  # fmt: skip
