@@ -981,6 +981,10 @@
         <translation>Wie met deze vermelding bezig is</translation>
     </message>
     <message>
+        <source>What happened on the platform</source>
+        <translation>Wat er op het platform gebeurde</translation>
+    </message>
+    <message>
         <source>Claim</source>
         <translation>Oppakken</translation>
     </message>
@@ -1397,6 +1401,30 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>This channel</source>
         <translation>Dit kanaal</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>geen reden opgegeven</translation>
+    </message>
+    <message>
+        <source>Could not hide this comment — {reason} Hide it on {platform} yourself, or reopen it (Shift+E) and mark it as spam again (!) to try once more.</source>
+        <translation>Deze reactie kon niet worden verborgen — {reason} Verberg hem zelf op {platform}, of heropen de vermelding (Shift+E) en markeer hem opnieuw als spam (!) om het nog eens te proberen.</translation>
+    </message>
+    <message>
+        <source>Hidden on {platform}: the comment no longer shows there.</source>
+        <translation>Verborgen op {platform}: de reactie is daar niet meer te zien.</translation>
+    </message>
+    <message>
+        <source>Hiding this comment on {platform}…</source>
+        <translation>Deze reactie wordt verborgen op {platform}…</translation>
+    </message>
+    <message>
+        <source>Could not show this comment again — {reason} Unhide it on {platform} yourself.</source>
+        <translation>Deze reactie kon niet weer zichtbaar worden gemaakt — {reason} Maak hem zelf weer zichtbaar op {platform}.</translation>
+    </message>
+    <message>
+        <source>Showing this comment on {platform} again…</source>
+        <translation>Deze reactie wordt weer zichtbaar gemaakt op {platform}…</translation>
     </message>
     <message>
         <source>{t} left to reply: {channel} takes replies up to {window} after the customer&apos;s last message.</source>

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import OpenClient
+from tests.gui.test_inbox import answer, key
 from tests.integration.channels.test_push_receiver import arrived, facebook_channel
-from tests.support.fakes.graph import FakeGraph
+from tests.support.fakes.graph import FakeGraph, error
 from tests.support.server import TestServer, wait_until
 from webcare.app import Session
 from webcare.client_store.records import View
@@ -138,3 +140,55 @@ def test_a_comment_can_be_answered_privately_from_the_composer(
         return frames[-1].header.text() if frames else ""
 
     qtbot.waitUntil(lambda: "private reply" in reply_header(), timeout=15_000)
+
+
+def test_the_pane_says_when_facebook_would_not_hide_a_spam_comment(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot, fake: FakeGraph
+) -> None:
+    """Marking a comment spam hides it on Facebook; when Facebook refuses, the pane says so with
+    Facebook's words and what the agent can do, and a hidden one says it is hidden."""
+    team.add_user("anna", Role.ADMIN, name="Anna")
+    facebook_channel(team.login("anna"), fake)
+    post = fake.add_post("Actie!")
+    refused = arrived(team, fake.add_comment(post, "Koop volgers!", by=fake.user("Spammer")).id)
+    hidden = arrived(team, fake.add_comment(post, "Gratis iPhone", by=fake.user("Bot")).id)
+    fake.fail_next(
+        1,
+        403,
+        body=error(
+            200,
+            "(#200) Requires pages_manage_engagement permission to manage the object",
+            status=403,
+        ).body,
+        path=f"/{refused['source_id']}",
+    )
+    session = open_client("eva")
+    line = session.window.detail.platform_action
+    for mention in (refused, hidden):
+        open_mention(qtbot, session, mention["id"])
+        assert not line.isVisible()  # nothing happened on Facebook yet
+        key(qtbot, session, "!")
+        answer(qtbot, session, "s")  # unclaimed: "Mark @… as spam?"
+        qtbot.waitUntil(partial(is_spam, team, int(mention["id"])), timeout=10_000)
+
+    def says(mention_id: int, words: str) -> bool:
+        open_mention(qtbot, session, mention_id)
+        return line.isVisible() and words in line.text()
+
+    qtbot.waitUntil(lambda: says(refused["id"], "Could not hide this comment"), timeout=15_000)
+    assert line.text() == (
+        "Could not hide this comment — Facebook: (#200) Requires pages_manage_engagement"
+        " permission to manage the object (code 200). Hide it on Facebook yourself, or reopen it"
+        " (Shift+E) and mark it as spam again (!) to try once more."
+    )
+    assert line.property("state") == "failed"
+    assert not fake.comments[refused["source_id"]].hidden
+    qtbot.waitUntil(lambda: says(hidden["id"], "Hidden on Facebook"), timeout=15_000)
+    assert line.property("state") == "done"
+    assert fake.comments[hidden["source_id"]].hidden
+
+
+def is_spam(team: TestServer, mention_id: int) -> bool:
+    with team.ctx.db.read() as conn:
+        row = conn.execute("SELECT status FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    return bool(row[0] == "spam")

@@ -19,6 +19,7 @@ from webcare.client_store.records import (
     MediaItem,
     MentionDetail,
     OtherMention,
+    PlatformActionState,
 )
 from webcare.storage.db import chunks, marks
 
@@ -72,6 +73,7 @@ class MentionDetails(StoreCore):
             private_reply=bool(r["private_reply"]),
             reply_window_s=r["reply_window_s"],
             window_templates=bool(r["window_templates"]),
+            platform_action=PlatformActionState.from_json(r["platform_action"]),
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.

@@ -50,6 +50,7 @@ def _mention_row(d: MentionRecord, now: float) -> tuple[Any, ...]:
         _window_until(d, now),
         now - since if since is not None else None,
         int(bool(d.get("private_reply"))),
+        json.dumps(action) if (action := d.get("platform_action")) is not None else None,
     )  # fmt: skip
 
 
@@ -144,7 +145,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
          "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
          "closed_at", "updated_at", "claimed_since_local", "window_until_local",
-         "window_from_local", "private_reply"),
+         "window_from_local", "private_reply", "platform_action"),
         _mention_row,
     ),
     "contact": (

@@ -6,6 +6,7 @@ Plain frozen dataclasses, no I/O: the store's parts build them from rows.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -151,6 +152,30 @@ AUTHOR_TAGS = 6
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformActionState:
+    """The latest action on the platform for a mention (hiding a comment marked spam)."""
+
+    action: str  # "hide" | "unhide"
+    state: str  # "queued" | "sending" | "done" | "failed"
+    error: str | None = None
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> PlatformActionState | None:
+        """The stored record, or None when there is none (or it cannot be read)."""
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(value, dict) or not isinstance(value.get("action"), str):
+            return None
+        error = value.get("error")
+        return cls(str(value["action"]), str(value.get("state") or "queued"),
+                   error if isinstance(error, str) else None)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class MentionDetail:
     id: int
     text: str
@@ -186,6 +211,8 @@ class MentionDetail:
     private_reply: bool = False  # a private reply is possible (a DM to the commenter)
     #: outside the window the platform still takes its approved templates (WhatsApp)
     window_templates: bool = False
+    #: the latest action on the platform (a comment marked spam being hidden), if any
+    platform_action: PlatformActionState | None = None
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""

@@ -284,6 +284,12 @@ def m008_window_templates(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE channels ADD COLUMN window_templates INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="m010_platform_action")
+def m010_platform_action(db: sqlite_utils.Database) -> None:
+    # the latest action on the platform (hiding a comment marked spam): {action, state, error}
+    db.execute("ALTER TABLE mentions ADD COLUMN platform_action TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     apply_migrations(migrations, conn)

@@ -88,6 +88,11 @@ class DetailPane(QWidget):
         self.presence = plain_label("", selectable=False)
         self.presence.setObjectName("presence")
         self.presence.setAccessibleName(self.tr("Who is working on this mention"))
+        # what became of the action on the platform (a comment marked spam being hidden)
+        self.platform_action = plain_label("", selectable=True)
+        self.platform_action.setObjectName("platformAction")
+        self.platform_action.setAccessibleName(self.tr("What happened on the platform"))
+        self.platform_action.setVisible(False)
         self.claim_button = CompactButton(self.tr("Claim"), self)
         self.release_button = CompactButton(self.tr("Release"), self)
         self.resolve_button = CompactButton(self.tr("Resolve"), self)
@@ -133,6 +138,7 @@ class DetailPane(QWidget):
         header.addLayout(others)
         header.addSpacing(4)
         header.addWidget(self.presence)
+        header.addWidget(self.platform_action)
         header.addWidget(self.buttons)
         self.body = QWidget(self)
         body = QVBoxLayout(self.body)
@@ -149,6 +155,15 @@ class DetailPane(QWidget):
         layout.addWidget(self.body, 1)
         self.show_empty(True)
         self._show_others(None)
+
+    def show_platform_action(self, text: str, state: str) -> None:
+        """What became of the platform action (``state``: queued, done, failed); no text hides
+        the line."""
+        self.platform_action.setText(text)
+        self.platform_action.setVisible(bool(text))
+        self.platform_action.setProperty("state", state)
+        self.platform_action.style().unpolish(self.platform_action)
+        self.platform_action.style().polish(self.platform_action)
 
     def show_empty(self, empty: bool) -> None:
         self.empty.setVisible(empty)

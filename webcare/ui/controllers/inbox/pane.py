@@ -145,6 +145,7 @@ class InboxPane(QObject):
         # ``reveal_mention``, connected once)
         pane.show_author(detail)
         pane.conversation.set_items(items)
+        pane.show_platform_action(*self._platform_action_text(detail))
         pane.composer.set_context(
             signature=self.me.signature,
             limit=detail.char_limit,
@@ -270,6 +271,39 @@ class InboxPane(QObject):
         # outside the window the platform still takes its approved templates (WhatsApp)
         offer = bool(closed) and d.window_templates and d.can_reply and state in ("free", "mine")
         pane.composer.offer_platform_templates(self.platform_name(d) if offer else "")
+
+    def _platform_action_text(self, d: MentionDetail) -> tuple[str, str]:
+        """(what the pane says of the platform action, its state) — nothing when there is none
+        or when showing the comment again has simply been done."""
+        act = d.platform_action
+        if act is None:
+            return "", ""
+        platform = self.platform_name(d)
+        failed = act.state == "failed"
+        reason = (act.error or "").strip() or self.tr("no reason given")
+        if not reason.endswith((".", "!", "?")):
+            reason += "."
+        if act.action == "hide":
+            if failed:
+                return self.tr(
+                    "Could not hide this comment — {reason} Hide it on {platform} yourself, or"
+                    " reopen it (Shift+E) and mark it as spam again (!) to try once more."
+                ).format(platform=platform, reason=reason), "failed"
+            if act.state == "done":
+                return self.tr("Hidden on {platform}: the comment no longer shows there.").format(
+                    platform=platform
+                ), "done"
+            return self.tr("Hiding this comment on {platform}…").format(platform=platform), "queued"
+        if act.action == "unhide":
+            if failed:
+                return self.tr(
+                    "Could not show this comment again — {reason} Unhide it on {platform} yourself."
+                ).format(platform=platform, reason=reason), "failed"
+            if act.state != "done":
+                return self.tr("Showing this comment on {platform} again…").format(
+                    platform=platform
+                ), "queued"
+        return "", ""
 
     def platform_name(self, d: MentionDetail) -> str:
         return textlength.PLATFORMS.get(d.channel_kind) or (
