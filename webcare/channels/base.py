@@ -18,12 +18,15 @@ stores each authenticated delivery before it answers; the channel runner parses 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from webcare.channels.errors import ChannelError
 from webcare.domain.signatures import Signature
+
+if TYPE_CHECKING:
+    from webcare.channels.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +286,16 @@ class ConnectorBase:
 
     can_reply = True
     can_lookup = False
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        """Build the connector for a channel from its settings (the registry calls this;
+        :class:`~webcare.channels.settings.Settings` has already refused a missing required
+        one). Raises :class:`~webcare.channels.errors.NotConfigured` for a value it cannot
+        use."""
+        raise NotImplementedError
 
     def fetch(self, cursor: str | None) -> list[Batch]:
         raise NotImplementedError

@@ -43,7 +43,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
 import requests
@@ -63,6 +63,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import AuthFailed, ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.settings import Settings
 from webcare.domain import textlength
 from webcare.domain.timeutil import iso, parse_iso
 
@@ -380,6 +381,18 @@ def _xrpc_code(response: requests.Response) -> str:
 class BlueskyConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        service_url = settings.url("service_url") or "https://bsky.social"
+        identifier, password = settings.text("identifier"), settings.text("app_password")
+        if not identifier:
+            raise NotConfigured("Handle is not set for this channel.")
+        if not password:
+            raise NotConfigured("App password is not set for this channel.")
+        return cls(info, service_url, identifier, password, clock=clock)
 
     def __init__(
         self,
@@ -721,22 +734,3 @@ class BlueskyConnector(ConnectorBase):
 
     def close(self) -> None:
         self.http.close()
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> BlueskyConnector:
-    service_url = str(config.get("service_url") or "https://bsky.social").strip()
-    if not service_url.startswith(("https://", "http://")):
-        service_url = "https://" + service_url
-    identifier = str(config.get("identifier") or "").strip()
-    password = str(secrets.get("app_password") or "").strip()
-    if not identifier:
-        raise NotConfigured("Handle is not set for this channel.")
-    if not password:
-        raise NotConfigured("App password is not set for this channel.")
-    return BlueskyConnector(info, service_url, identifier, password, clock=clock)

@@ -67,7 +67,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from webcare.channels import graph
@@ -86,7 +86,7 @@ from webcare.channels.base import (
     PushResult,
     Receipt,
 )
-from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
+from webcare.channels.errors import ChannelError, MalformedResponse
 from webcare.channels.graph import (
     AlreadyReplied,
     Graph,
@@ -98,6 +98,7 @@ from webcare.channels.graph import (
     graph_id,
     parse_time,
 )
+from webcare.channels.settings import Settings
 
 CHAR_LIMIT = 2000  # Messenger's Send API (comments take more; one limit fits every reply)
 MAX_TEXT = 20_000
@@ -211,6 +212,22 @@ def _comment_photo(attachment: Mapping[str, Any]) -> tuple[MediaRef, ...]:
 class FacebookConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        version, base_url = graph.api_settings(settings)
+        return cls(
+            info,
+            page_id=settings.text("page_id"),
+            token=settings.text("page_access_token"),
+            app_secret=settings.text("app_secret"),
+            verify_token=settings.text("verify_token"),
+            base_url=base_url,
+            version=version,
+            clock=clock,
+        )
 
     def __init__(
         self,
@@ -831,35 +848,3 @@ class FacebookConnector(ConnectorBase):
 
     def close(self) -> None:
         self.graph.close()
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> FacebookConnector:
-    page_id = str(config.get("page_id") or "").strip()
-    token = str(secrets.get("page_access_token") or "").strip()
-    app_secret = str(secrets.get("app_secret") or "").strip()
-    if not page_id:
-        raise NotConfigured("Page ID is not set for this channel.")
-    if not token:
-        raise NotConfigured("Page access token is not set for this channel.")
-    if not app_secret:
-        raise NotConfigured("App secret is not set for this channel.")
-    version = str(config.get("api_version") or graph.DEFAULT_VERSION).strip()
-    if not (version.startswith("v") and version[1:].replace(".", "", 1).isdigit()):
-        raise NotConfigured(f"Graph API version must look like v25.0, not {version!r}.")
-    base_url = str(config.get("base_url") or graph.DEFAULT_BASE_URL).strip()
-    return FacebookConnector(
-        info,
-        page_id=page_id,
-        token=token,
-        app_secret=app_secret,
-        verify_token=str(secrets.get("verify_token") or ""),
-        base_url=base_url,
-        version=version,
-        clock=clock,
-    )

@@ -52,10 +52,12 @@ from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
     MalformedResponse,
+    NotConfigured,
     RateLimited,
     readable,
 )
 from webcare.channels.http import Http, platform_message
+from webcare.channels.settings import Settings
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 
@@ -88,6 +90,15 @@ API_FIELDS = (
         help="Leave as it is (only for a proxy or a test server).",
     ),
 )
+
+
+def api_settings(settings: Settings) -> tuple[str, str]:
+    """(the Graph API version, its address) of a Meta channel's settings (``API_FIELDS``),
+    the version checked."""
+    version = settings.text("api_version") or DEFAULT_VERSION
+    if not (version.startswith("v") and version[1:].replace(".", "", 1).isdigit()):
+        raise NotConfigured(f"Graph API version must look like v25.0, not {version!r}.")
+    return version, settings.text("base_url") or DEFAULT_BASE_URL
 
 
 def verify_token_field(where: str) -> ConfigField:

@@ -96,7 +96,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from webcare.channels import graph
@@ -127,6 +127,7 @@ from webcare.channels.graph import (
     graph_id,
     parse_time,
 )
+from webcare.channels.settings import Settings
 
 log = logging.getLogger("webcare.channels")
 
@@ -287,6 +288,28 @@ def attachment_notes(attachments: Any) -> list[str]:
 class InstagramConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        ig_user_id = settings.text("ig_user_id")
+        if not ig_user_id.isdigit():
+            raise NotConfigured(
+                "Instagram account ID must be the account's numeric id (1784…), not"
+                f" {ig_user_id!r}."
+            )
+        version, base_url = graph.api_settings(settings)
+        return cls(
+            info,
+            ig_user_id=ig_user_id,
+            token=settings.text("page_access_token"),
+            app_secret=settings.text("app_secret"),
+            verify_token=settings.text("verify_token"),
+            base_url=base_url,
+            version=version,
+            clock=clock,
+        )
 
     def __init__(
         self,
@@ -1022,39 +1045,3 @@ class InstagramConnector(ConnectorBase):
 
     def close(self) -> None:
         self.graph.close()
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> InstagramConnector:
-    ig_user_id = str(config.get("ig_user_id") or "").strip()
-    token = str(secrets.get("page_access_token") or "").strip()
-    app_secret = str(secrets.get("app_secret") or "").strip()
-    if not ig_user_id:
-        raise NotConfigured("Instagram account ID is not set for this channel.")
-    if not ig_user_id.isdigit():
-        raise NotConfigured(
-            f"Instagram account ID must be the account's numeric id (1784…), not {ig_user_id!r}."
-        )
-    if not token:
-        raise NotConfigured("Page access token is not set for this channel.")
-    if not app_secret:
-        raise NotConfigured("App secret is not set for this channel.")
-    version = str(config.get("api_version") or graph.DEFAULT_VERSION).strip()
-    if not (version.startswith("v") and version[1:].replace(".", "", 1).isdigit()):
-        raise NotConfigured(f"Graph API version must look like v25.0, not {version!r}.")
-    base_url = str(config.get("base_url") or graph.DEFAULT_BASE_URL).strip()
-    return InstagramConnector(
-        info,
-        ig_user_id=ig_user_id,
-        token=token,
-        app_secret=app_secret,
-        verify_token=str(secrets.get("verify_token") or ""),
-        base_url=base_url,
-        version=version,
-        clock=clock,
-    )

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Self
 
 import requests
 
@@ -50,6 +50,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.settings import Settings
 from webcare.domain import textlength
 from webcare.domain.timeutil import parse_iso
 
@@ -289,6 +290,20 @@ class MastodonConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
 
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        base_url, token = settings.url("base_url"), settings.text("access_token")
+        if not base_url:
+            raise NotConfigured("Server URL is not set for this channel.")
+        if not token:
+            raise NotConfigured("Access token is not set for this channel.")
+        visibility = (settings.text("visibility") or "unlisted").lower()
+        if visibility not in VISIBILITIES:
+            raise NotConfigured(f"Reply visibility must be one of {', '.join(VISIBILITIES)}.")
+        return cls(info, base_url, token, visibility=visibility, clock=clock)
+
     def __init__(
         self,
         info: ChannelInfo,
@@ -488,24 +503,3 @@ class MastodonConnector(ConnectorBase):
 
     def close(self) -> None:
         self.http.close()
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> MastodonConnector:
-    base_url = str(config.get("base_url") or "").strip()
-    token = str(secrets.get("access_token") or "").strip()
-    if not base_url:
-        raise NotConfigured("Server URL is not set for this channel.")
-    if not base_url.startswith(("https://", "http://")):
-        base_url = "https://" + base_url
-    if not token:
-        raise NotConfigured("Access token is not set for this channel.")
-    visibility = str(config.get("visibility") or "unlisted").strip().lower()
-    if visibility not in VISIBILITIES:
-        raise NotConfigured(f"Reply visibility must be one of {', '.join(VISIBILITIES)}.")
-    return MastodonConnector(info, base_url, token, visibility=visibility, clock=clock)

@@ -1,8 +1,9 @@
 """Which connectors exist, what an admin configures for each, and how one is built.
 
-Each connector module defines ``SPEC`` (a :class:`ConnectorSpec`) and
-``create(info, config, secrets, *, clock) -> Connector``. Modules are imported on first use,
-so the team server only loads the platforms it has channels for.
+Each connector module defines ``SPEC`` (a :class:`ConnectorSpec`) and a connector class that
+builds itself from a channel's settings (``from_settings(info, settings, *, clock)``, the
+settings read by :class:`~webcare.channels.settings.Settings`). Modules are imported on first
+use, so the team server only loads the platforms it has channels for.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from webcare.channels.base import ChannelInfo, Connector, ConnectorSpec
+from webcare.channels.base import ChannelInfo, Connector, ConnectorBase, ConnectorSpec
 from webcare.channels.errors import NotConfigured
+from webcare.channels.settings import Settings
 from webcare.domain.errors import ValidationError
 
-MODULES: dict[str, str] = {
-    "mastodon": "webcare.channels.mastodon",
-    "bluesky": "webcare.channels.bluesky",
-    "twitter": "webcare.channels.twitter",
-    "facebook": "webcare.channels.facebook",
-    "instagram": "webcare.channels.instagram",
-    "whatsapp": "webcare.channels.whatsapp",
-    "telegram": "webcare.channels.telegram",
-    "email": "webcare.channels.mail",
-    "rss": "webcare.channels.rss",
-    "webhook": "webcare.channels.webhook",
-    "sandbox": "webcare.channels.sandbox",
+#: kind -> "module:ConnectorClass"; each module defines ``SPEC`` (a :class:`ConnectorSpec`)
+#: and its connector class builds itself from a channel's settings (``from_settings``).
+CONNECTORS: dict[str, str] = {
+    "mastodon": "webcare.channels.mastodon:MastodonConnector",
+    "bluesky": "webcare.channels.bluesky:BlueskyConnector",
+    "twitter": "webcare.channels.twitter:TwitterConnector",
+    "facebook": "webcare.channels.facebook:FacebookConnector",
+    "instagram": "webcare.channels.instagram:InstagramConnector",
+    "whatsapp": "webcare.channels.whatsapp:WhatsAppConnector",
+    "telegram": "webcare.channels.telegram:TelegramConnector",
+    "email": "webcare.channels.mail:MailConnector",
+    "rss": "webcare.channels.rss:RssConnector",
+    "webhook": "webcare.channels.webhook:WebhookConnector",
+    "sandbox": "webcare.channels.sandbox:SandboxConnector",
 }
+MODULES: dict[str, str] = {kind: target.partition(":")[0] for kind, target in CONNECTORS.items()}
 
 
 def kinds() -> list[str]:
@@ -58,6 +63,12 @@ def check_config(kind: str, config: Mapping[str, Any], secrets: Mapping[str, str
             raise NotConfigured(f"{f.label} is not set for this channel.")
 
 
+def connector_class(kind: str) -> type[ConnectorBase]:
+    """The class that drives ``kind`` (imported on first use)."""
+    cls: type[ConnectorBase] = getattr(_module(kind), CONNECTORS[kind].partition(":")[2])
+    return cls
+
+
 def create(
     kind: str,
     info: ChannelInfo,
@@ -66,8 +77,11 @@ def create(
     *,
     clock: Callable[[], float] = time.time,
 ) -> Connector:
+    """Build the connector of a channel from its settings: the required ones are checked here,
+    in the same words for every connector; the class checks what is its own."""
     check_config(kind, config, secrets)
-    connector: Connector = _module(kind).create(info, config, secrets, clock=clock)
+    settings = Settings(spec(kind), config, secrets)
+    connector: Connector = connector_class(kind).from_settings(info, settings, clock=clock)
     return connector
 
 

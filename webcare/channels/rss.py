@@ -20,12 +20,12 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET  # only for types and ParseError: parsing is defused
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import defusedxml.ElementTree as SafeET
@@ -44,6 +44,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, NotConfigured, RateLimited
 from webcare.channels.http import Http
+from webcare.channels.settings import Settings
 
 SEEN_PER_FEED = 500
 MAX_FEED_BYTES = 5 * 1024 * 1024
@@ -316,6 +317,17 @@ class RssConnector(ConnectorBase):
     can_reply = False
     can_lookup = False
 
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        return cls(
+            info,
+            _as_list(settings.raw("feed_urls")),
+            _as_list(settings.raw("keywords")),
+            clock=clock,
+        )
+
     def __init__(
         self,
         info: ChannelInfo,
@@ -468,18 +480,3 @@ class RssConnector(ConnectorBase):
         current_set = set(current)
         remembered = list(dict.fromkeys(current)) + [d for d in state.seen if d not in current_set]
         return FeedState(etag=etag, modified=modified, seen=remembered[:keep])
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> RssConnector:
-    return RssConnector(
-        info,
-        _as_list(config.get("feed_urls")),
-        _as_list(config.get("keywords")),
-        clock=clock,
-    )

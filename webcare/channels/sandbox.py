@@ -7,9 +7,8 @@ reference, so a retry finds the earlier "post" and never counts twice.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import Self
 
 from webcare.channels.base import (
     Batch,
@@ -20,6 +19,7 @@ from webcare.channels.base import (
     Delivered,
     OutgoingReply,
 )
+from webcare.channels.settings import Settings
 
 SPEC = ConnectorSpec(
     kind="sandbox",
@@ -38,6 +38,12 @@ class SandboxConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
 
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        return cls(info, clock)
+
     def __init__(self, info: ChannelInfo, clock: Callable[[], float]) -> None:
         self.info = info
         self.clock = clock
@@ -50,13 +56,3 @@ class SandboxConnector(ConnectorBase):
 
     def lookup(self, reply: OutgoingReply) -> Delivered | None:
         return None
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> SandboxConnector:
-    return SandboxConnector(info, clock)

@@ -59,7 +59,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
@@ -90,6 +90,7 @@ from webcare.channels.errors import (
     readable,
 )
 from webcare.channels.http import Http, platform_message
+from webcare.channels.settings import Settings
 from webcare.domain.media import IMAGES, image_size, size_words
 
 API_URL = "https://api.telegram.org"
@@ -560,6 +561,47 @@ def _maybe_sent(exc: requests.RequestException) -> bool:
 class TelegramConnector(ConnectorBase):
     can_reply = True
     can_lookup = False
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        token = settings.text("bot_token")
+        if not _TOKEN.fullmatch(token):
+            raise NotConfigured(
+                "The bot token does not look like one from @BotFather (digits, a colon, then"
+                " letters, digits, - and _)."
+            )
+        api_url = (settings.text("api_url") or API_URL).rstrip("/")
+        webhook_url: str | None = None
+        webhook_secret: str | None = None
+        if settings.flag("webhook"):
+            webhook_url = settings.text("webhook_url")
+            parts = urlsplit(webhook_url)
+            if not webhook_url:
+                raise NotConfigured(
+                    "Webhook mode needs the webhook address (https://…/v1/hooks/…)."
+                )
+            if parts.scheme != "https" or not parts.hostname:
+                raise NotConfigured("Telegram only calls https addresses: the webhook address"
+                                    " must start with https://.")  # fmt: skip
+            if (parts.port or 443) not in WEBHOOK_PORTS:
+                raise NotConfigured("Telegram only calls webhooks on ports 443, 80, 88 and 8443.")
+            webhook_secret = settings.text("webhook_secret")
+            if not _SECRET_TOKEN.fullmatch(webhook_secret):
+                raise NotConfigured(
+                    "Webhook mode needs a webhook secret of 1 to 256 letters, digits, - and _."
+                )
+        return cls(
+            info,
+            token,
+            api_url=api_url,
+            allowed_chats=_chat_ids(settings.raw("allowed_chat_ids")),
+            all_group_messages=settings.flag("all_group_messages"),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            clock=clock,
+        )
 
     def __init__(
         self,
@@ -1103,48 +1145,3 @@ def _chat_ids(values: Any) -> frozenset[int] | None:
                 " -100)."
             ) from None
     return frozenset(ids) or None
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> TelegramConnector:
-    token = str(secrets.get("bot_token") or "").strip()
-    if not token:
-        raise NotConfigured("Bot token is not set for this channel.")
-    if not _TOKEN.fullmatch(token):
-        raise NotConfigured(
-            "The bot token does not look like one from @BotFather (digits, a colon, then"
-            " letters, digits, - and _)."
-        )
-    api_url = str(config.get("api_url") or API_URL).strip().rstrip("/")
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    if config.get("webhook"):
-        webhook_url = str(config.get("webhook_url") or "").strip()
-        parts = urlsplit(webhook_url)
-        if not webhook_url:
-            raise NotConfigured("Webhook mode needs the webhook address (https://…/v1/hooks/…).")
-        if parts.scheme != "https" or not parts.hostname:
-            raise NotConfigured("Telegram only calls https addresses: the webhook address must"
-                                " start with https://.")  # fmt: skip
-        if (parts.port or 443) not in WEBHOOK_PORTS:
-            raise NotConfigured("Telegram only calls webhooks on ports 443, 80, 88 and 8443.")
-        webhook_secret = str(secrets.get("webhook_secret") or "").strip()
-        if not _SECRET_TOKEN.fullmatch(webhook_secret):
-            raise NotConfigured(
-                "Webhook mode needs a webhook secret of 1 to 256 letters, digits, - and _."
-            )
-    return TelegramConnector(
-        info,
-        token,
-        api_url=api_url,
-        allowed_chats=_chat_ids(config.get("allowed_chat_ids")),
-        all_group_messages=bool(config.get("all_group_messages")),
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
-        clock=clock,
-    )

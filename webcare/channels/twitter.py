@@ -34,7 +34,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from webcare.channels.base import (
     Author,
@@ -51,6 +51,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse, NotConfigured
 from webcare.channels.http import Http
+from webcare.channels.settings import Settings
 from webcare.domain.timeutil import parse_iso
 
 TWEET_LIMIT = 280
@@ -222,6 +223,18 @@ def _attached(
 class TwitterConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        return cls(
+            info,
+            token=settings.text("bearer_token"),
+            api_base=settings.text("api_base") or DEFAULT_API_BASE,
+            user_id=settings.text("user_id") or None,
+            clock=clock,
+        )
 
     def __init__(
         self,
@@ -520,22 +533,3 @@ class TwitterConnector(ConnectorBase):
                 return None
             token = next_token
         return None
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> TwitterConnector:
-    user_id = config.get("user_id")
-    user_id = str(user_id).strip() if user_id not in (None, "") else None
-    api_base = str(config.get("api_base") or DEFAULT_API_BASE)
-    return TwitterConnector(
-        info,
-        token=secrets.get("bearer_token", ""),
-        api_base=api_base,
-        user_id=user_id or None,
-        clock=clock,
-    )

@@ -22,9 +22,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Self
 
 from webcare.channels.base import (
     Author,
@@ -39,6 +38,7 @@ from webcare.channels.base import (
 )
 from webcare.channels.errors import ChannelError, MalformedResponse
 from webcare.channels.http import Http
+from webcare.channels.settings import Settings
 from webcare.domain.errors import ValidationError
 from webcare.domain.timeutil import check_platform_time, parse_iso
 
@@ -172,6 +172,12 @@ def parse_payload(info: ChannelInfo, payload: Any, now: float) -> Batch:
 class WebhookConnector(ConnectorBase):
     can_lookup = False
 
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        return cls(info, settings.text("reply_url"), settings.text("signing_secret"), clock)
+
     def __init__(
         self, info: ChannelInfo, reply_url: str, secret: str, clock: Callable[[], float]
     ) -> None:
@@ -214,15 +220,3 @@ class WebhookConnector(ConnectorBase):
 
 def can_reply(config: Mapping[str, Any]) -> bool:
     return bool(config.get("reply_url"))
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> WebhookConnector:
-    return WebhookConnector(
-        info, str(config.get("reply_url") or ""), secrets.get("signing_secret", ""), clock
-    )

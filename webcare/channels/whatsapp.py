@@ -68,7 +68,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -103,6 +103,7 @@ from webcare.channels.errors import (
 )
 from webcare.channels.graph import Graph, GraphError, TokenError, epoch_seconds, graph_id
 from webcare.channels.http import platform_message
+from webcare.channels.settings import Settings
 from webcare.domain.media import size_words, type_words
 
 CHAR_LIMIT = 4096  # text.body
@@ -454,6 +455,29 @@ def _whatsapp_error(exc: GraphError) -> ChannelError:
 class WhatsAppConnector(ConnectorBase):
     can_reply = True
     can_lookup = False
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        phone_number_id, waba_id = settings.text("phone_number_id"), settings.text("waba_id")
+        for value, name in ((phone_number_id, "phone_number_id"), (waba_id, "waba_id")):
+            if not value.isdigit():
+                label = settings.field(name).label  # type: ignore[union-attr]  # both are fields
+                raise NotConfigured(f"{label} must be the number's or account's id (digits"
+                                    f" only), not {value!r}.")  # fmt: skip
+        version, base_url = graph.api_settings(settings)
+        return cls(
+            info,
+            phone_number_id=phone_number_id,
+            waba_id=waba_id,
+            token=settings.text("access_token"),
+            app_secret=settings.text("app_secret"),
+            verify_token=settings.text("verify_token"),
+            base_url=base_url,
+            version=version,
+            clock=clock,
+        )
 
     def __init__(
         self,
@@ -985,42 +1009,3 @@ def _too_large(size: int | None, limit: int) -> MediaTooLarge:
     if size is None:
         return MediaTooLarge(f"The file is over the {size_words(limit)} limit.")
     return MediaTooLarge(f"{size_words(size)} is over the {size_words(limit)} limit.", size=size)
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> WhatsAppConnector:
-    phone_number_id = str(config.get("phone_number_id") or "").strip()
-    waba_id = str(config.get("waba_id") or "").strip()
-    token = str(secrets.get("access_token") or "").strip()
-    app_secret = str(secrets.get("app_secret") or "").strip()
-    for value, label in ((phone_number_id, "Phone number ID"),
-                         (waba_id, "WhatsApp Business account ID")):  # fmt: skip
-        if not value:
-            raise NotConfigured(f"{label} is not set for this channel.")
-        if not value.isdigit():
-            raise NotConfigured(f"{label} must be the number's or account's id (digits only),"
-                                f" not {value!r}.")  # fmt: skip
-    if not token:
-        raise NotConfigured("Access token is not set for this channel.")
-    if not app_secret:
-        raise NotConfigured("App secret is not set for this channel.")
-    version = str(config.get("api_version") or graph.DEFAULT_VERSION).strip()
-    if not (version.startswith("v") and version[1:].replace(".", "", 1).isdigit()):
-        raise NotConfigured(f"Graph API version must look like v25.0, not {version!r}.")
-    base_url = str(config.get("base_url") or graph.DEFAULT_BASE_URL).strip()
-    return WhatsAppConnector(
-        info,
-        phone_number_id=phone_number_id,
-        waba_id=waba_id,
-        token=token,
-        app_secret=app_secret,
-        verify_token=str(secrets.get("verify_token") or ""),
-        base_url=base_url,
-        version=version,
-        clock=clock,
-    )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.connectors import build
 from tests.support.fakes.bluesky import FakeBluesky
 from webcare.channels import bluesky
 from webcare.channels.base import ChannelInfo, OutgoingReply
@@ -29,7 +30,8 @@ def fake() -> Iterator[FakeBluesky]:
 
 
 def make(fake: FakeBluesky, password: str | None = None) -> bluesky.BlueskyConnector:
-    return bluesky.create(
+    return build(
+        bluesky.BlueskyConnector,
         INFO,
         {"service_url": fake.base_url, "identifier": fake.handle},
         {"app_password": password or fake.password},

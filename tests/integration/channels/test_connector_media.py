@@ -14,6 +14,7 @@ import pytest
 
 from tests.integration.channels.test_bluesky import make as make_bluesky
 from tests.integration.channels.test_bluesky import reply_to as bluesky_reply
+from tests.support.connectors import build
 from tests.support.fakes.bluesky import FakeBluesky
 from tests.support.fakes.mail import Dovecot, MailServer, dovecot, mail_server
 from tests.support.fakes.mastodon import FakeMastodon
@@ -98,7 +99,7 @@ def test_mastodon_downloads_send_the_token_only_to_the_instance() -> None:
         on_instance = instance.add_file("a.png", image, "image/png")
         elsewhere = cdn.add_file("b.png", image, "image/png")
         info = ChannelInfo(kind="mastodon", name="M", brand="B")
-        conn = mastodon.create(info, {"base_url": instance.base_url},
+        conn = build(mastodon.MastodonConnector, info, {"base_url": instance.base_url},
                                {"access_token": instance.token})  # fmt: skip
         try:
             for url in (on_instance, elsewhere):
@@ -115,7 +116,7 @@ def test_a_download_stops_at_the_limit_without_reading_the_rest() -> None:
         body = os.urandom(4 * 1024 * 1024)
         url = instance.add_file("big.bin", body, "video/mp4", announce_length=False)
         info = ChannelInfo(kind="mastodon", name="M", brand="B")
-        conn = mastodon.create(info, {"base_url": instance.base_url},
+        conn = build(mastodon.MastodonConnector, info, {"base_url": instance.base_url},
                                {"access_token": instance.token})  # fmt: skip
         try:
             with pytest.raises(MediaTooLarge) as exc:

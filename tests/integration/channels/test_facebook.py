@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.integration.channels.test_push_receiver import arrived, facebook_channel
+from tests.support.connectors import build
 from tests.support.fakes.graph import PAGE_ID, FakeGraph, sign
 from tests.support.media import pdf, png
 from tests.support.server import running_server, wait_until
@@ -46,7 +47,8 @@ def fake(clock: Clock) -> Iterator[FakeGraph]:
 
 @pytest.fixture
 def fb(fake: FakeGraph, clock: Clock) -> Iterator[facebook.FacebookConnector]:
-    conn = facebook.create(
+    conn = build(
+        facebook.FacebookConnector,
         INFO,
         {"page_id": PAGE_ID, "base_url": fake.base_url, "api_version": "v25.0"},
         {

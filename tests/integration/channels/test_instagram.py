@@ -20,6 +20,7 @@ import requests
 
 from tests.integration.channels.test_push_receiver import Agent, reply_state, rows
 from tests.integration.test_cli import run
+from tests.support.connectors import build
 from tests.support.fakes.graph import sign
 from tests.support.fakes.instagram import (
     IG_USER_ID,
@@ -69,7 +70,8 @@ def fake(clock: Clock) -> Iterator[FakeInstagram]:
 
 @pytest.fixture
 def ig(fake: FakeInstagram, clock: Clock) -> Iterator[instagram.InstagramConnector]:
-    conn = instagram.create(
+    conn = build(
+        instagram.InstagramConnector,
         INFO,
         {"ig_user_id": IG_USER_ID, "base_url": fake.base_url, "api_version": "v25.0"},
         {"page_access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v-1"},
@@ -171,7 +173,8 @@ def test_our_own_replies_and_echoes_never_become_mentions(
     assert len(echoes) == 2
     own = json.loads(echoes[0])["entry"][0]["changes"][0]["value"]["from"]
     assert own == {"id": SELF_SCOPED_ID, "username": USERNAME}  # not the account id
-    fresh = instagram.create(
+    fresh = build(
+        instagram.InstagramConnector,
         INFO,
         {"ig_user_id": IG_USER_ID, "base_url": fake.base_url},
         {"page_access_token": fake.token, "app_secret": fake.app_secret},

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.connectors import build
 from tests.support.fakes.mastodon import FakeMastodon
 from webcare.channels import mastodon
 from webcare.channels.base import ChannelInfo, OutgoingReply
@@ -33,8 +34,12 @@ def fake() -> Iterator[FakeMastodon]:
 
 @pytest.fixture
 def connector(fake: FakeMastodon) -> Iterator[mastodon.MastodonConnector]:
-    conn = mastodon.create(
-        INFO, {"base_url": fake.base_url}, {"access_token": fake.token}, clock=clock
+    conn = build(
+        mastodon.MastodonConnector,
+        INFO,
+        {"base_url": fake.base_url},
+        {"access_token": fake.token},
+        clock=clock,
     )
     yield conn
     conn.close()
@@ -184,7 +189,13 @@ def test_a_spent_quota_sets_the_batch_wait(
 
 
 def test_a_wrong_token_is_auth_failed(fake: FakeMastodon) -> None:
-    conn = mastodon.create(INFO, {"base_url": fake.base_url}, {"access_token": "nope"}, clock=clock)
+    conn = build(
+        mastodon.MastodonConnector,
+        INFO,
+        {"base_url": fake.base_url},
+        {"access_token": "nope"},
+        clock=clock,
+    )
     try:
         with pytest.raises(AuthFailed) as caught:
             conn.fetch(None)
@@ -307,6 +318,9 @@ def test_spec_and_create_check_the_settings() -> None:
     assert mastodon.SPEC.lookup == "search"
     assert [f.name for f in mastodon.SPEC.fields] == ["base_url", "access_token", "visibility"]
     with pytest.raises(ChannelError, match="visibility"):
-        mastodon.create(
-            INFO, {"base_url": "https://x.example", "visibility": "loud"}, {"access_token": "t"}
+        build(
+            mastodon.MastodonConnector,
+            INFO,
+            {"base_url": "https://x.example", "visibility": "loud"},
+            {"access_token": "t"},
         )

@@ -24,6 +24,7 @@ from tests.integration.channels.test_server_channels import (
     reply_row,
     webhook_channel,
 )
+from tests.support.connectors import build
 from tests.support.fakes.receiver import receiver
 from tests.support.fakes.telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from tests.support.server import running_server, wait_until
@@ -59,7 +60,9 @@ def make(fake: FakeTelegram, poll_s: int = 1, **config: Any) -> telegram.Telegra
     secrets = {"bot_token": fake.token}
     if "webhook_secret" in config:
         secrets["webhook_secret"] = config.pop("webhook_secret")
-    conn = telegram.create(INFO, {"api_url": fake.base_url, **config}, secrets, clock=clock)
+    conn = build(
+        telegram.TelegramConnector, INFO, {"api_url": fake.base_url, **config}, secrets, clock=clock
+    )
     conn.poll_timeout_s = poll_s
     return conn
 
@@ -487,7 +490,7 @@ def test_a_second_poller_on_the_same_bot_is_a_clear_error(fake: FakeTelegram) ->
 
 
 def test_a_wrong_token_is_auth_failed_and_never_shown(fake: FakeTelegram) -> None:
-    conn = telegram.create(
+    conn = build(telegram.TelegramConnector,
         INFO, {"api_url": fake.base_url}, {"bot_token": "7012345678:AAHwrongwrongwrong"},
         clock=clock,
     )  # fmt: skip
@@ -500,9 +503,9 @@ def test_a_wrong_token_is_auth_failed_and_never_shown(fake: FakeTelegram) -> Non
     assert "Unauthorized" in caught.value.message and "@BotFather" in caught.value.message
     assert "AAHwrong" not in caught.value.message
     with pytest.raises(NotConfigured, match="does not look like one from @BotFather"):
-        telegram.create(INFO, {}, {"bot_token": "not a token"})
+        build(telegram.TelegramConnector, INFO, {}, {"bot_token": "not a token"})
     with pytest.raises(NotConfigured, match="Bot token is not set"):
-        telegram.create(INFO, {}, {})
+        build(telegram.TelegramConnector, INFO, {}, {})
 
 
 def test_flood_control_waits_exactly_as_long_as_telegram_says(
@@ -524,7 +527,12 @@ def test_a_gateway_error_is_transient_and_unreachable_is_said_without_the_token(
         connector.fetch(None)
     assert not caught.value.permanent and caught.value.status == 502
     assert "502 Bad Gateway" in caught.value.message and "<" not in caught.value.message
-    gone = telegram.create(INFO, {"api_url": "http://127.0.0.1:9"}, {"bot_token": fake.token})
+    gone = build(
+        telegram.TelegramConnector,
+        INFO,
+        {"api_url": "http://127.0.0.1:9"},
+        {"bot_token": fake.token},
+    )
     try:
         with pytest.raises(ChannelError) as unreachable:
             gone.fetch(None)
@@ -639,7 +647,12 @@ def test_a_lost_answer_may_have_been_posted_and_is_never_resent_by_itself(
     assert proxy.value.permanent and "May have been posted" in proxy.value.message
     assert "502 Bad Gateway" in proxy.value.message
     # a connection that was never made posted nothing: that is retried as usual
-    gone = telegram.create(INFO, {"api_url": "http://127.0.0.1:9"}, {"bot_token": fake.token})
+    gone = build(
+        telegram.TelegramConnector,
+        INFO,
+        {"api_url": "http://127.0.0.1:9"},
+        {"bot_token": fake.token},
+    )
     try:
         with pytest.raises(ChannelError) as refused:
             gone.deliver(reply_to(message, "Hoi!"))
@@ -693,7 +706,7 @@ def test_webhook_mode_registers_the_webhook_and_shows_telegrams_delivery_errors(
 )
 def test_webhook_mode_checks_its_settings(config: dict[str, str], secret: str, words: str) -> None:
     with pytest.raises(NotConfigured, match=words):
-        telegram.create(INFO, {"webhook": True, **config},
+        build(telegram.TelegramConnector, INFO, {"webhook": True, **config},
                         {"bot_token": "1:AA", "webhook_secret": secret})  # fmt: skip
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from tests.integration.channels.test_media import mention_media, settled
 from tests.integration.channels.test_push_receiver import Agent, arrived, reply_state, rows
+from tests.support.connectors import build
 from tests.support.fakes.graph import meta_json
 from tests.support.fakes.mastodon import Request, Response
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
@@ -58,7 +59,8 @@ def fake(clock: Clock) -> Iterator[FakeWhatsApp]:
 
 @pytest.fixture
 def wa(fake: FakeWhatsApp, clock: Clock) -> Iterator[whatsapp.WhatsAppConnector]:
-    conn = whatsapp.create(
+    conn = build(
+        whatsapp.WhatsAppConnector,
         INFO,
         {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID, "base_url": fake.base_url},
         {"access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v"},
@@ -230,7 +232,7 @@ def test_a_lost_answer_may_have_been_posted_and_is_not_sent_again(
         wa.deliver(reply_for(m, "Antwoord"))
     assert proxy.value.permanent and proxy.value.message.startswith("May have been posted")
     # nobody there at all: certainly not posted, so a retry is fine
-    gone = whatsapp.create(
+    gone = build(whatsapp.WhatsAppConnector,
         INFO,
         {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID,
          "base_url": "http://127.0.0.1:9"},

@@ -25,6 +25,7 @@ from tests.integration.channels.test_whatsapp import (
     reply_for,
     whatsapp_channel,
 )
+from tests.support.connectors import build
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp, status_error
 from tests.support.media import gif, png
 from tests.support.server import Api, TestServer, running_server, wait_until
@@ -48,7 +49,8 @@ def fake(clock: Clock) -> Iterator[FakeWhatsApp]:
 
 @pytest.fixture
 def wa(fake: FakeWhatsApp, clock: Clock) -> Iterator[whatsapp.WhatsAppConnector]:
-    conn = whatsapp.create(
+    conn = build(
+        whatsapp.WhatsAppConnector,
         INFO,
         {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID, "base_url": fake.base_url},
         {"access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v"},

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.connectors import build
 from webcare.channels import graph, instagram
 from webcare.channels.base import ChannelInfo, MediaRef
 from webcare.domain import textlength
@@ -19,7 +20,8 @@ INFO = ChannelInfo(kind="instagram", name="@webcarebv on Instagram", brand="Webc
 @pytest.fixture
 def ig() -> instagram.InstagramConnector:
     # nothing here calls the network: the address is never used
-    return instagram.create(
+    return build(
+        instagram.InstagramConnector,
         INFO,
         {"ig_user_id": IG, "base_url": "http://127.0.0.1:9"},
         {"page_access_token": "t", "app_secret": "s", "verify_token": "v"},
@@ -346,10 +348,10 @@ def test_create_refuses_what_cannot_work() -> None:
 
     good = {"page_access_token": "t", "app_secret": "s"}
     with pytest.raises(NotConfigured, match="Instagram account ID is not set"):
-        instagram.create(INFO, {}, good)
+        build(instagram.InstagramConnector, INFO, {}, good)
     with pytest.raises(NotConfigured, match="numeric id"):
-        instagram.create(INFO, {"ig_user_id": "@webcarebv"}, good)
+        build(instagram.InstagramConnector, INFO, {"ig_user_id": "@webcarebv"}, good)
     with pytest.raises(NotConfigured, match="App secret"):
-        instagram.create(INFO, {"ig_user_id": IG}, {"page_access_token": "t"})
+        build(instagram.InstagramConnector, INFO, {"ig_user_id": IG}, {"page_access_token": "t"})
     with pytest.raises(NotConfigured, match=r"v25\.0"):
-        instagram.create(INFO, {"ig_user_id": IG, "api_version": "25"}, good)
+        build(instagram.InstagramConnector, INFO, {"ig_user_id": IG, "api_version": "25"}, good)

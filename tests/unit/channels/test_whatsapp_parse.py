@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.connectors import build
 from webcare.channels import whatsapp
 from webcare.channels.base import ChannelInfo, MediaRef, PlatformTemplate
 
@@ -19,7 +20,8 @@ INFO = ChannelInfo(kind="whatsapp", name="Webcare BV on WhatsApp", brand="Webcar
 
 @pytest.fixture
 def wa() -> whatsapp.WhatsAppConnector:
-    return whatsapp.create(
+    return build(
+        whatsapp.WhatsAppConnector,
         INFO,
         {"phone_number_id": PHONE, "waba_id": WABA, "base_url": "http://127.0.0.1:9"},
         {"access_token": "t", "app_secret": "test_app_secret", "verify_token": "v"},

@@ -29,6 +29,6 @@ The package: :mod:`.message` reads a message, :mod:`.imap` speaks IMAP's details
 holds the settings and the connector.
 """
 
-from webcare.channels.mail.connector import SPEC, MailConnector, create
+from webcare.channels.mail.connector import SPEC, MailConnector
 
-__all__ = ["SPEC", "MailConnector", "create"]
+__all__ = ["SPEC", "MailConnector"]

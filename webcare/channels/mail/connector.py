@@ -10,7 +10,6 @@ import logging
 import re
 import smtplib
 import ssl
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 
 from webcare.channels.base import (
     Author,
@@ -64,6 +63,7 @@ from webcare.channels.mail.message import (
     header_ids,
     sent_at,
 )
+from webcare.channels.settings import Settings
 from webcare.domain.media import size_words
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,12 @@ def _reply_token(reference: str) -> str:
 class MailConnector(ConnectorBase):
     can_reply = True
     can_lookup = True
+
+    @classmethod
+    def from_settings(
+        cls, info: ChannelInfo, settings: Settings, *, clock: Callable[[], float]
+    ) -> Self:
+        return cls(info, settings.config, settings.secrets, clock)
 
     def __init__(
         self,
@@ -596,13 +602,3 @@ class MailConnector(ConnectorBase):
                         posted = parsedate_to_datetime(str(head.get("Date"))).timestamp()
                     return Delivered(platform_post_id=wanted, posted_at=posted)
         return None
-
-
-def create(
-    info: ChannelInfo,
-    config: Mapping[str, Any],
-    secrets: Mapping[str, str],
-    *,
-    clock: Callable[[], float] = time.time,
-) -> MailConnector:
-    return MailConnector(info, config, secrets, clock)
