@@ -8,46 +8,22 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 import time
 from pathlib import Path
 
-import requests
-
-from tests.integration.test_cli import run
+from tests.support.cli import run
 from tests.support.client import HeadlessClient
-from tests.support.fakes.mastodon import FakeMastodon, Request, Response
+from tests.support.e2e import HoldsAnswer, replies_of
+from tests.support.fakes.mastodon import FakeMastodon, Request
 from tests.support.server import PASSWORD, server_process, wait_until
 from webcare.storage.server_schema import open_server_db
 
 
-class HoldingMastodon(FakeMastodon):
+class HoldingMastodon(HoldsAnswer, FakeMastodon):
     """Stores a posted status, then holds the answer until released (the ack is in flight)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold = False
-        self.held = threading.Event()
-        self.release = threading.Event()
-
-    def answer(self, request: Request) -> Response | None:
-        response = super().answer(request)
-        if self.hold and request.method == "POST" and request.path == "/api/v1/statuses":
-            self.hold = False
-            self.held.set()
-            self.release.wait(30)
-            return None  # the server is gone by now: nobody reads an answer
-        return response
-
-
-def _replies(url: str) -> list[dict[str, object]]:
-    token = requests.post(
-        url + "/v1/auth/login", json={"username": "eva", "password": PASSWORD}, timeout=20
-    ).json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    detail = requests.get(url + "/v1/mentions/1", headers=headers, timeout=20).json()
-    replies: list[dict[str, object]] = detail["replies"]
-    return replies
+    def holds(self, request: Request) -> bool:
+        return request.method == "POST" and request.path == "/api/v1/statuses"
 
 
 def test_fresh_server_fills_the_queue_and_posts_once_even_when_killed(tmp_path: Path) -> None:
@@ -129,8 +105,8 @@ def test_fresh_server_fills_the_queue_and_posts_once_even_when_killed(tmp_path: 
         assert len(masto.posted) == 1
 
         with server_process(db, env=env) as (url, _proc):
-            assert wait_until(lambda: _replies(url)[0]["delivery_state"] == "sent", 30, 0.2)
-            (reply,) = _replies(url)
+            assert wait_until(lambda: replies_of(url, 1)[0]["delivery_state"] == "sent", 30, 0.2)
+            (reply,) = replies_of(url, 1)
             posted = masto.posted
             assert len(posted) == 1  # exactly once on the platform
             assert reply["platform_post_id"] == posted[0]["id"]

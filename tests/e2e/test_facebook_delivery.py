@@ -10,48 +10,25 @@ import json
 import os
 import re
 import signal
-import threading
 import time
 from pathlib import Path
 
 import requests
 
-from tests.integration.test_cli import run
+from tests.support.cli import run
 from tests.support.client import HeadlessClient
+from tests.support.e2e import HoldsAnswer, replies_of
 from tests.support.fakes.graph import PAGE_ID, FakeGraph
-from tests.support.fakes.mastodon import Request, Response
+from tests.support.fakes.mastodon import Request
 from tests.support.server import PASSWORD, server_process, wait_until
 from webcare.storage.server_schema import open_server_db
 
 
-class HoldingGraph(FakeGraph):
+class HoldingGraph(HoldsAnswer, FakeGraph):
     """Stores the Page's comment, then holds the answer until released (the ack is in flight)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold = False
-        self.held = threading.Event()
-        self.release = threading.Event()
-
-    def answer(self, request: Request) -> Response | None:
-        response = super().answer(request)
-        if self.hold and request.method == "POST" and request.path.endswith("/comments"):
-            self.hold = False
-            self.held.set()
-            self.release.wait(30)
-            return None  # the server is gone by now: nobody reads an answer
-        return response
-
-
-def _replies(url: str, mention_id: int) -> list[dict[str, object]]:
-    token = requests.post(
-        url + "/v1/auth/login", json={"username": "eva", "password": PASSWORD}, timeout=20
-    ).json()["token"]
-    detail = requests.get(
-        f"{url}/v1/mentions/{mention_id}", headers={"Authorization": f"Bearer {token}"}, timeout=20
-    ).json()
-    replies: list[dict[str, object]] = detail["replies"]
-    return replies
+    def holds(self, request: Request) -> bool:
+        return request.method == "POST" and request.path.endswith("/comments")
 
 
 def test_a_webhook_comment_is_answered_once_even_when_the_server_is_killed(
@@ -129,8 +106,8 @@ def test_a_webhook_comment_is_answered_once_even_when_the_server_is_killed(
 
         with server_process(db, env=env) as (url, _proc):
             fake.webhook_url = f"{url}/v1/hooks/{channel_id}"
-            assert wait_until(lambda: _replies(url, 1)[0]["delivery_state"] == "sent", 30, 0.2)
-            (reply,) = _replies(url, 1)
+            assert wait_until(lambda: replies_of(url, 1)[0]["delivery_state"] == "sent", 30, 0.2)
+            (reply,) = replies_of(url, 1)
             assert len(fake.page_comments) == 1  # exactly once on Facebook
             posted = fake.page_comments[0]
             assert reply["platform_post_id"] == posted.id

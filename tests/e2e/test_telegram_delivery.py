@@ -10,48 +10,23 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
-import requests
-
-from tests.integration.test_cli import run
+from tests.support.cli import run
 from tests.support.client import HeadlessClient
-from tests.support.fakes.mastodon import Request, Response
+from tests.support.e2e import HoldsAnswer, replies_of
+from tests.support.fakes.mastodon import Request
 from tests.support.fakes.telegram import FakeTelegram
 from tests.support.server import PASSWORD, server_process, wait_until
 from webcare.storage.server_schema import open_server_db
 
 
-class HoldingTelegram(FakeTelegram):
+class HoldingTelegram(HoldsAnswer, FakeTelegram):
     """Sends a message, then holds Telegram's answer until released (the ack is in flight)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold = False
-        self.held = threading.Event()
-        self.release = threading.Event()
-
-    def answer(self, request: Request) -> Response | None:
-        response = super().answer(request)
-        if self.hold and request.path.endswith("/sendMessage"):
-            self.hold = False
-            self.held.set()
-            self.release.wait(30)
-            return None  # the server is gone by now: nobody reads an answer
-        return response
-
-
-def _replies(url: str, mention_id: int) -> list[dict[str, Any]]:
-    token = requests.post(
-        url + "/v1/auth/login", json={"username": "eva", "password": PASSWORD}, timeout=20
-    ).json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    detail = requests.get(url + f"/v1/mentions/{mention_id}", headers=headers, timeout=20).json()
-    replies: list[dict[str, Any]] = detail["replies"]
-    return replies
+    def holds(self, request: Request) -> bool:
+        return request.path.endswith("/sendMessage")
 
 
 def test_a_telegram_message_is_answered_once_and_a_kill_never_posts_twice(tmp_path: Path) -> None:
@@ -98,11 +73,11 @@ def test_a_telegram_message_is_answered_once_and_a_kill_never_posts_twice(tmp_pa
                 )  # fmt: skip
                 (result,) = eva.engine.push_all()
                 assert result["outcome"] == "accepted"
-                assert wait_until(lambda: _replies(url, 1)[0]["delivery_state"] == "sent", 20)
+                assert wait_until(lambda: replies_of(url, 1)[0]["delivery_state"] == "sent", 20)
                 [sent] = tg.sent
                 assert sent["text"] == "Vervelend! Zet je modem even uit en aan. ^Eva"
                 assert sent["reply_to_message"]["message_id"] == first["message_id"]
-                assert _replies(url, 1)[0]["platform_post_id"] == (
+                assert replies_of(url, 1)[0]["platform_post_id"] == (
                     f"{jan['id']}:{sent['message_id']}"
                 )
                 # a second message; Telegram takes the reply but the answer never gets back
@@ -123,14 +98,14 @@ def test_a_telegram_message_is_answered_once_and_a_kill_never_posts_twice(tmp_pa
         assert len(tg.sent) == 2  # Telegram has it
 
         with server_process(db, env=env) as (url, _proc):
-            assert wait_until(lambda: _replies(url, 2)[0]["delivery_state"] == "failed", 30, 0.2)
-            (reply,) = _replies(url, 2)
+            assert wait_until(lambda: replies_of(url, 2)[0]["delivery_state"] == "failed", 30, 0.2)
+            (reply,) = replies_of(url, 2)
             assert reply["delivery_error"].startswith("May have been posted: the server stopped")
             assert "Telegram offers no way to check" in reply["delivery_error"]
             time.sleep(1.5)  # and it is not posted again later
             assert len(tg.sent) == 2
             assert tg.sent[1]["reply_to_message"]["message_id"] == second["message_id"]
-            assert _replies(url, 1)[0]["delivery_state"] == "sent"  # the first one untouched
+            assert replies_of(url, 1)[0]["delivery_state"] == "sent"  # the first one untouched
         database = open_server_db(db)
         with database.read() as conn:
             attempts = conn.execute(

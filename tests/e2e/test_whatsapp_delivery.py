@@ -11,46 +11,23 @@ from __future__ import annotations
 import os
 import re
 import signal
-import threading
 from pathlib import Path
 
 import requests
 
-from tests.integration.test_cli import run
+from tests.support.cli import run
 from tests.support.client import HeadlessClient
-from tests.support.fakes.mastodon import Request, Response
+from tests.support.e2e import HoldsAnswer, replies_of
+from tests.support.fakes.mastodon import Request
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
 from tests.support.server import PASSWORD, server_process, wait_until
 
 
-class HoldingWhatsApp(FakeWhatsApp):
+class HoldingWhatsApp(HoldsAnswer, FakeWhatsApp):
     """Sends the message, then holds the answer until released (the ack is in flight)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold = False
-        self.held = threading.Event()
-        self.release = threading.Event()
-
-    def answer(self, request: Request) -> Response | None:
-        response = super().answer(request)
-        if self.hold and request.method == "POST" and request.path.endswith("/messages"):
-            self.hold = False
-            self.held.set()
-            self.release.wait(30)
-            return None  # the server is gone by now: nobody reads an answer
-        return response
-
-
-def _replies(url: str, mention_id: int) -> list[dict[str, object]]:
-    token = requests.post(
-        url + "/v1/auth/login", json={"username": "eva", "password": PASSWORD}, timeout=20
-    ).json()["token"]
-    detail = requests.get(
-        f"{url}/v1/mentions/{mention_id}", headers={"Authorization": f"Bearer {token}"}, timeout=20
-    ).json()
-    replies: list[dict[str, object]] = detail["replies"]
-    return replies
+    def holds(self, request: Request) -> bool:
+        return request.method == "POST" and request.path.endswith("/messages")
 
 
 def test_a_reply_cut_off_by_a_kill_is_not_sent_twice_and_whatsapp_settles_it(
@@ -124,8 +101,8 @@ def test_a_reply_cut_off_by_a_kill_is_not_sent_twice_and_whatsapp_settles_it(
 
         with server_process(db, env=env) as (url, _proc):
             fake.webhook_url = f"{url}/v1/hooks/{channel_id}"
-            assert wait_until(lambda: _replies(url, 1)[0]["delivery_state"] == "failed", 30, 0.2)
-            (reply,) = _replies(url, 1)
+            assert wait_until(lambda: replies_of(url, 1)[0]["delivery_state"] == "failed", 30, 0.2)
+            (reply,) = replies_of(url, 1)
             assert str(reply["delivery_error"]).startswith("May have been posted")
             assert len(fake.outgoing) == 1  # not sent again by itself
             [sent] = fake.outgoing
@@ -134,7 +111,7 @@ def test_a_reply_cut_off_by_a_kill_is_not_sent_twice_and_whatsapp_settles_it(
             # WhatsApp's status names our reply: it is recorded as sent, with its wamid
             fake.status(sent, "sent")
             fake.status(sent, "read")
-            assert wait_until(lambda: _replies(url, 1)[0]["platform_status"] == "read", 30, 0.2)
-            (reply,) = _replies(url, 1)
+            assert wait_until(lambda: replies_of(url, 1)[0]["platform_status"] == "read", 30, 0.2)
+            (reply,) = replies_of(url, 1)
             assert (reply["delivery_state"], reply["platform_post_id"]) == ("sent", sent.wamid)
             assert len(fake.outgoing) == 1

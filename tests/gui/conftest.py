@@ -1,8 +1,8 @@
 """GUI fixtures: English texts in every GUI test.
 
-The team server and client-session fixtures (``team``, ``open_client``) and ``make_app`` live in
-``tests/support/gui.py`` (shared with tests/security); ``OpenClient`` and ``make_app`` are also
-importable from here, where GUI test modules have always imported them.
+The team server and client-session fixtures (``team``, ``open_client``), ``make_app`` and the
+helpers that press keys and pick mentions live in ``tests/support/gui.py`` (shared with
+tests/security).
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.support.gui import OpenClient, make_app
 from webcare.ui import i18n
-
-__all__ = ["OpenClient", "make_app"]
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
+from tests.support.gui import OpenClient
 from tests.support.server import TestServer
 from webcare.app import Session
 from webcare.domain.models import Role

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
 from tests.support.author_history import FOLLOWERS, HANDLE, NAME, TEXTS, add_author_history
+from tests.support.gui import OpenClient
 from tests.support.server import TestServer
 from webcare.app import Session
 from webcare.client_store.records import View

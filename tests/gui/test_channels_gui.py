@@ -4,53 +4,18 @@ a retry button, and the admin's channel settings dialog — real widgets, server
 from __future__ import annotations
 
 import json
-import time
-from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_inbox import select
-from tests.gui.test_team import team_view
 from tests.support.fakes.receiver import receiver
 from tests.support.fakes.telegram import FakeTelegram
+from tests.support.gui import OpenClient, push, select, team_view, webhook
 from tests.support.qt import table_item
-from tests.support.server import Api, TestServer
-from webcare.channels.webhook import signed_headers
+from tests.support.server import TestServer
 from webcare.domain.models import Role
 from webcare.ui.team.channels_view import ChannelsView
 from webcare.ui.team.settings_view import RulesEditor, SettingsView
-
-
-def webhook(team: TestServer, reply_url: str | None) -> tuple[Api, int, str]:
-    team.add_user("anna", Role.ADMIN, name="Anna")
-    admin = team.login("anna")
-    config = {"reply_url": reply_url} if reply_url else {}
-    r = admin.post("/v1/channels", json={"connector": "webhook", "name": "Forum", "config": config})
-    assert r.status_code == 201, r.text
-    return admin, r.json()["id"], r.json()["generated_secrets"]["signing_secret"]
-
-
-def push(team: TestServer, cid: int, secret: str, text: str) -> int:
-    payload: dict[str, Any] = {
-        "mentions": [
-            {
-                "id": "p1",
-                "text": text,
-                "created_at": time.time() - 30,
-                "author": {"id": "7", "handle": "jan@example.org", "name": "Jan"},
-                "url": "https://forum.example.org/t/1",
-            }
-        ]
-    }
-    body = json.dumps(payload).encode()
-    r = team.anonymous().post(
-        f"/v1/ingest/{cid}", data=body, headers=signed_headers(secret, body, time.time())
-    )
-    assert r.status_code == 202 and r.json()["accepted"] == 1, r.text
-    with team.ctx.db.read() as conn:
-        return int(conn.execute("SELECT id FROM mentions WHERE source_id = 'p1'").fetchone()[0])
 
 
 def test_listen_only_mentions_cannot_be_answered(

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_inbox import replies, select
+from tests.support.gui import OpenClient, replies, select
 from tests.support.server import TestServer
 
 KEYCAP = "1\ufe0f\u20e3"  # one grapheme, three code points, seven UTF-8 bytes

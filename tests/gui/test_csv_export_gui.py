@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
+from tests.support.gui import OpenClient
 from tests.support.server import TestServer
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role

@@ -10,57 +10,17 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient, make_app
+from tests.support.gui import OpenClient, answer, key, make_app, replies, select
 from tests.support.keyring import MemoryKeyring
 from tests.support.server import TestServer
 from tests.support.trap import Trap
-from webcare.app import Session, WebcareApp
-from webcare.client_store.records import View
+from webcare.app import WebcareApp
 from webcare.credentials import CredentialStore
 from webcare.domain.models import Role
 from webcare.server.run import ServerThread
 from webcare.ui.models.queue_model import PAGE, Col
 from webcare.ui.models.queue_model import Role as ModelRole
 from webcare.ui.widgets.template_picker import TemplatePicker
-
-
-def replies(team: TestServer, mention_id: int) -> list[str]:
-    with team.ctx.db.read() as conn:
-        rows = conn.execute(
-            "SELECT body FROM replies WHERE mention_id = ? ORDER BY accepted_at", (mention_id,)
-        )
-        return [r[0] for r in rows]
-
-
-def select(qtbot: QtBot, session: Session, mention_id: int) -> None:
-    c = session.controller
-    c.set_view(View.ALL)
-    session.window.views.setCurrentRow(2)
-    qtbot.waitUntil(lambda: c.model.rowCount() > 0, timeout=5000)
-    for row in range(c.model.rowCount()):
-        if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
-            session.window.table.setFocus()
-            c.queue.select_row(row)
-            break
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == mention_id, timeout=5000)
-
-
-def key(qtbot: QtBot, session: Session, sequence: str) -> None:
-    """Press a shortcut the way a person does: into the active window's focused widget."""
-    if not session.window.isActiveWindow():
-        session.window.activateWindow()
-        qtbot.waitUntil(session.window.isActiveWindow, timeout=3000)
-    target = QApplication.focusWidget() or session.window.table
-    if "+" in sequence and len(sequence) > 1:
-        mods = Qt.KeyboardModifier.NoModifier
-        *prefix, last = sequence.split("+")
-        for p in prefix:
-            mods |= {"Ctrl": Qt.KeyboardModifier.ControlModifier,
-                     "Shift": Qt.KeyboardModifier.ShiftModifier}[p]  # fmt: skip
-        qt_key = {"Return": Qt.Key.Key_Return}.get(last) or getattr(Qt.Key, f"Key_{last}")
-        qtbot.keyClick(target, qt_key, mods)
-    else:
-        qtbot.keyClicks(target, sequence)
 
 
 def test_queue_model_passes_the_model_tester(
@@ -233,17 +193,6 @@ def test_cheat_sheet_lists_every_shortcut(open_client: OpenClient, qtbot: QtBot)
     }.items():  # fmt: skip
         assert entries[action].split(", ")[0] == keys, (action, entries[action])
     sheet.close()
-
-
-def answer(qtbot: QtBot, session: Session, letter: str) -> None:
-    """Answer the confirmation that is open with a key, as a person does (its buttons'
-    underlined letters work without Alt)."""
-    c = session.controller
-    qtbot.waitUntil(lambda: c.confirm_box is not None and c.confirm_box.isVisible(), timeout=3000)
-    box = c.confirm_box
-    assert box is not None
-    qtbot.keyClick(box.focusWidget() or box, getattr(Qt.Key, f"Key_{letter.upper()}"))
-    qtbot.waitUntil(lambda: c.confirm_box is None, timeout=3000)
 
 
 def test_resolve_and_spam_move_on(open_client: OpenClient, team: TestServer, qtbot: QtBot) -> None:

@@ -20,10 +20,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_channels_gui import push, webhook
-from tests.gui.test_inbox import answer, key, replies
 from tests.support.fakes.receiver import receiver
+from tests.support.gui import OpenClient, answer, key, push, replies, webhook
 from tests.support.server import TestServer
 from webcare.app import Session
 from webcare.client_store.records import View

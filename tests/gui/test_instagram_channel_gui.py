@@ -9,8 +9,7 @@ import json
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_team import team_view
+from tests.support.gui import OpenClient, team_view
 from tests.support.server import TestServer
 from webcare.domain.models import Role
 from webcare.ui.team.channels_view import ChannelsView

@@ -18,10 +18,9 @@ from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_inbox import key, select
 from tests.support.fakes.bluesky import FakeBluesky
 from tests.support.fakes.mastodon import FakeMastodon
+from tests.support.gui import OpenClient, key, select
 from tests.support.media import pdf, png
 from tests.support.server import TestServer, running_server, wait_until
 from webcare.client_store.media_cache import cache_dir_for

@@ -12,34 +12,11 @@ from functools import partial
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_inbox import answer, key
-from tests.integration.channels.test_push_receiver import arrived, facebook_channel
+from tests.support.channels import arrived, facebook_channel
 from tests.support.fakes.graph import FakeGraph, error
+from tests.support.gui import OpenClient, answer, key, open_mention
 from tests.support.server import TestServer, wait_until
-from webcare.app import Session
-from webcare.client_store.records import View
 from webcare.domain.models import Role
-from webcare.ui.models.queue_model import Role as ModelRole
-
-
-def open_mention(qtbot: QtBot, session: Session, mention_id: int) -> None:
-    """Select a mention under All (again, if a refresh of the queue moved the rows meanwhile)."""
-    c = session.controller
-    c.set_view(View.ALL)
-
-    def shown() -> bool:
-        target = c.pane.target()  # what the actions act on: the pane and the selected row agree
-        if target is not None and target.id == mention_id:
-            return True
-        for row in range(c.model.rowCount()):
-            if c.model.index(row, 0).data(ModelRole.MENTION_ID) == mention_id:
-                session.window.table.setFocus()
-                c.queue.select_row(row)
-                break
-        return False
-
-    qtbot.waitUntil(shown, timeout=10_000)
 
 
 @pytest.fixture

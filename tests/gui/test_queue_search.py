@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.unit.client_store.test_search_index import HEAD, make_contact, make_mention
+from tests.support.search import HEAD, make_contact, make_mention
 from webcare.client_store.records import QueueFilter, View
 from webcare.client_store.search import SEARCH_CAP
 from webcare.client_store.store import LocalStore

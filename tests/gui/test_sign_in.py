@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import make_app
+from tests.support.gui import make_app
 from tests.support.server import PASSWORD, TestServer
 from webcare.app import WebcareApp
 from webcare.net.agent_api import ApiClient

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient, make_app
+from tests.support.gui import OpenClient, make_app, team_view
 from tests.support.qt import table_item
 from tests.support.sample import SAMPLE, SAMPLE_EXIT
 from tests.support.server import PASSWORD, TestServer
@@ -53,12 +53,6 @@ from webcare.ui.team.templates_view import TemplatesView
 from webcare.ui.team.workload_view import WorkloadView
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.preferences import PreferencesDialog
-
-
-def team_view(qtbot: QtBot, session: Session, tab: str) -> object:
-    window = session.controller.open_team(tab)
-    qtbot.addWidget(window)
-    return window.views[tab]
 
 
 def colours(image: QImage, step: int = 7) -> int:

@@ -14,12 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import OpenClient
-from tests.gui.test_messaging_window import open_mention
-from tests.gui.test_team import team_view
-from tests.integration.channels.test_push_receiver import arrived
-from tests.integration.channels.test_whatsapp import whatsapp_channel
+from tests.support.channels import arrived, whatsapp_channel
 from tests.support.fakes.whatsapp import FakeWhatsApp
+from tests.support.gui import OpenClient, open_mention, team_view
 from tests.support.server import TestServer
 from tests.support.untranslated import catalogue, english_on_screen
 from webcare.domain.models import Role

@@ -5,23 +5,15 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.support.cli import WEBCARE, run
 from tests.support.server import server_process
 from webcare.cli import build_parser, main
-
-WEBCARE = [sys.executable, "-m", "webcare"]
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*WEBCARE, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
-    )
 
 
 @pytest.fixture

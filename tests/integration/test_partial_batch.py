@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, Type
 
-from tests.integration.test_mutations import claimed, count, reply, send
 from tests.support.client import HeadlessClient
+from tests.support.outbox import claimed, count, reply, send
 from tests.support.server import PASSWORD, TestServer, running_server, wait_until
 from webcare.domain.models import Role
 from webcare.server.services import accounts

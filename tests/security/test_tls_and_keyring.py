@@ -21,10 +21,10 @@ from keyring.backends import null
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import make_app
-from tests.integration.test_api_client import https_team_server
+from tests.support.gui import make_app
 from tests.support.keyring import BrokenKeyring, MemoryKeyring, TypedKeyringBackend, installed
 from tests.support.server import PASSWORD, TestServer, running_server
+from tests.support.tls import https_team_server
 from webcare.net.agent_api import ApiClient
 from webcare.net.errors import CertificateError, InsecureUrlError
 

@@ -12,8 +12,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.integration.channels.test_bluesky import make as make_bluesky
-from tests.integration.channels.test_bluesky import reply_to as bluesky_reply
+from tests.support.bluesky import make as make_bluesky
+from tests.support.bluesky import reply_to as bluesky_reply
 from tests.support.connectors import build
 from tests.support.fakes.bluesky import FakeBluesky
 from tests.support.fakes.mail import Dovecot, MailServer, dovecot, mail_server

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_push_receiver import arrived, facebook_channel
+from tests.support.channels import arrived, facebook_channel
 from tests.support.connectors import build
 from tests.support.fakes.graph import PAGE_ID, FakeGraph, sign
 from tests.support.media import pdf, png

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.integration.channels.test_push_receiver import Agent, reply_state, rows
-from tests.integration.test_cli import run
+from tests.support.channels import Agent, reply_state, rows
+from tests.support.cli import run
 from tests.support.connectors import build
 from tests.support.fakes.graph import sign
 from tests.support.fakes.instagram import (

@@ -12,10 +12,10 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.support.channels import mention_media, reply_with, settled, upload
 from tests.support.fakes.mastodon import FakeMastodon
 from tests.support.media import HTML, SVG, pdf, png
 from tests.support.server import Api, TestServer, running_server, wait_until
@@ -53,18 +53,6 @@ def mastodon_channel(admin: Api, masto: FakeMastodon) -> int:
     )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
-
-
-def mention_media(api: Api, mention_id: int) -> list[dict[str, Any]]:
-    r = api.get(f"/v1/mentions/{mention_id}")
-    assert r.status_code == 200, r.text
-    items: list[dict[str, Any]] = r.json()["mention"]["media"]
-    return items
-
-
-def settled(api: Api, mention_id: int) -> bool:
-    items = mention_media(api, mention_id)
-    return bool(items) and all(m["state"] != "pending" for m in items)
 
 
 def first_mention(server: TestServer) -> int:
@@ -219,38 +207,6 @@ def test_a_document_is_offered_as_an_attachment_download(
     assert r.headers["Content-Disposition"] == (
         "attachment; filename=\"factuur.pdf\"; filename*=UTF-8''factuur.pdf"
     )
-
-
-def reply_with(
-    api: Api, mention_id: int, body: str, media_ids: list[int], *, seq: int = 1
-) -> dict[str, Any]:
-    r = api.post(f"/v1/mentions/{mention_id}/claim")
-    assert r.status_code == 200, r.text
-    epoch = r.json()["mention"]["claim_epoch"]
-    r = api.post(
-        "/v1/mutations",
-        json={
-            "client_id": f"client-{api.token}"[:40],
-            "mutations": [
-                {
-                    "client_seq": seq,
-                    "op_id": f"op-media-{mention_id:04d}-{seq}",
-                    "type": "reply",
-                    "mention_id": mention_id,
-                    "claim_epoch": epoch,
-                    "body": body,
-                    "media_ids": media_ids,
-                }
-            ],
-        },
-    )
-    assert r.status_code == 200, r.text
-    result: dict[str, Any] = r.json()["results"][0]
-    return result
-
-
-def upload(api: Api, data: bytes, content_type: str, **params: str) -> Any:
-    return api.post("/v1/media", data=data, headers={"Content-Type": content_type}, params=params)
 
 
 def test_an_image_attached_to_a_reply_is_posted_once_on_mastodon(

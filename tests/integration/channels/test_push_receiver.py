@@ -12,9 +12,17 @@ from typing import Any
 
 import pytest
 
+from tests.support.channels import (
+    Agent,
+    arrived,
+    facebook_channel,
+    mention_by_source,
+    reply_state,
+    rows,
+)
 from tests.support.fakes.graph import PAGE_ID, FakeGraph, error, meta_json, sign
 from tests.support.fakes.telegram import FakeTelegram
-from tests.support.server import Api, TestServer, running_server, wait_until
+from tests.support.server import TestServer, running_server, wait_until
 from webcare.domain.models import Role
 from webcare.server.routers import hooks
 from webcare.server.services import push
@@ -30,89 +38,6 @@ def fake() -> Iterator[FakeGraph]:
 def srv(tmp_path: Path) -> Iterator[TestServer]:
     with running_server(tmp_path, delivery_base_s=0.05, channel_tick_s=0.05) as server:
         yield server
-
-
-def facebook_channel(
-    admin: Api, fake: FakeGraph, name: str = "Webcare BV on Facebook"
-) -> dict[str, Any]:
-    r = admin.post(
-        "/v1/channels",
-        json={
-            "connector": "facebook",
-            "name": name,
-            "brand": "Webcare",
-            "config": {"page_id": PAGE_ID, "base_url": fake.base_url},
-            "secrets": {"page_access_token": fake.token, "app_secret": fake.app_secret},
-            "interval_s": 86_400,
-        },
-    )
-    assert r.status_code == 201, r.text
-    channel: dict[str, Any] = r.json()
-    assert channel["hook_path"] == f"/v1/hooks/{channel['id']}"
-    fake.webhook_url = admin.base_url + channel["hook_path"]
-    return channel
-
-
-def rows(srv: TestServer, sql: str, *args: Any) -> list[dict[str, Any]]:
-    with srv.ctx.db.read() as conn:
-        return [dict(r) for r in conn.execute(sql, args)]
-
-
-def mention_by_source(srv: TestServer, source_id: str) -> dict[str, Any] | None:
-    found = rows(srv, "SELECT * FROM mentions WHERE source_id = ?", source_id)
-    return found[0] if found else None
-
-
-def arrived(srv: TestServer, source_id: str, timeout: float = 10) -> dict[str, Any]:
-    assert wait_until(lambda: mention_by_source(srv, source_id) is not None, timeout), source_id
-    found = mention_by_source(srv, source_id)
-    assert found is not None
-    return found
-
-
-class Agent:
-    """An agent writing through the outbox, numbering the writes as a client does."""
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.seq = 0
-
-    def write(self, mention_id: int, kind: str, **fields: Any) -> dict[str, Any]:
-        self.seq += 1
-        r = self.api.post(
-            "/v1/mutations",
-            json={
-                "client_id": f"client-{id(self)}",
-                "mutations": [
-                    {
-                        "client_seq": self.seq,
-                        "op_id": f"op-{id(self)}-{self.seq}",
-                        "type": kind,
-                        "mention_id": mention_id,
-                        **fields,
-                    }
-                ],
-            },
-        )
-        assert r.status_code == 200, r.text
-        result: dict[str, Any] = r.json()["results"][0]
-        return result
-
-    def reply(self, mention_id: int, body: str, **fields: Any) -> dict[str, Any]:
-        r = self.api.post(f"/v1/mentions/{mention_id}/claim")
-        assert r.status_code == 200, r.text
-        epoch = r.json()["mention"]["claim_epoch"]
-        return self.write(mention_id, "reply", body=body, claim_epoch=epoch, **fields)
-
-    def detail(self, mention_id: int) -> dict[str, Any]:
-        r = self.api.get(f"/v1/mentions/{mention_id}")
-        assert r.status_code == 200, r.text
-        data: dict[str, Any] = r.json()
-        return data
-
-
-def reply_state(srv: TestServer, reply_id: str) -> dict[str, Any]:
-    return rows(srv, "SELECT * FROM replies WHERE id = ?", reply_id)[0]
 
 
 # --- the receiver -----------------------------------------------------------------------------

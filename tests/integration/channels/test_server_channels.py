@@ -13,10 +13,18 @@ from typing import Any
 
 import pytest
 
+from tests.support.channels import (
+    claim_and_reply,
+    mention,
+    mention_ids,
+    push,
+    reply_row,
+    webhook_channel,
+)
 from tests.support.fakes.feeds import Entry, FeedServer, rss
 from tests.support.fakes.mastodon import FakeMastodon
 from tests.support.fakes.receiver import receiver
-from tests.support.server import Api, TestServer, running_server, wait_until
+from tests.support.server import TestServer, running_server, wait_until
 from webcare.channels.webhook import signed_headers
 from webcare.domain.models import Role
 
@@ -26,95 +34,6 @@ def fast(tmp_path: Path) -> Iterator[TestServer]:
     """A server whose failed deliveries are retried after ~50 ms instead of 15 s."""
     with running_server(tmp_path, delivery_base_s=0.05, channel_tick_s=0.1) as srv:
         yield srv
-
-
-def push(
-    api: Api,
-    channel_id: int,
-    secret: str,
-    payload: Any,
-    *,
-    at: float | None = None,
-    signature: str | None = None,
-) -> Any:
-    body = json.dumps(payload).encode()
-    headers = signed_headers(secret, body, time.time() if at is None else at)
-    if signature is not None:
-        headers["X-Webcare-Signature"] = signature
-    return api.post(f"/v1/ingest/{channel_id}", data=body, headers=headers)
-
-
-def mention(
-    i: int,
-    text: str = "Mijn internet doet het niet, wat moet ik doen?",
-    followers: int = 12,
-    handle: str = "jan",
-) -> dict[str, Any]:
-    return {
-        "id": f"m{i}",
-        "text": text,
-        "created_at": "2026-11-20T10:00:00Z",
-        "author": {
-            "id": handle,
-            "handle": f"@{handle}",
-            "name": handle.title(),
-            "followers": followers,
-        },
-        "url": f"https://example.invalid/{i}",
-    }
-
-
-def webhook_channel(admin: Api, reply_url: str | None = None) -> tuple[int, str]:
-    config = {"reply_url": reply_url} if reply_url else {}
-    r = admin.post(
-        "/v1/channels",
-        json={"connector": "webhook", "name": "Forum", "brand": "KPN", "config": config},
-    )
-    assert r.status_code == 201, r.text
-    data = r.json()
-    return data["id"], data["generated_secrets"]["signing_secret"]
-
-
-def claim_and_reply(server: TestServer, api: Api, mid: int, body: str, seq: int = 1) -> str:
-    r = api.post(f"/v1/mentions/{mid}/claim")
-    assert r.status_code == 200, r.text
-    epoch = r.json()["mention"]["claim_epoch"]
-    op = f"op-reply-{mid:04d}-{seq}"
-    r = api.post(
-        "/v1/mutations",
-        json={
-            "client_id": f"client-{api.token}"[:40],
-            "mutations": [
-                {
-                    "client_seq": seq,
-                    "op_id": op,
-                    "type": "reply",
-                    "mention_id": mid,
-                    "claim_epoch": epoch,
-                    "body": body,
-                }
-            ],
-        },
-    )
-    assert r.status_code == 200, r.text
-    assert r.json()["results"][0]["outcome"] == "accepted", r.json()
-    return op
-
-
-def reply_row(server: TestServer, reply_id: str) -> dict[str, Any]:
-    with server.ctx.db.read() as conn:
-        row = conn.execute("SELECT * FROM replies WHERE id = ?", (reply_id,)).fetchone()
-    return dict(row)
-
-
-def mention_ids(server: TestServer, channel_id: int) -> list[int]:
-    with server.ctx.db.read() as conn:
-        return [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM mentions WHERE channel_id = ? ORDER BY source_id", (channel_id,)
-            )
-        ]
 
 
 def test_admin_sets_up_a_webhook_channel_and_secrets_never_leave(server: TestServer) -> None:

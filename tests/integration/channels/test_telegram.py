@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_server_channels import (
+from tests.support.channels import (
     claim_and_reply,
     mention,
     mention_ids,
@@ -28,8 +28,9 @@ from tests.support.connectors import build
 from tests.support.fakes.receiver import receiver
 from tests.support.fakes.telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from tests.support.server import running_server, wait_until
+from tests.support.telegram import INFO, NOW, _mention_id, _telegram_channel, clock, make, reply_to
 from webcare.channels import telegram
-from webcare.channels.base import ChannelInfo, MediaRef, OutgoingReply
+from webcare.channels.base import MediaRef
 from webcare.channels.errors import (
     AuthFailed,
     ChannelError,
@@ -37,17 +38,8 @@ from webcare.channels.errors import (
     NotConfigured,
     RateLimited,
 )
-from webcare.domain.models import Role
 from webcare.server.runner import ChannelRunner
 from webcare.storage.server_schema import open_server_db
-
-NOW = 1_790_416_800.0
-INFO = ChannelInfo(kind="telegram", name="@webcare_test_bot on Telegram", brand="KPN",
-                   handle="@webcare_test_bot", char_limit=4096)  # fmt: skip
-
-
-def clock() -> float:
-    return NOW
 
 
 @pytest.fixture
@@ -56,34 +48,11 @@ def fake() -> Iterator[FakeTelegram]:
         yield server
 
 
-def make(fake: FakeTelegram, poll_s: int = 1, **config: Any) -> telegram.TelegramConnector:
-    secrets = {"bot_token": fake.token}
-    if "webhook_secret" in config:
-        secrets["webhook_secret"] = config.pop("webhook_secret")
-    conn = build(
-        telegram.TelegramConnector, INFO, {"api_url": fake.base_url, **config}, secrets, clock=clock
-    )
-    conn.poll_timeout_s = poll_s
-    return conn
-
-
 @pytest.fixture
 def connector(fake: FakeTelegram) -> Iterator[telegram.TelegramConnector]:
     conn = make(fake)
     yield conn
     conn.close()
-
-
-def reply_to(message: dict[str, Any], text: str, reference: str = "r-1") -> OutgoingReply:
-    chat_id, message_id = message["chat"]["id"], message["message_id"]
-    return OutgoingReply(
-        reference=reference,
-        text=text,
-        mention_source_id=f"{chat_id}:{message_id}",
-        author_handle="@" + message["from"].get("username", ""),
-        accepted_at=NOW - 5,
-        mention_meta={"chat_id": str(chat_id), "message_id": str(message_id)},
-    )
 
 
 def sent_json(fake: FakeTelegram, index: int = -1) -> Any:
@@ -812,24 +781,6 @@ def test_spec() -> None:
     secrets = {f.name for f in spec.fields if f.secret}
     assert secrets == {"bot_token", "webhook_secret"}
     assert [f.name for f in spec.fields if f.generate] == ["webhook_secret"]
-
-
-# --- on a real team server -----------------------------------------------------------------------
-def _telegram_channel(server: Any, fake: FakeTelegram) -> tuple[int, str]:
-    admin = server.user("anna", Role.ADMIN)
-    r = admin.post(
-        "/v1/channels",
-        json={"connector": "telegram", "name": "KPN on Telegram", "brand": "KPN",
-              "config": {"api_url": fake.base_url}, "secrets": {"bot_token": fake.token}},
-    )  # fmt: skip
-    assert r.status_code == 201, r.text
-    return r.json()["id"], r.json()["generated_secrets"]["webhook_secret"]
-
-
-def _mention_id(server: Any, source_id: str) -> int | None:
-    with server.ctx.db.read() as conn:
-        row = conn.execute("SELECT id FROM mentions WHERE source_id = ?", (source_id,)).fetchone()
-    return None if row is None else int(row[0])
 
 
 def test_on_a_real_server_a_message_is_answered_once_quoting_it(tmp_path: Path) -> None:

@@ -14,18 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_media import reply_with, upload
-from tests.integration.channels.test_server_channels import reply_row
-from tests.integration.channels.test_telegram import (
-    _mention_id,
-    _telegram_channel,
-    clock,
-    make,
-    reply_to,
-)
+from tests.support.channels import reply_row, reply_with, upload
 from tests.support.fakes.telegram import FakeTelegram
 from tests.support.media import png
 from tests.support.server import Api, TestServer, running_server, wait_until
+from tests.support.telegram import _mention_id, _telegram_channel, clock, make, reply_to
 from webcare.channels import telegram
 from webcare.channels.base import OutgoingMedia, OutgoingReply
 from webcare.channels.errors import ChannelError, RateLimited

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_server_channels import (
+from tests.support.channels import (
     claim_and_reply,
     mention,
     mention_ids,

@@ -17,34 +17,30 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_media import mention_media, settled
-from tests.integration.channels.test_push_receiver import Agent, arrived, reply_state, rows
+from tests.support.channels import (
+    Agent,
+    arrived,
+    mention_media,
+    reply_state,
+    rows,
+    settled,
+    whatsapp_channel,
+)
 from tests.support.connectors import build
 from tests.support.fakes.graph import meta_json
 from tests.support.fakes.mastodon import Request, Response
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
 from tests.support.media import pdf, png
-from tests.support.server import Api, TestServer, running_server, wait_until
+from tests.support.server import TestServer, running_server, wait_until
+from tests.support.whatsapp import INFO, NOW, Clock, captured, mention_of, reply_for
 from webcare.channels import graph, whatsapp
-from webcare.channels.base import ChannelInfo, IncomingMention, MediaBlob, MediaRef, OutgoingReply
+from webcare.channels.base import MediaBlob, MediaRef
 from webcare.channels.errors import AuthFailed, ChannelError, MediaTooLarge, RateLimited
 from webcare.domain.models import Role
 from webcare.server.services import platform_templates
 from webcare.server.services.platform_templates import PlatformTemplates
 
-NOW = 1_790_000_000.0
-INFO = ChannelInfo(kind="whatsapp", name="Webcare BV on WhatsApp", brand="Webcare")
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
-
-# --- the connector against the fake --------------------------------------------------------------
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -68,35 +64,6 @@ def wa(fake: FakeWhatsApp, clock: Clock) -> Iterator[whatsapp.WhatsAppConnector]
     )
     yield conn
     conn.close()
-
-
-def captured(fake: FakeWhatsApp) -> list[bytes]:
-    """The webhook bodies the fake makes from now on, in order (pushed or not)."""
-    bodies: list[bytes] = []
-
-    def keep(body: bytes) -> None:
-        bodies.append(body)
-
-    fake.send_raw = keep  # type: ignore[method-assign]
-    fake.push = True
-    return bodies
-
-
-def mention_of(wa: whatsapp.WhatsAppConnector, body: bytes) -> IncomingMention:
-    [mention] = wa.parse_push(body).batches[0].mentions
-    return mention
-
-
-def reply_for(m: IncomingMention, text: str = "", **fields: Any) -> OutgoingReply:
-    return OutgoingReply(
-        reference=fields.pop("reference", "op-1"),
-        text=text,
-        mention_source_id=m.source_id,
-        author_handle=m.author.handle,
-        accepted_at=NOW,
-        mention_meta=dict(m.meta),
-        **fields,
-    )
 
 
 def test_a_reply_quotes_the_message_and_carries_our_reference(
@@ -369,28 +336,6 @@ def live() -> Iterator[FakeWhatsApp]:
 def srv(tmp_path: Path) -> Iterator[TestServer]:
     with running_server(tmp_path, delivery_base_s=0.05, channel_tick_s=0.05) as server:
         yield server
-
-
-def whatsapp_channel(admin: Api, fake: FakeWhatsApp) -> dict[str, Any]:
-    r = admin.post(
-        "/v1/channels",
-        json={
-            "connector": "whatsapp",
-            "name": "Webcare BV on WhatsApp",
-            "brand": "Webcare",
-            "config": {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID,
-                       "base_url": fake.base_url},
-            "secrets": {"access_token": fake.token, "app_secret": fake.app_secret},
-            "interval_s": 86_400,
-        },
-    )  # fmt: skip
-    assert r.status_code == 201, r.text
-    channel: dict[str, Any] = r.json()
-    assert channel["hook_path"] == f"/v1/hooks/{channel['id']}"
-    assert channel["window_templates"] is True and channel["reply_window_s"] == 86_400
-    assert len(channel["generated_secrets"]["verify_token"]) >= 24  # shown once, for Meta
-    fake.webhook_url = admin.base_url + channel["hook_path"]
-    return channel
 
 
 def deliveries(srv: TestServer) -> list[dict[str, Any]]:

@@ -15,20 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.integration.channels.test_media import upload
-from tests.integration.channels.test_push_receiver import Agent, arrived, reply_state
-from tests.integration.channels.test_whatsapp import (
-    INFO,
-    Clock,
-    captured,
-    mention_of,
-    reply_for,
-    whatsapp_channel,
-)
+from tests.support.channels import Agent, arrived, reply_state, upload, whatsapp_channel
 from tests.support.connectors import build
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp, status_error
 from tests.support.media import gif, png
 from tests.support.server import Api, TestServer, running_server, wait_until
+from tests.support.whatsapp import INFO, Clock, captured, mention_of, reply_for
 from webcare.channels import whatsapp
 from webcare.channels.base import IncomingMention, OutgoingMedia, OutgoingReply
 from webcare.channels.errors import ChannelError
