@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import sqlite3
@@ -401,9 +400,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal", "Internal server error.")
 
 
-async def _every(interval: float, work: Callable[[], Any], name: str) -> None:
-    while True:
-        await asyncio.sleep(interval)
+async def every(
+    interval: float, work: Callable[[], Any], name: str, stopping: asyncio.Event
+) -> None:
+    """Run ``work`` in a worker thread every ``interval`` seconds until ``stopping`` is set.
+
+    A run in progress is never cancelled: cancelling the wait would leave its thread using
+    the database while the server closes it (a crash at shutdown), so the server sets
+    ``stopping`` and waits for this to return."""
+    while not stopping.is_set():
+        try:
+            await asyncio.wait_for(stopping.wait(), interval)
+            return
+        except TimeoutError:
+            pass
         try:
             await run_in_threadpool(work)
         except Exception:
@@ -433,15 +443,17 @@ def create_app(config: ServerConfig) -> FastAPI:
                 last_head = head
                 ctx.notifier.notify_threadsafe()
 
+        stopping = asyncio.Event()
         tasks = [
             asyncio.create_task(
-                _every(
+                every(
                     config.effective_sweep_interval_s,
                     lambda: claims.sweep_expired(db, ctx.now()),
                     "lease sweep",
+                    stopping,
                 )
             ),
-            asyncio.create_task(_every(config.external_poll_s, watch_external, "watch")),
+            asyncio.create_task(every(config.external_poll_s, watch_external, "watch", stopping)),
         ]
         if config.channels:
             ctx.runner = ChannelRunner(
@@ -457,11 +469,8 @@ def create_app(config: ServerConfig) -> FastAPI:
             ctx.closing = True
             if ctx.runner is not None:
                 await run_in_threadpool(ctx.runner.stop)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            stopping.set()  # a sweep under way finishes before the database is closed
+            await asyncio.gather(*tasks, return_exceptions=True)
             ctx.notifier.unbind()
             db.close()
 
