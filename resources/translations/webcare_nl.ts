@@ -791,7 +791,7 @@
     <name>Composer</name>
     <message>
         <source>Reply text</source>
-        <extracomment>Uploaded images (the server&apos;s ``media`` records) the reply will carry.</extracomment>
+        <extracomment>How many images a reply to this mention may carry and why none (the connector&apos;s rule, from the mention&apos;s wire record); a private reply&apos;s, where one is possible. Uploaded images (the server&apos;s ``media`` records) the reply will carry.</extracomment>
         <translation>Antwoordtekst</translation>
     </message>
     <message>
@@ -871,6 +871,22 @@
         <translation>Verstuur een goedgekeurd {platform}-sjabloon (Ctrl+T)</translation>
     </message>
     <message>
+        <source>{reason} Remove the image to send the reply.</source>
+        <translation>{reason} Haal de afbeelding weg om het antwoord te versturen.</translation>
+    </message>
+    <message>
+        <source>This reply cannot carry images.</source>
+        <translation>Dit antwoord kan geen afbeeldingen bevatten.</translation>
+    </message>
+    <message>
+        <source>This reply can carry one image: remove {n} to send it.</source>
+        <translation>Dit antwoord kan één afbeelding bevatten: haal er {n} weg om het te versturen.</translation>
+    </message>
+    <message>
+        <source>This reply can carry {most} images: remove {n} to send it.</source>
+        <translation>Dit antwoord kan {most} afbeeldingen bevatten: haal er {n} weg om het te versturen.</translation>
+    </message>
+    <message>
         <source>Counted as Mastodon counts: the @mention put in front included, every link as 23 characters, a mention without its server.</source>
         <translation>Geteld zoals Mastodon telt: inclusief de @vermelding vooraan, elke link als 23 tekens, een vermelding zonder de servernaam.</translation>
     </message>
@@ -909,6 +925,18 @@
     <message>
         <source>Internal note — customers never see it.</source>
         <translation>Interne notitie — klanten zien deze nooit.</translation>
+    </message>
+    <message>
+        <source>Attach an image to the reply (Ctrl+Shift+A); it can carry one</source>
+        <translation>Een afbeelding aan het antwoord toevoegen (Ctrl+Shift+A); het kan er één bevatten</translation>
+    </message>
+    <message>
+        <source>Attach an image to the reply (Ctrl+Shift+A); it can carry {n}</source>
+        <translation>Een afbeelding aan het antwoord toevoegen (Ctrl+Shift+A); het kan er {n} bevatten</translation>
+    </message>
+    <message>
+        <source>No images: {reason}</source>
+        <translation>Geen afbeeldingen: {reason}</translation>
     </message>
     <message>
         <source>Save note</source>
@@ -1289,12 +1317,24 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Dit kanaal luistert alleen: er is geen antwoord om een afbeelding bij te voegen.</translation>
     </message>
     <message>
+        <source>{reason} Send the text alone.</source>
+        <translation>{reason} Verstuur alleen de tekst.</translation>
+    </message>
+    <message>
         <source>Replies on {channel} cannot carry images. Send the text, or answer with the image on the platform itself.</source>
         <translation>Antwoorden op {channel} kunnen geen afbeeldingen bevatten. Verstuur de tekst, of antwoord met de afbeelding op het platform zelf.</translation>
     </message>
     <message>
         <source>An internal note cannot carry images; switch off Internal note.</source>
         <translation>Een interne notitie kan geen afbeeldingen bevatten; zet Interne notitie uit.</translation>
+    </message>
+    <message>
+        <source>This reply can carry one image, and it has one.</source>
+        <translation>Dit antwoord kan één afbeelding bevatten, en heeft er al één.</translation>
+    </message>
+    <message>
+        <source>This reply can carry {n} images, and it has them.</source>
+        <translation>Dit antwoord kan {n} afbeeldingen bevatten, en heeft ze al.</translation>
     </message>
     <message>
         <source>this channel</source>
@@ -2170,6 +2210,29 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Fill in: {names}</source>
         <translation>Nog invullen: {names}</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformText</name>
+    <message>
+        <source>A private reply is one Messenger message, and Messenger cannot put text and an image in one message: answer publicly to send the image, or in Messenger once the customer writes back.</source>
+        <translation>Een privéantwoord is één Messenger-bericht, en Messenger kan tekst en een afbeelding niet in één bericht zetten: antwoord openbaar om de afbeelding te sturen, of in Messenger zodra de klant terugschrijft.</translation>
+    </message>
+    <message>
+        <source>This Facebook mention cannot be answered from Webcare.</source>
+        <translation>Deze Facebook-vermelding kan niet vanuit Webcare beantwoord worden.</translation>
+    </message>
+    <message>
+        <source>Instagram takes a direct message&apos;s image only from a public web address, which Webcare does not have: send the text here, and the image from the Instagram app.</source>
+        <translation>Instagram neemt een afbeelding in een direct bericht alleen van een openbaar webadres aan, en dat heeft Webcare niet: verstuur de tekst hier, en de afbeelding vanuit de Instagram-app.</translation>
+    </message>
+    <message>
+        <source>An Instagram private reply is text only.</source>
+        <translation>Een privéantwoord op Instagram is alleen tekst.</translation>
+    </message>
+    <message>
+        <source>Instagram comment replies are text only.</source>
+        <translation>Antwoorden op Instagram-reacties zijn alleen tekst.</translation>
     </message>
 </context>
 <context>

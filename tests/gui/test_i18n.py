@@ -372,3 +372,20 @@ def test_the_walker_finds_english_from_the_catalogue(qtbot: QtBot) -> None:
         "'Claim' (source 'Claim')",
         "'Note saved on @105848.' (source 'Note saved on {who}.')",
     ]
+
+
+def test_the_platforms_image_rules_are_shown_in_dutch(qapp: QApplication) -> None:
+    """The server words a connector's rule in English; the client shows the ones it knows in
+    the user's language (webcare/ui/platform_text.py)."""
+    from webcare.channels import instagram
+    from webcare.ui.platform_text import image_refusal
+
+    assert i18n.install_translator(qapp, "nl") == "nl"
+    try:
+        assert image_refusal(instagram.DM_NO_IMAGES).startswith("Instagram neemt een afbeelding")
+        assert image_refusal(instagram.COMMENT_NO_IMAGES) == (
+            "Antwoorden op Instagram-reacties zijn alleen tekst."
+        )
+    finally:
+        assert i18n.install_translator(qapp, "en") == "en"
+    assert image_refusal(instagram.COMMENT_NO_IMAGES) == instagram.COMMENT_NO_IMAGES

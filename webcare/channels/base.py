@@ -95,6 +95,24 @@ class OutgoingMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachRule:
+    """How many images a reply to one mention may carry (``limit``; 0: none) and, when none,
+    why in words (``reason``: "Instagram comment replies are text only.").
+
+    A connector decides it per mention (its module's ``attach_rule(meta, private)``: a comment,
+    a Messenger message and a private reply differ); without one, the channel's ``SPEC`` says
+    (:func:`webcare.channels.registry.attach_rule`). The team server refuses a reply over it
+    when it accepts it, and the mention's wire record carries it for the composer.
+    """
+
+    limit: int
+    reason: str = ""
+    #: The reply named for a refusal over the limit ("A Facebook comment reply": "… can carry
+    #: one image.").
+    what: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMention:
     """A post that mentions the brand."""
 

@@ -40,11 +40,21 @@ answered inside the Messenger window).
   ``metadata: webcare:<reply id>``; outside the 24 h window Meta refuses (10/2018278) and so
   does the team server before the agent types.
 
+**Images** (:func:`attach_rule`, per mention): a public comment reply carries one, as the
+multipart ``source`` file of the same ``/{comment-id}/comments`` request; a Messenger reply up
+to four, each an attachment message (``{type: image, payload: {is_reusable: false}}`` with the
+file as ``filedata``) after the text, since a Messenger message is text *or* one attachment; a
+private reply none (Meta allows one message). JPEG, PNG or GIF, at most :data:`IMAGE_MAX_BYTES`.
+
 **Exactly once** (Graph has no idempotency key): after a crash between Meta's answer and our
 commit, a retry first looks the reply up (``lookup``): a comment among the Page's own comments
 under the same parent with the same text, posted after the reply was accepted; a Messenger
 message in the customer's conversation the same way (and the ``message_echoes`` webhook carries
-our reference, which records the reply even before a retry). A private reply cannot be looked
+our reference, which records the reply even before a retry). A Messenger reply with images
+is several messages: only the last carries ``webcare:<reply id>`` (the others
+``webcare:<reply id>#<n>``, whose echo records nothing), and a retry reads the conversation for
+the parts already there — the text, then the Page's image messages right after it — and sends
+only the rest (:meth:`FacebookConnector._parts_sent`). A private reply cannot be looked
 up, but Meta refuses a second one (10900, "already replied"): on a retry that means ours went
 out, and it is recorded as sent (its message id comes with the echo).
 
@@ -64,6 +74,7 @@ and size. Templates, locations and shared links stay a note in the text.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -72,6 +83,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from webcare.channels import graph
 from webcare.channels.base import (
+    AttachRule,
     Author,
     Batch,
     ChannelInfo,
@@ -82,6 +94,7 @@ from webcare.channels.base import (
     IncomingMention,
     MediaBlob,
     MediaRef,
+    OutgoingMedia,
     OutgoingReply,
     PushResult,
     Receipt,
@@ -99,6 +112,7 @@ from webcare.channels.graph import (
     parse_time,
 )
 from webcare.channels.settings import Settings
+from webcare.domain.media import MAX_ATTACHMENTS
 
 CHAR_LIMIT = 2000  # Messenger's Send API (comments take more; one limit fits every reply)
 MAX_TEXT = 20_000
@@ -114,6 +128,16 @@ MAX_PAGES = 8
 MAX_COMMENT_PAGES = 4
 #: Our reference in a Messenger message's ``metadata`` (echoed back by Meta).
 METADATA_PREFIX = "webcare:"
+#: A reply sent as several Messenger messages (text, then each image) carries the plain
+#: reference only on its last; the earlier ones carry ``webcare:<reply id>#<part>``, whose echo
+#: records nothing (the reply is not sent until its last part is).
+PART_MARK = "#"
+#: The largest image Webcare sends: a Page's photos (a comment's) take 10 MB, Messenger's
+#: attachments 25 MB; one limit fits both.
+IMAGE_MAX_BYTES = 10_000_000
+#: What Facebook's photos and Messenger's image attachments both take (BMP and TIFF, which
+#: photos also take, are not among the images Webcare accepts).
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 #: A lookup accepts a post this long before the reply was accepted (clocks differ).
 LOOKUP_SKEW_S = 600.0
 #: How often the Page's webhook subscription is renewed (Meta drops one that kept failing).
@@ -167,7 +191,33 @@ SPEC = ConnectorSpec(
     private_reply_window_s=PRIVATE_REPLY_WINDOW_S,
     private_followup="in Messenger",
     moderation=("hide",),
+    can_attach=True,
+    attach_max_bytes=IMAGE_MAX_BYTES,
+    attach_types=IMAGE_TYPES,
 )
+
+UNANSWERABLE = "This Facebook mention cannot be answered from Webcare."
+PRIVATE_TEXT_ONLY = (
+    "A private reply is one Messenger message, and Messenger cannot put text and an image in"
+    " one message: answer publicly to send the image, or in Messenger once the customer writes"
+    " back."
+)
+
+
+def attach_rule(meta: Mapping[str, str], private: bool) -> AttachRule:
+    """Images a reply may carry: a comment (or visitor post) answered publicly one (Graph's
+    ``source``), a Messenger message up to the server's limit (each its own message after the
+    text), a private reply none (Meta allows it one message, and a message is text *or* one
+    attachment)."""
+    kind = meta.get("kind")
+    if kind == "message":
+        return AttachRule(MAX_ATTACHMENTS, what="A Messenger reply")
+    if kind in ("comment", "post"):
+        if private:
+            return AttachRule(0, PRIVATE_TEXT_ONLY, what="A private reply")
+        what = "A Facebook comment reply" if kind == "comment" else "A reply to a Facebook post"
+        return AttachRule(1, what=what)
+    return AttachRule(0, UNANSWERABLE)
 
 
 def _text(value: Any, what: str) -> str:
@@ -411,7 +461,8 @@ class FacebookConnector(ConnectorBase):
                 metadata = message.get("metadata")
                 if isinstance(metadata, str) and metadata.startswith(METADATA_PREFIX):
                     ours = metadata[len(METADATA_PREFIX) :]
-                    receipts.append(Receipt(mid, ours, "sent", at))
+                    if PART_MARK not in ours:  # a part before the last: the reply is not sent
+                        receipts.append(Receipt(mid, ours, "sent", at))
                 return  # our own message (or one sent in Meta's inbox): not a mention
             if message.get("is_deleted") or sender is None or sender == self.page_id:
                 return
@@ -701,25 +752,56 @@ class FacebookConnector(ConnectorBase):
             raise ChannelError("Facebook: this mention has no Facebook kind; it cannot be"
                                " answered from here.", permanent=True)  # fmt: skip
         if reply.private:
+            if reply.media:
+                raise ChannelError(f"Facebook: {PRIVATE_TEXT_ONLY}", permanent=True)
             return self._private_reply(reply, kind)
+        if len(reply.media) > 1:
+            raise ChannelError("Facebook: a comment reply can carry one image.", permanent=True)
+        # one request, the image as the multipart ``source`` file: the lookup by text finds it
+        files = {"source": _upload(reply.media[0])} if reply.media else None
         answer = self.graph.object(
-            "POST", f"/{reply.mention_source_id}/comments", data={"message": reply.text}
-        )
+            "POST", f"/{reply.mention_source_id}/comments", data={"message": reply.text},
+            files=files,
+        )  # fmt: skip
         post_id = graph_id(answer.get("id"))
         if post_id is None:
             raise MalformedResponse("Facebook did not say which comment it made.")
         return Delivered(platform_post_id=post_id, url=f"https://www.facebook.com/{post_id}")
 
     def _send_message(self, reply: OutgoingReply, psid: str) -> Delivered:
+        """A Messenger reply: its text, then each image as a message of its own (Messenger
+        takes text *or* one attachment per message). Only the last part carries our plain
+        reference; a retry first reads which parts the conversation has (:meth:`_parts_sent`)
+        and sends only the rest, so no part goes twice and none is left out."""
         if not psid:
             raise ChannelError("Facebook: this message has no sender to answer.", permanent=True)
-        body = {
-            "recipient": {"id": psid},
-            "messaging_type": "RESPONSE",
-            "message": {"text": reply.text, "metadata": METADATA_PREFIX + reply.reference},
-        }
+        total = 1 + len(reply.media)
+        sent = self._parts_sent(reply, psid, self._conversation(psid)) if (
+            reply.attempt > 0 and reply.media) else []  # fmt: skip
+        mid = sent[-1] if sent else ""
+        for part in range(len(sent), total):
+            metadata = METADATA_PREFIX + reply.reference
+            if part < total - 1:
+                metadata += f"{PART_MARK}{part}"
+            mid = self._send_part(reply, psid, part, metadata)
+        return Delivered(platform_post_id=mid)
+
+    def _send_part(self, reply: OutgoingReply, psid: str, part: int, metadata: str) -> str:
+        """Part 0 is the text (JSON), part n the n-th image (multipart ``filedata``)."""
         try:
-            answer = self.graph.object("POST", f"/{self.page_id}/messages", json=body)
+            if part == 0:
+                body = {"recipient": {"id": psid}, "messaging_type": "RESPONSE",
+                        "message": {"text": reply.text, "metadata": metadata}}  # fmt: skip
+                answer = self.graph.object("POST", f"/{self.page_id}/messages", json=body)
+            else:
+                message = {"attachment": {"type": "image", "payload": {"is_reusable": False}},
+                           "metadata": metadata}  # fmt: skip
+                form = {"recipient": json.dumps({"id": psid}), "messaging_type": "RESPONSE",
+                        "message": json.dumps(message)}  # fmt: skip
+                answer = self.graph.object(
+                    "POST", f"/{self.page_id}/messages", data=form,
+                    files={"filedata": _upload(reply.media[part - 1])},
+                )  # fmt: skip
         except OutsideWindow as exc:
             raise ChannelError(
                 "Messenger refused the reply: the customer's last message is more than 24"
@@ -729,7 +811,7 @@ class FacebookConnector(ConnectorBase):
         mid = graph_id(answer.get("message_id"))
         if mid is None:
             raise MalformedResponse("Facebook did not say which message it sent.")
-        return Delivered(platform_post_id=mid)
+        return mid
 
     def _private_reply(self, reply: OutgoingReply, kind: str) -> Delivered:
         target = "comment_id" if kind == "comment" else "post_id"
@@ -771,7 +853,13 @@ class FacebookConnector(ConnectorBase):
         oldest = reply.accepted_at - LOOKUP_SKEW_S if reply.accepted_at > 0 else None
         wanted = _comparable(reply.text)
         if meta.get("kind") == "message":
-            return self._find_message(meta.get("psid") or "", wanted, oldest)
+            psid = meta.get("psid") or ""
+            if reply.media and psid:
+                # text and images: posted only when every part is there (else deliver sends
+                # the rest)
+                parts = self._parts_sent(reply, psid, self._conversation(psid))
+                return Delivered(parts[-1]) if len(parts) == 1 + len(reply.media) else None
+            return self._find_message(psid, wanted, oldest)
         if reply.private or meta.get("kind") not in ("comment", "post"):
             return None  # a private reply: a second one is refused by Meta (see deliver)
         # Facebook answers a reply in the top-level comment's thread
@@ -810,13 +898,14 @@ class FacebookConnector(ConnectorBase):
                 return None
         return None
 
-    def _find_message(self, psid: str, wanted: str, oldest: float | None) -> Delivered | None:
-        if not psid:
-            return None
+    def _conversation(self, psid: str) -> list[tuple[str, float, bool, str, bool]]:
+        """The customer's conversation, newest first, as (mid, time, ours, text, has an
+        image): the last 25 messages."""
         params = {"platform": "messenger", "user_id": psid,
                   "fields": f"id,messages.limit(25){{{MESSAGE_FIELDS}}}"}  # fmt: skip
         answer = self.graph.object("GET", f"/{self.page_id}/conversations", params=params)
         conversations = answer.get("data")
+        out: list[tuple[str, float, bool, str, bool]] = []
         for conv in conversations if isinstance(conversations, list) else []:
             for message in edge(conv, "messages"):
                 if not isinstance(message, dict):
@@ -826,12 +915,51 @@ class FacebookConnector(ConnectorBase):
                     created = parse_time(message.get("created_time"))
                 except (ValueError, TypeError, OverflowError):
                     continue
+                mid = graph_id(message.get("id"))
+                if mid is None:
+                    continue
                 mine = isinstance(sender, dict) and graph_id(sender.get("id")) == self.page_id
                 text = message.get("message")
-                mid = graph_id(message.get("id"))
-                if (mine and mid and isinstance(text, str) and _comparable(text) == wanted
-                        and (oldest is None or created >= oldest)):  # fmt: skip
-                    return Delivered(mid, posted_at=created)
+                image = any(r.kind == "image" for r in graph.attachment_refs(
+                    message.get("attachments")))  # fmt: skip
+                out.append((mid, created, mine, text if isinstance(text, str) else "", image))
+        return out
+
+    def _parts_sent(
+        self, reply: OutgoingReply, psid: str, messages: list[tuple[str, float, bool, str, bool]]
+    ) -> list[str]:
+        """The mids of the parts of ``reply`` the conversation already has, in order: its text
+        (the Page's, same text, not before it was accepted), then the Page's image messages
+        right after it, one per image (the channel sends one reply at a time, so they are
+        this reply's; one sent by hand from Meta's inbox in those seconds would count too)."""
+        oldest = reply.accepted_at - LOOKUP_SKEW_S if reply.accepted_at > 0 else None
+        wanted = _comparable(reply.text)
+        chronological = list(reversed(messages))
+        start = None
+        for i, (_mid, created, mine, text, _image) in enumerate(chronological):
+            if mine and text and _comparable(text) == wanted and (
+                    oldest is None or created >= oldest):  # fmt: skip
+                start = i  # the newest such (an older one answered something else)
+        if start is None:
+            return []
+        found = [chronological[start][0]]
+        for mid, _created, mine, text, image in chronological[start + 1 :]:
+            if len(found) > len(reply.media):
+                break
+            if not mine:
+                continue  # the customer wrote in between
+            if text or not image:
+                break  # another message of the Page's: the images did not come after it
+            found.append(mid)
+        return found
+
+    def _find_message(self, psid: str, wanted: str, oldest: float | None) -> Delivered | None:
+        if not psid:
+            return None
+        for mid, created, mine, text, _image in self._conversation(psid):
+            if (mine and text and _comparable(text) == wanted
+                    and (oldest is None or created >= oldest)):  # fmt: skip
+                return Delivered(mid, posted_at=created)
         return None
 
     # --- platform actions ------------------------------------------------------------------
@@ -848,3 +976,13 @@ class FacebookConnector(ConnectorBase):
 
     def close(self) -> None:
         self.graph.close()
+
+
+def _upload(image: OutgoingMedia) -> tuple[str, bytes, str]:
+    """An image as a multipart file: its name in ASCII (Meta's attachment uploads do not take
+    other characters in a name) with the extension of its checked type, its bytes and that
+    type."""
+    ext = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}.get(image.mime, "bin")
+    stem = (image.filename or "image").rsplit(".", 1)[0]
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_")[:100] or "image"
+    return f"{stem}.{ext}", image.data, image.mime

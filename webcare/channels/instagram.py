@@ -57,6 +57,11 @@ drops an app whose webhooks kept failing) and renewed when it is gone.
   Replies are held to 1000 characters and 1000 UTF-8 bytes (Meta's DM limit; comments take
   2200, one limit fits every reply).
 
+Replies are **text only** (:func:`attach_rule`): Instagram's comment replies and @mention
+answers take no media, a private reply is text, and a DM takes an image only as
+``payload.url``, a public address Meta fetches, which Webcare does not have; the team server
+refuses an image at acceptance and the mention's record says why before the agent types.
+
 **Exactly once** (Graph has no idempotency key, and Meta does not say Instagram echoes the Send
 API's ``metadata``): a retry after a crash between Instagram's answer and our commit first looks
 the reply up (``lookup``) and records what it finds instead of posting again:
@@ -101,6 +106,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from webcare.channels import graph
 from webcare.channels.base import (
+    AttachRule,
     Author,
     Batch,
     ChannelInfo,
@@ -213,6 +219,27 @@ SPEC = ConnectorSpec(
     private_followup="in a direct message",
     moderation=("hide",),
 )
+
+DM_NO_IMAGES = (
+    "Instagram takes a direct message's image only from a public web address, which Webcare"
+    " does not have: send the text here, and the image from the Instagram app."
+)
+
+
+PRIVATE_NO_IMAGES = "An Instagram private reply is text only."
+COMMENT_NO_IMAGES = "Instagram comment replies are text only."
+
+
+def attach_rule(meta: Mapping[str, str], private: bool) -> AttachRule:
+    """No Instagram reply carries images from Webcare: comment replies and @mention answers are
+    text only (the comments API has no media), a private reply too, and a DM's image must be
+    a public URL (``payload.url``) that Meta fetches, which Webcare does not have."""
+    if meta.get("kind") == "message":
+        return AttachRule(0, DM_NO_IMAGES)
+    if private:
+        return AttachRule(0, PRIVATE_NO_IMAGES)
+    return AttachRule(0, COMMENT_NO_IMAGES)
+
 
 #: What a DM attachment is called in the text, by Instagram's ``type``.
 _ATTACHMENTS = {

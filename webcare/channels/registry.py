@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from webcare.channels.base import ChannelInfo, Connector, ConnectorBase, ConnectorSpec
+from webcare.channels.base import AttachRule, ChannelInfo, Connector, ConnectorBase, ConnectorSpec
 from webcare.channels.errors import NotConfigured
 from webcare.channels.settings import Settings
 from webcare.domain.errors import ValidationError
+from webcare.domain.media import MAX_ATTACHMENTS
 
 #: kind -> "module:ConnectorClass"; each module defines ``SPEC`` (a :class:`ConnectorSpec`)
 #: and its connector class builds itself from a channel's settings (``from_settings``).
@@ -107,6 +108,38 @@ def can_attach(kind: str | None) -> bool:
         return spec(kind).can_attach
     except ValidationError:
         return False
+
+
+def attach_rule(kind: str | None, meta: Mapping[str, Any], *, private: bool = False) -> AttachRule:
+    """How many images a reply to a mention with this ``meta`` may carry, and why none.
+
+    The connector's own ``attach_rule(meta, private)`` decides where it has one (a Facebook
+    comment takes one image, a Messenger message several, a private reply none); otherwise the
+    channel's ``SPEC``: ``attach_max_count`` (else the server's :data:`MAX_ATTACHMENTS`) when it
+    ``can_attach``, else none. Never more than the server's limit.
+    """
+    if kind is None:
+        return AttachRule(0, "This channel's replies cannot carry images from Webcare.")
+    try:
+        module = _module(kind)
+    except ValidationError:
+        return AttachRule(0, "This channel's replies cannot carry images from Webcare.")
+    decide = getattr(module, "attach_rule", None)
+    rule: AttachRule | None = decide(meta, private) if callable(decide) else None
+    if rule is None:
+        s: ConnectorSpec = module.SPEC
+        if not s.can_attach:
+            return AttachRule(0, f"{s.label} replies cannot carry images from Webcare.")
+        rule = AttachRule(s.attach_max_count or MAX_ATTACHMENTS)
+    return AttachRule(max(0, min(rule.limit, MAX_ATTACHMENTS)), rule.reason, rule.what)
+
+
+def has_attach_rule(kind: str | None) -> bool:
+    """Whether the connector decides per mention how many images a reply may carry (its
+    refusals are then the platform's own words, which the composer shows as they are)."""
+    if kind is None or kind not in MODULES:
+        return False
+    return callable(getattr(_module(kind), "attach_rule", None))
 
 
 def receives_push(kind: str | None) -> bool:

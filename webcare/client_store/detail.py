@@ -74,6 +74,10 @@ class MentionDetails(StoreCore):
             reply_window_s=r["reply_window_s"],
             window_templates=bool(r["window_templates"]),
             platform_action=PlatformActionState.from_json(r["platform_action"]),
+            attach_limit=r["attach_limit"],
+            attach_refusal=r["attach_refusal"],
+            private_attach_limit=r["private_attach_limit"],
+            private_attach_refusal=r["private_attach_refusal"],
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.

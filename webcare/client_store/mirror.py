@@ -51,6 +51,8 @@ def _mention_row(d: MentionRecord, now: float) -> tuple[Any, ...]:
         now - since if since is not None else None,
         int(bool(d.get("private_reply"))),
         json.dumps(action) if (action := d.get("platform_action")) is not None else None,
+        d.get("attach_limit"), d.get("attach_refusal"), d.get("private_attach_limit"),
+        d.get("private_attach_refusal"),
     )  # fmt: skip
 
 
@@ -145,7 +147,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
          "parent_mention_id", "thread_id", "created_at", "received_at", "status", "priority",
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
          "closed_at", "updated_at", "claimed_since_local", "window_until_local",
-         "window_from_local", "private_reply", "platform_action"),
+         "window_from_local", "private_reply", "platform_action", "attach_limit",
+         "attach_refusal", "private_attach_limit", "private_attach_refusal"),
         _mention_row,
     ),
     "contact": (

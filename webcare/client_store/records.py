@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from webcare.domain.media import MAX_ATTACHMENTS
 from webcare.domain.wire import Json
 
 __all__ = ["Json"]  # re-exported: the store's callers name it from here
@@ -213,6 +214,21 @@ class MentionDetail:
     window_templates: bool = False
     #: the latest action on the platform (a comment marked spam being hidden), if any
     platform_action: PlatformActionState | None = None
+    #: how many images a reply to this mention may carry (its connector decides per mention:
+    #: a Facebook comment one, Instagram none) and why none; None: as the channel says
+    attach_limit: int | None = None
+    attach_refusal: str | None = None
+    private_attach_limit: int | None = None  # the same for a private reply
+    private_attach_refusal: str | None = None
+
+    def images_allowed(self, *, private: bool = False) -> tuple[int, str]:
+        """How many images the reply may carry (0: none) and, when none, the platform's
+        reason ("" when only the channel's setting says so)."""
+        if private and self.private_attach_limit is not None:
+            return self.private_attach_limit, self.private_attach_refusal or ""
+        if self.attach_limit is not None:
+            return self.attach_limit, self.attach_refusal or ""
+        return (MAX_ATTACHMENTS if self.can_attach else 0), ""
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""

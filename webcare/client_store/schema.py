@@ -284,6 +284,18 @@ def m008_window_templates(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE channels ADD COLUMN window_templates INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="m009_attach_limit")
+def m009_attach_limit(db: sqlite_utils.Database) -> None:
+    # how many images a reply to the mention may carry, as its connector decides per mention
+    # (a Facebook comment one, a Messenger message four, Instagram none), and why none;
+    # NULL: the server did not say (an older one): the channel's can_attach decides
+    db.execute("ALTER TABLE mentions ADD COLUMN attach_limit INTEGER")
+    db.execute("ALTER TABLE mentions ADD COLUMN attach_refusal TEXT")
+    # the same for a private reply to it (Facebook/Instagram: text only)
+    db.execute("ALTER TABLE mentions ADD COLUMN private_attach_limit INTEGER")
+    db.execute("ALTER TABLE mentions ADD COLUMN private_attach_refusal TEXT")
+
+
 @migrations(name="m010_platform_action")
 def m010_platform_action(db: sqlite_utils.Database) -> None:
     # the latest action on the platform (hiding a comment marked spam): {action, state, error}

@@ -86,6 +86,22 @@ class MentionRecord(TypedDict):
     platform_action: PlatformAction | None
     #: added by ``serialize.mentions`` / the change feed; absent on a bare row
     media: NotRequired[list[MediaRecord]]
+    #: how many images a reply to it may carry (its connector decides per mention: a Facebook
+    #: comment one, Instagram none) and, where the connector decides, why none; the same for a
+    #: private reply — added with ``media``
+    attach_limit: NotRequired[int]
+    attach_refusal: NotRequired[str | None]
+    private_attach_limit: NotRequired[int]
+    private_attach_refusal: NotRequired[str | None]
+
+
+class AttachRuleRecord(TypedDict, total=False):
+    """A mention's image rule as :func:`webcare.server.serialize.attach_rules` reads it."""
+
+    attach_limit: int
+    attach_refusal: str | None
+    private_attach_limit: int
+    private_attach_refusal: str | None
 
 
 class ContactRecord(TypedDict):

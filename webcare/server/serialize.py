@@ -17,6 +17,7 @@ from webcare.domain.claims import effective_status
 from webcare.domain.models import ClaimState, MentionStatus
 from webcare.domain.timeutil import PORTABLE_MIN, iso, portable
 from webcare.domain.wire import (
+    AttachRuleRecord,
     ChannelRecord,
     ContactRecord,
     EntityRecord,
@@ -100,13 +101,51 @@ def media_of_replies(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, 
     return out
 
 
+def attach_rules(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, AttachRuleRecord]:
+    """How many images a reply to each of these mentions may carry, as the connector decides
+    from the mention (``registry.attach_rule``), publicly and privately, with the reason."""
+    out: dict[int, AttachRuleRecord] = {}
+    for part in chunks(list(dict.fromkeys(ids))):
+        sql = (
+            "SELECT m.id, m.meta, c.connector FROM mentions m"  # noqa: S608
+            f" JOIN channels c ON c.id = m.channel_id WHERE m.id IN ({marks(part)})"
+        )
+        for row in conn.execute(sql, part):
+            parsed = _json_or_none(row["meta"])
+            meta = parsed if isinstance(parsed, dict) else {}
+            # the reason goes out where the connector decides per mention (the platform's
+            # rule in words); a channel without images is the client's to word
+            own = registry.has_attach_rule(row["connector"])
+            public = registry.attach_rule(row["connector"], meta)
+            item: AttachRuleRecord = {
+                "attach_limit": public.limit,
+                "attach_refusal": public.reason if own and public.limit == 0 else None,
+            }
+            if meta.get("private_reply") == "yes":
+                private = registry.attach_rule(row["connector"], meta, private=True)
+                item["private_attach_limit"] = private.limit
+                item["private_attach_refusal"] = (
+                    private.reason if own and private.limit == 0 else None
+                )
+            out[row["id"]] = item
+    return out
+
+
 def with_media(conn: sqlite3.Connection, entity: str, items: Sequence[EntityRecord]) -> None:
-    """Give serialized mentions and replies their ``media`` (one query per 500 items)."""
+    """Give serialized mentions and replies their ``media`` (one query per 500 items), and
+    mentions how many images a reply to them may carry (:func:`attach_rules`)."""
     if entity == "mention":
         mentions_ = cast("Sequence[MentionRecord]", items)
-        found_m = media_of_mentions(conn, [m["id"] for m in mentions_])
+        ids = [m["id"] for m in mentions_]
+        found_m = media_of_mentions(conn, ids)
+        rules = attach_rules(conn, ids)
         for m in mentions_:
             m["media"] = found_m.get(m["id"], [])
+            rule = rules.get(m["id"], {})
+            m["attach_limit"] = rule.get("attach_limit", 0)
+            m["attach_refusal"] = rule.get("attach_refusal")
+            m["private_attach_limit"] = rule.get("private_attach_limit", 0)
+            m["private_attach_refusal"] = rule.get("private_attach_refusal")
     elif entity == "reply":
         replies_ = cast("Sequence[ReplyRecord]", items)
         found_r = media_of_replies(conn, [r["id"] for r in replies_])

@@ -291,8 +291,8 @@ def test_channels_that_cannot_carry_images_refuse_them_at_acceptance(server: Tes
     result = reply_with(eva, mention_id, "Zie bijlage. ^Eva", [image["id"]])
     assert result["outcome"] == "rejected"
     assert result["message"] == (
-        "This channel replies cannot carry images from Webcare. Remove the attachment and send"
-        " the text alone."
+        "This channel's replies cannot carry images from Webcare. Remove the attachment and"
+        " send the text alone."
     )
     with server.ctx.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM reply_media").fetchone()[0] == 0

@@ -21,6 +21,15 @@ It follows the documented payloads and errors collected in /work/notes/platforms
 * **Writes**: comments (a reply to a reply lands in the top-level comment's thread), hide /
   unhide (``is_hidden``), private replies and Messenger messages (``metadata`` echoed),
   ``subscribed_apps``.
+* **Uploads** (``multipart/form-data``, read with :func:`tests.support.fakes.multipart.form_parts`):
+  a comment's photo as the ``source`` file (``message`` then optional; JPEG, PNG, GIF, BMP or
+  TIFF by its bytes, at most 10 MB, else 324 "Missing or invalid image file" / 100), kept on
+  the comment (:attr:`Comment.photo`); a Messenger attachment as ``filedata`` with ``message``
+  ``{attachment: {type: image, payload: {is_reusable}}}`` (text *or* attachment, never both;
+  at most 25 MB; an image whose bytes are not JPEG, PNG or GIF → 100/2018047 "Upload
+  attachment failure"), kept in the conversation as an image message (``attachments{
+  image_data}``) and echoed with its ``metadata``. :attr:`FakeGraph.sent_messages` has every
+  Messenger message in order (``upload``: the file's bytes and type).
 * **Files** (:meth:`FakeGraph.attachment`): a message's attachment is a signed address on the
   fake's CDN paths (Messenger ``/v/t1.15752-9/<id>_n.<ext>?_nc_cat=…&oh=…&oe=…``, Instagram
   ``/ig_messaging_cdn/?asset_id=…&signature=…``), served without a token, with its
@@ -57,9 +66,11 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlencode
 
+import filetype
 import requests
 
 from tests.support.fakes.mastodon import FakePlatform, Request, Response, Streamed
+from tests.support.fakes.multipart import Part, form_parts
 
 PAGE_ID = "102938475610293"
 APP_ID = 1517776481860111
@@ -67,6 +78,12 @@ COMMENT_LIMIT = 8000
 MESSAGE_LIMIT = 2000
 WINDOW_S = 24 * 3600.0
 PRIVATE_REPLY_S = 7 * 24 * 3600.0
+#: A Page photo (a comment's ``source``): 10 MB, of these types (by the bytes).
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"})
+#: A Messenger attachment: 25 MB; an ``image`` attachment one of these.
+ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+MESSENGER_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
 
 
@@ -616,7 +633,15 @@ class FakeGraph(FakePlatform):
     def _params(self, request: Request) -> dict[str, Any]:
         params: dict[str, Any] = {k: v[0] for k, v in request.query.items()}
         content_type = request.headers.get("content-type", "")
-        if request.body and "json" in content_type:
+        parts = form_parts(content_type, request.body) if request.body else {}
+        if parts:  # an upload: the files under their names (Part), the rest as form fields
+            for name, part in parts.items():
+                field_value: Any = part if part.filename is not None else part.text
+                if isinstance(field_value, str) and field_value[:1] in "{[":
+                    with contextlib.suppress(ValueError):
+                        field_value = json.loads(field_value)
+                params[name] = field_value
+        elif request.body and "json" in content_type:
             data = request.json()
             if isinstance(data, dict):
                 params.update(data)
@@ -907,8 +932,22 @@ class FakeGraph(FakePlatform):
 
     def _comment(self, target_id: str, params: dict[str, Any]) -> Response | None:
         text = params.get("message")
-        if not isinstance(text, str) or not text.strip():
-            return error(100, "(#100) The parameter message is required")
+        source = params.get("source")
+        photo: Attachment | None = None
+        if isinstance(source, Part):  # a photo comment: "source", the image as form data
+            mime = filetype.guess_mime(source.data)
+            if mime not in PHOTO_TYPES:
+                return error(324, "(#324) Missing or invalid image file")
+            if len(source.data) > PHOTO_MAX_BYTES:
+                return error(100, "(#100) The photo is larger than 10 MB.")
+            photo = self._stored_image(source.data, mime)
+            text = text if isinstance(text, str) else ""
+        elif not isinstance(text, str) or not text.strip():
+            return error(
+                100, "(#100) One of attachment_url, attachment_id, message or source must be"
+                " provided"
+            )  # fmt: skip
+        assert isinstance(text, str)
         if len(text) > COMMENT_LIMIT:
             return error(100, f"(#100) The comment is too long (at most {COMMENT_LIMIT}).")
         now = self.clock()
@@ -922,6 +961,7 @@ class FakeGraph(FakePlatform):
                 33,
                 kind="GraphMethodException",
             )
+        comment.photo = photo
         self.page_comments.append(comment)
         self.emit_entry(self._feed_entry(self._comment_value(comment), now))
         if self.take_lost_ack():
@@ -957,14 +997,56 @@ class FakeGraph(FakePlatform):
         )
         return Response(200, {"success": True})
 
+    def _stored_image(self, data: bytes, mime: str) -> Attachment:
+        """An image the Page sent, on the fake CDN (listed as a message's ``image_data``)."""
+        asset = str(next(self._assets))
+        key, url = self._file_address(asset, "image", mime, None)
+        made = Attachment("image", url, mime, data)
+        self.files[key] = made
+        return made
+
+    @staticmethod
+    def _attachment_refusal(attachment: Any, upload: Any) -> Response | None:
+        """Why the Send API refuses this attachment (``None``: it takes it)."""
+        if not isinstance(attachment, dict) or not isinstance(attachment.get("payload"), dict):
+            return error(100, "(#100) param message[attachment][payload] must be an object")
+        kind = attachment.get("type")
+        if kind not in ("image", "audio", "video", "file", "template"):
+            return error(100, "(#100) param message[attachment][type] must be one of {image,"
+                         " audio, video, file, template}")  # fmt: skip
+        if not isinstance(upload, Part):
+            if attachment["payload"].get("url") or attachment["payload"].get("attachment_id"):
+                return error(100, "(#100) This fake takes uploads only (filedata)")
+            return error(100, "(#100) Upload attachment failure: no filedata", 2018047)
+        if len(upload.data) > ATTACHMENT_MAX_BYTES:
+            return error(100, "(#100) Upload attachment failure: the file is over 25 MB", 2018047)
+        if kind == "image" and filetype.guess_mime(upload.data) not in MESSENGER_IMAGE_TYPES:
+            return error(100, "(#100) Upload attachment failure", 2018047)
+        if kind != "image":
+            return error(100, "(#100) This fake sends images only")
+        return None
+
     def _send(self, params: dict[str, Any]) -> Response | None:
         recipient = params.get("recipient")
         message = params.get("message")
         if not isinstance(recipient, dict) or not isinstance(message, dict):
             return error(100, "(#100) param recipient and message must be objects")
         text = message.get("text")
-        if not isinstance(text, str) or not text:
+        attachment = message.get("attachment")
+        upload = params.get("filedata")
+        image: Attachment | None = None
+        if attachment is not None:
+            if text is not None:
+                return error(100, "(#100) Only one of text or attachment can be set")
+            refused = self._attachment_refusal(attachment, upload)
+            if refused is not None:
+                return refused
+            assert isinstance(upload, Part)
+            image = self._stored_image(upload.data, str(filetype.guess_mime(upload.data)))
+            text = ""
+        elif not isinstance(text, str) or not text:
             return error(100, "(#100) Message text is required")
+        assert isinstance(text, str)
         if len(text) > MESSAGE_LIMIT:
             return error(
                 100,
@@ -1031,6 +1113,7 @@ class FakeGraph(FakePlatform):
             {"id": person.psid, "name": person.name},
             text,
             metadata if isinstance(metadata, str) else None,
+            [image] if image is not None else [],
         )
         self._conversation(person.psid).messages.append(sent)
         if target is not None:
@@ -1041,9 +1124,14 @@ class FakeGraph(FakePlatform):
                 "message": message,
                 "messaging_type": params.get("messaging_type"),
                 "mid": mid,
+                "upload": (image.data, image.content_type) if image is not None else None,
             }
         )
-        echo: dict[str, Any] = {"mid": mid, "is_echo": True, "app_id": APP_ID, "text": text}
+        echo: dict[str, Any] = {"mid": mid, "is_echo": True, "app_id": APP_ID}
+        if image is not None:
+            echo["attachments"] = [image.webhook()]
+        else:
+            echo["text"] = text
         if isinstance(metadata, str):
             echo["metadata"] = metadata
         self.emit_entry(

@@ -190,7 +190,7 @@ def _apply_reply(
             " handled, or answer the author on another channel.",
         )
     if m.media_ids:
-        problem = _attach_problem(conn, user, channel["connector"], m)
+        problem = _attach_problem(conn, user, channel["connector"], row, m)
         if problem is not None:
             return _reject(m, RejectReason.INVALID, problem)
     reply_to = _answered_handle(conn, row)
@@ -248,33 +248,45 @@ def _spec(connector: str | None) -> ConnectorSpec | None:
 
 
 def _attach_problem(
-    conn: sqlite3.Connection, user: AuthUser, connector: str | None, m: Mutation
-) -> str | None:
-    """Why this reply cannot carry its images on its channel, in words; None when it can: the
-    channel takes images (``can_attach``), as many (``attach_max_count``), of these types
-    (``attach_types``) and sizes (``attach_max_bytes``), and the reply is not a template."""
+    conn: sqlite3.Connection, user: AuthUser, connector: str | None, row: sqlite3.Row,
+    m: Mutation,
+) -> str | None:  # fmt: skip
+    """Why this reply cannot carry its images, in words; None when it can. The connector
+    decides per mention how many (``registry.attach_rule``: a Facebook comment one, a
+    Messenger message several, an Instagram reply none; else the channel's ``can_attach`` and
+    ``attach_max_count``); the channel's spec the types (``attach_types``) and sizes
+    (``attach_max_bytes``); a template carries none."""
     spec = _spec(connector)
-    if spec is None or not spec.can_attach:
-        platform = spec.label if spec is not None else "This channel"
+    rule = registry.attach_rule(connector, _meta(row), private=bool(m.private))
+    if rule.limit <= 0:
         return (
-            f"{platform} replies cannot carry images from Webcare. Remove the attachment and"
-            " send the text alone."
+            f"{rule.reason or 'This channel cannot carry images from Webcare.'} Remove the"
+            " attachment and send the text alone."
         )
     if m.platform_template is not None:
         return (
             "A template message cannot carry images: send the template alone; images can go"
             " with a reply once the customer writes again."
         )
-    count, most = len(m.media_ids), spec.attach_max_count
-    if most is not None and count > most:
-        allowed = "one image" if most == 1 else f"at most {most} images"
+    count = len(m.media_ids)
+    if count > rule.limit:
+        if rule.what:  # the connector's rule for this kind of reply
+            allowed = "one image" if rule.limit == 1 else f"at most {rule.limit} images"
+            extra = count - rule.limit
+            return (
+                f"{rule.what} can carry {allowed}. Remove {'one' if extra == 1 else extra} and"
+                " send it again."
+            )
+        label = spec.label if spec is not None else "This channel"
+        allowed = "one image" if rule.limit == 1 else f"at most {rule.limit} images"
         return (
-            f"{spec.label} takes {allowed} per reply; this one has {count}. Keep {most} and send"
-            " the others in replies of their own."
+            f"{label} takes {allowed} per reply; this one has {count}. Keep {rule.limit} and"
+            " send the others in replies of their own."
         )
     return media_service.check_attachments(
-        conn, user.id, m.media_ids, spec.attach_max_bytes, types=spec.attach_types,
-        platform=spec.label,
+        conn, user.id, m.media_ids, spec.attach_max_bytes if spec is not None else None,
+        types=spec.attach_types if spec is not None else None,
+        platform=spec.label if spec is not None else "this platform",
     )  # fmt: skip
 
 

@@ -45,7 +45,11 @@ class Composer(QWidget):
         self._kind = ""
         self._reply_to = ""
         self._blocked_reason = ""
-        self._can_attach = False
+        #: How many images a reply to this mention may carry and why none (the connector's
+        #: rule, from the mention's wire record); a private reply's, where one is possible.
+        self._images: tuple[int, str] = (0, "")
+        self._private_images: tuple[int, str] | None = None
+        self._images_known = False
         #: Uploaded images (the server's ``media`` records) the reply will carry.
         self.attachments: list[dict[str, Any]] = []
         self.remove_buttons: list[QToolButton] = []
@@ -54,10 +58,11 @@ class Composer(QWidget):
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEditor")
         self.editor.setAccessibleName(self.tr("Reply text"))
-        self.editor.setPlaceholderText(
-            # the keys that work while typing here (T and N would only type letters)
-            self.tr("Write a reply… (Ctrl+T: template, Ctrl+N: internal note, Ctrl+Enter: send)")
+        # the keys that work while typing here (T and N would only type letters)
+        self._placeholder = self.tr(
+            "Write a reply… (Ctrl+T: template, Ctrl+N: internal note, Ctrl+Enter: send)"
         )
+        self.editor.setPlaceholderText(self._placeholder)
         self.editor.setTabChangesFocus(True)
         self._fit_editor_height()
         self.editor.textChanged.connect(self._update)
@@ -153,19 +158,22 @@ class Composer(QWidget):
 
     def set_context(
         self, *, signature: str, limit: int | None, kind: str = "", reply_to: str = "",
-        can_attach: bool | None = None,
+        images: tuple[int, str] | None = None, private_images: tuple[int, str] | None = None,
         private: bool = False,
     ) -> None:  # fmt: skip
         """The agent's signature, and the channel (its platform and limit) and whom we answer;
-        ``can_attach``: whether its replies may carry images (None: as before); ``private``: a
-        private reply is possible too."""
+        ``images``: how many images a reply to this mention may carry and, when none, why
+        (None: as before); ``private_images``: the same for a private reply (None: as
+        ``images``); ``private``: a private reply is possible too."""
         self._signature = signature
         self._limit = limit
         self._kind = kind
         self._reply_to = reply_to
-        if can_attach is not None:
-            self._can_attach = can_attach
-            if not can_attach:
+        if images is not None:
+            self._images = images
+            self._private_images = private_images
+            self._images_known = True
+            if images[0] <= 0 and (private_images is None or private_images[0] <= 0):
                 self.clear_attachments()
         if not private:
             self.private_toggle.setChecked(False)
@@ -174,16 +182,25 @@ class Composer(QWidget):
 
     # --- attachments --------------------------------------------------------------------------
 
+    def image_limit(self) -> tuple[int, str]:
+        """How many images the reply being written may carry (0: none) and, when none, the
+        platform's reason: a private reply's where it is one."""
+        if self.is_private and self._private_images is not None:
+            return self._private_images
+        return self._images
+
     @property
     def can_attach(self) -> bool:
-        return self._can_attach and not self.is_note
+        return self.image_limit()[0] > 0 and not self.is_note
 
     def add_attachment(self, record: dict[str, Any]) -> bool:
         """Show an uploaded image with a button to remove it; False when it is there already
-        or the reply carries as many as it can."""
+        or the reply carries as many as it can (a draft's images, put back before the
+        mention's rule is known, are held to the server's limit until then)."""
         if any(a["id"] == record["id"] for a in self.attachments):
             return False
-        if len(self.attachments) >= MAX_ATTACHMENTS:
+        most = self.image_limit()[0] if self._images_known else MAX_ATTACHMENTS
+        if len(self.attachments) >= most:
             return False
         self.attachments.append(record)
         self._show_attachments()
@@ -228,6 +245,7 @@ class Composer(QWidget):
         self.attachment_row.setVisible(bool(self.attachments))
         for first, second in pairwise(self.focus_chain()):
             QWidget.setTabOrder(first, second)
+        self._update()  # the Attach button and Send follow the count
 
     @property
     def is_private(self) -> bool:
@@ -283,10 +301,28 @@ class Composer(QWidget):
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear(self) -> None:
+        """Empty, for another mention (whose image rule comes with its context)."""
         self.editor.clear()
         self.note_toggle.setChecked(False)
         self.clear_attachments()
         self.private_toggle.setChecked(False)
+        self._images_known = False
+
+    def _too_many_images(self) -> str:
+        """Why the images attached cannot go with this reply ("" when they can)."""
+        most, why = self.image_limit()
+        extra = len(self.attachments) - most
+        if self.is_note or extra <= 0:
+            return ""
+        if most <= 0:
+            return self.tr("{reason} Remove the image to send the reply.").format(
+                reason=why or self.tr("This reply cannot carry images.")
+            )
+        if most == 1:
+            return self.tr("This reply can carry one image: remove {n} to send it.").format(n=extra)
+        return self.tr("This reply can carry {most} images: remove {n} to send it.").format(
+            most=most, n=extra
+        )
 
     # --- behaviour --------------------------------------------------------------------------
 
@@ -361,13 +397,32 @@ class Composer(QWidget):
         else:
             self.preview.setText("")
         blocked = self._blocked_reason and not note
-        notice = self._blocked_reason if blocked else self._too_long(length) if over else ""
+        too_many = self._too_many_images()
+        notice = (
+            self._blocked_reason if blocked
+            else self._too_long(length) if over
+            else too_many
+        )  # fmt: skip
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
-        self.attach_button.setVisible(self._can_attach)
-        self.attach_button.setEnabled(not note and len(self.attachments) < MAX_ATTACHMENTS)
+        most, why = self.image_limit()
+        self.attach_button.setVisible(most > 0)
+        self.attach_button.setEnabled(not note and len(self.attachments) < most)
+        self.attach_button.setToolTip(
+            self.tr("Attach an image to the reply (Ctrl+Shift+A); it can carry one")
+            if most == 1
+            else self.tr("Attach an image to the reply (Ctrl+Shift+A); it can carry {n}").format(
+                n=most
+            )
+        )
+        # where the reply can carry no image, the platform's reason shows before typing
+        placeholder = self._placeholder
+        if most <= 0 and why and not note:
+            placeholder += "\n" + self.tr("No images: {reason}").format(reason=why)
+        if self.editor.placeholderText() != placeholder:
+            self.editor.setPlaceholderText(placeholder)
         self.send_button.setText(self.tr("Save note") if note else self.tr("Send"))
-        self.send_button.setEnabled(bool(final) and not over and not blocked)
+        self.send_button.setEnabled(bool(final) and not over and not blocked and not too_many)
 
     def request_send(self) -> None:
         if not self.send_button.isEnabled():

@@ -306,13 +306,20 @@ class InboxCompose(QObject):
             return ""
         if not d.can_reply:
             return self.tr("This channel only listens: there is no reply to attach an image to.")
-        if not d.can_attach:
+        if composer.is_note:
+            return self.tr("An internal note cannot carry images; switch off Internal note.")
+        most, why = composer.image_limit()
+        if most <= 0:
+            if why:  # the platform's rule for this mention (an Instagram DM, a private reply)
+                return self.tr("{reason} Send the text alone.").format(reason=why)
             return self.tr(
                 "Replies on {channel} cannot carry images. Send the text, or answer with the "
                 "image on the platform itself."
             ).format(channel=self._channel_words())
-        if composer.is_note:
-            return self.tr("An internal note cannot carry images; switch off Internal note.")
+        if len(composer.attachments) >= most:
+            if most == 1:
+                return self.tr("This reply can carry one image, and it has one.")
+            return self.tr("This reply can carry {n} images, and it has them.").format(n=most)
         return ""
 
     def _channel_words(self) -> str:

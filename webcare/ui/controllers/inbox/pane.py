@@ -24,12 +24,18 @@ from webcare.net.agent_api import ApiClient
 from webcare.ui.controllers.inbox.drafts import Drafts
 from webcare.ui.controllers.inbox.status import InboxStatus
 from webcare.ui.models.queue_model import Role
+from webcare.ui.platform_text import image_refusal
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import channel_label, hours, minutes
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.media import MediaSource
 
 HolderState = tuple[str, float]  # 'mine' | 'other' | 'free' | 'final', seconds left on the lease
+
+
+def _translated(rule: tuple[int, str]) -> tuple[int, str]:
+    """A mention's image rule with the platform's reason in the user's language."""
+    return rule[0], image_refusal(rule[1]) if rule[1] else ""
 
 
 def selected_id(table: QTableView) -> int | None:
@@ -151,7 +157,10 @@ class InboxPane(QObject):
             limit=detail.char_limit,
             kind=detail.channel_kind,
             reply_to=detail.handle,
-            can_attach=detail.can_attach,
+            images=_translated(detail.images_allowed()),
+            private_images=_translated(detail.images_allowed(private=True))
+            if detail.private_reply
+            else None,
             private=detail.private_reply,
         )
         self.update_presence()
