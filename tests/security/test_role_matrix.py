@@ -120,6 +120,10 @@ class World:
             assert self.call(role, "POST", f"/v1/mentions/{mid}/claim").status_code == 200
         return mid
 
+    def colleague_of(self, role: str | None) -> int:
+        """Someone other than ``role``'s account to hand a mention to (eva, or the lead)."""
+        return self.server.users["lars" if role == "agent" else "eva"]
+
     def failed_reply_of(self, role: str | None) -> str:
         """A reply of ``role``'s account whose delivery failed (a lead's for anonymous)."""
         author = role or "lead"
@@ -203,6 +207,13 @@ REQUESTS: dict[Key, Request] = {
         f"/v1/mentions/{w.mention()}/assign",
         json={"agent_id": w.server.users["eva"]},
     ),
+    ("POST", "/v1/mentions/{mention_id}/handover"): lambda w, r: w.call(
+        r,
+        "POST",
+        f"/v1/mentions/{w.claimed_by(r)}/handover",
+        json={"to_user_id": w.colleague_of(r), "note": "Lars knows this customer"},
+    ),
+    ("GET", "/v1/presence"): lambda w, r: w.call(r, "GET", "/v1/presence"),
     ("GET", "/v1/contacts/{contact_id}"): lambda w, r: w.call(
         r, "GET", f"/v1/contacts/{w.contact_id}"
     ),

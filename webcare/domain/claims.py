@@ -13,6 +13,8 @@ Rules (see ARCHITECTURE.md, "Claims and fencing"):
 * A reply is accepted only from the recorded holder with the current epoch, on a mention that is
   not closed or spam. An expired lease alone does not reject a reply; someone else claiming does.
 * Releasing, closing or marking spam forgets the holder (the epoch stays, so it only grows).
+* A hand-over by the holder (or a lead) moves the claim to a colleague like a lead's
+  assignment: a new epoch and a fresh lease.
 """
 
 from __future__ import annotations
@@ -116,6 +118,24 @@ def decide_assign(state: ClaimState, agent_id: int, now: float, lease_s: float) 
         lease_expires_at=now + lease_s,
     )
     return ClaimDecision(ClaimResult.GRANTED, new)
+
+
+def decide_handover(
+    state: ClaimState, actor_id: int, to_id: int, now: float, lease_s: float, *, force: bool
+) -> ClaimDecision:
+    """``actor_id`` passes the mention on to ``to_id`` (a colleague, never the actor).
+
+    Only the recorded holder may (their lease may have run out while nobody else took it: the
+    same rule as their queued reply), or a lead (``force``), who may also hand over a mention
+    nobody holds. The claim then moves as a lead's assignment does: a new epoch (so the old
+    holder's queued reply is fenced off) and a fresh lease for the colleague.
+    """
+    if state.status.is_final:
+        return ClaimDecision(ClaimResult.FINAL, state)
+    if state.holder_id != actor_id and not force:
+        result = ClaimResult.HELD if state.held_by_other(actor_id, now) else ClaimResult.NOT_HOLDER
+        return ClaimDecision(result, state)
+    return decide_assign(state, to_id, now, lease_s)
 
 
 def expire(state: ClaimState, now: float) -> ClaimState | None:

@@ -84,6 +84,9 @@ class MentionRecord(TypedDict):
     #: the connector allows a private reply to it (a DM to a Facebook/Instagram commenter)
     private_reply: bool
     platform_action: PlatformAction | None
+    #: the current claim began with a hand-over by this account (None: it did not), and when
+    handed_over_by: int | None
+    handed_over_at: str | None
     #: added by ``serialize.mentions`` / the change feed; absent on a bare row
     media: NotRequired[list[MediaRecord]]
     #: how many images a reply to it may carry (its connector decides per mention: a Facebook
@@ -154,6 +157,8 @@ class NoteRecord(TypedDict):
     agent_id: int
     body: str
     created_at: str | None
+    #: a hand-over's note: the colleague the mention was handed to (``body`` may be empty)
+    handover_to: int | None
 
 
 class TemplateRecord(TypedDict):
@@ -179,6 +184,22 @@ class UserRecord(TypedDict):
     brand: str | None
     can_login: bool
     availability: Availability
+
+
+Presence = Literal["online", "away", "offline"]
+
+
+class PresenceRecord(TypedDict):
+    """A teammate who can take mentions (enabled, can sign in), and whether they are here:
+    ``online`` (their client talked to the server within the last minute), ``away`` (connected
+    but said so in their preferences) or ``offline``."""
+
+    user_id: int
+    display_name: str
+    role: RoleName
+    presence: Presence
+    #: seconds since the server last heard from their client (None: not since it started)
+    seen_s: float | None
 
 
 class ChannelRecord(TypedDict):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from webcare.server.config import ServerConfig
 from webcare.server.notifier import ChangeNotifier
+from webcare.server.presence import Presence
 from webcare.server.services.login_throttle import LoginThrottle, ThrottleLimits
 from webcare.server.services.platform_templates import PlatformTemplates
 from webcare.server.services.push import PushReceiver
@@ -22,6 +23,8 @@ class ServerContext:
     config: ServerConfig
     db: Database
     notifier: ChangeNotifier = field(default_factory=ChangeNotifier)
+    #: when each account's client was last heard from (who is online, for the hand-over picker)
+    presence: Presence = field(default_factory=Presence)
     throttle: LoginThrottle = field(init=False)
     #: Media files, by content (``<db dir>/media``; ``ServerConfig.media_dir``).
     media: ContentStore = field(init=False)

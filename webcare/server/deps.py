@@ -37,6 +37,7 @@ async def current_user(
     user = accounts.resolve_token(ctx.db, credentials.credentials, ctx.now())
     if user is None:
         raise AuthError("Your session has ended (expired, signed out or disabled). Sign in again.")
+    ctx.presence.seen(user.id, ctx.now())
     return user
 
 

@@ -14,7 +14,16 @@ from webcare.domain.models import MutationType, Role
 from webcare.domain.priority import MAX_RULES, MAX_WORDS
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
 from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
-from webcare.domain.wire import Availability, MediaRecord, TemplateRecord, UserRecord
+from webcare.domain.wire import (
+    Availability,
+    MediaRecord,
+    MentionRecord,
+    NoteRecord,
+    PresenceRecord,
+    TemplateRecord,
+    UserRecord,
+)
+from webcare.server.services.claims import MAX_HANDOVER_NOTE
 from webcare.server.services.mutations import MAX_BODY as MAX_MUTATION_BODY
 
 MAX_ID = 2**62
@@ -27,6 +36,7 @@ DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
 #: The records the server sends are defined once, for both sides, in webcare/domain/wire.py;
 #: they are the response models here (pydantic reads TypedDicts).
 UserOut = UserRecord
+PresenceOut = PresenceRecord
 TemplateOut = TemplateRecord
 MediaOut = MediaRecord
 
@@ -200,6 +210,23 @@ class ClaimOut(BaseModel):
 
 class AssignIn(TextIn):
     agent_id: int = ID
+
+
+class HandoverIn(TextIn):
+    """Pass a mention you hold to a colleague, with a note for them (plain text)."""
+
+    to_user_id: int = ID
+    note: str = Field(default="", max_length=MAX_HANDOVER_NOTE)
+    #: the client's id for this request: the same id again (an answer that was lost) answers
+    #: what was done instead of failing or doing it twice
+    op_id: str | None = Field(default=None, pattern=OP_ID_PATTERN)
+
+
+class HandoverOut(BaseModel):
+    result: Literal["handed_over"]
+    replayed: bool
+    mention: MentionRecord
+    note: NoteRecord
 
 
 class TemplateIn(TextIn):

@@ -197,6 +197,13 @@ def mention(row: sqlite3.Row, now: float) -> MentionRecord:
     """A mention without its ``media`` (:func:`mentions` adds them)."""
     state = claim_state(row)
     remaining = state.lease_remaining(now)
+    # a hand-over counts while the claim it began goes on (same holder, same epoch): not once
+    # the mention is released, closed or taken by someone else
+    handed = (
+        row["handed_over_by"] is not None
+        and state.holder_id is not None
+        and row["handover_epoch"] == state.epoch
+    )
     return {
         "id": row["id"],
         "channel_id": row["channel_id"],
@@ -232,6 +239,9 @@ def mention(row: sqlite3.Row, now: float) -> MentionRecord:
         "private_reply": _private_reply(row["meta"]),
         # the latest platform action (hide a spam comment): {action, state, error} or None
         "platform_action": _json_or_none(row["platform_action"]),
+        # the current claim began with a hand-over (the colleague's "Eva handed this to you")
+        "handed_over_by": row["handed_over_by"] if handed else None,
+        "handed_over_at": _iso(row, "handed_over_at") if handed else None,
     }
 
 
@@ -277,6 +287,7 @@ def note(row: sqlite3.Row, _now: float) -> NoteRecord:
         "agent_id": row["agent_id"],
         "body": row["body"],
         "created_at": _iso(row, "created_at"),
+        "handover_to": row["handover_to"],
     }
 
 

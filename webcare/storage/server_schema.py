@@ -443,6 +443,17 @@ def m011_platform_templates(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE replies ADD COLUMN platform_template TEXT")
 
 
+@migrations(name="m013_handover")
+def m013_handover(db: sqlite_utils.Database) -> None:
+    # A hand-over (POST /v1/mentions/{id}/handover): who passed the claim on and when, and the
+    # claim epoch it began, so the wire says "Eva handed this to you" only during that tenure;
+    # the hand-over's note is a row of notes naming the colleague it went to.
+    db.execute("ALTER TABLE mentions ADD COLUMN handed_over_by INTEGER REFERENCES users(id)")
+    db.execute("ALTER TABLE mentions ADD COLUMN handed_over_at REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN handover_epoch INTEGER")
+    db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER REFERENCES users(id)")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     apply_migrations(migrations, conn)

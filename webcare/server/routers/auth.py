@@ -73,4 +73,5 @@ def _load_user(ctx: Ctx, user_id: int, now: float) -> UserRecord:
 def logout(user: CurrentUser, ctx: Ctx) -> Response:
     """End this token's session (other sessions of the account stay)."""
     accounts.revoke_token(ctx.db, user, ctx.now())
+    ctx.presence.forget(user.id)  # offline at once (another client of theirs says otherwise soon)
     return Response(status_code=204)

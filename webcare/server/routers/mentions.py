@@ -1,4 +1,4 @@
-"""A mention's details and its claim: claim, renew, release, assign."""
+"""A mention's details and its claim: claim, renew, release, assign, hand over."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from webcare.domain.claims import ClaimResult
 from webcare.server.deps import Ctx, CurrentUser, LeadUser
-from webcare.server.schemas import AssignIn, ClaimOut, ErrorOut, PathId
+from webcare.server.schemas import AssignIn, ClaimOut, ErrorOut, HandoverIn, HandoverOut, PathId
 from webcare.server.services import claims, mentions
 
 router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
@@ -57,6 +57,28 @@ def assign(mention_id: PathId, body: AssignIn, user: LeadUser, ctx: Ctx) -> dict
     """Lead or admin: hand the mention to another agent (their claim starts now)."""
     out = claims.assign(ctx.db, user, mention_id, body.agent_id, ctx.now(), ctx.config.lease_s)
     return {"result": out.result.value, "mention": out.mention}
+
+
+@router.post(
+    "/{mention_id}/handover",
+    response_model=HandoverOut,
+    responses={**_CLAIM_ERRORS, 422: {"model": ErrorOut}},
+)
+def handover(mention_id: PathId, body: HandoverIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """Hand a mention you hold over to a colleague, with a note ("Lars knows this customer").
+    Their claim starts now under a new epoch, so your queued reply is fenced off; the note is
+    an internal note on the mention and the hand-over is in the audit log. Leads and admins may
+    hand over any open mention. The colleague must be an enabled account that can sign in."""
+    out = claims.handover(
+        ctx.db, user, mention_id, body.to_user_id, body.note, ctx.now(), ctx.config.lease_s,
+        op_id=body.op_id,
+    )  # fmt: skip
+    return {
+        "result": "handed_over",
+        "replayed": out.replayed,
+        "mention": out.mention,
+        "note": out.note,
+    }
 
 
 @contacts_router.get("/{contact_id}", responses={404: {"model": ErrorOut}})

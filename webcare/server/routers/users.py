@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from webcare.domain.wire import UserRecord
+from webcare.domain.wire import PresenceRecord, UserRecord
 from webcare.server import serialize
 from webcare.server.deps import AdminUser, Ctx, CurrentUser
 from webcare.server.schemas import (
     ErrorOut,
     MePatchIn,
     PathId,
+    PresenceOut,
     UserCreateIn,
     UserOut,
     UserPatchIn,
@@ -38,6 +39,14 @@ def update_me(body: MePatchIn, user: CurrentUser, ctx: Ctx) -> UserRecord:
         signature=body.signature,
         availability=body.availability,
     )
+
+
+@router.get("/presence", response_model=list[PresenceOut])
+def presence(user: CurrentUser, ctx: Ctx) -> list[PresenceRecord]:
+    """Everyone who can take mentions (enabled, can sign in) and whether they are here:
+    ``online``, ``away`` (connected, but said so) or ``offline``; for choosing whom to hand a
+    mention to. Any role."""
+    return accounts.presence(ctx.db, ctx.presence.last_seen(), ctx.now())
 
 
 @router.get("/users", response_model=list[UserOut], responses={403: {"model": ErrorOut}})

@@ -9,8 +9,9 @@ from typing import Any
 
 from webcare.domain.errors import NotFoundError, ValidationError
 from webcare.domain.models import MentionStatus, Role
-from webcare.domain.wire import UserRecord
+from webcare.domain.wire import Presence, PresenceRecord, UserRecord
 from webcare.server import changes, serialize
+from webcare.server.presence import ONLINE_S
 from webcare.server.security import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -349,3 +350,32 @@ def id_of(db: Database, username: str) -> int | None:
             "SELECT id FROM users WHERE username = ?", (username.strip().lower(),)
         ).fetchone()
     return int(row["id"]) if row is not None else None
+
+
+def presence(db: Database, last_seen: dict[int, float], now: float) -> list[PresenceRecord]:
+    """Every account that can take mentions (enabled, can sign in) and whether it is here:
+    ``online`` (its client was heard from within ``ONLINE_S``), ``away`` (heard from, but it
+    said so in its preferences) or ``offline``. Sorted by name."""
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT id, display_name, role, availability FROM users WHERE disabled = 0"
+            " AND password_hash IS NOT NULL ORDER BY display_name COLLATE NOCASE, id"
+        ).fetchall()
+    out: list[PresenceRecord] = []
+    for r in rows:
+        seen = last_seen.get(r["id"])
+        ago = None if seen is None else round(max(0.0, now - seen), 1)
+        here = ago is not None and ago <= ONLINE_S
+        state: Presence = (
+            "offline" if not here else "away" if r["availability"] == "away" else "online"
+        )
+        out.append(
+            {
+                "user_id": r["id"],
+                "display_name": r["display_name"],
+                "role": r["role"],
+                "presence": state,
+                "seen_s": ago,
+            }
+        )
+    return out

@@ -7,13 +7,14 @@ asks the rule, writes the new state, the change row and the audit row, all in on
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from webcare.domain import claims as rules
 from webcare.domain.errors import ClaimConflict, ConflictError, NotFoundError, ValidationError
 from webcare.domain.models import ClaimState, Role
-from webcare.domain.wire import MentionRecord
+from webcare.domain.wire import MentionRecord, NoteRecord
 from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
@@ -187,6 +188,136 @@ def assign(
         return ClaimOutcome(
             decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
         )
+
+
+#: the longest note a hand-over carries ("Lars knows this customer"): a line or two, plain text
+MAX_HANDOVER_NOTE = 500
+
+
+@dataclass(frozen=True)
+class HandoverOutcome:
+    mention: MentionRecord
+    note: NoteRecord
+    #: the same request id came again (an answer that was lost): nothing was done twice
+    replayed: bool
+
+
+def _handover_target(conn: sqlite3.Connection, user: AuthUser, to_user_id: int) -> sqlite3.Row:
+    """The colleague a mention is handed to: an enabled account that can sign in, not you."""
+    if to_user_id == user.id:
+        raise ValidationError(
+            "You cannot hand a mention over to yourself; choose a colleague.",
+            title="Hand over to someone else",
+        )
+    to = conn.execute(
+        "SELECT id, display_name, disabled, password_hash FROM users WHERE id = ?", (to_user_id,)
+    ).fetchone()
+    if to is None:
+        raise ValidationError(f"There is no account with id {to_user_id} to hand it to.")
+    if to["disabled"]:
+        raise ValidationError(
+            f"{to['display_name']}'s account is disabled; hand it to someone who can sign in."
+        )
+    if to["password_hash"] is None:
+        raise ValidationError(
+            f"{to['display_name']} cannot sign in (an agent known only from imported history);"
+            " hand it to someone who can."
+        )
+    return to  # type: ignore[no-any-return]
+
+
+def _replayed(
+    conn: sqlite3.Connection,
+    user: AuthUser,
+    mention_id: int,
+    op_id: str,
+    to_user_id: int,
+    now: float,
+) -> HandoverOutcome | None:
+    """The outcome of a hand-over already made with this request id, or ``None``."""
+    row = conn.execute("SELECT * FROM notes WHERE id = ?", (op_id,)).fetchone()
+    if row is None:
+        used = conn.execute("SELECT 1 FROM replies WHERE id = ?", (op_id,)).fetchone()
+        if used is None:
+            return None
+    elif (row["agent_id"], row["mention_id"], row["handover_to"]) == (
+        user.id, mention_id, to_user_id
+    ):  # fmt: skip
+        mention = serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        return HandoverOutcome(mention, serialize.note(row, now), replayed=True)
+    raise ConflictError(
+        "This request id was already used for another write; send the hand-over with a new one.",
+        title="Request id used",
+    )
+
+
+def handover(
+    db: Database,
+    user: AuthUser,
+    mention_id: int,
+    to_user_id: int,
+    note: str,
+    now: float,
+    lease_s: float,
+    *,
+    op_id: str | None = None,
+) -> HandoverOutcome:
+    """Pass the claim on to a colleague with a note: a new epoch (the old holder's queued reply
+    is fenced off), a fresh lease for them, the note in the conversation, the audit row.
+
+    Only the holder may, or a lead or admin (who may also hand over a mention nobody holds).
+    ``op_id`` (optional, the client's) makes a retry after a lost answer harmless: the same id
+    again answers what was done, ``replayed``.
+    """
+    body = note.strip()
+    if len(body) > MAX_HANDOVER_NOTE:
+        raise ValidationError(
+            f"The note is {len(body)} characters; a hand-over's note may have at most"
+            f" {MAX_HANDOVER_NOTE}."
+        )
+    with db.write() as conn:
+        if op_id is not None:
+            replay = _replayed(conn, user, mention_id, op_id, to_user_id, now)
+            if replay is not None:
+                return replay
+        state = serialize.claim_state(load_state(conn, mention_id))
+        to = _handover_target(conn, user, to_user_id)
+        force = user.role.at_least(Role.LEAD)
+        decision = rules.decide_handover(state, user.id, to_user_id, now, lease_s, force=force)
+        if decision.result is rules.ClaimResult.FINAL:
+            raise _final(state)
+        if decision.result is rules.ClaimResult.HELD:
+            raise _conflict(conn, state, now)
+        if decision.result is rules.ClaimResult.NOT_HOLDER:
+            raise ConflictError(
+                "Only the agent who holds a mention can hand it over; claim it first.",
+                title="Not your claim",
+            )
+        if state.holder_id == to_user_id and state.lease_remaining(now) > 0:
+            raise ConflictError(
+                f"{to['display_name']} already holds this mention.", title="Already theirs"
+            )
+        store_state(conn, mention_id, decision.state, now)
+        conn.execute(
+            "UPDATE mentions SET handed_over_by = ?, handed_over_at = ?, handover_epoch = ?"
+            " WHERE id = ?",
+            (user.id, now, decision.state.epoch, mention_id),
+        )
+        note_id = op_id or f"handover-{uuid.uuid4().hex}"
+        conn.execute(
+            "INSERT INTO notes(id, mention_id, agent_id, body, created_at, handover_to)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (note_id, mention_id, user.id, body, now, to_user_id),
+        )
+        changes.record(conn, "note", note_id, now)
+        audit.record(
+            conn, now, user.id, "claim.handover", "mention", mention_id,
+            to=to_user_id, previous_holder=state.holder_id, epoch=decision.state.epoch,
+            note=body, note_id=note_id, forced=state.holder_id != user.id,
+        )  # fmt: skip
+        row = conn.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
+        mention = serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
+        return HandoverOutcome(mention, serialize.note(row, now), replayed=False)
 
 
 def sweep_expired(db: Database, now: float) -> int:
