@@ -147,6 +147,10 @@
         <translation>Overgedragen</translation>
     </message>
     <message>
+        <source>Handed over</source>
+        <translation>Overgedragen aan collega</translation>
+    </message>
+    <message>
         <source>Claim expired</source>
         <translation>Oppakken verlopen</translation>
     </message>
@@ -321,6 +325,18 @@
     <message>
         <source>assigned to {to}</source>
         <translation>overgedragen aan {to}</translation>
+    </message>
+    <message>
+        <source>to {to} (was {was})</source>
+        <translation>aan {to} (was {was})</translation>
+    </message>
+    <message>
+        <source>to {to}</source>
+        <translation>aan {to}</translation>
+    </message>
+    <message>
+        <source>{handover}: “{note}”</source>
+        <translation>{handover}: ‘{note}’</translation>
     </message>
     <message>
         <source>status {old} → {new}</source>
@@ -1021,6 +1037,10 @@
         <translation>Vrijgeven</translation>
     </message>
     <message>
+        <source>Hand over…</source>
+        <translation>Overdragen…</translation>
+    </message>
+    <message>
         <source>Resolve</source>
         <translation>Afhandelen</translation>
     </message>
@@ -1142,6 +1162,94 @@
     </message>
 </context>
 <context>
+    <name>HandoverPicker</name>
+    <message>
+        <source>Hand over to a colleague</source>
+        <extracomment>as long as the server takes (``services.claims.MAX_HANDOVER_NOTE``)</extracomment>
+        <translation>Overdragen aan een collega</translation>
+    </message>
+    <message>
+        <source>Hand {who} over: the claim moves to your colleague at once, and a reply you queued for it is not sent.</source>
+        <translation>{who} overdragen: je collega pakt de vermelding meteen over, en een antwoord dat jij ervoor in de wachtrij hebt staan wordt niet verzonden.</translation>
+    </message>
+    <message>
+        <source>Type a name to filter</source>
+        <translation>Typ een naam om te filteren</translation>
+    </message>
+    <message>
+        <source>Filter colleagues</source>
+        <translation>Collega&apos;s filteren</translation>
+    </message>
+    <message>
+        <source>Colleagues</source>
+        <translation>Collega&apos;s</translation>
+    </message>
+    <message>
+        <source>A note for them (optional), e.g. “knows this customer”</source>
+        <translation>Een notitie voor je collega (niet verplicht), bijv. ‘kent deze klant’</translation>
+    </message>
+    <message>
+        <source>Note for your colleague</source>
+        <translation>Notitie voor je collega</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Overdragen</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notitie</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>afwezig</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>medewerker</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>teamleider</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>{name} ({role}) — {presence}</source>
+        <translation>{name} ({role}) — {presence}</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”.</source>
+        <translation>Niemand past bij ‘{text}’.</translation>
+    </message>
+    <message>
+        <source>There is no colleague who can take mentions.</source>
+        <translation>Er is geen collega die vermeldingen kan oppakken.</translation>
+    </message>
+    <message>
+        <source>{name} is offline: they see it when they are back, unless their claim runs out first (then it is back in Unclaimed).</source>
+        <translation>{name} is offline: die ziet het bij terugkomst, tenzij de claim eerder verloopt (dan staat de vermelding weer bij Niet opgepakt).</translation>
+    </message>
+    <message>
+        <source>{name} is connected but has said they are away.</source>
+        <translation>{name} is verbonden, maar heeft zich afwezig gemeld.</translation>
+    </message>
+    <message>
+        <source>{name} is online and is told at once.</source>
+        <translation>{name} is online en krijgt meteen een melding.</translation>
+    </message>
+</context>
+<context>
     <name>Heatmap</name>
     <message>
         <source>Mentions per weekday and hour</source>
@@ -1220,6 +1328,34 @@
     <message>
         <source>Could not release {who}: {reason}</source>
         <translation>Kon {who} niet vrijgeven: {reason}</translation>
+    </message>
+    <message>
+        <source>{who} is closed: reopen it (Shift+E) before handing it over.</source>
+        <translation>{who} is gesloten: heropen de vermelding (Shift+E) voordat je hem overdraagt.</translation>
+    </message>
+    <message>
+        <source>You can only hand over a mention you hold: claim it first (C).</source>
+        <translation>Je kunt alleen een vermelding overdragen die jij hebt opgepakt: pak hem eerst op (C).</translation>
+    </message>
+    <message>
+        <source>You are offline: handing over needs the team server. Try again when it is back.</source>
+        <translation>Je bent offline: overdragen kan alleen via de teamserver. Probeer het opnieuw als die weer bereikbaar is.</translation>
+    </message>
+    <message>
+        <source>Could not ask who is online: {reason}</source>
+        <translation>Kon niet opvragen wie er online is: {reason}</translation>
+    </message>
+    <message>
+        <source>Nothing handed over.</source>
+        <translation>Niets overgedragen.</translation>
+    </message>
+    <message>
+        <source>Handed {who} over to {name}.</source>
+        <translation>{who} overgedragen aan {name}.</translation>
+    </message>
+    <message>
+        <source>Could not hand {who} over to {name}: {reason}</source>
+        <translation>Kon {who} niet overdragen aan {name}: {reason}</translation>
     </message>
     <message>
         <source>Resolve a mention nobody claimed?</source>
@@ -1395,6 +1531,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Offline: je claim verloopt over {t} en kan pas worden verlengd als de server terug is. Hij kan verlopen; dan kan iemand anders deze vermelding oppakken.</translation>
     </message>
     <message>
+        <source>{name} handed this to you — your claim ends in {t}.</source>
+        <translation>{name} heeft dit aan jou overgedragen — je claim verloopt over {t}.</translation>
+    </message>
+    <message>
         <source>You are working on this — your claim ends in {t}.</source>
         <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
     </message>
@@ -1527,6 +1667,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <source>Release (U)</source>
         <translation>Vrijgeven (U)</translation>
     </message>
+    <message>
+        <source>Handing over needs the team server; you are offline.</source>
+        <translation>Overdragen kan alleen via de teamserver; je bent offline.</translation>
+    </message>
+    <message>
+        <source>Hand over to a colleague (H)</source>
+        <translation>Overdragen aan een collega (H)</translation>
+    </message>
 </context>
 <context>
     <name>InboxQueue</name>
@@ -1567,6 +1715,7 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <name>InboxStatus</name>
     <message>
         <source>Could not save it on this computer: {reason}</source>
+        <extracomment>the mention the last banner / tray message was about (a click opens it)</extracomment>
         <translation>Kon het niet op deze computer opslaan: {reason}</translation>
     </message>
     <message>
@@ -1644,6 +1793,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>{n} new mentions in {view}</source>
         <translation>{n} nieuwe vermeldingen in {view}</translation>
+    </message>
+    <message>
+        <source>{name} handed you a mention: {who} “{text}”</source>
+        <translation>{name} heeft een vermelding aan je overgedragen: {who} ‘{text}’</translation>
+    </message>
+    <message>
+        <source>{first} (and {n} more)</source>
+        <translation>{first} (en nog {n})</translation>
     </message>
 </context>
 <context>
@@ -1903,6 +2060,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Vrijgeven</translation>
     </message>
     <message>
+        <source>&amp;Hand over…</source>
+        <translation>Ove&amp;rdragen aan…</translation>
+    </message>
+    <message>
         <source>&amp;Attach image…</source>
         <translation>Afbeelding b&amp;ijvoegen…</translation>
     </message>
@@ -1913,6 +2074,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>S&amp;ync now</source>
         <translation>Nu &amp;synchroniseren</translation>
+    </message>
+    <message>
+        <source>Click to open it</source>
+        <translation>Klik om hem te openen</translation>
     </message>
     <message>
         <source>&amp;Reply</source>
@@ -2077,6 +2242,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>interne notitie</translation>
     </message>
     <message>
+        <source>hand-over</source>
+        <translation>overdracht</translation>
+    </message>
+    <message>
         <source>open</source>
         <comment>mention status</comment>
         <translation>open</translation>
@@ -2132,6 +2301,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>reply · delivery delayed, retrying</source>
         <translation>antwoord · bezorging vertraagd, nieuwe poging</translation>
+    </message>
+    <message>
+        <source>Handed over to {name}: {note}</source>
+        <translation>Overgedragen aan {name}: {note}</translation>
+    </message>
+    <message>
+        <source>Handed over to {name}.</source>
+        <translation>Overgedragen aan {name}.</translation>
     </message>
     <message>
         <source>reply · delivery failed</source>

@@ -323,6 +323,16 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         english["template picker, nothing found"] = english_on_screen(picker, known)
         picker.reject()
 
+        controller.actions.hand_over()  # an admin may hand over any open mention
+        qtbot.waitUntil(lambda: controller.handover_picker is not None, timeout=5000)
+        handover = controller.handover_picker
+        assert handover is not None
+        english["hand-over picker"] = english_on_screen(handover, known)
+        handover.search.setText("xyzzy")
+        english["hand-over picker, nobody found"] = english_on_screen(handover, known)
+        handover.reject()
+        qtbot.waitUntil(lambda: controller.handover_picker is None, timeout=5000)
+
         team_window = controller.open_team("reports")
         qtbot.addWidget(team_window)
         for name in tabs_for("admin"):

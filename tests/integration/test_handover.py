@@ -3,10 +3,12 @@ note, the old holder's queued reply is fenced off, and every bad request is a 4x
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.client import HeadlessClient
 from tests.support.server import Api, TestServer
 from webcare.domain.models import Role
 from webcare.server.services import accounts
@@ -247,3 +249,39 @@ def test_presence_says_who_is_online_away_or_offline(server: TestServer) -> None
     by_name = {p["display_name"]: p for p in eva.get("/v1/presence").json()}
     assert by_name["Tom"]["presence"] == "offline"
     assert server.anonymous().get("/v1/presence").status_code == 401
+
+
+def test_the_colleagues_store_marks_a_hand_over_once(server: TestServer, tmp_path: Path) -> None:
+    """Tom's real client store (sync engine, applier) sees the hand-over: it is his, unread,
+    announced once however often the feed brings the mention again, with the note."""
+    m1, m2 = server.add_mentions(2)
+    server.add_user("eva", name="Eva")
+    server.add_user("tom", name="Tom")
+    eva = server.login("eva")
+    tom = HeadlessClient(server.url, "tom", tmp_path / "tom.db")
+    try:
+
+        def pull_all() -> list[int]:
+            handed: list[int] = []
+            while True:
+                result = tom.engine.pull()
+                handed += result.summary.handed_to_me
+                if not result.has_more and not result.resynced:
+                    return handed
+
+        assert pull_all() == []
+        claim(eva, m2)
+        assert handover(eva, m2, server.users["tom"]).status_code == 200
+        assert pull_all() == [m2]
+        detail = tom.store.detail(m2)
+        assert detail is not None
+        assert (detail.holder_id, detail.handed_over_by) == (server.users["tom"], "Eva")
+        assert [(i.kind, i.handover_to, i.text) for i in tom.store.conversation(m2)][-1] == (
+            "note", "Tom", NOTE
+        )  # fmt: skip
+        assert tom.store.handed_to_me([m1, m2])[0].by == "Eva"
+        # the feed sends the mention again (Tom renews): not a second hand-over
+        assert tom.api.renew(m2)["mention"]["handed_over_by"] == server.users["eva"]
+        assert pull_all() == []
+    finally:
+        tom.close()

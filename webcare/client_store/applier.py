@@ -13,6 +13,7 @@ from webcare.client_store.core import StoreCore
 from webcare.client_store.mirror import MEDIA_COLUMNS, MIRROR_TABLES, TABLES, UPSERTS
 from webcare.client_store.records import ChangeSummary
 from webcare.client_store.schema import INDEX_SQL, KEY_SQL, TOKENIZE_SQL, rebuild_search
+from webcare.domain.timeutil import parse_iso
 from webcare.domain.wire import AnyRecord, BootstrapRecord, ChangesPage
 from webcare.storage.db import chunks, marks
 
@@ -137,9 +138,10 @@ class SyncApplier(StoreCore):
                 }
                 summary.mention_ids.update(ids)
                 summary.new_mentions.extend(i for i in ids if i not in known)
+                summary.handed_to_me.extend(self._handed_to_me(conn, mentions))
                 conn.executemany(
                     "INSERT OR IGNORE INTO unread(mention_id) VALUES (?)",
-                    [(i,) for i in summary.new_mentions],
+                    [(i,) for i in (*summary.new_mentions, *summary.handed_to_me)],
                 )
             for entity, items in upserts.items():
                 self._upsert(conn, entity, items, now)
@@ -152,6 +154,28 @@ class SyncApplier(StoreCore):
                 (str(page["cursor"]),),
             )
         return summary
+
+    def _handed_to_me(self, conn: sqlite3.Connection, mentions: list[AnyRecord]) -> list[int]:
+        """The mentions of this page a colleague has just handed to me (read before the page
+        is stored): held by me, handed over by someone else, at a time not stored yet. Each
+        hand-over counts once, however often the feed sends the mention again."""
+        me = self._me_id()
+        if me is None:
+            return []
+        mine = [
+            m for m in mentions
+            if m.get("handed_over_by") not in (None, me) and m.get("claim_agent_id") == me
+            and m.get("handed_over_at")
+        ]  # fmt: skip
+        if not mine:
+            return []
+        ids = [int(m["id"]) for m in mine]
+        stored = dict(
+            conn.execute(
+                f"SELECT id, handed_over_at FROM mentions WHERE id IN ({marks(ids)})", ids
+            ).fetchall()
+        )
+        return [int(m["id"]) for m in mine if stored.get(m["id"]) != parse_iso(m["handed_over_at"])]
 
     # --- the search index's upkeep ----------------------------------------------------------
 

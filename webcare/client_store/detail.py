@@ -32,10 +32,11 @@ class MentionDetails(StoreCore):
             "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
             " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
             " ch.kind AS channel_kind, ch.reply_window_s, ch.window_templates,"
-            " u.display_name AS holder"
+            " u.display_name AS holder, hb.display_name AS handed_over_name"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
-            " LEFT JOIN users u ON u.id = m.claim_agent_id WHERE m.id = ?",
+            " LEFT JOIN users u ON u.id = m.claim_agent_id"
+            " LEFT JOIN users hb ON hb.id = m.handed_over_by WHERE m.id = ?",
             (mention_id,),
         ).fetchone()
         if r is None:
@@ -78,6 +79,9 @@ class MentionDetails(StoreCore):
             attach_refusal=r["attach_refusal"],
             private_attach_limit=r["private_attach_limit"],
             private_attach_refusal=r["private_attach_refusal"],
+            handed_over_by=r["handed_over_name"] if r["handed_over_by"] is not None else None,
+            handed_over_by_id=r["handed_over_by"],
+            handed_over_at=r["handed_over_at"],
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.
@@ -200,7 +204,8 @@ class MentionDetails(StoreCore):
                 )
             )
         for r in self.conn.execute(
-            "SELECT n.*, u.display_name FROM notes n LEFT JOIN users u ON u.id = n.agent_id"
+            "SELECT n.*, u.display_name, t.display_name AS handover_name FROM notes n"
+            " LEFT JOIN users u ON u.id = n.agent_id LEFT JOIN users t ON t.id = n.handover_to"
             f" WHERE n.mention_id IN ({marks})",
             ids,
         ):
@@ -214,6 +219,7 @@ class MentionDetails(StoreCore):
                     r["display_name"] or "?",
                     r["body"],
                     current=r["mention_id"] == mention_id,
+                    handover_to=(r["handover_name"] or "?") if r["handover_to"] is not None else "",
                 )
             )
         me = self.me()

@@ -53,6 +53,8 @@ def _mention_row(d: MentionRecord, now: float) -> tuple[Any, ...]:
         json.dumps(action) if (action := d.get("platform_action")) is not None else None,
         d.get("attach_limit"), d.get("attach_refusal"), d.get("private_attach_limit"),
         d.get("private_attach_refusal"),
+        d.get("handed_over_by"),
+        _t(d.get("handed_over_at")),
     )  # fmt: skip
 
 
@@ -87,7 +89,10 @@ def _reply_row(d: ReplyRecord, _now: float) -> tuple[Any, ...]:
 
 
 def _note_row(d: NoteRecord, _now: float) -> tuple[Any, ...]:
-    return (d["id"], d["mention_id"], d["agent_id"], d["body"], parse_iso(d["created_at"]))
+    return (
+        d["id"], d["mention_id"], d["agent_id"], d["body"], parse_iso(d["created_at"]),
+        d.get("handover_to"),
+    )  # fmt: skip
 
 
 def _template_row(d: TemplateRecord, _now: float) -> tuple[Any, ...]:
@@ -148,7 +153,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
          "tags", "claim_agent_id", "claim_epoch", "lease_expires_local", "replied_at",
          "closed_at", "updated_at", "claimed_since_local", "window_until_local",
          "window_from_local", "private_reply", "platform_action", "attach_limit",
-         "attach_refusal", "private_attach_limit", "private_attach_refusal"),
+         "attach_refusal", "private_attach_limit", "private_attach_refusal", "handed_over_by",
+         "handed_over_at"),
         _mention_row,
     ),
     "contact": (
@@ -165,7 +171,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
     ),
     "note": (
         "notes",
-        ("id", "mention_id", "agent_id", "body", "created_at"),
+        ("id", "mention_id", "agent_id", "body", "created_at", "handover_to"),
         _note_row,
     ),
     "template": (

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from webcare.client_store.filters import filter_where
-from webcare.client_store.records import QueueFilter, QueueRow, Sort, Template, View
+from webcare.client_store.records import (
+    HandedOver,
+    QueueFilter,
+    QueueRow,
+    Sort,
+    Template,
+    View,
+)
 from webcare.client_store.search import SEARCH_CAP, TextSearch, fts_query
 from webcare.storage.db import chunks, marks
 
@@ -175,6 +182,25 @@ class QueueQueries(TextSearch):
                 sql = f"SELECT m.id FROM mentions m{where}{' AND' if where else ' WHERE'} {unread}"
                 args = [*args, *part]
             found.extend(r[0] for r in self.conn.execute(sql, args))
+        return found
+
+    def handed_to_me(self, ids: Sequence[int]) -> list[HandedOver]:
+        """The hand-overs to me among ``ids`` (still mine, still unread), to announce: who
+        handed each over, its author and text."""
+        me = self._me_id()
+        found: list[HandedOver] = []
+        for part in chunks(list(ids)):
+            found.extend(
+                HandedOver(r[0], r[1] or "?", r[2] or "?", r[3])
+                for r in self.conn.execute(
+                    "SELECT m.id, u.display_name, c.handle, m.text FROM mentions m"
+                    " LEFT JOIN users u ON u.id = m.handed_over_by"
+                    " LEFT JOIN contacts c ON c.id = m.contact_id"
+                    f" WHERE m.id IN ({marks(part)}) AND m.claim_agent_id = ?"
+                    " AND m.id IN (SELECT mention_id FROM unread) ORDER BY m.id",
+                    [*part, me if me is not None else -1],
+                )
+            )
         return found
 
     # --- lookups ----------------------------------------------------------------------------

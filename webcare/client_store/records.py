@@ -113,6 +113,17 @@ class ConversationItem:
     media: tuple[MediaItem, ...] = ()  # a mention's files, a reply's images
     receipt: str = ""  # a posted reply: what the platform says of it (delivered / read)
     private: bool = False  # a reply sent as a private message (to a comment's author)
+    handover_to: str = ""  # a note that handed the mention over: the colleague's name
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOver:
+    """A mention a colleague has just handed to me (for the notification)."""
+
+    mention_id: int
+    by: str  # the colleague's display name
+    handle: str  # the mention's author
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +240,10 @@ class MentionDetail:
         if self.attach_limit is not None:
             return self.attach_limit, self.attach_refusal or ""
         return (MAX_ATTACHMENTS if self.can_attach else 0), ""
+    #: the holder's claim began with a hand-over by this colleague (name), at this server time
+    handed_over_by: str | None = None
+    handed_over_by_id: int | None = None
+    handed_over_at: float | None = None
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""
@@ -286,11 +301,14 @@ class ChangeSummary:
     entities: set[str] = field(default_factory=set)
     mention_ids: set[int] = field(default_factory=set)
     new_mentions: list[int] = field(default_factory=list)
+    #: mentions a colleague has just handed to me (announced, shown bold until read)
+    handed_to_me: list[int] = field(default_factory=list)
 
     def merge(self, other: ChangeSummary) -> None:
         self.entities |= other.entities
         self.mention_ids |= other.mention_ids
         self.new_mentions.extend(other.new_mentions)
+        self.handed_to_me.extend(other.handed_to_me)
 
     def __bool__(self) -> bool:
         return bool(self.entities)

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import cast
 
 from webcare.domain.errors import AuthError
-from webcare.domain.wire import BootstrapPage, BootstrapRecord, ChangesPage, UserRecord
+from webcare.domain.wire import (
+    BootstrapPage,
+    BootstrapRecord,
+    ChangesPage,
+    PresenceRecord,
+    UserRecord,
+)
 from webcare.net.errors import ServerError
 from webcare.net.transport import Transport
 from webcare.net.urls import api_path
@@ -198,6 +204,41 @@ class ApiClient(Transport):
             ClaimConflict: Someone else holds it and you may not release it.
         """
         return self._claim_call(mention_id, "release")
+
+    def handover(
+        self, mention_id: int, to_user_id: int, note: str = "", op_id: str | None = None
+    ) -> Json:
+        """Hand a mention you hold over to a colleague, with a note for them (plain text, at
+        most 500 characters). Their claim starts now under a new epoch: your queued reply to
+        it is refused from then on.
+
+        Args:
+            mention_id: The mention (yours; a lead's: any open one).
+            to_user_id: The colleague (an enabled account that can sign in, not you).
+            note: What they should know ("Lars knows this customer"); may be empty.
+            op_id: This request's id: sending it again after a lost answer does nothing twice.
+
+        Returns:
+            ``{"result": "handed_over", "replayed", "mention": {...}, "note": {...}}``.
+
+        Raises:
+            ClaimConflict: Someone else holds it.
+            ConflictError: You do not hold it, it is closed or spam, or the colleague already
+                holds it.
+            ValidationError: The colleague cannot take it (unknown, disabled, imported, you)
+                or the note is too long.
+        """
+        body: Json = {"to_user_id": to_user_id, "note": note}
+        if op_id is not None:
+            body["op_id"] = op_id
+        answer = self.call("POST", api_path("mentions", mention_id, "handover"), json_body=body)
+        return expect_dict(answer, "the hand-over")
+
+    def presence(self) -> list[PresenceRecord]:
+        """Everyone who can take mentions, with ``presence`` ``online`` | ``away`` |
+        ``offline`` (the server's view of who is connected), sorted by name."""
+        answer = expect_list(self.call("GET", api_path("presence")), "who is online")
+        return cast("list[PresenceRecord]", answer)
 
     def _claim_call(self, mention_id: int, action: str) -> Json:
         return expect_dict(self.call("POST", api_path("mentions", mention_id, action)), "the claim")

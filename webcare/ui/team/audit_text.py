@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from webcare.ui.team.common import duration, number, priority_name, role_name, status_name
-from webcare.ui.text import minutes
+from webcare.ui.text import minutes, one_line
 
 
 def action_names() -> dict[str, str]:
@@ -25,6 +25,7 @@ def action_names() -> dict[str, str]:
         "claim.grant": QCoreApplication.translate("Audit", "Claimed"),
         "claim.release": QCoreApplication.translate("Audit", "Released"),
         "claim.assign": QCoreApplication.translate("Audit", "Reassigned"),
+        "claim.handover": QCoreApplication.translate("Audit", "Handed over"),
         "claim.expire": QCoreApplication.translate("Audit", "Claim expired"),
         "reply.accept": QCoreApplication.translate("Audit", "Replied"),
         "reply.delivered": QCoreApplication.translate("Audit", "Reply delivered"),
@@ -151,6 +152,21 @@ def _claim_assign(d: dict[str, Any], who: Who) -> str:
             to=who(d.get("to")), was=who(d["previous_holder"])
         )
     return QCoreApplication.translate("Audit", "assigned to {to}").format(to=who(d.get("to")))
+
+
+def _claim_handover(d: dict[str, Any], who: Who) -> str:
+    """'to Lars: “Lars knows this customer”', with '(was Eva)' when a lead handed it over."""
+    if d.get("forced") and d.get("previous_holder"):
+        text = QCoreApplication.translate("Audit", "to {to} (was {was})").format(
+            to=who(d.get("to")), was=who(d["previous_holder"])
+        )
+    else:
+        text = QCoreApplication.translate("Audit", "to {to}").format(to=who(d.get("to")))
+    if d.get("note"):
+        text = QCoreApplication.translate("Audit", "{handover}: “{note}”").format(
+            handover=text, note=one_line(str(d["note"]), 120)
+        )
+    return text
 
 
 def _status(d: dict[str, Any], _who: Who) -> str:
@@ -328,6 +344,7 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], Who], str]] = {
     "claim.grant": _claim_grant,
     "claim.release": _claim_release,
     "claim.assign": _claim_assign,
+    "claim.handover": _claim_handover,
     "claim.expire": lambda d, who: QCoreApplication.translate(
         "Audit", "{name} held it until the claim ran out"
     ).format(name=who(d.get("holder"))),

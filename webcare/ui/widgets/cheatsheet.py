@@ -32,6 +32,7 @@ _GROUP_OF = {
     "search": "navigation",
     "claim": "mention",
     "release": "mention",
+    "handover": "mention",
     "resolve": "mention",
     "spam": "mention",
     "open_link": "mention",

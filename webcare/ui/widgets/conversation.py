@@ -53,7 +53,7 @@ class MessageFrame(QFrame):
         layout.setSpacing(3)
         self.header = plain_label(self._header_text(), selectable=False)
         self.header.setObjectName("msgHeader")
-        self.body = plain_label(item.text)
+        self.body = plain_label(self._body_text())
         self.body.setObjectName("msgBody")
         self.body.setAccessibleName(self._header_text())
         layout.addWidget(self.header)
@@ -64,13 +64,24 @@ class MessageFrame(QFrame):
             layout.addWidget(detail)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
+    def _body_text(self) -> str:
+        """The message; a hand-over's note says whom the mention went to, then the note."""
+        item = self.item
+        if item.kind != "note" or not item.handover_to:
+            return item.text
+        if item.text:
+            return self.tr("Handed over to {name}: {note}").format(
+                name=item.handover_to, note=item.text
+            )
+        return self.tr("Handed over to {name}.").format(name=item.handover_to)
+
     def _header_text(self) -> str:
         item = self.item
         when = relative_time(item.at, time.time())
         kind = {
             "mention": "",
             "reply": self.tr("reply"),
-            "note": self.tr("internal note"),
+            "note": self.tr("hand-over") if item.handover_to else self.tr("internal note"),
         }.get(item.kind, "")
         if item.kind == "mention":
             # where each of the author's mentions stands: their open ones are shown together

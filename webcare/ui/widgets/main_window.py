@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
 ACTION_ICONS = {
     "claim": "claim",
     "release": "release",
+    "handover": "handover",
     "reply": "reply",
     "template": "template",
     "note": "note",
@@ -95,6 +96,8 @@ class DetailPane(QWidget):
         self.platform_action.setVisible(False)
         self.claim_button = CompactButton(self.tr("Claim"), self)
         self.release_button = CompactButton(self.tr("Release"), self)
+        self.handover_button = CompactButton(self.tr("Hand over…"), self)
+        self.handover_button.setObjectName("handoverButton")
         self.resolve_button = CompactButton(self.tr("Resolve"), self)
         self.spam_button = CompactButton(self.tr("Spam"), self)
         self.reopen_button = CompactButton(self.tr("Reopen"), self)
@@ -105,6 +108,7 @@ class DetailPane(QWidget):
         for button, name, keys in (
             (self.claim_button, "claim", "C"),
             (self.release_button, "release", "U"),
+            (self.handover_button, "handover", "H"),
             (self.resolve_button, "resolve", "E"),
             (self.spam_button, "spam", "!"),
             (self.reopen_button, "reopen", "Shift+E"),
@@ -114,8 +118,8 @@ class DetailPane(QWidget):
             self.buttons.add(button)
         self.buttons.add_stretch()
         self.buttons.give_way_in(
-            [self.spam_button, self.release_button, self.resolve_button, self.claim_button,
-             self.reopen_button]
+            [self.spam_button, self.handover_button, self.release_button, self.resolve_button,
+             self.claim_button, self.reopen_button]
         )  # fmt: skip
         self.reopen_button.setVisible(False)  # only a closed or spam mention can be reopened
         self.conversation = ConversationView(self)
@@ -260,6 +264,7 @@ class MainWindow(QMainWindow):
     viewSelected = Signal(object)  # noqa: N815 - View
     searchChanged = Signal(str)  # noqa: N815
     closing = Signal()
+    bannerClicked = Signal()  # noqa: N815 - the banner over the queue (a notification)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -370,6 +375,7 @@ class MainWindow(QMainWindow):
         self.banner = plain_label("", selectable=False)
         self.banner.setObjectName("banner")
         self.banner.setVisible(False)
+        self.banner.installEventFilter(self)
         mid.addWidget(self.banner)
         mid.addLayout(filters)
         # what a search found: "3 mentions match …", or a clear "no results" with a way out
@@ -453,6 +459,7 @@ class MainWindow(QMainWindow):
             d.goto_button,  # the author's other open mention (shown when there is one)
             d.claim_button,
             d.release_button,
+            d.handover_button,
             d.resolve_button,
             d.spam_button,
             d.reopen_button,
@@ -485,6 +492,7 @@ class MainWindow(QMainWindow):
         a = self._action
         a("claim", self.tr("&Claim"), ["C"], "mention")
         a("release", self.tr("Re&lease claim"), ["U"], "mention")
+        a("handover", self.tr("&Hand over…"), ["H"], "mention")
         a("reply", self.tr("&Reply"), ["R"], "mention")
         a("template", self.tr("Insert &template…"), ["T", "Ctrl+T"], "mention")
         a("note", self.tr("Internal &note mode"), ["N", "Ctrl+N"], "mention")
@@ -608,9 +616,26 @@ class MainWindow(QMainWindow):
     def show_offline(self, offline: bool) -> None:
         self.offline_banner.setVisible(offline)
 
-    def show_banner(self, text: str) -> None:
+    def show_banner(self, text: str, *, clickable: bool = False) -> None:
+        """The banner over the queue ('' hides it); ``clickable``: a click opens what it
+        announces (``bannerClicked``)."""
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+        self.banner.setProperty("clickable", clickable)
+        self.banner.setCursor(
+            Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor
+        )
+        self.banner.setToolTip(self.tr("Click to open it") if clickable else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.banner
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and self.banner.property("clickable")
+        ):
+            self.bannerClicked.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.closing.emit()

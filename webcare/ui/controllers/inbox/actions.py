@@ -1,24 +1,26 @@
-"""What the agent does to the selected mention: claim, release, resolve, spam, reopen.
+"""What the agent does to the selected mention: claim, release, hand over, resolve, spam, reopen.
 
-**Claims are online** (only the server can say who holds a mention): claim and release ask it
-and say so when offline; a claim renews itself while the agent types. **Resolve, spam and
-reopen are writes** to the outbox, committed locally and sent later. Where the selection goes
-afterwards is the queue's rule: a claim stays on the mention (and follows it to Mine);
-resolve, spam and release move on to the next row at once.
+**Claims are online** (only the server can say who holds a mention): claim, release and hand
+over ask it and say so when offline; a claim renews itself while the agent types. **Resolve,
+spam and reopen are writes** to the outbox, committed locally and sent later. Where the
+selection goes afterwards is the queue's rule: a claim stays on the mention (and follows it to
+Mine); resolve, spam, release and hand-over move on to the next row at once.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from webcare.client_store.records import MentionDetail
 from webcare.client_store.store import LocalStore
 from webcare.domain.errors import ClaimConflict, WebcareError
+from webcare.domain.wire import PresenceRecord
 from webcare.net.agent_api import ApiClient
 from webcare.ui.controllers.inbox.pane import InboxPane
 from webcare.ui.controllers.inbox.queue import InboxQueue
@@ -26,6 +28,7 @@ from webcare.ui.controllers.inbox.status import InboxStatus
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import minutes, one_line
+from webcare.ui.widgets.handover_picker import HandoverPicker
 from webcare.ui.widgets.main_window import MainWindow
 
 RENEW_EVERY_S = 120.0
@@ -57,10 +60,12 @@ class InboxActions(QObject):
         self.status = status
         self.lease_s = lease_s
         self.confirm_box: QMessageBox | None = None  # "Resolve a mention nobody claimed?"
+        self.handover_picker: HandoverPicker | None = None
         self._last_renew = 0.0
         buttons = window.detail
         buttons.claim_button.clicked.connect(self.claim)
         buttons.release_button.clicked.connect(self.release)
+        buttons.handover_button.clicked.connect(self.hand_over)
         buttons.resolve_button.clicked.connect(self.resolve)
         buttons.spam_button.clicked.connect(self.spam)
         buttons.reopen_button.clicked.connect(self.reopen)
@@ -153,6 +158,99 @@ class InboxActions(QObject):
             self._after_server_change(mention_id)
 
         self.runner.net(lambda: self.api.release(mention_id), ok, failed, receiver=self)
+
+    # --- hand over to a colleague (online: the claim moves on the server) ----------------------
+
+    @Slot()
+    def hand_over(self) -> None:
+        """Choose a colleague (with who is online) and a note, then pass the claim on; the
+        window moves on at once, as after a release."""
+        d = self.pane.target()
+        if d is None:
+            return
+        state, _left = self.pane.holder_state(d)
+        if state == "final":
+            self.status.notice(
+                self.tr("{who} is closed: reopen it (Shift+E) before handing it over.").format(
+                    who=d.handle
+                )
+            )
+            return
+        if state != "mine" and not self.pane.may_hand_over_others():
+            self.status.notice(
+                self.tr("You can only hand over a mention you hold: claim it first (C).")
+            )
+            return
+        if self.status.online is False:
+            self.status.notice(
+                self.tr(
+                    "You are offline: handing over needs the team server. Try again when it is"
+                    " back."
+                )
+            )
+            return
+        mention_id, who = d.id, d.handle
+
+        def failed(error: BaseException) -> None:
+            reason = error.message if isinstance(error, WebcareError) else str(error)
+            self.status.notice(
+                self.tr("Could not ask who is online: {reason}").format(reason=reason)
+            )
+
+        self.runner.net(
+            self.api.presence,
+            lambda people: self._pick_colleague(mention_id, who, people),
+            failed,
+            receiver=self,
+        )
+
+    def _pick_colleague(self, mention_id: int, who: str, people: list[PresenceRecord]) -> None:
+        target = self.pane.target()
+        if target is None or target.id != mention_id:
+            return  # the agent moved on while the list came
+        me = self.pane.me.id
+        picker = HandoverPicker([p for p in people if p["user_id"] != me], who=who,
+                                parent=self.window)  # fmt: skip
+        self.handover_picker = picker
+
+        def finished(code: int) -> None:
+            self.handover_picker = None
+            picker.deleteLater()
+            chosen = picker.chosen
+            if code != QDialog.DialogCode.Accepted or chosen is None:
+                self.status.notice(self.tr("Nothing handed over."))
+                return
+            self._send_hand_over(mention_id, who, chosen, picker.note)
+
+        picker.finished.connect(finished)
+        picker.open()
+
+    def _send_hand_over(self, mention_id: int, who: str, to: PresenceRecord, note: str) -> None:
+        name = to["display_name"]
+        op_id = f"handover-{uuid.uuid4().hex}"  # a retry of this request is the same hand-over
+        self.queue.move_on_from(mention_id)  # at once, as after a release
+
+        def ok(_response: object) -> None:
+            self.pane.drop_claim(mention_id)
+            self.status.notice(self.tr("Handed {who} over to {name}.").format(who=who, name=name))
+            self._after_server_change(mention_id)
+
+        def failed(error: BaseException) -> None:
+            self.queue.stays(mention_id)  # still yours: not to be skipped
+            reason = error.message if isinstance(error, WebcareError) else str(error)
+            self.status.notice(
+                self.tr("Could not hand {who} over to {name}: {reason}").format(
+                    who=who, name=name, reason=reason
+                )
+            )
+            self._after_server_change(mention_id)
+
+        self.runner.net(
+            lambda: self.api.handover(mention_id, to["user_id"], note, op_id),
+            ok,
+            failed,
+            receiver=self,
+        )
 
     def _after_server_change(self, _mention_id: int) -> None:
         # The change feed brings the new state within moments; ask the pusher too.

@@ -4,7 +4,7 @@ Each part is a QObject child of the controller with one job (ARCHITECTURE.md, "T
 client"), and uses only the parts below it (an import-linter contract keeps them so):
 
 * :class:`~.compose.InboxCompose` — replies, notes, templates, attachments, the outbox bubbles;
-* :class:`~.actions.InboxActions` — claim, release, resolve, spam, reopen;
+* :class:`~.actions.InboxActions` — claim, release, hand over, resolve, spam, reopen;
 * :class:`~.queue.InboxQueue` — the list on screen, its selection, the pending intent;
 * :class:`~.pane.InboxPane` — the selected mention's detail, presence and enabled actions;
 * :class:`~.status.InboxStatus` and :class:`~.drafts.Drafts` — the status bar, connection,
@@ -36,6 +36,7 @@ from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.team_window import TeamWindow, tabs_for
 from webcare.ui.widgets.cheatsheet import CheatSheet
+from webcare.ui.widgets.handover_picker import HandoverPicker
 from webcare.ui.widgets.highlight import HighlightDelegate
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.platform_template_picker import PlatformTemplatePicker
@@ -77,10 +78,13 @@ class InboxController(QObject):
             window, runner, api, sync, self.pane, self.actions, self.status, self.drafts, self
         )
         self._show_me()
+        # a notification about one mention (handed to me) was clicked: show it
+        self.status.openMentionRequested.connect(self.queue.reveal_mention)
 
         queue, pane, actions, compose = self.queue, self.pane, self.actions, self.compose
         for name, slot in (
             ("claim", actions.claim), ("release", actions.release), ("reply", compose.reply),
+            ("handover", actions.hand_over),
             ("template", compose.pick_template), ("note", compose.toggle_note),
             ("send", compose.send), ("resolve", actions.resolve), ("spam", actions.spam),
             ("reopen", actions.reopen), ("attach", compose.attach_image),
@@ -166,6 +170,10 @@ class InboxController(QObject):
     @property
     def confirm_box(self) -> QMessageBox | None:
         return self.actions.confirm_box
+
+    @property
+    def handover_picker(self) -> HandoverPicker | None:
+        return self.actions.handover_picker
 
     @property
     def picker(self) -> TemplatePicker | None:

@@ -231,6 +231,11 @@ class InboxPane(QObject):
             ).format(t=minutes(left))
             shown_state = "lapsing"
             block = ""
+        elif state == "mine" and d.handed_over_by and d.handed_over_by_id != self.me.id:
+            text = self.tr("{name} handed this to you — your claim ends in {t}.").format(
+                name=d.handed_over_by, t=minutes(left)
+            )
+            block = ""
         elif state == "mine":
             text = self.tr("You are working on this — your claim ends in {t}.").format(
                 t=minutes(left)
@@ -395,6 +400,15 @@ class InboxPane(QObject):
             else self.tr("Release (U)")
         )
         a["release"].setEnabled(has and state == "mine")  # offline, U says why not
+        # hand over: the holder, or a lead any open mention (the button says so)
+        can_hand = has and (state == "mine" or (state != "final" and self.may_hand_over_others()))
+        pane.handover_button.setEnabled(can_hand and not offline)
+        pane.handover_button.setToolTip(
+            self.tr("Handing over needs the team server; you are offline.")
+            if offline
+            else self.tr("Hand over to a colleague (H)")
+        )
+        a["handover"].setEnabled(has)  # H always answers: it says why when it cannot
         for button, name in ((pane.resolve_button, "resolve"), (pane.spam_button, "spam")):
             button.setEnabled(has and state in ("free", "mine"))
             a[name].setEnabled(has and state in ("free", "mine"))
@@ -408,6 +422,10 @@ class InboxPane(QObject):
         a["note"].setEnabled(has)
         a["send"].setEnabled(has)
         a["attach"].setEnabled(has)  # where a reply cannot carry an image, it says why
+
+    def may_hand_over_others(self) -> bool:
+        """Leads and admins may hand over a mention they do not hold (the server agrees)."""
+        return self.me.role in ("lead", "admin")
 
     def _link(self) -> str | None:
         """The mention's address on its platform, if it is a web address."""

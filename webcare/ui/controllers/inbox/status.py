@@ -3,7 +3,8 @@
 Everything the window *says* about the session rather than about one mention: the notices in
 the status bar (``notice``), online or offline (the sync label and the offline banner; the
 other parts read ``online``), the queued and refused writes, where each reply sent from this
-window is now, a background task that failed, and new mentions (banner, tray, sound).
+window is now, a background task that failed, new mentions and mentions handed to me (banner,
+tray, sound; a click on one about a mention opens it).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from webcare.client_store.records import ChangeSummary, QueueFilter, View
+from webcare.client_store.records import ChangeSummary, HandedOver, QueueFilter, View
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
 from webcare.ui.prefs import Notifications
 from webcare.ui.tasks import TaskRunner, describe_error
-from webcare.ui.text import plain_tooltip
+from webcare.ui.text import one_line, plain_tooltip
 from webcare.ui.widgets.main_window import MainWindow
 
 
@@ -25,6 +26,8 @@ class InboxStatus(QObject):
 
     # online or offline changed (``online``): what can be done on a mention changes with it
     connectionChanged = Signal()  # noqa: N815 - Qt's naming
+    # a notification about one mention was clicked (the banner, the tray message): open it
+    openMentionRequested = Signal(int)  # noqa: N815
 
     def __init__(self, window: MainWindow, runner: TaskRunner, parent: QObject) -> None:
         super().__init__(parent)
@@ -37,9 +40,14 @@ class InboxStatus(QObject):
         self.notifications: list[str] = []  # what was announced (also shown in the banner)
         self.settings: QSettings | None = None  # notification preferences (set by the app)
         self.tray: QSystemTrayIcon | None = None
+        #: the mention the last banner / tray message was about (a click opens it)
+        self._banner_mention: int | None = None
+        self._tray_mention: int | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(window.windowIcon(), self)
+            self.tray.messageClicked.connect(self._tray_clicked)
             self.tray.show()
+        window.bannerClicked.connect(self._banner_clicked)
         self._banner_timer = QTimer(self)
         self._banner_timer.setSingleShot(True)
         self._banner_timer.setInterval(8000)
@@ -144,8 +152,12 @@ class InboxStatus(QObject):
         if self._replies and (resynced or "reply" in summary.entities):
             ops = list(self._replies)
             self.runner.db(lambda s: s.reply_states(ops), self._report_replies, receiver=self)
-        if summary.new_mentions and not resynced:
-            ids, view = list(summary.new_mentions), shown.view
+        if summary.handed_to_me and not resynced:
+            handed = list(summary.handed_to_me)
+            self.runner.db(lambda s: s.handed_to_me(handed), self.announce_handed, receiver=self)
+        news = [i for i in summary.new_mentions if i not in summary.handed_to_me]
+        if news and not resynced:
+            ids, view = news, shown.view
             self.runner.db(
                 lambda s: s.unread_in(shown, ids),
                 lambda new: self.announce(new, view),
@@ -200,19 +212,56 @@ class InboxStatus(QObject):
             if len(ids) == 1
             else self.tr("{n} new mentions in {view}").format(n=len(ids), view=view_name)
         )
+        self._notify(text, None)
+
+    def announce_handed(self, handed: list[HandedOver]) -> None:
+        """Colleagues handed me these mentions: "Eva handed you a mention: @jan “…”", in the
+        status bar, the banner and the tray (as the preferences say); a click opens it."""
+        if not handed:
+            return
+        first = handed[0]
+        text = self.tr("{name} handed you a mention: {who} “{text}”").format(
+            name=first.by, who=first.handle, text=one_line(first.text, 80)
+        )
+        if len(handed) > 1:
+            text = self.tr("{first} (and {n} more)").format(first=text, n=len(handed) - 1)
+        self.notice(text)
+        self._notify(text, first.mention_id)
+
+    def _notify(self, text: str, mention_id: int | None) -> None:
+        """Announce ``text`` (about ``mention_id``, opened by a click) as the preferences say."""
         self.notifications.append(text)
         wanted = Notifications.load(self.settings)
         if wanted.banner:
-            self.window.show_banner(text)
+            self._banner_mention = mention_id
+            self.window.show_banner(text, clickable=mention_id is not None)
             self._banner_timer.start()
         window_active = self.window.isActiveWindow()
         if self.tray is not None and not window_active and wanted.tray:
+            self._tray_mention = mention_id
             self.tray.showMessage("Webcare", text, QSystemTrayIcon.MessageIcon.Information, 5000)
         if wanted.sound:
             QApplication.beep()
         QApplication.alert(self.window)
 
+    @Slot()
+    def _banner_clicked(self) -> None:
+        if self._banner_mention is not None:
+            mention_id, self._banner_mention = self._banner_mention, None
+            self._hide_banner()
+            self.openMentionRequested.emit(mention_id)
+
+    @Slot()
+    def _tray_clicked(self) -> None:
+        if self._tray_mention is not None:
+            mention_id, self._tray_mention = self._tray_mention, None
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+            self.openMentionRequested.emit(mention_id)
+
     def _hide_banner(self) -> None:
+        self._banner_mention = None
         self.window.show_banner("")
 
     def shutdown(self) -> None:
