@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from webcare import __version__
@@ -414,6 +415,7 @@ def run_demo(
     theme_name: str | None = None,
     team_screenshots: Path | None = None,
     size: tuple[int, int] = (1360, 820),
+    show: str | None = None,
 ) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva.
 
@@ -421,6 +423,8 @@ def run_demo(
     ``size``: the window's size in the ``screenshot``.
     ``team_screenshots``: sign in as the admin instead and render every Team tab into that
     folder (``webcare.team_screenshots``).
+    ``show``: ``"handover"`` renders the ``screenshot`` with the hand-over picker open (lars
+    signed in, anna signed in and away, so the picker shows each presence).
     """
     from webcare.server.config import ServerConfig
     from webcare.server.demo import DEMO_PASSWORD, seed
@@ -458,13 +462,15 @@ def run_demo(
 
                 shots.morning_work(server.url, DEMO_PASSWORD)
                 account = "anna"
+            if show == "handover":
+                _colleagues_present(server.url, DEMO_PASSWORD)
             api = ApiClient(server.url)
             result = api.login(
                 account, DEMO_PASSWORD, f"Webcare {__version__} demo", app.device_id(api.base_url)
             )
             session = app.open_session(server.url, account, api, result["user"])
             if screenshot is not None:
-                shooter = DemoScreenshot(session, screenshot, qapp, size=size)
+                shooter = DemoScreenshot(session, screenshot, qapp, size=size, show=show)
                 QTimer.singleShot(0, shooter.step)
             if team_screenshots is not None:
                 team_shooter = shots.TeamScreenshots(
@@ -481,8 +487,25 @@ def run_demo(
         return exit_code
 
 
+def _colleagues_present(url: str, password: str) -> None:
+    """For the hand-over picture: lars's client talks to the server (online), anna's too but
+    she says she is away."""
+    for username, fields in (("lars", None), ("anna", {"availability": "away"})):
+        colleague = ApiClient(url)
+        colleague.login(username, password, "demo colleague")
+        if fields:
+            colleague.update_me(fields)
+        else:
+            colleague.me()
+        colleague.close()
+
+
 class DemoScreenshot:
-    """Waits until the inbox shows real data, stages a reply, renders the window, quits."""
+    """Waits until the inbox shows real data, stages a reply, renders the window, quits.
+
+    ``show="handover"``: then opens the hand-over picker (Lars chosen, a note typed) and
+    renders it over the window.
+    """
 
     def __init__(
         self,
@@ -492,11 +515,13 @@ class DemoScreenshot:
         timeout_s: float = 60,
         *,
         size: tuple[int, int] = (1360, 820),
+        show: str | None = None,
     ):
         self.session = session
         self.path = path
         self.qapp = qapp
         self.size = size
+        self.show = show
         self.deadline = time.monotonic() + timeout_s
         self.stage = "wait-data"
 
@@ -521,6 +546,41 @@ class DemoScreenshot:
             window = self.session.window
             window.resize(*self.size)
             self.stage = "render-now"  # laid out at the new size first: render on the next step
+        elif self.stage == "render-now" and self.show == "handover":
+            c.actions.hand_over()
+            self.stage = "wait-picker"
+        elif self.stage == "wait-picker":
+            picker = c.handover_picker
+            if picker is not None and picker.isVisible():
+                picker.note_edit.setText("Lars knows this customer")
+                picker.note_edit.setFocus()
+                self.stage = "render-picker"
+        elif self.stage == "render-picker":
+            picker = c.handover_picker
+            assert picker is not None
+            shot = self.session.window.grab()
+            painter = QPainter(shot)
+            painter.fillRect(shot.rect(), QColor(0, 0, 0, 70))  # the window behind, dimmed
+            dialog = picker.grab()
+            bar = painter.fontMetrics().height() + 12  # the dialog's title, as a window has it
+            x = (shot.width() - dialog.width()) // 2
+            y = (shot.height() - dialog.height() - bar) // 3
+            painter.fillRect(x - 1, y - 1, dialog.width() + 2, dialog.height() + bar + 2,
+                             QColor("#6b7280"))  # fmt: skip
+            painter.fillRect(
+                x, y, dialog.width(), bar, picker.palette().window().color().darker(108)
+            )
+            painter.setPen(picker.palette().windowText().color())
+            painter.drawText(x + 10, y, dialog.width() - 20, bar,
+                             int(Qt.AlignmentFlag.AlignVCenter), picker.windowTitle())  # fmt: skip
+            painter.drawPixmap(x, y + bar, dialog)
+            painter.end()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            shot.save(str(self.path))
+            print(f"Saved {self.path}", flush=True)
+            picker.reject()
+            self.qapp.quit()
+            return
         elif self.stage == "render-now":
             window = self.session.window
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -56,6 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         theme_name=args.theme,
         team_screenshots=Path(args.team_screenshots) if args.team_screenshots else None,
         size=args.size,
+        show=args.show,
     )
 
 
@@ -123,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=(1360, 820),
         metavar="WxH",
         help="(--screenshot) the window's size, e.g. 1024x700 (default 1360x820)",
+    )
+    p.add_argument(
+        "--show",
+        choices=["handover"],
+        help="(--screenshot) a dialog open over the window: the hand-over picker, with lars"
+        " online and anna away",
     )
     p.add_argument(
         "--team-screenshots",
