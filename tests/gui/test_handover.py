@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -163,3 +169,18 @@ def test_hand_over_needs_a_claim_and_the_server(
     qtbot.waitUntil(lambda: c.handover_picker is None, timeout=3000)
     assert "Nothing handed over." in c.last_notice
     assert holder(team, m2)[0] == team.users["eva"]
+
+
+def test_demo_renders_the_picker_with_each_presence(tmp_path: Path) -> None:
+    """`webcare demo --show handover --screenshot FILE` (resources/README.md): the picker over
+    the inbox, lars online and anna away."""
+    path = tmp_path / "handover.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-m", "webcare", "demo", "--show", "handover", "--screenshot", str(path)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"Saved {path}" in run.stdout
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1360, 820)
