@@ -240,6 +240,7 @@ class MentionDetail:
         if self.attach_limit is not None:
             return self.attach_limit, self.attach_refusal or ""
         return (MAX_ATTACHMENTS if self.can_attach else 0), ""
+
     #: the holder's claim began with a hand-over by this colleague (name), at this server time
     handed_over_by: str | None = None
     handed_over_by_id: int | None = None

@@ -300,6 +300,8 @@ def m009_attach_limit(db: sqlite_utils.Database) -> None:
 def m010_platform_action(db: sqlite_utils.Database) -> None:
     # the latest action on the platform (hiding a comment marked spam): {action, state, error}
     db.execute("ALTER TABLE mentions ADD COLUMN platform_action TEXT")
+
+
 @migrations(name="m012_handover")
 def m012_handover(db: sqlite_utils.Database) -> None:
     # the holder's claim began with a hand-over by this account, at this (server) time: "Eva
