@@ -214,6 +214,22 @@ def test_out_of_hours_acknowledgement(tmp_path: Path) -> None:
         assert anna.get(f"/v1/mentions/{day}").json()["replies"] == []
 
 
+def test_an_acknowledgement_that_asks_for_a_value_is_not_sent(tmp_path: Path) -> None:
+    clock = FakeClock(start=local("2026-11-22T03:00:00"))  # Sunday night
+    with running_server(tmp_path, clock=clock) as server:
+        anna = server.user("anna", Role.ADMIN)
+        anna.put("/v1/settings/business-hours", json=HOURS)
+        tpl = anna.post("/v1/templates", json={"title": "Nacht", "body": "Tot morgen!"}).json()
+        anna.put("/v1/settings/auto-ack", json={"enabled": True, "template_id": tpl["id"]})
+        with server.ctx.db.write() as conn:  # written before the rules (the API refuses it)
+            conn.execute("UPDATE templates SET body = 'Order {{ask:nummer}}?' WHERE id = ?",
+                         (tpl["id"],))  # fmt: skip
+        (night,) = server.add_mentions(1)
+        assert anna.get(f"/v1/mentions/{night}").json()["replies"] == []
+        skipped = [e for e in anna.get("/v1/audit").json() if e["action"] == "auto_ack.skipped"]
+        assert "asks the agent for nummer" in str(skipped[0])
+
+
 def test_an_acknowledgement_is_held_to_the_limit_as_the_platform_counts_it(
     tmp_path: Path,
 ) -> None:

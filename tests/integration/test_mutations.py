@@ -132,6 +132,28 @@ def test_reply_longer_than_the_channel_allows_is_rejected(server: TestServer) ->
     assert "281" in result["message"]
 
 
+def test_a_reply_with_an_unfilled_ask_variable_is_refused_and_handed_back(
+    server: TestServer,
+) -> None:
+    (mid,) = server.add_mentions(1)
+    eva = server.user("eva")
+    epoch = claimed(server, eva, mid)
+    body = "Je order {{ask:ordernummer}} is onderweg. ^Eva"
+    r = send(eva, reply(1, mid, epoch, body=body))
+    assert r.status_code == 200
+    result = r.json()["results"][0]
+    assert (result["outcome"], result["reason"]) == ("rejected", "invalid")
+    assert "{{ask:ordernummer}}" in result["message"]
+    assert "Fill it in" in result["message"]
+    assert result["body"] == body  # handed back: nothing the agent typed is lost
+    assert count(server, "SELECT COUNT(*) FROM replies") == 0
+    # any spelling the template editor takes counts; braces alone do not
+    r = send(eva, reply(2, mid, epoch, body="Order {{ ASK : nr }}?"))
+    assert r.json()["results"][0]["outcome"] == "rejected"
+    r = send(eva, reply(3, mid, epoch, body="Order {nr} staat klaar {{glimlach}}"))
+    assert r.json()["results"][0]["outcome"] == "accepted"
+
+
 def test_notes_tags_priority_and_spam(server: TestServer) -> None:
     (mid,) = server.add_mentions(1)
     eva = server.user("eva")

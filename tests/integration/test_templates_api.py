@@ -110,3 +110,42 @@ def test_template_changes_are_audited(server: TestServer) -> None:
         ("template.create", "anna"),
         ("template.update", "anna"),
     ]
+
+
+def test_ask_variables_are_checked_on_write(server: TestServer) -> None:
+    anna = server.user("anna", Role.ADMIN)
+    body = "Je order {{ask:ordernummer}} van {{ask: Datum }} is onderweg. {{agent_signature}}"
+    ok = anna.post("/v1/templates", json={"title": "Order", "body": body})
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["body"] == body  # stored as written; the labels are read when used
+    for bad, fragment in (
+        ("Je order {{ask:}}", "has no label"),
+        ("Je order {{ask:order {nr}}", "brace"),
+        ("Je order {{ask:" + "n" * 41 + "}}", "40 characters"),
+    ):
+        r = anna.post("/v1/templates", json={"title": "Fout", "body": bad})
+        assert r.status_code == 422, bad
+        assert fragment in r.json()["message"]
+    tpl = ok.json()
+    r = anna.put(f"/v1/templates/{tpl['id']}", json={**tpl, "body": "Order {{ask:}}"},
+                 headers={"If-Match": '"1"'})  # fmt: skip
+    assert r.status_code == 422
+    assert "has no label" in r.json()["message"]
+
+
+def test_the_acknowledgement_cannot_ask_the_agent(server: TestServer) -> None:
+    anna = server.user("anna", Role.ADMIN)
+    asking = anna.post("/v1/templates", json={
+        "title": "Vraag", "body": "Je order {{ask:ordernummer}} is onderweg."}).json()  # fmt: skip
+    r = anna.put("/v1/settings/auto-ack", json={"enabled": True, "template_id": asking["id"]})
+    assert r.status_code == 422
+    assert "ordernummer" in r.json()["message"]
+    plain = anna.post("/v1/templates", json={"title": "Nacht", "body": "We zijn er om 9:00."})
+    ack = plain.json()
+    r = anna.put("/v1/settings/auto-ack", json={"enabled": True, "template_id": ack["id"]})
+    assert r.status_code == 200, r.text
+    r = anna.put(f"/v1/templates/{ack['id']}", json={**ack, "body": "Order {{ask:nummer}}?"},
+                 headers={"If-Match": '"1"'})  # fmt: skip
+    assert r.status_code == 422
+    assert "out-of-hours acknowledgement" in r.json()["message"]
+    assert anna.get(f"/v1/templates/{ack['id']}").json()["body"] == "We zijn er om 9:00."

@@ -21,7 +21,7 @@ from webcare.domain.errors import TemplateError
 from webcare.domain.models import Role, TemplateContext
 from webcare.domain.priority import PriorityRules
 from webcare.domain.signatures import Signature
-from webcare.domain.templates import render
+from webcare.domain.templates import ask_fields, render
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
 from webcare.server.services import audit, media, settings
@@ -226,6 +226,12 @@ def _auto_ack(
         "SELECT body FROM templates WHERE id = ? AND archived = 0", (ack.template_id,)
     ).fetchone()
     if row is None:
+        return
+    asks = ask_fields(row["body"])
+    if asks:  # nobody is there to fill them in (settings refuse such a template; an edit may not)
+        audit.record(conn, now, None, "auto_ack.skipped", "mention", mention_id,
+                     reason="the template asks the agent for "
+                     + ", ".join(a.label for a in asks))  # fmt: skip
         return
     context = TemplateContext(
         customer_name=m.author.name or m.author.handle,

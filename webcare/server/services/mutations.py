@@ -40,6 +40,7 @@ from webcare.domain.models import (
     RejectReason,
     Role,
 )
+from webcare.domain.templates import unfilled_asks
 from webcare.server import changes, serialize
 from webcare.server.services import audit
 from webcare.server.services import media as media_service
@@ -178,6 +179,14 @@ def _apply_reply(
         return _reject(m, RejectReason.INVALID)
     if "\x00" in body:
         return _reject(m, RejectReason.INVALID, _NUL.format(what="The reply"))
+    blanks = unfilled_asks(body)
+    if blanks:
+        return _reject(
+            m,
+            RejectReason.INVALID,
+            f"The reply still contains {', '.join(dict.fromkeys(blanks))}: a value the agent"
+            " fills in before sending. Fill it in (or remove it) and send again.",
+        )
     channel = conn.execute(
         "SELECT kind, char_limit, connector, config FROM channels WHERE id = ?",
         (row["channel_id"],),

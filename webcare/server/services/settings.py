@@ -10,6 +10,7 @@ from typing import Any
 from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ValidationError
 from webcare.domain.priority import PriorityRules
+from webcare.domain.templates import ask_fields
 from webcare.reports.response_times import Basis, ReportOptions, SlaTargets
 from webcare.server.services import audit
 from webcare.server.services.accounts import AuthUser
@@ -110,11 +111,19 @@ def set_auto_ack(
     with db.write() as conn:
         if enabled:
             row = conn.execute(
-                "SELECT archived FROM templates WHERE id = ?", (template_id,)
+                "SELECT archived, body FROM templates WHERE id = ?", (template_id,)
             ).fetchone()
             if template_id is None or row is None or row["archived"]:
                 raise ValidationError(
                     "Choose an active template for the out-of-hours acknowledgement."
+                )
+            asks = ask_fields(row["body"])
+            if asks:
+                raise ValidationError(
+                    "This template asks the agent for "
+                    + ", ".join(a.label for a in asks)
+                    + "; an automatic reply has nobody to fill that in. Choose a template"
+                    " without {{ask:…}}."
                 )
         _put(conn, AUTO_ACK, AutoAck(enabled, template_id).to_dict())
         audit.record(conn, now, actor.id, "settings.auto_ack", "settings", AUTO_ACK,

@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 from webcare.domain.errors import NotFoundError, ValidationError, VersionConflict
-from webcare.domain.templates import TemplateFields
+from webcare.domain.templates import TemplateFields, ask_fields
 from webcare.domain.wire import TemplateRecord
 from webcare.server import changes, serialize
-from webcare.server.services import audit
+from webcare.server.services import audit, settings
 from webcare.server.services.accounts import AuthUser
 from webcare.storage.db import Database
 
@@ -30,6 +30,18 @@ def _check_shortcut(conn: sqlite3.Connection, shortcut: str, template_id: int | 
     ).fetchone()
     if row is not None:
         raise ValidationError(f"The shortcut '{shortcut}' is already used by '{row['title']}'.")
+
+
+def _check_auto_ack(conn: sqlite3.Connection, fields: TemplateFields, template_id: int) -> None:
+    """The out-of-hours acknowledgement goes out with nobody to fill in an ``{{ask:…}}``."""
+    ack = settings.auto_ack(conn)
+    asks = ask_fields(fields.body)
+    if asks and ack.enabled and ack.template_id == template_id:
+        raise ValidationError(
+            "This template is the out-of-hours acknowledgement, which is sent automatically:"
+            " nobody can fill in " + ", ".join(a.placeholder for a in asks) + ". Keep it"
+            " without {{ask:…}}, or choose another acknowledgement in Settings first."
+        )
 
 
 def insert(
@@ -74,6 +86,7 @@ def update(
                 current=current,
             )
         _check_shortcut(conn, fields.shortcut, template_id)
+        _check_auto_ack(conn, fields, template_id)
         conn.execute(
             "UPDATE templates SET title = ?, body = ?, language = ?, shortcut = ?, tags = ?,"
             " version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
