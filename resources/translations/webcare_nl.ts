@@ -125,6 +125,13 @@
     </message>
 </context>
 <context>
+    <name>AskFields</name>
+    <message>
+        <source>Fill in before sending (Tab: next field):</source>
+        <translation>Vul in voor je verstuurt (Tab: volgend veld):</translation>
+    </message>
+</context>
+<context>
     <name>Audit</name>
     <message>
         <source>Signed in</source>
@@ -901,6 +908,18 @@
     <message>
         <source>This reply can carry {most} images: remove {n} to send it.</source>
         <translation>Dit antwoord kan {most} afbeeldingen bevatten: haal er {n} weg om het te versturen.</translation>
+    </message>
+    <message>
+        <source>Fill in “{label}” before sending.</source>
+        <translation>Vul „{label}” in voor je verstuurt.</translation>
+    </message>
+    <message>
+        <source>“{label}” cannot contain {open} or {close}; type the value as plain text.</source>
+        <translation>„{label}” mag geen {open} of {close} bevatten; typ de waarde als gewone tekst.</translation>
+    </message>
+    <message>
+        <source>The text still contains {placeholder}: fill in the value there, or remove it.</source>
+        <translation>De tekst bevat nog {placeholder}: vul daar de waarde in, of haal het weg.</translation>
     </message>
     <message>
         <source>Counted as Mastodon counts: the @mention put in front included, every link as 23 characters, a mention without its server.</source>
@@ -3583,6 +3602,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <source>No template matches.</source>
         <translation>Geen sjabloon gevonden.</translation>
     </message>
+    <message>
+        <source>You fill in: {labels}</source>
+        <translation>Jij vult in: {labels}</translation>
+    </message>
 </context>
 <context>
     <name>TemplatesView</name>
@@ -3641,6 +3664,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Variables: </source>
         <translation>Variabelen: </translation>
+    </message>
+    <message>
+        <source>To have the agent type a value before sending, write {example}.</source>
+        <translation>Laat de medewerker voor het versturen een waarde typen met {example}.</translation>
+    </message>
+    <message>
+        <source>order number</source>
+        <translation>ordernummer</translation>
     </message>
     <message>
         <source>A new template: give it a title and write its text, then Save.</source>
@@ -3709,6 +3740,38 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>{t} (copy)</source>
         <translation>{t} (kopie)</translation>
+    </message>
+    <message>
+        <source>Unknown variable {names}. Known variables: {known}. To have the agent fill in a value, write {example}.</source>
+        <translation>Onbekende variabele {names}. Bekende variabelen: {known}. Laat de medewerker een waarde invullen met {example}.</translation>
+    </message>
+    <message>
+        <source>The template has an unbalanced &apos;{open}&apos; or &apos;{close}&apos;. Write variables as {example}.</source>
+        <translation>Het sjabloon heeft een losse &apos;{open}&apos; of &apos;{close}&apos;. Schrijf variabelen als {example}.</translation>
+    </message>
+    <message>
+        <source>{placeholder} has no label. Write what the agent fills in, e.g. {example}.</source>
+        <translation>{placeholder} heeft geen naam. Schrijf wat de medewerker invult, bijvoorbeeld {example}.</translation>
+    </message>
+    <message>
+        <source>The label of {placeholder} contains a brace; write it without {open} or {close}.</source>
+        <translation>De naam in {placeholder} bevat een accolade; schrijf hem zonder {open} of {close}.</translation>
+    </message>
+    <message>
+        <source>The label of {placeholder} must be one line of ordinary characters.</source>
+        <translation>De naam in {placeholder} moet één regel gewone tekens zijn.</translation>
+    </message>
+    <message>
+        <source>The label of {placeholder} is longer than {n} characters; a few words are enough.</source>
+        <translation>De naam in {placeholder} is langer dan {n} tekens; een paar woorden zijn genoeg.</translation>
+    </message>
+    <message>
+        <source>Fills in: {names}</source>
+        <translation>Vult in: {names}</translation>
+    </message>
+    <message>
+        <source>Asks the agent for: {labels}</source>
+        <translation>Vraagt de medewerker om: {labels}</translation>
     </message>
     <message>
         <source>Saving…</source>

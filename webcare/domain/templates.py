@@ -158,6 +158,16 @@ def ask_fields(text: str) -> list[AskField]:
     return list(check_body(text).asks)
 
 
+def ask_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every well-formed ask-variable in ``text`` (to highlight them)."""
+    spans = []
+    for match in _PLACEHOLDER.finditer(text):
+        raw = _ask_label(match.group(1))
+        if raw is not None and _ask_problem(raw) is None:
+            spans.append((match.start(), match.end(), ask_key(raw)))
+    return spans
+
+
 def unfilled_asks(text: str) -> list[str]:
     """Every ``{{ask:…}}`` still in ``text``, as written (a reply holding one is not sent)."""
     return [m.group(0) for m in _ASK_LOOSE.finditer(text)]

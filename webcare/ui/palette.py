@@ -172,6 +172,7 @@ CONTRAST_PAIRS: tuple[Pair, ...] = (
     Pair("input outlines on the window", "border", "window", LARGE_OR_UI),
     Pair("current mention outline", "focus", "mention_bg", LARGE_OR_UI),
     Pair("over-limit counter", "error", "base", LARGE_OR_UI),
+    Pair("a template value still to fill in: outline", "error", "rejected_bg", LARGE_OR_UI),
     Pair("checkbox outline", "check_border", "base", LARGE_OR_UI),
     Pair("checkbox outline on the window", "check_border", "window", LARGE_OR_UI),
     Pair("ticked checkbox", "accent", "base", LARGE_OR_UI),

@@ -26,7 +26,17 @@ from PySide6.QtWidgets import (
 
 from webcare.domain import template_io
 from webcare.domain.errors import TemplateError, VersionConflict, WebcareError
-from webcare.domain.templates import SAMPLE_CONTEXT, VARIABLES, TemplateFields, render
+from webcare.domain.templates import (
+    MAX_ASK_LABEL,
+    SAMPLE_CONTEXT,
+    VARIABLES,
+    AskProblem,
+    BodyCheck,
+    TemplateFields,
+    check_body,
+    render,
+    validate_body,
+)
 from webcare.net.team_api import TeamApi
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.team.common import TableBlock, error_text
@@ -97,10 +107,17 @@ class TemplatesView(QWidget):
         self.body.setAccessibleName(self.tr("Template text"))
         self.body.setPlaceholderText(self.tr("e.g. Hoi {{customer_name}}, …  {{agent_signature}}"))
         self.variables = plain_label(
-            self.tr("Variables: ") + ", ".join("{{" + v + "}}" for v in VARIABLES),
+            self.tr("Variables: ") + ", ".join("{{" + v + "}}" for v in VARIABLES) + "\n"
+            + self.tr("To have the agent type a value before sending, write {example}.").format(
+                example="{{ask:" + self.tr("order number") + "}}"
+            ),
             selectable=True,
-        )
+        )  # fmt: skip
         self.variables.setObjectName("templateVariables")
+        # what the text uses: the variables filled in, the values the agent is asked for
+        self.uses = plain_label("", selectable=True)
+        self.uses.setObjectName("templateUses")
+        self.uses.setVisible(False)
         self.problem = plain_label("", selectable=True)
         self.problem.setObjectName("templateProblem")
         self.hint = plain_label(
@@ -140,6 +157,7 @@ class TemplatesView(QWidget):
         rl.addLayout(form)
         rl.addWidget(self.body, 1)
         rl.addWidget(self.variables)
+        rl.addWidget(self.uses)
         rl.addWidget(self.problem)
         rl.addWidget(self.hint)
         rl.addWidget(plain_label(self.tr("Preview with sample data:"), selectable=False))
@@ -284,6 +302,67 @@ class TemplatesView(QWidget):
             self._touched.add(field)
         self._validate()
 
+    def _words(self, error: TemplateError) -> str:
+        """``error`` in the interface's language when it is about the text's placeholders
+        (the same words as the server's in English)."""
+        body = self.body.toPlainText()
+        try:
+            validate_body(body)
+        except TemplateError as own:
+            if own.message == error.message:
+                return self._body_words(check_body(body)) or error.message
+        return error.message
+
+    def _body_words(self, check: BodyCheck) -> str:
+        if check.ask_problems:
+            return " ".join(self._ask_words(p, label) for p, label in check.ask_problems)
+        if check.unknown:
+            return self.tr(
+                "Unknown variable {names}. Known variables: {known}. To have the agent fill in"
+                " a value, write {example}."
+            ).format(
+                names=", ".join("{{" + n + "}}" for n in check.unknown),
+                known=", ".join("{{" + n + "}}" for n in sorted(VARIABLES)),
+                example="{{ask:" + check.unknown[0] + "}}",
+            )
+        if check.unbalanced:
+            return self.tr(
+                "The template has an unbalanced '{open}' or '{close}'. Write variables as"
+                " {example}."
+            ).format(open="{{", close="}}", example="{{agent_name}}")
+        return ""
+
+    def _ask_words(self, problem: AskProblem, label: str) -> str:
+        shown = "{{ask:" + label + "}}"
+        if problem is AskProblem.EMPTY:
+            return self.tr(
+                "{placeholder} has no label. Write what the agent fills in, e.g. {example}."
+            ).format(placeholder=shown, example="{{ask:" + self.tr("order number") + "}}")
+        if problem is AskProblem.BRACES:
+            return self.tr(
+                "The label of {placeholder} contains a brace; write it without {open} or {close}."
+            ).format(placeholder=shown, open="{", close="}")
+        if problem is AskProblem.UNPRINTABLE:
+            return self.tr(
+                "The label of {placeholder} must be one line of ordinary characters."
+            ).format(placeholder=shown)
+        return self.tr(
+            "The label of {placeholder} is longer than {n} characters; a few words are enough."
+        ).format(placeholder=shown, n=MAX_ASK_LABEL)
+
+    def _show_uses(self) -> None:
+        """The check: which variables the text fills in and what it asks the agent for."""
+        check = check_body(self.body.toPlainText())
+        lines = []
+        if check.variables:
+            lines.append(self.tr("Fills in: {names}").format(
+                names=", ".join("{{" + n + "}}" for n in check.variables)))  # fmt: skip
+        if check.asks:
+            lines.append(self.tr("Asks the agent for: {labels}").format(
+                labels=", ".join(a.label for a in check.asks)))  # fmt: skip
+        self.uses.setText("\n".join(lines))
+        self.uses.setVisible(bool(lines))
+
     def _check(self) -> tuple[TemplateFields | None, str]:
         """The valid fields, or what to say about them: "" while nothing the user typed is
         wrong yet (a new template, empty or with a text and no title typed so far; Save
@@ -291,7 +370,7 @@ class TemplatesView(QWidget):
         try:
             return self.fields(), ""
         except TemplateError as exc:
-            problem = exc.message
+            problem = self._words(exc)
         if self.current is not None or self._save_tried:
             return None, problem
         if not self._touched:
@@ -307,11 +386,12 @@ class TemplatesView(QWidget):
                 tags=self.tags.text().split(","),
             )
         except TemplateError as exc:
-            return None, exc.message
+            return None, self._words(exc)
         return None, ""
 
     def _validate(self) -> bool:
         fields, problem = self._check()
+        self._show_uses()
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         quiet = fields is None and not problem

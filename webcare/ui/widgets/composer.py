@@ -1,5 +1,10 @@
 """Write a reply or an internal note: template, live preview with signature, character count.
 
+A template's ``{{ask:…}}`` variables get an input each above the text
+(:mod:`webcare.ui.widgets.ask_fields`); the text keeps them as placeholders, and what is sent,
+previewed and counted is the text with the values in. Sending with one still empty is refused
+with that field marked and focused.
+
 The count is the platform's (:func:`webcare.domain.textlength.measure`, the same function the
 team server checks a reply with): of the text that will be posted, counted as the platform
 counts it. A reply over the limit cannot be sent, and the composer says why.
@@ -24,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from webcare.domain import textlength
 from webcare.domain.media import MAX_ATTACHMENTS, size_words
-from webcare.domain.templates import append_signature
+from webcare.domain.templates import append_signature, fill_asks, unfilled_asks
 from webcare.ui.resources import icon
+from webcare.ui.widgets.ask_fields import AskFields, AskHighlighter
 from webcare.ui.widgets.conversation import plain_label
 from webcare.ui.widgets.fit import CompactButton, CompactRow
 
@@ -36,6 +42,7 @@ class Composer(QWidget):
     sendRequested = Signal(str, bool)  # noqa: N815 - final text, is_note
     templateRequested = Signal()  # noqa: N815
     attachRequested = Signal()  # noqa: N815 - "Attach image…" (Ctrl+Shift+A)
+    focusChainChanged = Signal()  # noqa: N815 - fields came or went: the window's Tab order
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +61,7 @@ class Composer(QWidget):
         self.attachments: list[dict[str, Any]] = []
         self.remove_buttons: list[QToolButton] = []
         self._platform_templates = ""
+        self._ask_problem = ""  # why the last send was refused for an ask-variable
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEditor")
@@ -65,7 +73,11 @@ class Composer(QWidget):
         self.editor.setPlaceholderText(self._placeholder)
         self.editor.setTabChangesFocus(True)
         self._fit_editor_height()
-        self.editor.textChanged.connect(self._update)
+        self.ask_fields = AskFields(self)
+        self.ask_fields.changed.connect(self._ask_changed)
+        self.ask_fields.done.connect(lambda: self.editor.setFocus(Qt.FocusReason.TabFocusReason))
+        self._highlighter = AskHighlighter(self.editor.document(), self.ask_fields)
+        self.editor.textChanged.connect(self._text_changed)
 
         self.template_button = CompactButton(self.tr("Template…"), self)
         self.template_button.setToolTip(self.tr("Pick a canned answer (Ctrl+T)"))
@@ -130,6 +142,7 @@ class Composer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.window_label)
         layout.addWidget(self.notice)
+        layout.addWidget(self.ask_fields)
         layout.addWidget(self.editor)
         layout.addWidget(self.attachment_row)
         layout.addWidget(top)
@@ -147,12 +160,15 @@ class Composer(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_editor_height()
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._highlighter.rehighlight()  # the theme's colours
 
     def focus_chain(self) -> list[QWidget]:
-        """The composer's controls in Tab order: write, then pick, then send."""
+        """The composer's controls in Tab order: fill in, write, then pick, then send."""
         removes = self.remove_buttons
-        return [self.editor, *removes, self.template_button, self.attach_button,
-                self.note_toggle, self.private_toggle, self.send_button]  # fmt: skip
+        return [*self.ask_fields.edits, self.editor, *removes, self.template_button,
+                self.attach_button, self.note_toggle, self.private_toggle,
+                self.send_button]  # fmt: skip
 
     # --- state from the controller ----------------------------------------------------------
 
@@ -290,18 +306,30 @@ class Composer(QWidget):
         return self.note_toggle.isChecked()
 
     def final_text(self) -> str:
-        text = self.editor.toPlainText().strip()
+        """What is sent: the text with the values filled in (and the signature on a reply)."""
+        text = fill_asks(self.editor.toPlainText(), self.ask_fields.values).strip()
         if self.is_note or not text:
             return text
         return append_signature(text, self._signature)
 
     def insert_text(self, text: str) -> None:
-        """Insert (a rendered template) at the cursor, replacing a selection."""
+        """Insert (a rendered template) at the cursor, replacing a selection; the first value
+        it asks for that is still empty gets the focus."""
         self.editor.insertPlainText(text)
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        empty = self.ask_fields.first_empty()
+        (empty or self.editor).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def ask_values(self) -> dict[str, str]:
+        """The values typed for the text's ask-variables (by key; empty ones left out)."""
+        return {k: v for k, v in self.ask_fields.current().items() if v.strip()}
+
+    def set_ask_values(self, values: dict[str, str]) -> None:
+        self.ask_fields.set_values(values)
 
     def clear(self) -> None:
         """Empty, for another mention (whose image rule comes with its context)."""
+        self.ask_fields.reset()
+        self._ask_problem = ""
         self.editor.clear()
         self.note_toggle.setChecked(False)
         self.clear_attachments()
@@ -325,6 +353,51 @@ class Composer(QWidget):
         )
 
     # --- behaviour --------------------------------------------------------------------------
+
+    def _text_changed(self) -> None:
+        if self.ask_fields.follow(self.editor.toPlainText(), self.editor):
+            if self._ask_problem and not self.ask_fields.fields:
+                self._ask_problem = ""
+            for first, second in pairwise(self.focus_chain()):
+                QWidget.setTabOrder(first, second)
+            self.focusChainChanged.emit()
+        self._update()
+
+    def _ask_changed(self) -> None:
+        if self._ask_problem and self.ask_fields.problem() is None:
+            self._ask_problem = ""
+        self._highlighter.rehighlight()
+        self._update()
+
+    def _refuse_asks(self) -> bool:
+        """Before a reply goes: every value filled in, and no ``{{ask:…}}`` left in the text.
+        Otherwise the field (or the text) is marked and focused, the message line says why,
+        and True."""
+        found = self.ask_fields.problem()
+        if found is not None:
+            field, edit, reason = found
+            if reason == "empty":
+                self._ask_problem = self.tr("Fill in “{label}” before sending.").format(
+                    label=field.label
+                )
+            else:
+                self._ask_problem = self.tr(
+                    "“{label}” cannot contain {open} or {close}; type the value as plain text."
+                ).format(label=field.label, open="{{", close="}}")
+            for other in self.ask_fields.edits:
+                self.ask_fields.mark(other, other is edit)
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._update()
+            return True
+        left = unfilled_asks(self.final_text())
+        if left:  # typed by hand, and not a field: an empty label, braces inside
+            self._ask_problem = self.tr(
+                "The text still contains {placeholder}: fill in the value there, or remove it."
+            ).format(placeholder=left[0])
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._update()
+            return True
+        return False
 
     def length(self) -> textlength.PostLength:
         """The reply as the platform will count it (the server checks the same)."""
@@ -398,8 +471,10 @@ class Composer(QWidget):
             self.preview.setText("")
         blocked = self._blocked_reason and not note
         too_many = self._too_many_images()
+        asks = self._ask_problem and not note
         notice = (
             self._blocked_reason if blocked
+            else self._ask_problem if asks
             else self._too_long(length) if over
             else too_many
         )  # fmt: skip
@@ -426,5 +501,7 @@ class Composer(QWidget):
 
     def request_send(self) -> None:
         if not self.send_button.isEnabled():
+            return
+        if not self.is_note and self._refuse_asks():
             return
         self.sendRequested.emit(self.final_text(), self.is_note)

@@ -442,6 +442,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._set_focus_order()
+        self.detail.composer.focusChainChanged.connect(self._set_focus_order)
 
     def _set_focus_order(self) -> None:
         """Tab goes left to right, top to bottom: views, search and filters, the queue, the

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from webcare.client_store.records import Template
+from webcare.domain.templates import ask_fields
 from webcare.ui.text import one_line, plain_tooltip
 from webcare.ui.widgets.conversation import plain_label
 
@@ -99,7 +100,16 @@ class TemplatePicker(QDialog):
 
     def _show_preview(self) -> None:
         template = self._current()
-        self.preview.setText(self._render(template) if template else "")
+        if template is None:
+            self.preview.setText("")
+            return
+        text = self._render(template)
+        asks = ask_fields(template.body)
+        if asks:
+            text += "\n" + self.tr("You fill in: {labels}").format(
+                labels=", ".join(a.label for a in asks)
+            )
+        self.preview.setText(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Up/Down in the filter box move through the list: no mouse needed.

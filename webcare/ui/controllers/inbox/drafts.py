@@ -11,11 +11,12 @@ from webcare.ui.widgets.composer import Composer
 @dataclasses.dataclass(frozen=True)
 class Draft:
     """An unsent reply or note: its text, whether it is a note, the images attached to it
-    (their media records, uploaded already)."""
+    (their media records, uploaded already), the values typed for its ``{{ask:…}}``."""
 
     text: str
     note: bool
     attached: tuple[dict[str, Any], ...] = ()
+    asks: tuple[tuple[str, str], ...] = ()
 
 
 class Drafts:
@@ -39,8 +40,9 @@ class Drafts:
         text = composer.editor.toPlainText()
         if text.strip() or composer.attachments:
             self._saved[mention_id] = Draft(
-                text, composer.note_toggle.isChecked(), tuple(composer.attachments)
-            )
+                text, composer.note_toggle.isChecked(), tuple(composer.attachments),
+                tuple(composer.ask_values().items()),
+            )  # fmt: skip
         else:
             self._saved.pop(mention_id, None)
 
@@ -51,6 +53,7 @@ class Drafts:
         draft = self._saved.pop(mention_id, Draft("", False))
         composer.note_toggle.setChecked(draft.note)
         composer.editor.setPlainText(draft.text)
+        composer.set_ask_values(dict(draft.asks))
         for record in draft.attached:
             composer.add_attachment(record)
         self.template_id = None
