@@ -127,8 +127,12 @@
 <context>
     <name>AskFields</name>
     <message>
-        <source>Fill in before sending (Tab: next field):</source>
-        <translation>Vul in voor je verstuurt (Tab: volgend veld):</translation>
+        <source>Fill in before sending (Tab: next field)</source>
+        <translation>Vul in voor je verstuurt (Tab: volgend veld)</translation>
+    </message>
+    <message>
+        <source>fill in before sending</source>
+        <translation>invullen voor verzenden</translation>
     </message>
 </context>
 <context>

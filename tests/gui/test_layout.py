@@ -148,6 +148,13 @@ def test_inbox_fits_at_1024_and_large(
         if pane.conversation.viewport().height() < 120:
             found.append(f"the conversation has {pane.conversation.viewport().height()} px")
         problems += [f"{size[0]}×{size[1]}: {p}" for p in found]
+    # a template that asks for two values: their fields fit too, and the conversation keeps room
+    pane.composer.insert_text(" Je bestelling {{ask:ordernummer}} komt {{ask:bezorgdag}}.")
+    assert len(pane.composer.ask_fields.edits) == 2
+    found = _fits(qtbot, window, (1024, 700))
+    if pane.conversation.viewport().height() < 120:
+        found.append(f"the conversation has {pane.conversation.viewport().height()} px")
+    problems += [f"1024×700 with values to fill in: {p}" for p in found]
     assert problems == [], "\n".join(problems)
 
 

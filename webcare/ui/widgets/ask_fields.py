@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
-from PySide6.QtWidgets import (
-    QApplication,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QLineEdit, QWidget
 
 from webcare.domain.templates import (
     AskField,
@@ -28,7 +21,6 @@ from webcare.domain.templates import (
     value_problem,
 )
 from webcare.ui import theme
-from webcare.ui.widgets.conversation import plain_label
 
 
 def _utf16(text: str, index: int) -> int:
@@ -69,17 +61,11 @@ class AskFields(QWidget):
         self.fields: list[AskField] = []
         self.edits: list[QLineEdit] = []
         self._labels: list[QLabel] = []
-        self.title = plain_label(self.tr("Fill in before sending (Tab: next field):"),
-                                 selectable=False)  # fmt: skip
-        self.title.setObjectName("askTitle")
-        self._form = QFormLayout()
-        self._form.setContentsMargins(0, 0, 0, 0)
-        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addLayout(self._form)
+        # a row per field: its label, its input (no title line: the room is the conversation's)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(6)
+        self._grid.setVerticalSpacing(3)
         self.setVisible(False)
 
     # --- following the text ------------------------------------------------------------------
@@ -95,21 +81,31 @@ class AskFields(QWidget):
             self.fields = fields
             return False
         focused = QApplication.focusWidget() in self.edits
-        while self._form.rowCount():
-            self._form.removeRow(0)  # deletes the label and the input
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self._grid.setColumnStretch(1, 1)
         self.fields, self.edits, self._labels = fields, [], []
+        hint = self.tr("Fill in before sending (Tab: next field)")
         for n, f in enumerate(fields):
             edit = QLineEdit(self)
             edit.setObjectName("askField")
             edit.setProperty("ask_key", f.key)
             edit.setAccessibleName(f.label)
+            edit.setPlaceholderText(self.tr("fill in before sending"))
+            edit.setToolTip(hint)
+            edit.setAccessibleDescription(hint)
             edit.setText(self.values.get(f.key, ""))
             edit.textEdited.connect(lambda value, k=f.key: self._edited(k, value))
             edit.returnPressed.connect(lambda i=n: self._next(i))
             label = QLabel(f.label, self)
             label.setTextFormat(Qt.TextFormat.PlainText)  # a label is the admin's text
             label.setBuddy(edit)
-            self._form.addRow(label, edit)
+            self._grid.addWidget(label, n, 0)
+            self._grid.addWidget(edit, n, 1)
             self.edits.append(edit)
             self._labels.append(label)
         self.setVisible(bool(fields))

@@ -72,8 +72,8 @@ class Composer(QWidget):
         )
         self.editor.setPlaceholderText(self._placeholder)
         self.editor.setTabChangesFocus(True)
-        self._fit_editor_height()
         self.ask_fields = AskFields(self)
+        self._fit_editor_height()
         self.ask_fields.changed.connect(self._ask_changed)
         self.ask_fields.done.connect(lambda: self.editor.setFocus(Qt.FocusReason.TabFocusReason))
         self._highlighter = AskHighlighter(self.editor.document(), self.ask_fields)
@@ -152,16 +152,21 @@ class Composer(QWidget):
         self._update()
 
     def _fit_editor_height(self) -> None:
-        """Five lines and a half (of the font in use): at 700 px the conversation above keeps
-        its room."""
-        self.editor.setMaximumHeight(round(self.editor.fontMetrics().lineSpacing() * 5.5) + 12)
+        """Five lines and a half (of the font in use), three and a half under a template's
+        fields: at 700 px the conversation above keeps its room."""
+        fields = getattr(self, "ask_fields", None)  # (a font change may come during __init__)
+        lines = 3.5 if fields is not None and fields.edits else 5.5
+        self.editor.setMaximumHeight(round(self.editor.fontMetrics().lineSpacing() * lines) + 12)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_editor_height()
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
-            self._highlighter.rehighlight()  # the theme's colours
+        highlighter = getattr(self, "_highlighter", None)
+        if highlighter is not None and event.type() in (
+            QEvent.Type.StyleChange, QEvent.Type.PaletteChange
+        ):  # fmt: skip
+            highlighter.rehighlight()  # the theme's colours
 
     def focus_chain(self) -> list[QWidget]:
         """The composer's controls in Tab order: fill in, write, then pick, then send."""
@@ -361,6 +366,7 @@ class Composer(QWidget):
             for first, second in pairwise(self.focus_chain()):
                 QWidget.setTabOrder(first, second)
             self.focusChainChanged.emit()
+            self._fit_editor_height()
         self._update()
 
     def _ask_changed(self) -> None:
