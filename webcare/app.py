@@ -32,6 +32,7 @@ from webcare.client_store.records import Me
 from webcare.client_store.store import default_store_path
 from webcare.credentials import CredentialStore
 from webcare.domain.errors import AuthError, WebcareError
+from webcare.domain.templates import render
 from webcare.net.agent_api import ApiClient
 from webcare.net.errors import OfflineError
 from webcare.sync.engine import SyncEngine
@@ -416,18 +417,21 @@ def run_demo(
     team_screenshots: Path | None = None,
     size: tuple[int, int] = (1360, 820),
     show: str | None = None,
+    template: str | None = None,
 ) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva.
 
     ``theme_name`` (light, dark, system) overrides the theme, as the preferences would.
-    ``size``: the window's size in the ``screenshot``.
+    ``size``: the window's size in the ``screenshot``; ``template``: the shortcut of a demo
+    template the ``screenshot`` shows in the composer (its ``{{ask:…}}`` fields: the first
+    filled in, Send tried once).
     ``team_screenshots``: sign in as the admin instead and render every Team tab into that
     folder (``webcare.team_screenshots``).
     ``show``: ``"handover"`` renders the ``screenshot`` with the hand-over picker open (lars
     signed in, anna signed in and away, so the picker shows each presence).
     """
     from webcare.server.config import ServerConfig
-    from webcare.server.demo import DEMO_PASSWORD, seed
+    from webcare.server.demo import DEMO_PASSWORD, DEMO_TEMPLATES, seed
     from webcare.server.run import ServerThread
     from webcare.storage.server_schema import open_server_db
 
@@ -470,7 +474,14 @@ def run_demo(
             )
             session = app.open_session(server.url, account, api, result["user"])
             if screenshot is not None:
-                shooter = DemoScreenshot(session, screenshot, qapp, size=size, show=show)
+                body = next((t[4] for t in DEMO_TEMPLATES if t[2] == template), None)
+                if template is not None and body is None:
+                    print(f"webcare demo: no demo template has the shortcut {template!r}",
+                          file=sys.stderr)  # fmt: skip
+                    return 2
+                shooter = DemoScreenshot(
+                    session, screenshot, qapp, size=size, template=body, show=show
+                )
                 QTimer.singleShot(0, shooter.step)
             if team_screenshots is not None:
                 team_shooter = shots.TeamScreenshots(
@@ -516,8 +527,10 @@ class DemoScreenshot:
         *,
         size: tuple[int, int] = (1360, 820),
         show: str | None = None,
+        template: str | None = None,
     ):
         self.session = session
+        self.template = template
         self.path = path
         self.qapp = qapp
         self.size = size
@@ -536,7 +549,15 @@ class DemoScreenshot:
                 c.claim()
                 self.stage = "wait-claim"
         elif self.stage == "wait-claim":
-            if c.detail is not None and c.detail.holder_id == c.me.id:
+            if c.detail is not None and c.detail.holder_id == c.me.id and self.template:
+                composer = c.window.detail.composer
+                composer.insert_text(render(self.template, c.compose.template_context()))
+                if composer.ask_fields.edits:
+                    first = composer.ask_fields.edits[0]
+                    first.insert("NL-48213")  # as typed: the preview has the value
+                    composer.request_send()  # refused: the next field is marked and focused
+                self.stage = "render"
+            elif c.detail is not None and c.detail.holder_id == c.me.id:
                 c.window.detail.composer.insert_text(
                     "Hi @" + c.detail.handle.lstrip("@") + ", sorry to hear that! Could you DM"
                     " us the details so we can look into it for you?"

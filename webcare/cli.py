@@ -57,6 +57,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         team_screenshots=Path(args.team_screenshots) if args.team_screenshots else None,
         size=args.size,
         show=args.show,
+        template=args.template,
     )
 
 
@@ -130,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["handover"],
         help="(--screenshot) a dialog open over the window: the hand-over picker, with lars"
         " online and anna away",
+    )
+    p.add_argument(
+        "--template",
+        metavar="SHORTCUT",
+        help="(--screenshot) put this demo template in the composer instead of a typed reply,"
+        " its first value filled in and Send tried once, e.g. order-en",
     )
     p.add_argument(
         "--team-screenshots",

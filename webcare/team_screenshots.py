@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from webcare.domain.templates import ask_fields
 from webcare.net.agent_api import ApiClient
 from webcare.net.team_api import TeamApi
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
+from webcare.ui.team.templates_view import TemplatesView
 
 if TYPE_CHECKING:
     from webcare.app import Session
@@ -101,6 +103,14 @@ def stage_settings(view: SettingsView) -> None:
     view.example.setCursorPosition(0)
 
 
+def stage_templates(view: TemplatesView, language: str) -> None:
+    """The editor open on a template that asks the agent for values: its check lists them."""
+    for row, template in enumerate(view.templates):
+        if template["language"] == language and ask_fields(template["body"]):
+            view.list.view.selectRow(row)
+            return
+
+
 class TeamScreenshots(QObject):
     """Steps through :data:`SHOTS`: open, wait for the data, render, next; then quits."""
 
@@ -155,6 +165,9 @@ class TeamScreenshots(QObject):
         if isinstance(view, SettingsView) and tab not in self.staged:
             self.staged.add(tab)
             stage_settings(view)
+        if isinstance(view, TemplatesView) and tab not in self.staged:
+            self.staged.add(tab)
+            stage_templates(view, "nl" if "nl" in self.suffix else "en")
         QTimer.singleShot(400, lambda: self._render(name))  # let charts lay out and paint
 
     def _render(self, name: str) -> None:

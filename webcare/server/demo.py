@@ -33,12 +33,18 @@ DEMO_TEMPLATES = (
      " oplossing. Excuses voor het ongemak! {{agent_signature}}"),
     ("Graag gedaan", "nl", "bedankt", (),
      "Graag gedaan, {{customer_name}}! Fijne dag nog. {{agent_signature}}"),
+    ("Bestelling onderweg", "nl", "bestelling", ("bestelling",),
+     "Hoi {{customer_name}}, je bestelling {{ask:ordernummer}} is onderweg en wordt"
+     " {{ask:bezorgdag}} bezorgd. {{agent_signature}}"),
     ("Apology and DM", "en", "dm-en", ("dm",),
      "Hi {{customer_name}}, sorry to hear that! Could you DM us the details so we can look"
      " into it for you? {{agent_signature}}"),
     ("Known issue", "en", "outage-en", ("outage",),
      "Hi {{customer_name}}, we know about this issue and our team is working on a fix."
      " Thanks for your patience! {{agent_signature}}"),
+    ("Order on its way", "en", "order-en", ("order",),
+     "Hi {{customer_name}}, your order {{ask:order number}} is on its way and arrives"
+     " {{ask:delivery day}}. {{agent_signature}}"),
     ("You're welcome", "en", "thanks-en", (),
      "You're welcome, {{customer_name}}! Have a great day. {{agent_signature}}"),
 )  # fmt: skip

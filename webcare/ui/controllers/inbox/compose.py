@@ -208,7 +208,7 @@ class InboxCompose(QObject):
                 return
             picker = PlatformTemplatePicker(
                 listing, platform=platform, language=detail.language or "nl",
-                variables=self._context().as_dict(), parent=self.window,
+                variables=self.template_context().as_dict(), parent=self.window,
             )  # fmt: skip
             self.platform_picker = picker
             picker.finished.connect(lambda _code: self._platform_picked(picker, mention_id))
@@ -241,7 +241,9 @@ class InboxCompose(QObject):
         self.actions.claim_then(lambda: self._enqueue(
             "reply", d, {**payload, "claim_epoch": self._granted(d)}))  # fmt: skip
 
-    def _context(self) -> TemplateContext:
+    def template_context(self) -> TemplateContext:
+        """The known variables for the mention in the pane (its customer, me, the brand); a
+        template's ``{{ask:…}}`` are the composer's to fill in."""
         d = self.pane.detail
         assert d is not None
         me = self.pane.me
@@ -255,7 +257,7 @@ class InboxCompose(QObject):
 
     def _render(self, template: Template) -> str:
         try:
-            return render(template.body, self._context())
+            return render(template.body, self.template_context())
         except WebcareError as exc:
             return exc.message
 
