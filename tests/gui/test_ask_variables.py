@@ -135,6 +135,11 @@ def test_values_stay_plain_text_and_with_the_draft(
     first.selectAll()
     _type(qtbot, "A-1")
     assert "komt op dinsdag 3 juni." in composer.final_text()
+    # Enter goes on to the next field, from the last one into the text
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is second
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is composer.editor
 
     # another mention and back: the text and its values are kept with the draft
     select(qtbot, session, m2)

@@ -251,7 +251,8 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
     with team.ctx.db.write() as conn:
         conn.execute(
             "INSERT INTO templates(title, body, language, shortcut, tags, created_at, updated_at)"
-            " VALUES ('DM', 'Hoi {{customer_handle}}, stuur ons een DM!', 'nl', 'dm', '[]', 0, 0)"
+            " VALUES ('DM', 'Hoi {{customer_handle}}, stuur ons je order {{ask:ordernummer}}!',"
+            " 'nl', 'dm', '[]', 0, 0)"
         )
         conn.execute(
             "INSERT INTO changes(entity, entity_id, op, at) VALUES ('template', 1, 'upsert', 0)"
@@ -296,6 +297,12 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         window.detail.composer.editor.setPlainText("Klant belt terug")
         english["inbox, note mode"] = english_on_screen(window, known)
         window.detail.composer.clear()
+        # a template's value to fill in, and Send refused while it is empty
+        window.detail.composer.insert_text("Je order {{ask:ordernummer}} is onderweg.")
+        window.detail.composer.request_send()
+        assert window.detail.composer.notice.text() == "Vul „ordernummer” in voor je verstuurt."
+        english["inbox, a value to fill in"] = english_on_screen(window, known)
+        window.detail.composer.clear()
 
         preferences = app.show_preferences()
         assert preferences is not None
@@ -319,6 +326,7 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         picker = controller.picker
         assert picker is not None
         english["template picker"] = english_on_screen(picker, known)
+        assert "Jij vult in: ordernummer" in picker.preview.text()
         picker.search.setText("xyzzy")
         english["template picker, nothing found"] = english_on_screen(picker, known)
         picker.reject()
