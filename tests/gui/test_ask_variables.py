@@ -132,8 +132,11 @@ def test_values_stay_plain_text_and_with_the_draft(
     key(qtbot, session, "Ctrl+Return")
     assert QApplication.focusWidget() is first and first.property("missing") is True
     assert "cannot contain {{ or }}" in composer.notice.text()
+    qtbot.keyClick(first, Qt.Key.Key_Backspace)  # still braces: still marked, still said
+    assert first.property("missing") is True and "cannot contain" in composer.notice.text()
     first.selectAll()
     _type(qtbot, "A-1")
+    assert first.property("missing") is False and not composer.notice.isVisible()
     assert "komt op dinsdag 3 juni." in composer.final_text()
     # Enter goes on to the next field, from the last one into the text
     qtbot.keyClick(first, Qt.Key.Key_Return)

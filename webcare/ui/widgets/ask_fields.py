@@ -122,7 +122,8 @@ class AskFields(QWidget):
             edit.setCursorPosition(at)
             value = one_line
         self.values[key] = value
-        if edit is not None and edit.property("missing") and clean_value(value):
+        fine = bool(clean_value(value)) and value_problem(value) is None
+        if edit is not None and edit.property("missing") and fine:
             self.mark(edit, False)
         self.changed.emit()
 

@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 
 from webcare.domain import textlength
 from webcare.domain.media import MAX_ATTACHMENTS, size_words
-from webcare.domain.templates import append_signature, fill_asks, unfilled_asks
+from webcare.domain.templates import (
+    append_signature,
+    clean_value,
+    fill_asks,
+    unfilled_asks,
+    value_problem,
+)
 from webcare.ui.resources import icon
 from webcare.ui.widgets.ask_fields import AskFields, AskHighlighter
 from webcare.ui.widgets.conversation import plain_label
@@ -62,6 +68,7 @@ class Composer(QWidget):
         self.remove_buttons: list[QToolButton] = []
         self._platform_templates = ""
         self._ask_problem = ""  # why the last send was refused for an ask-variable
+        self._ask_problem_key: str | None = None  # the field it was about (None: the text)
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEditor")
@@ -334,7 +341,7 @@ class Composer(QWidget):
     def clear(self) -> None:
         """Empty, for another mention (whose image rule comes with its context)."""
         self.ask_fields.reset()
-        self._ask_problem = ""
+        self._ask_problem, self._ask_problem_key = "", None
         self.editor.clear()
         self.note_toggle.setChecked(False)
         self.clear_attachments()
@@ -361,19 +368,31 @@ class Composer(QWidget):
 
     def _text_changed(self) -> None:
         if self.ask_fields.follow(self.editor.toPlainText(), self.editor):
-            if self._ask_problem and not self.ask_fields.fields:
-                self._ask_problem = ""
             for first, second in pairwise(self.focus_chain()):
                 QWidget.setTabOrder(first, second)
             self.focusChainChanged.emit()
             self._fit_editor_height()
+        self._recheck_asks()
         self._update()
 
     def _ask_changed(self) -> None:
-        if self._ask_problem and self.ask_fields.problem() is None:
-            self._ask_problem = ""
+        self._recheck_asks()
         self._highlighter.rehighlight()
         self._update()
+
+    def _recheck_asks(self) -> None:
+        """The refusal's message goes once what it was about is put right (that field filled
+        in, or gone; no ``{{ask:…}}`` left in the text)."""
+        if not self._ask_problem:
+            return
+        key = self._ask_problem_key
+        if key is None:
+            fixed = not unfilled_asks(self.final_text())
+        else:
+            value = self.ask_fields.current().get(key)
+            fixed = value is None or (bool(clean_value(value)) and value_problem(value) is None)
+        if fixed:
+            self._ask_problem, self._ask_problem_key = "", None
 
     def _refuse_asks(self) -> bool:
         """Before a reply goes: every value filled in, and no ``{{ask:…}}`` left in the text.
@@ -382,6 +401,7 @@ class Composer(QWidget):
         found = self.ask_fields.problem()
         if found is not None:
             field, edit, reason = found
+            self._ask_problem_key = field.key
             if reason == "empty":
                 self._ask_problem = self.tr("Fill in “{label}” before sending.").format(
                     label=field.label
@@ -397,6 +417,7 @@ class Composer(QWidget):
             return True
         left = unfilled_asks(self.final_text())
         if left:  # typed by hand, and not a field: an empty label, braces inside
+            self._ask_problem_key = None
             self._ask_problem = self.tr(
                 "The text still contains {placeholder}: fill in the value there, or remove it."
             ).format(placeholder=left[0])
