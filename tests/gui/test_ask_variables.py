@@ -61,8 +61,11 @@ def test_the_composer_asks_for_each_value_and_sends_them(
     c = session.controller
     qtbot.waitUntil(lambda: c.model.rowCount() == 1, timeout=5000)
     select(qtbot, session, mid)
-    key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    claim = session.window.actions_by_name["claim"]  # C
+    qtbot.waitUntil(claim.isEnabled, timeout=10_000)  # the pane has caught up with the mention
+    claim.trigger()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id,
+                    timeout=15_000)  # fmt: skip
 
     composer = _insert(qtbot, session, "order")
     first, second = composer.ask_fields.edits
@@ -118,8 +121,11 @@ def test_values_stay_plain_text_and_with_the_draft(
     c = session.controller
     qtbot.waitUntil(lambda: c.model.rowCount() == 2, timeout=5000)
     select(qtbot, session, m1)
-    key(qtbot, session, "c")
-    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id, timeout=5000)
+    claim = session.window.actions_by_name["claim"]  # C
+    qtbot.waitUntil(claim.isEnabled, timeout=10_000)  # the pane has caught up with the mention
+    claim.trigger()
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.holder_id == c.me.id,
+                    timeout=15_000)  # fmt: skip
     composer = _insert(qtbot, session, "order")
     first, second = composer.ask_fields.edits
 
@@ -163,6 +169,8 @@ def test_values_stay_plain_text_and_with_the_draft(
     # a malformed one typed by hand is no field, and stops the reply too
     qtbot.keyClicks(composer.editor, " en {{ask:}}")
     qtbot.keyClicks(code, "77")
+    send = session.window.actions_by_name["send"]
+    qtbot.waitUntil(lambda: send.isEnabled() and composer.send_button.isEnabled(), timeout=10_000)
     key(qtbot, session, "Ctrl+Return")
     assert "still contains {{ask:}}" in composer.notice.text()
     qtbot.wait(300)
