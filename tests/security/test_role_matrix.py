@@ -287,6 +287,7 @@ REQUESTS: dict[Key, Request] = {
     ),
     ("GET", "/v1/audit"): lambda w, r: w.call(r, "GET", "/v1/audit"),
     ("GET", "/v1/settings"): lambda w, r: w.call(r, "GET", "/v1/settings"),
+    ("GET", "/v1/business-hours"): lambda w, r: w.call(r, "GET", "/v1/business-hours"),
     ("PUT", "/v1/settings/business-hours"): lambda w, r: w.call(
         r,
         "PUT",

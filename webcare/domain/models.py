@@ -67,6 +67,8 @@ class MutationType(StrEnum):
     SET_STATUS = "set_status"
     SET_TAGS = "set_tags"
     SET_PRIORITY = "set_priority"
+    SNOOZE = "snooze"  # out of the queues until a time or the customer's next message
+    UNSNOOZE = "unsnooze"
 
 
 class MutationOutcome(StrEnum):

@@ -87,6 +87,13 @@ class MentionRecord(TypedDict):
     #: the current claim began with a hand-over by this account (None: it did not), and when
     handed_over_by: int | None
     handed_over_at: str | None
+    #: snoozed: out of the queues until this time (the server wakes it) ...
+    snoozed_until: str | None
+    #: ... or until the customer writes again in the thread or conversation
+    snooze_until_customer: bool
+    #: who snoozed it; kept after it wakes (``woken_at``): it comes back bold for them
+    snoozed_by: int | None
+    woken_at: str | None
     #: added by ``serialize.mentions`` / the change feed; absent on a bare row
     media: NotRequired[list[MediaRecord]]
     #: how many images a reply to it may carry (its connector decides per mention: a Facebook

@@ -40,7 +40,7 @@ from webcare.server.routers import (
 from webcare.server.routers import mutations as mutations_router
 from webcare.server.runner import ChannelRunner
 from webcare.server.schemas import ErrorOut
-from webcare.server.services import claims
+from webcare.server.services import claims, snooze
 from webcare.server.services.mutations import BatchInterrupted, OutboxConflict
 from webcare.storage.db import TRANSIENT_CAUSE, transient_reason
 from webcare.storage.server_schema import open_server_db
@@ -450,6 +450,14 @@ def create_app(config: ServerConfig) -> FastAPI:
                     config.effective_sweep_interval_s,
                     lambda: claims.sweep_expired(db, ctx.now()),
                     "lease sweep",
+                    stopping,
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    config.effective_sweep_interval_s,
+                    lambda: snooze.wake_due(db, ctx.now()),
+                    "snooze wake",
                     stopping,
                 )
             ),

@@ -14,6 +14,7 @@ from webcare.domain.models import MutationType, Role
 from webcare.domain.priority import MAX_RULES, MAX_WORDS
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
 from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
+from webcare.domain.timeutil import PORTABLE_MAX
 from webcare.domain.wire import (
     Availability,
     MediaRecord,
@@ -138,6 +139,10 @@ class MutationIn(BaseModel):
     #: A reply that is the platform's approved template (WhatsApp outside the 24 h window);
     #: ``body`` is then its text as the customer reads it.
     platform_template: PlatformTemplateIn | None = None
+    #: A snooze: the wake time (epoch seconds, the server checks it against its clock) ...
+    until: float | None = Field(default=None, ge=0, le=PORTABLE_MAX, allow_inf_nan=False)
+    #: ... or until the customer writes again in the thread or conversation.
+    until_customer: bool = False
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> MutationIn:
@@ -147,6 +152,8 @@ class MutationIn(BaseModel):
             MutationType.SET_STATUS: ("status",),
             MutationType.SET_TAGS: ("tags",),
             MutationType.SET_PRIORITY: ("priority",),
+            MutationType.SNOOZE: (),
+            MutationType.UNSNOOZE: (),
         }[self.type]
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
@@ -155,6 +162,10 @@ class MutationIn(BaseModel):
             raise ValueError("tags are at most 100 characters")
         if self.media_ids and self.type is not MutationType.REPLY:
             raise ValueError("only a reply can carry media_ids")
+        if self.type is MutationType.SNOOZE and (self.until is None) == (not self.until_customer):
+            raise ValueError("a snooze needs either until (a time) or until_customer: true")
+        if self.type is not MutationType.SNOOZE and (self.until is not None or self.until_customer):
+            raise ValueError("only a snooze has until or until_customer")
         return self
 
 

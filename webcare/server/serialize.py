@@ -242,6 +242,12 @@ def mention(row: sqlite3.Row, now: float) -> MentionRecord:
         # the current claim began with a hand-over (the colleague's "Eva handed this to you")
         "handed_over_by": row["handed_over_by"] if handed else None,
         "handed_over_at": _iso(row, "handed_over_at") if handed else None,
+        # a snooze: until a time, or until the customer writes again; who snoozed it (kept
+        # after it woke: ``woken_at``, so it comes back bold for them)
+        "snoozed_until": _iso(row, "snoozed_until"),
+        "snooze_until_customer": bool(row["snooze_until_customer"]),
+        "snoozed_by": row["snoozed_by"],
+        "woken_at": _iso(row, "woken_at"),
     }
 
 

@@ -443,6 +443,28 @@ def m011_platform_templates(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE replies ADD COLUMN platform_template TEXT")
 
 
+@migrations(name="m012_snooze")
+def m012_snooze(db: sqlite_utils.Database) -> None:
+    # a snoozed mention is out of the queues until snoozed_until (server clock) or, with
+    # snooze_until_customer, until its customer writes again in the thread or conversation;
+    # snoozed_by is who snoozed it (kept after it wakes: it comes back bold for them), woken_at
+    # when the sweeper or a follow-up woke it last
+    db.execute("ALTER TABLE mentions ADD COLUMN snoozed_until REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN snooze_until_customer INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE mentions ADD COLUMN snoozed_by INTEGER REFERENCES users(id)")
+    db.execute("ALTER TABLE mentions ADD COLUMN snoozed_at REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN woken_at REAL")
+    # the sweeper's walk (due wake times), and ingest's look for a customer's sleeping mentions
+    db.execute(
+        "CREATE INDEX mentions_snooze_due ON mentions(snoozed_until)"
+        " WHERE snoozed_until IS NOT NULL"
+    )
+    db.execute(
+        "CREATE INDEX mentions_snoozed_contact ON mentions(contact_id)"
+        " WHERE snoozed_until IS NOT NULL OR snooze_until_customer = 1"
+    )
+
+
 @migrations(name="m013_handover")
 def m013_handover(db: sqlite_utils.Database) -> None:
     # A hand-over (POST /v1/mentions/{id}/handover): who passed the claim on and when, and the

@@ -39,7 +39,8 @@ router = APIRouter(prefix="/v1", tags=["outbox"])
     },
 )
 def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
-    """Apply a batch of outbox writes in order (replies, notes, status, tags, priority)."""
+    """Apply a batch of outbox writes in order (replies, notes, status, tags, priority,
+    snoozes)."""
     batch = [
         mutations.Mutation(
             client_seq=m.client_seq,
@@ -57,6 +58,8 @@ def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[s
             platform_template=m.platform_template.model_dump()
             if m.platform_template is not None
             else None,
+            until=m.until,
+            until_customer=m.until_customer,
         )
         for m in body.mutations
     ]

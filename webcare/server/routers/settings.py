@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from webcare.server.deps import AdminUser, Ctx, LeadUser
+from webcare.server.deps import AdminUser, Ctx, CurrentUser, LeadUser
 from webcare.server.schemas import ErrorOut, PriorityRulesIn, TextIn
 from webcare.server.services import settings
 
@@ -37,6 +37,19 @@ class AutoAckIn(TextIn):
 def get_settings(user: LeadUser, ctx: Ctx) -> dict[str, Any]:
     """Business hours, SLA targets per priority (seconds), out-of-hours acknowledgement."""
     return settings.all_settings(ctx.db)
+
+
+class BusinessHoursOut(BaseModel):
+    timezone: str
+    weekly: dict[str, list[list[str]]]
+    holidays: list[str]
+
+
+@router.get("/business-hours", response_model=BusinessHoursOut)
+def get_business_hours(user: CurrentUser, ctx: Ctx) -> dict[str, Any]:
+    """The team's opening hours and time zone, for every signed-in role (a snooze's "tomorrow
+    9:00" and "next business day" are the team's, computed by the client)."""
+    return settings.team_hours(ctx.db)
 
 
 @router.put("/settings/business-hours", responses=_ERRORS)

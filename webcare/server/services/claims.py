@@ -16,7 +16,7 @@ from webcare.domain.errors import ClaimConflict, ConflictError, NotFoundError, V
 from webcare.domain.models import ClaimState, Role
 from webcare.domain.wire import MentionRecord, NoteRecord
 from webcare.server import changes, serialize
-from webcare.server.services import audit
+from webcare.server.services import audit, snooze
 from webcare.server.services.accounts import AuthUser
 from webcare.storage.db import Database
 
@@ -116,6 +116,8 @@ def claim(
                 conn, now, user.id, "claim.grant", "mention", mention_id,
                 epoch=decision.state.epoch, previous_holder=state.holder_id,
             )  # fmt: skip
+            # someone works on it now: it does not sleep any more (and wakes for nobody)
+            snooze.end_if_snoozed(conn, user.id, mention_id, now, reason="claim")
         return ClaimOutcome(
             decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
         )
@@ -185,6 +187,7 @@ def assign(
             conn, now, user.id, "claim.assign", "mention", mention_id,
             to=agent_id, previous_holder=state.holder_id, epoch=decision.state.epoch,
         )  # fmt: skip
+        snooze.end_if_snoozed(conn, user.id, mention_id, now, reason="assign")
         return ClaimOutcome(
             decision.result, serialize.mentions(conn, [load_state(conn, mention_id)], now)[0]
         )

@@ -24,7 +24,7 @@ from webcare.domain.signatures import Signature
 from webcare.domain.templates import ask_fields, render
 from webcare.domain.timeutil import check_platform_time
 from webcare.server import changes
-from webcare.server.services import audit, media, settings
+from webcare.server.services import audit, media, settings, snooze
 from webcare.server.services.accounts import insert_user
 from webcare.storage.db import Database, chunks, marks
 
@@ -583,6 +583,8 @@ def ingest(
                 conn, now, actor_id, "ingest", "channel", channel_id,
                 mentions=stats.mentions_new, replies=stats.replies_new,
             )  # fmt: skip
+        if fresh:  # the customer wrote again: what they snoozed in that thread wakes up
+            snooze.wake_on_followups(conn, channel_id, [i for i, _m in fresh], now)
         if then is not None:
             then(conn, stats)
     return stats

@@ -25,6 +25,7 @@ from typing import Any
 from webcare.channels import registry
 from webcare.channels.base import ConnectorSpec
 from webcare.domain import claims as rules
+from webcare.domain import snooze as snooze_rules
 from webcare.domain import textlength
 from webcare.domain.errors import (
     ConflictError,
@@ -42,7 +43,7 @@ from webcare.domain.models import (
 )
 from webcare.domain.templates import unfilled_asks
 from webcare.server import changes, serialize
-from webcare.server.services import audit
+from webcare.server.services import audit, snooze
 from webcare.server.services import media as media_service
 from webcare.server.services.accounts import AuthUser
 from webcare.server.services.claims import store_state
@@ -70,6 +71,9 @@ class Mutation:
     private: bool = False
     #: A reply that is an approved platform template (WhatsApp): name, language, parameters.
     platform_template: dict[str, Any] | None = None
+    #: A snooze: the wake time (epoch seconds), or until the customer writes again.
+    until: float | None = None
+    until_customer: bool = False
 
 
 class OutboxConflict(ConflictError):
@@ -424,8 +428,48 @@ def _apply_status(
         conn, now, user.id, "mention.status", "mention", m.mention_id,
         status=new.status.value, previous=state.status.value,
     )  # fmt: skip
+    if new.status.is_final:
+        snooze.end(conn, user.id, row, now, reason="status")
     _queue_platform_action(conn, user, row, state.status, new.status, now)
     return _result(m, MutationOutcome.ACCEPTED, message=f"Marked {new.status.value}.")
+
+
+def _apply_snooze(
+    conn: sqlite3.Connection, user: AuthUser, m: Mutation, row: sqlite3.Row, now: float
+) -> dict[str, Any]:
+    """Snooze (until a time, or the customer's next message) or unsnooze; snoozing releases
+    the claim (see ``services/snooze.py`` for the rule)."""
+    state = serialize.claim_state(row)
+    if state.status.is_final:
+        return _reject(
+            m,
+            RejectReason.MENTION_CLOSED,
+            f"This mention is {state.status.value}; reopen it before snoozing it.",
+        )
+    if m.type is MutationType.UNSNOOZE:
+        if not snooze.end(conn, user.id, row, now, reason="unsnooze"):
+            return _result(m, MutationOutcome.ACCEPTED, message="It was not snoozed any more.")
+        return _result(m, MutationOutcome.ACCEPTED, message="Unsnoozed: back in the queue.")
+    if state.held_by_other(user.id, now) and not user.role.at_least(Role.LEAD):
+        return _reject(
+            m,
+            RejectReason.CLAIM_LOST,
+            "Someone else is working on this mention; only they or a lead can snooze it.",
+        )
+    if not m.until_customer:
+        assert m.until is not None  # the request model requires one of the two
+        problem = snooze_rules.problem(m.until, now)
+        if problem is not None:
+            return _reject(m, RejectReason.INVALID, problem)
+    if state.holder_id is not None:
+        released = rules.decide_release(state, user.id, now, force=True).state
+        store_state(conn, m.mention_id, released, now)
+        audit.record(
+            conn, now, user.id, "claim.release", "mention", m.mention_id,
+            holder=state.holder_id, forced=state.holder_id != user.id, snoozed=True,
+        )  # fmt: skip
+    snooze.snooze(conn, user.id, row, m.until, m.until_customer, now)
+    return _result(m, MutationOutcome.ACCEPTED, message="Snoozed.")
 
 
 def _queue_platform_action(
@@ -521,6 +565,8 @@ def _apply(
         return _apply_note(conn, user, client_id, m, now)
     if m.type is MutationType.SET_STATUS:
         return _apply_status(conn, user, m, row, now)
+    if m.type in (MutationType.SNOOZE, MutationType.UNSNOOZE):
+        return _apply_snooze(conn, user, m, row, now)
     return _apply_meta(conn, user, m, now)
 
 

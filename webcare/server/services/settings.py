@@ -89,6 +89,13 @@ def all_settings(db: Database) -> dict[str, Any]:
         }
 
 
+def team_hours(db: Database) -> dict[str, Any]:
+    """The team's business hours (time zone, weekly spans, holidays): what every agent's
+    client needs to place "tomorrow 9:00" and "next business day" of a snooze."""
+    with db.read() as conn:
+        return business_hours(conn).to_dict()
+
+
 def set_business_hours(db: Database, actor: AuthUser, data: dict[str, Any], now: float) -> None:
     hours = BusinessHours.from_dict(data)  # validates: a clear 422 on any mistake
     with db.write() as conn:
