@@ -198,6 +198,18 @@
         <translation>Prioriteit gewijzigd</translation>
     </message>
     <message>
+        <source>Snoozed</source>
+        <translation>Gesluimerd</translation>
+    </message>
+    <message>
+        <source>Snooze ended</source>
+        <translation>Sluimeren beëindigd</translation>
+    </message>
+    <message>
+        <source>Woke from snooze</source>
+        <translation>Gewekt</translation>
+    </message>
+    <message>
         <source>Out-of-hours reply sent</source>
         <translation>Antwoord buiten openingstijden verstuurd</translation>
     </message>
@@ -324,6 +336,10 @@
     <message>
         <source>released: the account was disabled</source>
         <translation>vrijgegeven: het account is uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>snoozed: the claim of {name} ended</source>
+        <translation>gesluimerd: het oppakken door {name} is beëindigd</translation>
     </message>
     <message>
         <source>the claim of {name}</source>
@@ -460,6 +476,42 @@
     <message>
         <source>off</source>
         <translation>uit</translation>
+    </message>
+    <message>
+        <source>until the customer writes again</source>
+        <translation>tot de klant weer schrijft</translation>
+    </message>
+    <message>
+        <source>until {when}</source>
+        <translation>tot {when}</translation>
+    </message>
+    <message>
+        <source>unsnoozed</source>
+        <translation>gewekt</translation>
+    </message>
+    <message>
+        <source>claimed while snoozed</source>
+        <translation>opgepakt tijdens het sluimeren</translation>
+    </message>
+    <message>
+        <source>assigned while snoozed</source>
+        <translation>toegewezen tijdens het sluimeren</translation>
+    </message>
+    <message>
+        <source>resolved while snoozed</source>
+        <translation>afgehandeld tijdens het sluimeren</translation>
+    </message>
+    <message>
+        <source>{reason} (snoozed by {name})</source>
+        <translation>{reason} (laten sluimeren door {name})</translation>
+    </message>
+    <message>
+        <source>the customer wrote again; back for {name}</source>
+        <translation>de klant schreef weer; terug voor {name}</translation>
+    </message>
+    <message>
+        <source>its time came; back for {name}</source>
+        <translation>de tijd was om; terug voor {name}</translation>
     </message>
     <message>
         <source>{name} held it until the claim ran out</source>
@@ -1041,6 +1093,7 @@
     <name>DetailPane</name>
     <message>
         <source>Go to it</source>
+        <extracomment>each view&apos;s key (Ctrl+5 … are left for saved views)</extracomment>
         <translation>Ga ernaartoe</translation>
     </message>
     <message>
@@ -1074,6 +1127,14 @@
     <message>
         <source>Reopen</source>
         <translation>Heropenen</translation>
+    </message>
+    <message>
+        <source>Snooze</source>
+        <translation>Sluimeren</translation>
+    </message>
+    <message>
+        <source>Unsnooze</source>
+        <translation>Wekken</translation>
     </message>
     <message>
         <source>Select a mention (J/K to move, C to claim).</source>
@@ -1326,6 +1387,7 @@
     <name>InboxActions</name>
     <message>
         <source>You are offline: claiming needs the team server. Try again when it is back.</source>
+        <extracomment>the team&apos;s business hours (for the snooze presets): the store&apos;s copy, then the server&apos;s; open around the clock in UTC until either is known (the server&apos;s default)</extracomment>
         <translation>Je bent offline: oppakken kan alleen via de teamserver. Probeer het opnieuw als die terug is.</translation>
     </message>
     <message>
@@ -1435,6 +1497,22 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Reopened {who}: it is open again.</source>
         <translation>{who} heropend: weer open.</translation>
+    </message>
+    <message>
+        <source>{who} is no longer selected; nothing was snoozed.</source>
+        <translation>{who} is niet meer geselecteerd; er is niets gesluimerd.</translation>
+    </message>
+    <message>
+        <source>{who} is back in the queue.</source>
+        <translation>{who} staat weer in de wachtrij.</translation>
+    </message>
+    <message>
+        <source>Snoozed {who} until the customer writes again.</source>
+        <translation>{who} sluimert tot de klant weer schrijft.</translation>
+    </message>
+    <message>
+        <source>Snoozed {who} until {when}.</source>
+        <translation>{who} sluimert tot {when}.</translation>
     </message>
 </context>
 <context>
@@ -1630,6 +1708,26 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Deze reactie wordt weer zichtbaar gemaakt op {platform}…</translation>
     </message>
     <message>
+        <source>someone</source>
+        <translation>iemand</translation>
+    </message>
+    <message>
+        <source>Snoozed until {when} by {name}.</source>
+        <translation>Sluimert tot {when}, door {name}.</translation>
+    </message>
+    <message>
+        <source>Snoozed until the customer writes again, by {name}.</source>
+        <translation>Sluimert tot de klant weer schrijft, door {name}.</translation>
+    </message>
+    <message>
+        <source>(Not sent yet: it goes to the team server when it is back.)</source>
+        <translation>(Nog niet verstuurd: dat gebeurt zodra de teamserver terug is.)</translation>
+    </message>
+    <message>
+        <source>Shift+S brings it back now.</source>
+        <translation>Shift+S haalt de vermelding nu terug.</translation>
+    </message>
+    <message>
         <source>{t} left to reply: {channel} takes replies up to {window} after the customer&apos;s last message.</source>
         <translation>Nog {t} om te antwoorden: {channel} neemt antwoorden aan tot {window} na het laatste bericht van de klant.</translation>
     </message>
@@ -1758,6 +1856,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Beantwoord</translation>
     </message>
     <message>
+        <source>Snoozed</source>
+        <translation>Gesluimerd</translation>
+    </message>
+    <message>
         <source>Something went wrong in the background: {reason} (details in the log)</source>
         <translation>Er ging op de achtergrond iets mis: {reason} (details in het logboek)</translation>
     </message>
@@ -1786,8 +1888,20 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>{n} niet verzonden</translation>
     </message>
     <message>
+        <source>Not snoozed: {m}</source>
+        <translation>Niet gesluimerd: {m}</translation>
+    </message>
+    <message>
         <source>Not sent: {m} Your text is kept with the mention.</source>
         <translation>Niet verzonden: {m} Je tekst blijft bij de vermelding bewaard.</translation>
+    </message>
+    <message>
+        <source>A mention you snoozed is back in the queue (in bold).</source>
+        <translation>Een vermelding die je liet sluimeren staat weer in de wachtrij (vetgedrukt).</translation>
+    </message>
+    <message>
+        <source>{n} mentions you snoozed are back in the queue (in bold).</source>
+        <translation>{n} vermeldingen die je liet sluimeren staan weer in de wachtrij (vetgedrukt).</translation>
     </message>
     <message>
         <source>the platform</source>
@@ -1935,6 +2049,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Beantwoord</translation>
     </message>
     <message>
+        <source>Snoozed</source>
+        <translation>Gesluimerd</translation>
+    </message>
+    <message>
         <source>Mentions waiting for a first reply that nobody is working on</source>
         <translation>Vermeldingen die op een eerste antwoord wachten en die niemand heeft opgepakt</translation>
     </message>
@@ -1949,6 +2067,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Answered and still open: a reply was sent, but nobody resolved the mention yet (E resolves it when the conversation is done)</source>
         <translation>Beantwoord en nog open: er is een antwoord verstuurd, maar niemand heeft de vermelding nog afgehandeld (E handelt hem af als het gesprek klaar is)</translation>
+    </message>
+    <message>
+        <source>Snoozed mentions and when each comes back: out of the other views until their time, or until the customer writes again (Z)</source>
+        <translation>Sluimerende vermeldingen en wanneer ze terugkomen: uit de andere weergaven tot hun tijd, of tot de klant weer schrijft (Z)</translation>
     </message>
     <message>
         <source>Search (/) — words, @handle, tag:storing, since:2017-10-11, prio:high</source>
@@ -2043,10 +2165,6 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Woorden, @handle, tag:, prio:, since: en until: beperken de wachtrij</translation>
     </message>
     <message>
-        <source>Ctrl+1 to Ctrl+4 switch views</source>
-        <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave</translation>
-    </message>
-    <message>
         <source>Clear search</source>
         <translation>Zoekopdracht wissen</translation>
     </message>
@@ -2107,6 +2225,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Beantwoorden</translation>
     </message>
     <message>
+        <source>Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions</source>
+        <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave; Z toont de sluimerende vermeldingen</translation>
+    </message>
+    <message>
         <source>Insert &amp;template…</source>
         <translation>&amp;Sjabloon invoegen…</translation>
     </message>
@@ -2125,6 +2247,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Reopen a close&amp;d or spam mention</source>
         <translation>Gesloten of spamvermelding &amp;heropenen</translation>
+    </message>
+    <message>
+        <source>Snoo&amp;ze…</source>
+        <translation>Sl&amp;uimeren…</translation>
+    </message>
+    <message>
+        <source>&amp;Unsnooze: back to the queue</source>
+        <translation>&amp;Wekken: terug in de wachtrij</translation>
     </message>
     <message>
         <source>&amp;Open on the platform</source>
@@ -2640,12 +2770,28 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Status</translation>
     </message>
     <message>
+        <source>Snoozed: it comes back {when} (or when the customer writes).</source>
+        <translation>Sluimert: komt terug {when} (of als de klant schrijft).</translation>
+    </message>
+    <message>
+        <source>Snoozed until the customer writes again.</source>
+        <translation>Sluimert tot de klant weer schrijft.</translation>
+    </message>
+    <message>
         <source>You are working on this — your claim ends in {t}.</source>
         <translation>Jij werkt hieraan — je claim verloopt over {t}.</translation>
     </message>
     <message>
         <source>{name} is replying… (claim ends in {t})</source>
         <translation>{name} is aan het antwoorden… (claim verloopt over {t})</translation>
+    </message>
+    <message>
+        <source>Until {when}</source>
+        <translation>Tot {when}</translation>
+    </message>
+    <message>
+        <source>Until they write</source>
+        <translation>Tot de klant schrijft</translation>
     </message>
     <message>
         <source>Mine · {t} left</source>
@@ -3494,6 +3640,68 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     </message>
 </context>
 <context>
+    <name>SnoozeDateDialog</name>
+    <message>
+        <source>Snooze until a date</source>
+        <translation>Sluimeren tot een datum</translation>
+    </message>
+    <message>
+        <source>&amp;Snooze</source>
+        <translation>&amp;Sluimeren</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Datum:</translation>
+    </message>
+    <message>
+        <source>&amp;Time ({zone}):</source>
+        <translation>&amp;Tijd ({zone}):</translation>
+    </message>
+    <message>
+        <source>That moment has passed; choose a later one.</source>
+        <translation>Dat moment is al voorbij; kies een later moment.</translation>
+    </message>
+    <message>
+        <source>A mention can be snoozed for at most a year.</source>
+        <translation>Een vermelding kan hoogstens een jaar sluimeren.</translation>
+    </message>
+    <message>
+        <source>It comes back {when} (your computer&apos;s time).</source>
+        <translation>Komt terug: {when} (de tijd van je computer).</translation>
+    </message>
+</context>
+<context>
+    <name>SnoozeMenu</name>
+    <message>
+        <source>Snooze</source>
+        <translation>Sluimeren</translation>
+    </message>
+    <message>
+        <source>Snooze until</source>
+        <translation>Sluimeren tot</translation>
+    </message>
+    <message>
+        <source>For 1 &amp;hour ({when})</source>
+        <translation>&amp;Een uur ({when})</translation>
+    </message>
+    <message>
+        <source>&amp;Tomorrow 9:00 ({when})</source>
+        <translation>&amp;Morgen 9:00 ({when})</translation>
+    </message>
+    <message>
+        <source>&amp;Next business day ({when})</source>
+        <translation>&amp;Volgende werkdag ({when})</translation>
+    </message>
+    <message>
+        <source>Pick a &amp;date…</source>
+        <translation>&amp;Datum kiezen…</translation>
+    </message>
+    <message>
+        <source>Until the &amp;customer writes again</source>
+        <translation>Tot de &amp;klant weer schrijft</translation>
+    </message>
+</context>
+<context>
     <name>SpanEdit</name>
     <message>
         <source>{day} opens</source>
@@ -3937,6 +4145,10 @@ Jouw tekst staat nog in de editor; er is niets overschreven.</translation>
     <message>
         <source>yesterday</source>
         <translation>gisteren</translation>
+    </message>
+    <message>
+        <source>tomorrow</source>
+        <translation>morgen</translation>
     </message>
     <message>
         <source>under a minute</source>

@@ -97,12 +97,14 @@ def test_dutch_inbox_and_team_window(open_in: OpenIn, team: TestServer, qtbot: Q
     window = session.window
     assert list(_menus(session)) == ["&Vermelding", "&Beeld", "&Team", "&Help"]
     views = [window.views.item(r).text().split("  (")[0] for r in range(window.views.count())]
-    assert views == ["Niet opgepakt", "Van mij", "Alle", "Beantwoord"]
+    assert views == ["Niet opgepakt", "Van mij", "Alle", "Beantwoord", "Gesluimerd"]
     actions = window.actions_by_name
     assert actions["claim"].text() == "&Oppakken"
     assert actions["release"].text() == "&Vrijgeven"
     assert actions["reply"].text() == "&Beantwoorden"
     assert actions["spam"].text() == "Markeren als s&pam"
+    assert actions["snooze"].text() == "Sl&uimeren…"
+    assert actions["unsnooze"].text() == "&Wekken: terug in de wachtrij"
     assert actions["refresh"].text() == "Nu &synchroniseren"
     assert actions["team_reports"].text() == "&Rapportages"
     # shortcuts are keys, not words: unchanged
@@ -340,6 +342,21 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         english["hand-over picker, nobody found"] = english_on_screen(handover, known)
         handover.reject()
         qtbot.waitUntil(lambda: controller.handover_picker is None, timeout=5000)
+        # the snooze menu (S), its date dialog, and a snoozed mention in the Snoozed view
+        controller.actions.snooze()
+        menu = controller.actions.snooze_menu
+        assert menu is not None
+        qtbot.waitUntil(menu.isVisible, timeout=5000)
+        english["snooze menu"] = english_on_screen(menu, known)
+        menu.pick_date()
+        assert menu.dialog is not None
+        english["snooze: pick a date"] = english_on_screen(menu.dialog, known)
+        menu.dialog.accept()
+        qtbot.waitUntil(lambda: controller.filter.view.value != "snoozed", timeout=5000)
+        window.views.setCurrentRow(4)
+        qtbot.waitUntil(lambda: controller.detail is not None, timeout=10_000)
+        _settle(qtbot, session)
+        english["inbox, snoozed"] = english_on_screen(window, known)
 
         team_window = controller.open_team("reports")
         qtbot.addWidget(team_window)

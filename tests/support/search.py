@@ -76,6 +76,8 @@ def make_mention(rng: random.Random, mid: int, n_contacts: int) -> dict[str, Any
         "tags": rng.sample(TAGS, rng.choice([0, 0, 1, 2])), "claim_agent_id": holder,
         "claim_epoch": 1, "lease_remaining_s": rng.choice([None, 600]) if holder else None,
         "replied_at": None, "closed_at": None, "updated_at": iso(START),
+        "snoozed_until": rng.choice([None] * 8 + [iso(START + 86400)]),
+        "snooze_until_customer": rng.random() < 0.05,
     }  # fmt: skip
 
 

@@ -139,9 +139,10 @@ class SyncApplier(StoreCore):
                 summary.mention_ids.update(ids)
                 summary.new_mentions.extend(i for i in ids if i not in known)
                 summary.handed_to_me.extend(self._handed_to_me(conn, mentions))
+                summary.woken.extend(self._woken_for_me(conn, mentions))
                 conn.executemany(
                     "INSERT OR IGNORE INTO unread(mention_id) VALUES (?)",
-                    [(i,) for i in (*summary.new_mentions, *summary.handed_to_me)],
+                    [(i,) for i in (*summary.new_mentions, *summary.handed_to_me, *summary.woken)],
                 )
             for entity, items in upserts.items():
                 self._upsert(conn, entity, items, now)
@@ -176,6 +177,26 @@ class SyncApplier(StoreCore):
             ).fetchall()
         )
         return [int(m["id"]) for m in mine if stored.get(m["id"]) != parse_iso(m["handed_over_at"])]
+
+    def _woken_for_me(self, conn: sqlite3.Connection, mentions: Sequence[AnyRecord]) -> list[int]:
+        """The mentions of this page that the server woke from a snooze of mine since we last
+        saw them (read before the page is applied): they come back unread, in bold."""
+        me = self._me_id()
+        woken = {
+            int(m["id"]): parse_iso(m["woken_at"])
+            for m in mentions
+            if m.get("woken_at") and m.get("snoozed_by") == me and me is not None
+        }
+        if not woken:
+            return []
+        seen = {
+            r[0]: r[1]
+            for part in chunks(list(woken))
+            for r in conn.execute(
+                f"SELECT id, snooze_woken_at FROM mentions WHERE id IN ({marks(part)})", part
+            )
+        }
+        return [i for i, at in woken.items() if i in seen and seen[i] != at]
 
     # --- the search index's upkeep ----------------------------------------------------------
 

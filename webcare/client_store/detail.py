@@ -10,7 +10,9 @@ import json
 import sqlite3
 
 from webcare.client_store.core import StoreCore
+from webcare.client_store.filters import QUEUED_SNOOZE_WRITES
 from webcare.client_store.mirror import MEDIA_COLUMNS
+from webcare.client_store.queries import snooze_of
 from webcare.client_store.records import (
     AUTHOR_TAGS,
     OPEN_SHOWN,
@@ -32,15 +34,25 @@ class MentionDetails(StoreCore):
             "SELECT m.*, c.handle, c.name, c.followers, c.platform, ch.name AS channel, ch.brand,"
             " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
             " ch.kind AS channel_kind, ch.reply_window_s, ch.window_templates,"
-            " u.display_name AS holder, hb.display_name AS handed_over_name"
+            " u.display_name AS holder, hb.display_name AS handed_over_name,"
+            " q.type AS queued, q.payload"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id"
-            " LEFT JOIN users hb ON hb.id = m.handed_over_by WHERE m.id = ?",
+            " LEFT JOIN users hb ON hb.id = m.handed_over_by"
+            f" LEFT JOIN ({QUEUED_SNOOZE_WRITES}) q ON q.mention_id = m.id WHERE m.id = ?",
             (mention_id,),
         ).fetchone()
         if r is None:
             return None
+        until, customer = snooze_of(r)
+        snoozed_by = r["snoozed_by"] if r["queued"] is None else self._me_id()
+        snoozer = None
+        if (until is not None or customer) and snoozed_by is not None:
+            row = self.conn.execute(
+                "SELECT display_name FROM users WHERE id = ?", (snoozed_by,)
+            ).fetchone()
+            snoozer = row[0] if row is not None else None
         return MentionDetail(
             id=r["id"],
             text=r["text"],
@@ -82,6 +94,11 @@ class MentionDetails(StoreCore):
             handed_over_by=r["handed_over_name"] if r["handed_over_by"] is not None else None,
             handed_over_by_id=r["handed_over_by"],
             handed_over_at=r["handed_over_at"],
+            snoozed_until=until,
+            snooze_until_customer=customer,
+            snoozed_by=snoozed_by if until is not None or customer else None,
+            snoozer=snoozer,
+            snooze_queued=r["queued"] is not None,
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.

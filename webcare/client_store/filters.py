@@ -9,10 +9,46 @@ from typing import Any
 
 from webcare.client_store.records import QueueFilter, View
 
+# --- snoozed mentions -----------------------------------------------------------------------
+#
+# A mention is snoozed as the server's record says, unless this computer has a snooze or an
+# unsnooze of it still queued in the outbox (written offline, or not sent yet): then the last
+# of those decides, so a snooze takes the mention out of the queue at once, as the agent sees
+# it, and a refused one (the outbox entry settles as rejected) brings it back. Each is one
+# uncorrelated subquery over the few sleeping mentions (the partial index of m011) and the
+# queued writes, computed once per statement.
 
-def filter_where(f: QueueFilter, me: int | None, now: float) -> tuple[str, list[Any]]:
+#: the last queued snooze or unsnooze write of each mention
+_LATEST_SNOOZE_WRITE = (
+    "SELECT max(id) FROM outbox WHERE state = 'queued' AND type IN ('snooze', 'unsnooze')"
+    " GROUP BY mention_id"
+)
+#: the mentions whose last queued write is a snooze / an unsnooze
+QUEUED_SNOOZE = (
+    f"SELECT mention_id FROM outbox WHERE id IN ({_LATEST_SNOOZE_WRITE}) AND type = 'snooze'"
+)
+QUEUED_UNSNOOZE = (
+    f"SELECT mention_id FROM outbox WHERE id IN ({_LATEST_SNOOZE_WRITE}) AND type = 'unsnooze'"
+)
+#: the ids of the snoozed mentions, the queued writes applied
+SNOOZED_IDS = (
+    "SELECT id FROM mentions WHERE snoozed_until IS NOT NULL OR snooze_until_customer = 1"
+    f" UNION {QUEUED_SNOOZE} EXCEPT {QUEUED_UNSNOOZE}"
+)
+#: the last queued snooze or unsnooze write of each mention, with its payload (to show it)
+QUEUED_SNOOZE_WRITES = (
+    f"SELECT mention_id, type, payload FROM outbox WHERE id IN ({_LATEST_SNOOZE_WRITE})"
+)
+
+
+def filter_where(
+    f: QueueFilter, me: int | None, now: float, *, snoozed: bool = True
+) -> tuple[str, list[Any]]:
     """The view and filters of ``f`` as a WHERE clause on ``mentions m`` (or ``""``), and its
-    arguments. Not its words: a text search walks the search index, and checks these too."""
+    arguments. Not its words: a text search walks the search index, and checks these too.
+
+    Snoozed mentions are in the Snoozed view only; ``snoozed=False`` leaves that condition out
+    (a count subtracts the snoozed ones instead, ``QueueQueries.count``)."""
     live = "(m.claim_agent_id IS NOT NULL AND COALESCE(m.lease_expires_local, 0) > ?)"
     clauses: list[str] = []
     args: list[Any] = []
@@ -26,6 +62,10 @@ def filter_where(f: QueueFilter, me: int | None, now: float) -> tuple[str, list[
         args.extend([me if me is not None else -1, now])
     elif f.view is View.ANSWERED:
         clauses.append("m.status = 'answered'")
+    if f.view is View.SNOOZED:
+        clauses.append(f"m.id IN ({SNOOZED_IDS})")
+    elif snoozed:
+        clauses.append(f"m.id NOT IN ({SNOOZED_IDS})")
     if f.statuses:
         clauses.append(f"m.status IN ({','.join('?' * len(f.statuses))})")
         args.extend(f.statuses)

@@ -55,6 +55,8 @@ def _mention_row(d: MentionRecord, now: float) -> tuple[Any, ...]:
         d.get("private_attach_refusal"),
         d.get("handed_over_by"),
         _t(d.get("handed_over_at")),
+        _t(d.get("snoozed_until")), int(bool(d.get("snooze_until_customer"))),
+        d.get("snoozed_by"), _t(d.get("woken_at")),
     )  # fmt: skip
 
 
@@ -154,7 +156,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
          "closed_at", "updated_at", "claimed_since_local", "window_until_local",
          "window_from_local", "private_reply", "platform_action", "attach_limit",
          "attach_refusal", "private_attach_limit", "private_attach_refusal", "handed_over_by",
-         "handed_over_at"),
+         "handed_over_at", "snoozed_until", "snooze_until_customer", "snoozed_by",
+         "snooze_woken_at"),
         _mention_row,
     ),
     "contact": (

@@ -9,9 +9,10 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from webcare.client_store.filters import filter_where
+from webcare.client_store.filters import QUEUED_SNOOZE_WRITES, SNOOZED_IDS, filter_where
 from webcare.client_store.records import (
     HandedOver,
+    Json,
     QueueFilter,
     QueueRow,
     Sort,
@@ -20,6 +21,20 @@ from webcare.client_store.records import (
 )
 from webcare.client_store.search import SEARCH_CAP, TextSearch, fts_query
 from webcare.storage.db import chunks, marks
+
+
+def snooze_of(r: Any) -> tuple[float | None, bool]:
+    """(wake time, until the customer writes) of a mention row with the last queued snooze
+    write of it (``queued``: its type, ``payload``), which decides over the server's record."""
+    if r["queued"] == "unsnooze":
+        return None, False
+    if r["queued"] == "snooze":
+        payload = json.loads(r["payload"])
+        if payload.get("until_customer"):
+            return None, True
+        until = payload.get("until")
+        return (float(until) if isinstance(until, int | float) else None), False
+    return r["snoozed_until"], bool(r["snooze_until_customer"])
 
 
 class QueueQueries(TextSearch):
@@ -49,9 +64,20 @@ class QueueQueries(TextSearch):
         t = now if now is not None else self.clock()
         if fts_query(f.text) is not None:
             return self._search_count(f, t, cap)
-        where, args = self._where(f, self._me_id(), t)
-        sql = f"SELECT count(*) FROM mentions m{where}"
-        return int(self.conn.execute(sql, args).fetchone()[0])
+        if f.view is View.SNOOZED:
+            where, args = self._where(f, self._me_id(), t)
+            return int(
+                self.conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+            )
+        # the view without its snoozed mentions: all of it, less the few asleep in it (so the
+        # count stays an index count, not a read of every row to ask whether it sleeps)
+        where, args = filter_where(f, self._me_id(), t, snoozed=False)
+        total = int(
+            self.conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+        )
+        asleep = f"{where}{' AND' if where else ' WHERE'} m.id IN ({SNOOZED_IDS})"
+        sql = f"SELECT count(*) FROM mentions m{asleep}"
+        return total - int(self.conn.execute(sql, args).fetchone()[0])
 
     def view_counts(self, now: float | None = None) -> dict[View, int]:
         t = now if now is not None else self.clock()
@@ -100,16 +126,19 @@ class QueueQueries(TextSearch):
             " SELECT m.id, m.received_at, m.status, m.priority, m.tags, m.text, m.claim_agent_id,"
             " m.lease_expires_local, m.replied_at, c.handle, c.name,"
             " COALESCE(NULLIF(ch.handle, ''), ch.name) AS channel,"
-            " u.display_name AS holder, un.mention_id IS NOT NULL AS unread"
+            " u.display_name AS holder, un.mention_id IS NOT NULL AS unread,"
+            " m.snoozed_until, m.snooze_until_customer, q.type AS queued, q.payload"
             " FROM mentions m"
             " LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id"
             " LEFT JOIN unread un ON un.mention_id = m.id"
+            f" LEFT JOIN ({QUEUED_SNOOZE_WRITES}) q ON q.mention_id = m.id"
             f" WHERE m.id IN ({marks(ids)})"
         )
         found: dict[int, QueueRow] = {}
         for r in self.conn.execute(sql, ids):
+            until, customer = snooze_of(r)
             found[r["id"]] = QueueRow(
                 id=r["id"],
                 received_at=r["received_at"],
@@ -124,6 +153,8 @@ class QueueQueries(TextSearch):
                 lease_expires_local=r["lease_expires_local"],
                 unread=bool(r["unread"]),
                 replied=r["replied_at"] is not None,
+                snoozed_until=until,
+                snooze_until_customer=customer,
             )
         return [found[i] for i in ids if i in found]
 
@@ -204,6 +235,21 @@ class QueueQueries(TextSearch):
         return found
 
     # --- lookups ----------------------------------------------------------------------------
+
+    def team_hours(self) -> Json | None:
+        """The team's business hours as the server last sent them (``GET /v1/business-hours``),
+        kept for a snooze's presets offline; None before the first time."""
+        value = self.get_state("business_hours")
+        if value is None:
+            return None
+        try:
+            hours = json.loads(value)
+        except ValueError:
+            return None
+        return hours if isinstance(hours, dict) else None
+
+    def keep_team_hours(self, hours: Json) -> None:
+        self.set_state("business_hours", json.dumps(hours))
 
     def templates(self) -> list[Template]:
         rows = self.conn.execute(

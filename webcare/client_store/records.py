@@ -21,6 +21,8 @@ class View(StrEnum):
     MINE = "mine"
     ALL = "all"
     ANSWERED = "answered"
+    #: snoozed mentions, with their wake times (out of the other views until they wake)
+    SNOOZED = "snoozed"
 
 
 class Sort(StrEnum):
@@ -61,6 +63,14 @@ class QueueRow:
     lease_expires_local: float | None
     unread: bool
     replied: bool
+    #: snoozed until this time (the server's, shown on the local clock) ...
+    snoozed_until: float | None = None
+    #: ... or until the customer writes again
+    snooze_until_customer: bool = False
+
+    @property
+    def snoozed(self) -> bool:
+        return self.snoozed_until is not None or self.snooze_until_customer
 
     def live_claim(self, now: float) -> bool:
         return self.holder_id is not None and (self.lease_expires_local or 0) > now
@@ -245,6 +255,17 @@ class MentionDetail:
     handed_over_by: str | None = None
     handed_over_by_id: int | None = None
     handed_over_at: float | None = None
+    #: snoozed until this time, or until the customer writes again; by whom (id and name)
+    snoozed_until: float | None = None
+    snooze_until_customer: bool = False
+    snoozed_by: int | None = None
+    snoozer: str | None = None
+    #: the snooze (or unsnooze) is a write of this computer not yet sent (offline)
+    snooze_queued: bool = False
+
+    @property
+    def snoozed(self) -> bool:
+        return self.snoozed_until is not None or self.snooze_until_customer
 
     def window_left(self, now: float) -> float | None:
         """Seconds left to reply in the messaging window (0: closed); None: no window."""
@@ -304,12 +325,15 @@ class ChangeSummary:
     new_mentions: list[int] = field(default_factory=list)
     #: mentions a colleague has just handed to me (announced, shown bold until read)
     handed_to_me: list[int] = field(default_factory=list)
+    #: mentions I snoozed that the server woke (by their time or the customer's follow-up)
+    woken: list[int] = field(default_factory=list)
 
     def merge(self, other: ChangeSummary) -> None:
         self.entities |= other.entities
         self.mention_ids |= other.mention_ids
         self.new_mentions.extend(other.new_mentions)
         self.handed_to_me.extend(other.handed_to_me)
+        self.woken.extend(other.woken)
 
     def __bool__(self) -> bool:
         return bool(self.entities)

@@ -302,6 +302,23 @@ def m010_platform_action(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE mentions ADD COLUMN platform_action TEXT")
 
 
+@migrations(name="m011_snooze")
+def m011_snooze(db: sqlite_utils.Database) -> None:
+    # a snoozed mention (the server's record): out of every queue but Snoozed until the server
+    # wakes it (snoozed_until: its wake time, shown; the server's clock decides) or until the
+    # customer writes again; snoozed_by is kept after it wakes (snooze_woken_at) so the applier
+    # makes it unread (bold) for the agent who snoozed it
+    db.execute("ALTER TABLE mentions ADD COLUMN snoozed_until REAL")
+    db.execute("ALTER TABLE mentions ADD COLUMN snooze_until_customer INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE mentions ADD COLUMN snoozed_by INTEGER")
+    db.execute("ALTER TABLE mentions ADD COLUMN snooze_woken_at REAL")
+    # the few sleeping mentions, for the Snoozed view and to leave them out of the others
+    db.execute(
+        "CREATE INDEX mentions_snoozed ON mentions(snoozed_until)"
+        " WHERE snoozed_until IS NOT NULL OR snooze_until_customer = 1"
+    )
+
+
 @migrations(name="m012_handover")
 def m012_handover(db: sqlite_utils.Database) -> None:
     # the holder's claim began with a hand-over by this account, at this (server) time: "Eva

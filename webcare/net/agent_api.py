@@ -294,6 +294,11 @@ class ApiClient(Transport):
             "the templates",
         )
 
+    def business_hours(self) -> Json:
+        """The team's time zone, opening hours and holidays (what a snooze's "tomorrow 9:00"
+        and "next business day" are computed in): ``timezone``, ``weekly``, ``holidays``."""
+        return expect_dict(self.call("GET", api_path("business-hours")), "the team's hours")
+
     # --- replies and their channel ----------------------------------------------------------
 
     def platform_templates(self, channel_id: int, *, refresh: bool = False) -> Json:

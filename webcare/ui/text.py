@@ -96,6 +96,23 @@ def day_label(ts: float, now: float | None = None) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def wake_time(ts: float, now: float | None = None) -> str:
+    """When a snoozed mention wakes, on this computer's clock: 'today 14:32', 'tomorrow
+    09:00', 'Mon 26 Oct 08:00', '3 Jan 2027 09:00' (translated)."""
+    now = now if now is not None else time.time()
+    dt, today = datetime.fromtimestamp(ts), datetime.fromtimestamp(now).date()
+    ahead = (dt.date() - today).days
+    if ahead == 0:
+        day = QCoreApplication.translate("Time", "today")
+    elif ahead == 1:
+        day = QCoreApplication.translate("Time", "tomorrow")
+    elif dt.year == today.year or 0 < ahead < 180:
+        day = f"{weekday_names()[dt.weekday()]} {dt.day} {month_names()[dt.month - 1]}"
+    else:
+        day = f"{dt.day} {month_names()[dt.month - 1]} {dt.year}"
+    return f"{day} {dt:%H:%M}"
+
+
 def minutes(seconds: float) -> str:
     m = max(0, round(seconds / 60))
     if m == 0:

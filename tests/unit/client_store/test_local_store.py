@@ -92,6 +92,7 @@ def test_views_follow_claims_and_leases(store: LocalStore) -> None:
         View.MINE: 1,
         View.ALL: 6,
         View.ANSWERED: 1,
+        View.SNOOZED: 0,
     }
     row = store.rows(QueueFilter(View.ALL), 3, 1, NOW)[0]
     assert (row.id, row.holder, row.live_claim(NOW)) == (3, "Tom", True)
@@ -320,3 +321,96 @@ def test_author_context_reads_only_the_authors_rows(store: LocalStore) -> None:
         text = " | ".join(plan)
         assert any("USING INDEX mentions_contact (contact_id=?)" in p for p in plan), text
         assert not any(p.startswith("SCAN m") and "VIRTUAL" not in p for p in plan), text
+
+
+def _changes(cursor: int, *mentions: dict[str, Any]) -> ChangesPage:
+    return cast(
+        "ChangesPage",
+        {
+            "db_id": "db1", "cursor": cursor, "has_more": False, "head": cursor,
+            "changes": [
+                {"seq": cursor, "entity": "mention", "id": str(m["id"]), "op": "upsert", "data": m}
+                for m in mentions
+            ],
+        },
+    )  # fmt: skip
+
+
+def test_snoozed_mentions_leave_every_view_but_snoozed(store: LocalStore) -> None:
+    wake = "2027-01-05T08:00:00.000Z"
+    store.apply_changes(
+        _changes(
+            11,
+            mention(1, snoozed_until=wake, snoozed_by=7),
+            mention(
+                4,
+                status="answered",
+                replied_at="2026-01-01T11:00:00.000Z",
+                snooze_until_customer=True,
+                snoozed_by=8,
+            ),
+        )
+    )
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5]
+    assert ids(store, QueueFilter(View.ANSWERED)) == []
+    assert ids(store, QueueFilter(View.ALL)) == [6, 5, 3, 2]
+    assert ids(store, QueueFilter(View.SNOOZED)) == [4, 1]
+    assert ids(store, QueueFilter(View.ALL, text="mention")) == [5, 3, 2]  # a search too
+    assert store.view_counts(NOW) == {
+        View.UNCLAIMED: 1, View.MINE: 1, View.ALL: 4, View.ANSWERED: 0, View.SNOOZED: 2,
+    }  # fmt: skip
+    rows = {r.id: r for r in store.rows(QueueFilter(View.SNOOZED), 0, 10, NOW)}
+    assert rows[1].snoozed_until == parse_iso(wake) and not rows[1].snooze_until_customer
+    assert rows[4].snoozed_until is None and rows[4].snooze_until_customer
+    detail = store.detail(4)
+    assert detail is not None
+    assert (detail.snoozed, detail.snoozer, detail.snooze_queued) == (True, "Tom", False)
+    assert store.position(QueueFilter(View.UNCLAIMED), 1, NOW) is None
+    assert store.position(QueueFilter(View.SNOOZED), 1, NOW) == 1
+
+
+def test_a_queued_snooze_decides_until_it_is_settled(store: LocalStore) -> None:
+    entry = store.enqueue("snooze", 1, {"until": NOW + 3600})
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5]
+    assert ids(store, QueueFilter(View.SNOOZED)) == [1]
+    row = store.rows(QueueFilter(View.SNOOZED), 0, 1, NOW)[0]
+    assert row.snoozed_until == NOW + 3600
+    detail = store.detail(1)
+    assert detail is not None and detail.snooze_queued and detail.snoozer == "Eva"
+    # then an unsnooze, queued after it: the last one decides
+    store.enqueue("unsnooze", 1, {})
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5, 1]
+    assert store.count(QueueFilter(View.SNOOZED), NOW) == 0
+    # the server refused the snooze and accepted the unsnooze: the mirror decides again
+    unsnooze = store.unsent()[-1]
+    store.apply_results([
+        {"op_id": entry.op_id, "outcome": "rejected"},
+        {"op_id": unsnooze.op_id, "outcome": "accepted"},
+    ])  # fmt: skip
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5, 1]
+    store.enqueue("snooze", 5, {"until_customer": True})
+    assert store.rows(QueueFilter(View.SNOOZED), 0, 1, NOW)[0].snooze_until_customer
+
+
+def test_a_mention_the_server_woke_comes_back_unread_for_who_snoozed_it(
+    store: LocalStore,
+) -> None:
+    store.apply_changes(
+        _changes(
+            11,
+            mention(1, snoozed_until="2027-01-05T08:00:00.000Z", snoozed_by=7),
+            mention(4, snooze_until_customer=True, snoozed_by=8),
+        )
+    )
+    woke = "2027-01-05T08:00:01.000Z"
+    summary = store.apply_changes(
+        _changes(
+            12, mention(1, snoozed_by=7, woken_at=woke), mention(4, snoozed_by=8, woken_at=woke)
+        )
+    )
+    assert summary.woken == [1]  # 4 was tom's: not bold for eva
+    rows = {r.id: r for r in store.rows(QueueFilter(View.UNCLAIMED), 0, 10, NOW)}
+    assert rows[1].unread and not rows[4].unread
+    store.mark_read(1)
+    # the same record again (a replayed page): not woken a second time
+    assert store.apply_changes(_changes(13, mention(1, snoozed_by=7, woken_at=woke))).woken == []

@@ -52,6 +52,9 @@ class Mirror:
         return m["claim_agent_id"] is not None and lease is not None and lease > 0
 
     def in_view(self, m: dict[str, Any], f: QueueFilter) -> bool:
+        snoozed = m["snoozed_until"] is not None or m["snooze_until_customer"]
+        if f.view is View.SNOOZED or snoozed:  # sleeping: in Snoozed, and only there
+            return f.view is View.SNOOZED and bool(snoozed)
         if f.view is View.UNCLAIMED:
             return m["status"] in ("open", "claimed") and (
                 m["status"] == "open" or not self.live(m)
@@ -250,6 +253,7 @@ def test_a_short_prefix_that_begins_many_terms(tmp_path: Path) -> None:
     for mid in range(1, 121):
         m = make_mention(rng, mid, 1)
         m["text"] = f"woord zz{mid:03d}"
+        m["snoozed_until"], m["snooze_until_customer"] = None, False  # All shows every one
         mentions.append(m)
     store.apply_bootstrap_page("mention", mentions, None)
     store.finish_bootstrap()
@@ -274,7 +278,9 @@ def test_a_remembered_count_is_forgotten_when_another_connection_writes(
     writer = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
     try:
         m = make_mention(rng, 5000, 30)
-        m.update(text="pakket kwijt", tags=["nieuw"])
+        m.update(
+            text="pakket kwijt", tags=["nieuw"], snoozed_until=None, snooze_until_customer=False
+        )
         page = {"db_id": "db1", "cursor": 2, "changes": [
             {"seq": 2, "entity": "mention", "id": "5000", "op": "upsert", "data": m}]}  # fmt: skip
         writer.apply_changes(cast("ChangesPage", page))

@@ -85,7 +85,7 @@ def query(
 
 
 #: detail fields that hold a user id (claims: who held it, who it went to)
-USER_FIELDS = ("holder", "previous_holder", "to")
+USER_FIELDS = ("holder", "previous_holder", "to", "snoozed_by")
 
 
 def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:

@@ -39,6 +39,7 @@ from webcare.ui.text import (
     plain_tooltip,
     relative_time,
     snippet,
+    wake_time,
 )
 
 PAGE = 200
@@ -284,6 +285,8 @@ class QueueModel(QAbstractTableModel):
                 return plain_tooltip(row.text)
             if col == Col.PRIORITY:
                 return self._priority_tips.get(row.priority, "")
+            if col == Col.STATE and row.snoozed:
+                return self._snooze_tip(row)
             if col == Col.STATE and row.live_claim(now):
                 return plain_tooltip(self._lease_text(row, now))
             return None
@@ -299,6 +302,13 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.author}: {one_line(row.text, 300)}"
         return None
+
+    def _snooze_tip(self, row: QueueRow) -> str:
+        if row.snoozed_until is not None:
+            return self.tr("Snoozed: it comes back {when} (or when the customer writes).").format(
+                when=wake_time(row.snoozed_until)
+            )
+        return self.tr("Snoozed until the customer writes again.")
 
     def _lease_text(self, row: QueueRow, now: float) -> str:
         """Who holds a row and for how long (the queue's tooltip; the pane says the same)."""
@@ -321,6 +331,10 @@ class QueueModel(QAbstractTableModel):
         if col is Col.RECEIVED:
             return relative_time(row.received_at, now)
         # state
+        if row.snoozed:  # the Snoozed view: when it comes back
+            if row.snoozed_until is not None:
+                return self.tr("Until {when}").format(when=wake_time(row.snoozed_until, now))
+            return self.tr("Until they write")
         if row.live_claim(now):
             left = minutes((row.lease_expires_local or now) - now)
             if row.holder_id == self.me_id:

@@ -9,6 +9,7 @@ this client does not know yet still reads as "key: value" pairs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -35,6 +36,9 @@ def action_names() -> dict[str, str]:
         "mention.status": QCoreApplication.translate("Audit", "Status changed"),
         "mention.tags": QCoreApplication.translate("Audit", "Tags changed"),
         "mention.priority": QCoreApplication.translate("Audit", "Priority changed"),
+        "mention.snooze": QCoreApplication.translate("Audit", "Snoozed"),
+        "mention.unsnooze": QCoreApplication.translate("Audit", "Snooze ended"),
+        "snooze.wake": QCoreApplication.translate("Audit", "Woke from snooze"),
         "auto_ack.sent": QCoreApplication.translate("Audit", "Out-of-hours reply sent"),
         "auto_ack.skipped": QCoreApplication.translate("Audit", "Out-of-hours reply skipped"),
         "template.create": QCoreApplication.translate("Audit", "Template added"),
@@ -139,6 +143,10 @@ def _claim_grant(d: dict[str, Any], who: Who) -> str:
 def _claim_release(d: dict[str, Any], who: Who) -> str:
     if d.get("reason") == "disabled":
         return QCoreApplication.translate("Audit", "released: the account was disabled")
+    if d.get("snoozed"):
+        return QCoreApplication.translate("Audit", "snoozed: the claim of {name} ended").format(
+            name=who(d.get("holder"))
+        )
     if d.get("forced") and d.get("holder"):
         return QCoreApplication.translate("Audit", "the claim of {name}").format(
             name=who(d["holder"])
@@ -330,6 +338,38 @@ def _auto_ack(d: dict[str, Any], _who: Who) -> str:
     )
 
 
+def _snooze(d: dict[str, Any], _who: Who) -> str:
+    if d.get("until_customer"):
+        return QCoreApplication.translate("Audit", "until the customer writes again")
+    until = d.get("until")
+    if not isinstance(until, int | float):
+        return ""
+    return QCoreApplication.translate("Audit", "until {when}").format(
+        when=datetime.fromtimestamp(until).strftime("%Y-%m-%d %H:%M")
+    )
+
+
+def _unsnooze(d: dict[str, Any], who: Who) -> str:
+    reasons = {
+        "unsnooze": QCoreApplication.translate("Audit", "unsnoozed"),
+        "claim": QCoreApplication.translate("Audit", "claimed while snoozed"),
+        "assign": QCoreApplication.translate("Audit", "assigned while snoozed"),
+        "status": QCoreApplication.translate("Audit", "resolved while snoozed"),
+    }
+    reason = reasons.get(str(d.get("reason")), str(d.get("reason", "")))
+    return QCoreApplication.translate("Audit", "{reason} (snoozed by {name})").format(
+        reason=reason, name=who(d.get("snoozed_by"))
+    )
+
+
+def _wake(d: dict[str, Any], who: Who) -> str:
+    if d.get("reason") == "customer":
+        text = QCoreApplication.translate("Audit", "the customer wrote again; back for {name}")
+    else:
+        text = QCoreApplication.translate("Audit", "its time came; back for {name}")
+    return text.format(name=who(d.get("snoozed_by")))
+
+
 def _skipped(d: dict[str, Any], _who: Who) -> str:
     return str(d.get("reason", ""))
 
@@ -356,6 +396,9 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], Who], str]] = {
     "mention.status": _status,
     "mention.tags": _tags,
     "mention.priority": _priority,
+    "mention.snooze": _snooze,
+    "mention.unsnooze": _unsnooze,
+    "snooze.wake": _wake,
     "auto_ack.sent": _nothing,
     "auto_ack.skipped": _skipped,
     "template.create": _template,

@@ -35,6 +35,8 @@ _GROUP_OF = {
     "handover": "mention",
     "resolve": "mention",
     "spam": "mention",
+    "snooze": "mention",
+    "unsnooze": "mention",
     "open_link": "mention",
     "reply": "writing",
     "template": "writing",

@@ -35,7 +35,10 @@ from webcare.ui.widgets.fit import (
 )
 from webcare.ui.widgets.queue_view import QueueView
 
-VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED)
+VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED, View.SNOOZED)
+#: each view's key (Ctrl+5 … are left for saved views)
+VIEW_KEYS = {View.UNCLAIMED: "Ctrl+1", View.MINE: "Ctrl+2", View.ALL: "Ctrl+3",
+             View.ANSWERED: "Ctrl+4", View.SNOOZED: "Z"}  # fmt: skip
 
 # action -> its icon in resources/icons (checked by tests/unit/test_resources.py)
 ACTION_ICONS = {
@@ -49,6 +52,8 @@ ACTION_ICONS = {
     "resolve": "resolve",
     "reopen": "reopen",
     "spam": "spam",
+    "snooze": "snooze",
+    "unsnooze": "wake",
     "open_link": "open_link",
     "next": "next",
     "previous": "previous",
@@ -102,6 +107,10 @@ class DetailPane(QWidget):
         self.spam_button = CompactButton(self.tr("Spam"), self)
         self.reopen_button = CompactButton(self.tr("Reopen"), self)
         self.reopen_button.setObjectName("reopenButton")
+        self.snooze_button = CompactButton(self.tr("Snooze"), self)
+        self.snooze_button.setObjectName("snoozeButton")
+        self.unsnooze_button = CompactButton(self.tr("Unsnooze"), self)
+        self.unsnooze_button.setObjectName("unsnoozeButton")
         # a narrow pane shows the buttons' icons; their names stay in the tooltips
         self.buttons = CompactRow(self)
         self.buttons.setObjectName("mentionButtons")
@@ -112,16 +121,19 @@ class DetailPane(QWidget):
             (self.resolve_button, "resolve", "E"),
             (self.spam_button, "spam", "!"),
             (self.reopen_button, "reopen", "Shift+E"),
+            (self.snooze_button, "snooze", "S"),
+            (self.unsnooze_button, "wake", "Shift+S"),
         ):
             button.setIcon(icon(name))
             button.setToolTip(f"{button.text()} ({keys})")
             self.buttons.add(button)
         self.buttons.add_stretch()
         self.buttons.give_way_in(
-            [self.spam_button, self.handover_button, self.release_button, self.resolve_button,
-             self.claim_button, self.reopen_button]
+            [self.spam_button, self.snooze_button, self.handover_button, self.release_button,
+             self.resolve_button, self.claim_button, self.reopen_button, self.unsnooze_button]
         )  # fmt: skip
         self.reopen_button.setVisible(False)  # only a closed or spam mention can be reopened
+        self.unsnooze_button.setVisible(False)  # only a snoozed one woken
         self.conversation = ConversationView(self)
         self.conversation.mentionRequested.connect(self.mentionRequested.emit)
         self.composer = Composer(self)
@@ -283,6 +295,7 @@ class MainWindow(QMainWindow):
             View.MINE: self.tr("Mine"),
             View.ALL: self.tr("All"),
             View.ANSWERED: self.tr("Answered"),
+            View.SNOOZED: self.tr("Snoozed"),
         }
         tips = {
             View.UNCLAIMED: self.tr("Mentions waiting for a first reply that nobody is working on"),
@@ -291,6 +304,10 @@ class MainWindow(QMainWindow):
             View.ANSWERED: self.tr(
                 "Answered and still open: a reply was sent, but nobody resolved the mention yet"
                 " (E resolves it when the conversation is done)"
+            ),
+            View.SNOOZED: self.tr(
+                "Snoozed mentions and when each comes back: out of the other views until their"
+                " time, or until the customer writes again (Z)"
             ),
         }
         for view in VIEW_ORDER:
@@ -361,7 +378,9 @@ class MainWindow(QMainWindow):
         self.search.setAccessibleDescription(
             self.tr("Words, @handle, tag:, prio:, since: and until: narrow the queue")
         )
-        self.views.setAccessibleDescription(self.tr("Ctrl+1 to Ctrl+4 switch views"))
+        self.views.setAccessibleDescription(
+            self.tr("Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions")
+        )
 
         # one row while it fits, else the boxes wrap below the search box (never cut)
         filters = FilterLayout()
@@ -464,6 +483,8 @@ class MainWindow(QMainWindow):
             d.resolve_button,
             d.spam_button,
             d.reopen_button,
+            d.snooze_button,
+            d.unsnooze_button,
             d.conversation,
             *d.composer.focus_chain(),
         ]
@@ -503,15 +524,17 @@ class MainWindow(QMainWindow):
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
         a("reopen", self.tr("Reopen a close&d or spam mention"), ["Shift+E"], "mention")
+        a("snooze", self.tr("Snoo&ze…"), ["S"], "mention")
+        a("unsnooze", self.tr("&Unsnooze: back to the queue"), ["Shift+S"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
         a("next", self.tr("&Next mention"), ["J"], "view")
         a("previous", self.tr("&Previous mention"), ["K"], "view")
         a("queue", self.tr("Back to the &queue"), ["Escape"], "view")
         a("search", self.tr("&Search"), ["/", "Ctrl+F"], "view")
         self._menus["view"].addSeparator()
-        for i, view in enumerate(VIEW_ORDER, start=1):
-            act = a(f"view_{view.value}", self._view_names[view], [f"Ctrl+{i}"], "view")
-            act.triggered.connect(lambda _=False, r=i - 1: self.views.setCurrentRow(r))
+        for row, view in enumerate(VIEW_ORDER):
+            act = a(f"view_{view.value}", self._view_names[view], [VIEW_KEYS[view]], "view")
+            act.triggered.connect(lambda _=False, r=row: self.views.setCurrentRow(r))
         a("refresh", self.tr("S&ync now"), ["F5"], "view")
         a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
         prefs = a("preferences", self.tr("&Preferences…"), ["Ctrl+,"], "help")

@@ -1,10 +1,17 @@
-"""What the agent does to the selected mention: claim, release, hand over, resolve, spam, reopen.
+"""What the agent does to the selected mention: claim, release, hand over, resolve, spam, reopen,
+snooze.
 
 **Claims are online** (only the server can say who holds a mention): claim, release and hand
 over ask it and say so when offline; a claim renews itself while the agent types. **Resolve,
-spam and reopen are writes** to the outbox, committed locally and sent later. Where the
-selection goes afterwards is the queue's rule: a claim stays on the mention (and follows it to
-Mine); resolve, spam, release and hand-over move on to the next row at once.
+spam, reopen, snooze and unsnooze are writes** to the outbox, committed locally and sent later.
+Where the selection goes afterwards is the queue's rule: a claim stays on the mention (and
+follows it to Mine); resolve, spam, release, hand-over and snooze move on to the next row at
+once.
+
+**Snooze** (S): a menu of the team's presets (``SnoozeMenu``: an hour, tomorrow 9:00, the next
+business day, a date, until the customer writes), computed from the team's business hours as
+the server last sent them (kept in the store, so it works offline). The queued write takes the
+mention out of the list at once (the store's queries apply queued snoozes over the mirror).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from webcare.client_store.records import MentionDetail
 from webcare.client_store.store import LocalStore
+from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ClaimConflict, WebcareError
 from webcare.domain.wire import PresenceRecord
 from webcare.net.agent_api import ApiClient
@@ -27,9 +35,10 @@ from webcare.ui.controllers.inbox.queue import InboxQueue
 from webcare.ui.controllers.inbox.status import InboxStatus
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.text import minutes, one_line
+from webcare.ui.text import minutes, one_line, wake_time
 from webcare.ui.widgets.handover_picker import HandoverPicker
 from webcare.ui.widgets.main_window import MainWindow
+from webcare.ui.widgets.snooze_menu import SnoozeChoice, SnoozeMenu
 
 RENEW_EVERY_S = 120.0
 
@@ -61,6 +70,10 @@ class InboxActions(QObject):
         self.lease_s = lease_s
         self.confirm_box: QMessageBox | None = None  # "Resolve a mention nobody claimed?"
         self.handover_picker: HandoverPicker | None = None
+        self.snooze_menu: SnoozeMenu | None = None  # open while the agent chooses
+        #: the team's business hours (for the snooze presets): the store's copy, then the
+        #: server's; open around the clock in UTC until either is known (the server's default)
+        self.hours = BusinessHours.always_open()
         self._last_renew = 0.0
         buttons = window.detail
         buttons.claim_button.clicked.connect(self.claim)
@@ -69,7 +82,10 @@ class InboxActions(QObject):
         buttons.resolve_button.clicked.connect(self.resolve)
         buttons.spam_button.clicked.connect(self.spam)
         buttons.reopen_button.clicked.connect(self.reopen)
+        buttons.snooze_button.clicked.connect(self.snooze)
+        buttons.unsnooze_button.clicked.connect(self.unsnooze)
         window.detail.composer.editor.textChanged.connect(self._on_typing)
+        runner.db(lambda s: s.team_hours(), self._use_hours, receiver=self)
 
     # --- claims (online only: the server decides) ---------------------------------------------
 
@@ -373,6 +389,113 @@ class InboxActions(QObject):
 
         def failed(error: BaseException) -> None:
             self.queue.stays(mention_id)  # nothing changes: it stays, not to be skipped
+            self.status.write_failed(error)
+
+        self.runner.db(commit, done, failed, receiver=self)
+
+    # --- snooze: until a time or the customer's next message (written to the outbox) --------
+
+    def load_hours(self) -> None:
+        """Ask the server for the team's business hours (at sign-in and when back online) and
+        keep them in the store for offline snoozes."""
+
+        def keep(data: dict[str, Any]) -> None:
+            if self._read_hours(data) is not None:
+                self._use_hours(data)
+                self.runner.db(lambda s: s.keep_team_hours(data), receiver=self)
+
+        self.runner.net(self.api.business_hours, keep, lambda _e: None, receiver=self)
+
+    @staticmethod
+    def _read_hours(data: dict[str, Any] | None) -> BusinessHours | None:
+        if data is None:
+            return None
+        try:
+            return BusinessHours.from_dict(data)
+        except WebcareError:
+            return None  # not what a server of ours sends: keep what we had
+
+    def _use_hours(self, data: dict[str, Any] | None) -> None:
+        hours = self._read_hours(data)
+        if hours is not None:
+            self.hours = hours
+
+    @Slot()
+    def snooze(self) -> None:
+        """The snooze menu under the Snooze button (S): choose with the arrows and Enter, the
+        underlined letter, or the mouse; Esc closes it."""
+        d = self.pane.target()
+        if d is None or self.pane.holder_state(d)[0] not in ("free", "mine"):
+            return
+        if self.snooze_menu is not None:  # one menu at a time (kept while its date dialog is open)
+            self.snooze_menu.close()
+            self.snooze_menu.deleteLater()
+        menu = SnoozeMenu(self.hours, self.window)
+        self.snooze_menu = menu
+        mention_id = d.id
+
+        def chosen(choice: SnoozeChoice) -> None:
+            target = self.pane.target()
+            if target is None or target.id != mention_id:
+                self.status.notice(
+                    self.tr("{who} is no longer selected; nothing was snoozed.").format(
+                        who=d.handle
+                    )
+                )
+                return
+            self._commit_snooze(target, choice)
+
+        menu.chosen.connect(chosen)
+        button = self.window.detail.snooze_button
+        where = button.mapToGlobal(button.rect().bottomLeft()) if button.isVisible() else None
+        menu.popup(
+            where if where is not None else self.window.mapToGlobal(self.window.rect().center())
+        )
+        menu.setActiveAction(menu.actions()[0])
+
+    @Slot()
+    def unsnooze(self) -> None:
+        """Wake the selected snoozed mention now (Shift+S): back in its queue."""
+        d = self.pane.target()
+        if d is None or not d.snoozed:
+            return
+        self._commit_snooze(d, None)
+
+    def _commit_snooze(self, d: MentionDetail, choice: SnoozeChoice | None) -> None:
+        """Queue a snooze (``choice``) or an unsnooze (None); the list leaves the mention (or
+        takes it back) at once, the server decides when it is sent."""
+        mention_id, who = d.id, d.handle
+        in_snoozed = self.queue.filter.view.value == "snoozed"
+        if choice is not None or in_snoozed:
+            self.queue.move_on_from(mention_id)  # it leaves this list: the next row
+        payload: dict[str, Any]
+        if choice is None:
+            type_, payload = "unsnooze", {}
+            said = self.tr("{who} is back in the queue.").format(who=who)
+        elif choice.until_customer:
+            type_, payload = "snooze", {"until_customer": True}
+            said = self.tr("Snoozed {who} until the customer writes again.").format(who=who)
+        else:
+            assert choice.until is not None
+            type_, payload = "snooze", {"until": choice.until}
+            said = self.tr("Snoozed {who} until {when}.").format(
+                who=who, when=wake_time(choice.until)
+            )
+
+        def commit(store: LocalStore) -> object:
+            return store.enqueue(type_, mention_id, payload)
+
+        def done(_entry: object) -> None:
+            self.sync.wake_push()
+            self.status.refresh_outbox_count()
+            self.status.notice(said)
+            self.pane.drop_claim(mention_id)  # a snooze releases it (the server does the same)
+            self.queue.refresh()
+            self.queue.refresh_counts()
+            self.pane.reload()
+
+        def failed(error: BaseException) -> None:
+            self.queue.stays(mention_id)
             self.status.write_failed(error)
 
         self.runner.db(commit, done, failed, receiver=self)

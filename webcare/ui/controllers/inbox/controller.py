@@ -4,7 +4,7 @@ Each part is a QObject child of the controller with one job (ARCHITECTURE.md, "T
 client"), and uses only the parts below it (an import-linter contract keeps them so):
 
 * :class:`~.compose.InboxCompose` — replies, notes, templates, attachments, the outbox bubbles;
-* :class:`~.actions.InboxActions` — claim, release, hand over, resolve, spam, reopen;
+* :class:`~.actions.InboxActions` — claim, release, hand over, resolve, spam, reopen, snooze;
 * :class:`~.queue.InboxQueue` — the list on screen, its selection, the pending intent;
 * :class:`~.pane.InboxPane` — the selected mention's detail, presence and enabled actions;
 * :class:`~.status.InboxStatus` and :class:`~.drafts.Drafts` — the status bar, connection,
@@ -80,6 +80,7 @@ class InboxController(QObject):
         self._show_me()
         # a notification about one mention (handed to me) was clicked: show it
         self.status.openMentionRequested.connect(self.queue.reveal_mention)
+        self.status.connectionChanged.connect(self._on_connection)
 
         queue, pane, actions, compose = self.queue, self.pane, self.actions, self.compose
         for name, slot in (
@@ -88,6 +89,7 @@ class InboxController(QObject):
             ("template", compose.pick_template), ("note", compose.toggle_note),
             ("send", compose.send), ("resolve", actions.resolve), ("spam", actions.spam),
             ("reopen", actions.reopen), ("attach", compose.attach_image),
+            ("snooze", actions.snooze), ("unsnooze", actions.unsnooze),
             ("next", queue.next_mention), ("previous", queue.previous_mention),
             ("refresh", self.refresh_all), ("shortcuts", self.show_shortcuts),
             ("open_link", pane.open_link),
@@ -208,6 +210,12 @@ class InboxController(QObject):
 
     def start(self) -> None:
         self.refresh_all()
+        self.actions.load_hours()  # the team's hours, for the snooze presets
+
+    @Slot()
+    def _on_connection(self) -> None:
+        if self.status.online:
+            self.actions.load_hours()  # an admin may have changed them meanwhile
 
     @Slot()
     def refresh_all(self) -> None:
@@ -230,6 +238,10 @@ class InboxController(QObject):
     def _on_pushed(self, result: PushResult) -> None:
         self.status.on_pushed(result)
         self.pane.reload()
+        if any(r.get("type") in ("snooze", "unsnooze") for r in result.results):
+            # a settled snooze no longer decides over the server's record: list it as it is
+            self.queue.refresh()
+            self.queue.refresh_counts()
 
     @Slot()
     def _on_tick(self) -> None:

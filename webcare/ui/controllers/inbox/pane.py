@@ -26,7 +26,7 @@ from webcare.ui.controllers.inbox.status import InboxStatus
 from webcare.ui.models.queue_model import Role
 from webcare.ui.platform_text import image_refusal
 from webcare.ui.tasks import TaskRunner
-from webcare.ui.text import channel_label, hours, minutes
+from webcare.ui.text import channel_label, hours, minutes, wake_time
 from webcare.ui.widgets.main_window import MainWindow
 from webcare.ui.widgets.media import MediaSource
 
@@ -267,6 +267,8 @@ class InboxPane(QObject):
                     + self.tr("claiming needs the team server (offline)")
                 )
             block = ""
+        if d.snoozed and state != "final":
+            text, shown_state = self.snooze_text(d), "snoozed"
         window, closed = self._window_text(d)
         if closed and state in ("free", "mine"):
             block = closed
@@ -318,6 +320,20 @@ class InboxPane(QObject):
                     platform=platform
                 ), "queued"
         return "", ""
+
+    def snooze_text(self, d: MentionDetail) -> str:
+        """'Snoozed until tomorrow 09:00 by Eva.' (this computer's time), or until the customer
+        writes; and whether it is still waiting to be sent."""
+        who = d.snoozer or self.tr("someone")
+        if d.snoozed_until is not None:
+            text = self.tr("Snoozed until {when} by {name}.").format(
+                when=wake_time(d.snoozed_until), name=who
+            )
+        else:
+            text = self.tr("Snoozed until the customer writes again, by {name}.").format(name=who)
+        if d.snooze_queued:
+            text += " " + self.tr("(Not sent yet: it goes to the team server when it is back.)")
+        return text + " " + self.tr("Shift+S brings it back now.")
 
     def platform_name(self, d: MentionDetail) -> str:
         return textlength.PLATFORMS.get(d.channel_kind) or (
@@ -412,6 +428,13 @@ class InboxPane(QObject):
         for button, name in ((pane.resolve_button, "resolve"), (pane.spam_button, "spam")):
             button.setEnabled(has and state in ("free", "mine"))
             a[name].setEnabled(has and state in ("free", "mine"))
+        snoozable = has and state in ("free", "mine")
+        pane.snooze_button.setEnabled(snoozable)
+        a["snooze"].setEnabled(snoozable)
+        asleep = d is not None and d.snoozed and state != "final"
+        pane.unsnooze_button.setVisible(asleep)
+        pane.unsnooze_button.setEnabled(asleep)
+        a["unsnooze"].setEnabled(asleep)
         pane.reopen_button.setVisible(has and state == "final")
         pane.reopen_button.setEnabled(has and state == "final")
         a["reopen"].setEnabled(has and state == "final")

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from webcare.client_store.records import ChangeSummary, HandedOver, QueueFilter, View
+from webcare.client_store.store import LocalStore
 from webcare.sync.engine import PushResult
 from webcare.sync.loops import SyncStatus
 from webcare.ui.prefs import Notifications
@@ -73,7 +74,8 @@ class InboxStatus(QObject):
 
     def view_name(self, view: View) -> str:
         names = {View.UNCLAIMED: self.tr("Unclaimed"), View.MINE: self.tr("Mine"),
-                 View.ALL: self.tr("All"), View.ANSWERED: self.tr("Answered")}  # fmt: skip
+                 View.ALL: self.tr("All"), View.ANSWERED: self.tr("Answered"),
+                 View.SNOOZED: self.tr("Snoozed")}  # fmt: skip
         return names[view]
 
     @Slot(str)
@@ -139,11 +141,24 @@ class InboxStatus(QObject):
             elif op_id in self._replies:
                 self._replies.pop(op_id)
         for rejected in result.rejected:
+            if rejected.get("type") in ("snooze", "unsnooze"):
+                # nothing typed to keep: said once, and the write is put away (not "not sent")
+                self.notice(self.tr("Not snoozed: {m}").format(m=rejected.get("message", "")))
+                self._put_away(str(rejected.get("op_id", "")))
+                continue
             self.notice(
                 self.tr("Not sent: {m} Your text is kept with the mention.").format(
                     m=rejected.get("message", "")
                 )
             )
+
+    def _put_away(self, op_id: str) -> None:
+        """A refused write with nothing typed in it (a snooze): dismissed once it was said."""
+
+        def dismiss(store: LocalStore) -> None:
+            store.dismiss(op_id)
+
+        self.runner.db(dismiss, lambda _r: self.refresh_outbox_count(), receiver=self)
 
     def on_changes(self, summary: ChangeSummary, resynced: bool, shown: QueueFilter) -> None:
         """A change page arrived: the outbox counts, the replies it settled, and new mentions
@@ -155,6 +170,15 @@ class InboxStatus(QObject):
         if summary.handed_to_me and not resynced:
             handed = list(summary.handed_to_me)
             self.runner.db(lambda s: s.handed_to_me(handed), self.announce_handed, receiver=self)
+        if summary.woken and not resynced:
+            n = len(summary.woken)
+            self.notice(
+                self.tr("A mention you snoozed is back in the queue (in bold).")
+                if n == 1
+                else self.tr("{n} mentions you snoozed are back in the queue (in bold).").format(
+                    n=n
+                )
+            )
         news = [i for i in summary.new_mentions if i not in summary.handed_to_me]
         if news and not resynced:
             ids, view = news, shown.view
