@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from webcare import __version__
-from webcare.client_store.records import Me
-from webcare.client_store.store import default_store_path
+from webcare.client_store.records import Me, View
+from webcare.client_store.store import LocalStore, default_store_path
 from webcare.credentials import CredentialStore
 from webcare.domain.errors import AuthError, WebcareError
 from webcare.domain.templates import render
@@ -38,6 +38,7 @@ from webcare.net.errors import OfflineError
 from webcare.sync.engine import SyncEngine
 from webcare.ui import i18n, keyring_text, resources, theme
 from webcare.ui.controllers.inbox import InboxController
+from webcare.ui.models.queue_model import Role as QueueRole
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.widgets.login_dialog import LoginDialog
@@ -418,13 +419,15 @@ def run_demo(
     size: tuple[int, int] = (1360, 820),
     show: str | None = None,
     template: str | None = None,
+    scene: str = "inbox",
 ) -> int:
     """``webcare demo``: an embedded team server with the real sample, signed in as eva.
 
     ``theme_name`` (light, dark, system) overrides the theme, as the preferences would.
     ``size``: the window's size in the ``screenshot``; ``template``: the shortcut of a demo
     template the ``screenshot`` shows in the composer (its ``{{ask:…}}`` fields: the first
-    filled in, Send tried once).
+    filled in, Send tried once); ``scene`` what it shows (``inbox``: a reply being written,
+    ``snooze-menu``: the snooze menu open, ``snoozed``: the Snoozed view).
     ``team_screenshots``: sign in as the admin instead and render every Team tab into that
     folder (``webcare.team_screenshots``).
     ``show``: ``"handover"`` renders the ``screenshot`` with the hand-over picker open (lars
@@ -480,7 +483,7 @@ def run_demo(
                           file=sys.stderr)  # fmt: skip
                     return 2
                 shooter = DemoScreenshot(
-                    session, screenshot, qapp, size=size, template=body, show=show
+                    session, screenshot, qapp, size=size, template=body, show=show, scene=scene
                 )
                 QTimer.singleShot(0, shooter.step)
             if team_screenshots is not None:
@@ -528,6 +531,7 @@ class DemoScreenshot:
         size: tuple[int, int] = (1360, 820),
         show: str | None = None,
         template: str | None = None,
+        scene: str = "inbox",
     ):
         self.session = session
         self.template = template
@@ -535,8 +539,10 @@ class DemoScreenshot:
         self.qapp = qapp
         self.size = size
         self.show = show
+        self.scene = scene
         self.deadline = time.monotonic() + timeout_s
         self.stage = "wait-data"
+        self.snoozed: list[int] = []
 
     def step(self) -> None:
         c = self.session.controller
@@ -546,8 +552,35 @@ class DemoScreenshot:
             return
         if self.stage == "wait-data":
             if c.bootstrapped and c.model.rowCount() > 0 and c.detail is not None:
-                c.claim()
-                self.stage = "wait-claim"
+                if self.scene == "snoozed":
+                    self._snooze_three()
+                    self.stage = "wait-snoozed"
+                elif self.scene == "snooze-menu":
+                    self.session.window.resize(*self.size)
+                    self.stage = "open-menu"
+                else:
+                    c.claim()
+                    self.stage = "wait-claim"
+        elif self.stage == "open-menu":
+            c.actions.snooze()
+            self.stage = "render-menu"
+        elif self.stage == "render-menu":
+            menu = c.actions.snooze_menu
+            if menu is not None and menu.isVisible():
+                button = c.window.detail.snooze_button
+                self._save(
+                    self._with_popup(menu, button.mapTo(c.window, button.rect().bottomLeft()))
+                )
+                return
+        elif self.stage == "wait-snoozed":
+            if c.queued == 0 and c.model.rowCount() > 0 and self.snoozed:
+                c.set_view(View.SNOOZED)
+                self.stage = "wait-snoozed-view"
+        elif self.stage == "wait-snoozed-view":
+            if c.model.rowCount() >= len(self.snoozed) and c.detail is not None:
+                c.window.table.setFocus()
+                c.window.statusBar().clearMessage()
+                self.stage = "render"
         elif self.stage == "wait-claim":
             if c.detail is not None and c.detail.holder_id == c.me.id and self.template:
                 composer = c.window.detail.composer
@@ -603,10 +636,51 @@ class DemoScreenshot:
             self.qapp.quit()
             return
         elif self.stage == "render-now":
-            window = self.session.window
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(self.path))
-            print(f"Saved {self.path}", flush=True)
-            self.qapp.quit()
+            self._save(self.session.window.grab())
             return
         QTimer.singleShot(100, self.step)
+
+    def _save(self, picture: QPixmap) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        picture.save(str(self.path))
+        print(f"Saved {self.path}", flush=True)
+        self.qapp.quit()
+
+    def _with_popup(self, popup: QWidget, at: QPoint) -> QPixmap:
+        """The window with a popup (a menu: a top-level window of its own, which the offscreen
+        screen may have pushed elsewhere) drawn at ``at``, kept inside the window."""
+        window = self.session.window
+        picture = window.grab()
+        shot = popup.grab()
+        x = max(0, min(at.x(), window.width() - shot.width()))
+        y = max(0, min(at.y(), window.height() - shot.height()))
+        painter = QPainter(picture)
+        painter.drawPixmap(QPoint(x, y), shot)
+        painter.end()
+        return picture
+
+    def _snooze_three(self) -> None:
+        """Snooze the first three mentions of the queue the way S does (the outbox): for an
+        hour, until tomorrow 9:00 (the team's), and until the customer writes again."""
+        from webcare.domain import snooze
+
+        c = self.session.controller
+        ids = [c.model.index(r, 0).data(QueueRole.MENTION_ID) for r in range(3)]
+        now = time.time()
+        payloads: list[dict[str, Any]] = [
+            {"until": snooze.in_one_hour(now)},
+            {"until": snooze.tomorrow_at(now, c.actions.hours)},
+            {"until_customer": True},
+        ]
+        todo = [(int(i), p) for i, p in zip(ids, payloads, strict=False) if i is not None]
+
+        def enqueue(store: LocalStore) -> list[int]:
+            for mention_id, payload in todo:
+                store.enqueue("snooze", mention_id, payload)
+            return [m for m, _p in todo]
+
+        def done(snoozed: list[int]) -> None:
+            self.snoozed = snoozed
+            c.refresh_all()
+
+        c.runner.db(enqueue, done)

@@ -56,7 +56,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         theme_name=args.theme,
         team_screenshots=Path(args.team_screenshots) if args.team_screenshots else None,
         size=args.size,
-        show=args.show,
+        show="handover" if args.scene == "handover" else None,
+        scene="inbox" if args.scene == "handover" else args.scene,
         template=args.template,
     )
 
@@ -127,10 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="(--screenshot) the window's size, e.g. 1024x700 (default 1360x820)",
     )
     p.add_argument(
-        "--show",
-        choices=["handover"],
-        help="(--screenshot) a dialog open over the window: the hand-over picker, with lars"
-        " online and anna away",
+        "--scene",
+        choices=["inbox", "snooze-menu", "snoozed", "handover"],
+        default="inbox",
+        help="(--screenshot) what to show: a reply being written (default), the snooze menu"
+        " open, the Snoozed view with three snoozed mentions, or the hand-over picker (lars"
+        " online, anna away)",
     )
     p.add_argument(
         "--template",

@@ -172,12 +172,12 @@ def test_hand_over_needs_a_claim_and_the_server(
 
 
 def test_demo_renders_the_picker_with_each_presence(tmp_path: Path) -> None:
-    """`webcare demo --show handover --screenshot FILE` (resources/README.md): the picker over
+    """`webcare demo --scene handover --screenshot FILE` (resources/README.md): the picker over
     the inbox, lars online and anna away."""
     path = tmp_path / "handover.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     run = subprocess.run(
-        [sys.executable, "-m", "webcare", "demo", "--show", "handover", "--screenshot", str(path)],
+        [sys.executable, "-m", "webcare", "demo", "--scene", "handover", "--screenshot", str(path)],
         capture_output=True, text=True, timeout=120, check=False, env=env,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]

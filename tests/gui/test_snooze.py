@@ -302,3 +302,23 @@ def test_tomorrow_is_nine_in_the_teams_zone_and_a_date_can_be_picked(
         lambda: server_mention(team, second)["snoozed_until"] is not None, timeout=10_000
     )
     assert server_mention(team, second)["snoozed_until"] == pytest.approx(want)
+
+
+def test_go_to_a_snoozed_mention_shows_it_under_snoozed(
+    open_client: OpenClient, team: TestServer, qtbot: QtBot
+) -> None:
+    mid, other = team.add_mentions(2)
+    session = open_client("eva")
+    c = session.controller
+    select(qtbot, session, mid)
+    menu = open_menu(qtbot, session)
+    qtbot.keyClick(menu, Qt.Key.Key_C)  # until the customer writes again
+    qtbot.waitUntil(lambda: row_of(session, mid) is None, timeout=5000)
+    # "Go to it" (the author card, the Team window): All leaves it out, Snoozed has it
+    c.reveal_mention(mid)
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == mid, timeout=5000)
+    assert c.filter.view is View.SNOOZED
+    assert session.window.views.currentItem().text().startswith("Snoozed")
+    c.reveal_mention(other)  # an awake one: under All, as before
+    qtbot.waitUntil(lambda: c.detail is not None and c.detail.id == other, timeout=5000)
+    assert c.filter.view.value == "all"

@@ -57,6 +57,8 @@ class SyncApplier(StoreCore):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM unread")
             conn.execute("DELETE FROM search")  # rebuilt in one pass by finish_bootstrap
+            # the server's records come anew: an accepted snooze no longer decides over them
+            conn.execute("UPDATE outbox SET mirrored = 1 WHERE state = 'accepted'")
             self._upsert(conn, "user", head["users"], now)
             self._upsert(conn, "channel", head["channels"], now)
             self._upsert(conn, "template", head["templates"], now)
@@ -149,6 +151,11 @@ class SyncApplier(StoreCore):
                 if entity in ("reply", "note"):
                     summary.mention_ids.update(int(i["mention_id"]) for i in items)
             self._index(conn, touched)
+            self._mirrored(
+                conn,
+                {int(m["id"]) for m in upserts.get("mention", [])}
+                | {int(e) for kind, e in deletes if kind == "mention"},
+            )
             conn.execute(
                 "INSERT INTO sync_state(key, value) VALUES ('cursor', ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -177,6 +184,17 @@ class SyncApplier(StoreCore):
             ).fetchall()
         )
         return [int(m["id"]) for m in mine if stored.get(m["id"]) != parse_iso(m["handed_over_at"])]
+
+    @staticmethod
+    def _mirrored(conn: sqlite3.Connection, mention_ids: set[int]) -> None:
+        """The feed has brought these mentions after the server accepted a snooze of them: the
+        server's record decides again (``filters``, the pending snooze writes)."""
+        for part in chunks(sorted(mention_ids)):
+            conn.execute(
+                "UPDATE outbox SET mirrored = 1 WHERE state = 'accepted' AND mirrored = 0"
+                f" AND type IN ('snooze', 'unsnooze') AND mention_id IN ({marks(part)})",
+                part,
+            )
 
     def _woken_for_me(self, conn: sqlite3.Connection, mentions: Sequence[AnyRecord]) -> list[int]:
         """The mentions of this page that the server woke from a snooze of mine since we last

@@ -35,7 +35,7 @@ class MentionDetails(StoreCore):
             " ch.char_limit, ch.can_reply, ch.can_attach, ch.attach_max_bytes,"
             " ch.kind AS channel_kind, ch.reply_window_s, ch.window_templates,"
             " u.display_name AS holder, hb.display_name AS handed_over_name,"
-            " q.type AS queued, q.payload"
+            " q.type AS queued, q.payload, q.unsent"
             " FROM mentions m LEFT JOIN contacts c ON c.id = m.contact_id"
             " LEFT JOIN channels ch ON ch.id = m.channel_id"
             " LEFT JOIN users u ON u.id = m.claim_agent_id"
@@ -98,7 +98,7 @@ class MentionDetails(StoreCore):
             snooze_until_customer=customer,
             snoozed_by=snoozed_by if until is not None or customer else None,
             snoozer=snoozer,
-            snooze_queued=r["queued"] is not None,
+            snooze_queued=bool(r["unsent"]),
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.

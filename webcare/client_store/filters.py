@@ -12,16 +12,17 @@ from webcare.client_store.records import QueueFilter, View
 # --- snoozed mentions -----------------------------------------------------------------------
 #
 # A mention is snoozed as the server's record says, unless this computer has a snooze or an
-# unsnooze of it still queued in the outbox (written offline, or not sent yet): then the last
-# of those decides, so a snooze takes the mention out of the queue at once, as the agent sees
-# it, and a refused one (the outbox entry settles as rejected) brings it back. Each is one
-# uncorrelated subquery over the few sleeping mentions (the partial index of m011) and the
-# queued writes, computed once per statement.
+# unsnooze of it still pending in the outbox (queued: written offline, or not sent yet; or
+# accepted while the change feed has not brought the mention since, ``mirrored = 0``): then
+# the last of those decides, so a snooze takes the mention out of the queue at once, as the
+# agent sees it, and does not flicker back before the feed has it; a refused one (the entry
+# settles as rejected) brings it back. Each is one uncorrelated subquery over the few sleeping
+# mentions (the partial index of m011) and the pending writes, computed once per statement.
 
-#: the last queued snooze or unsnooze write of each mention
+#: the last pending snooze or unsnooze write of each mention
 _LATEST_SNOOZE_WRITE = (
-    "SELECT max(id) FROM outbox WHERE state = 'queued' AND type IN ('snooze', 'unsnooze')"
-    " GROUP BY mention_id"
+    "SELECT max(id) FROM outbox WHERE type IN ('snooze', 'unsnooze')"
+    " AND (state = 'queued' OR (state = 'accepted' AND mirrored = 0)) GROUP BY mention_id"
 )
 #: the mentions whose last queued write is a snooze / an unsnooze
 QUEUED_SNOOZE = (
@@ -35,9 +36,10 @@ SNOOZED_IDS = (
     "SELECT id FROM mentions WHERE snoozed_until IS NOT NULL OR snooze_until_customer = 1"
     f" UNION {QUEUED_SNOOZE} EXCEPT {QUEUED_UNSNOOZE}"
 )
-#: the last queued snooze or unsnooze write of each mention, with its payload (to show it)
+#: the last pending snooze or unsnooze write of each mention, with its payload (to show it)
 QUEUED_SNOOZE_WRITES = (
-    f"SELECT mention_id, type, payload FROM outbox WHERE id IN ({_LATEST_SNOOZE_WRITE})"
+    "SELECT mention_id, type, payload, state = 'queued' AS unsent FROM outbox"
+    f" WHERE id IN ({_LATEST_SNOOZE_WRITE})"
 )
 
 

@@ -312,6 +312,9 @@ def m011_snooze(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE mentions ADD COLUMN snooze_until_customer INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE mentions ADD COLUMN snoozed_by INTEGER")
     db.execute("ALTER TABLE mentions ADD COLUMN snooze_woken_at REAL")
+    # a snooze write the server accepted whose change the feed has not brought yet: it still
+    # decides over the mirror (set to 1 by the applier when a page brings that mention)
+    db.execute("ALTER TABLE outbox ADD COLUMN mirrored INTEGER NOT NULL DEFAULT 0")
     # the few sleeping mentions, for the Snoozed view and to leave them out of the others
     db.execute(
         "CREATE INDEX mentions_snoozed ON mentions(snoozed_until)"

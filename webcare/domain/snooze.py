@@ -12,7 +12,9 @@ Presets (``now`` is epoch seconds):
 * :func:`tomorrow_at` — the next local date at 9:00 (wall-clock time: the same 9:00 the day
   after a DST change; a wall-clock time the change skips moves forward by the gap).
 * :func:`next_business_day` — the first opening of the next local date that has opening hours
-  and is no holiday (Friday → Monday 08:00); with hours that never open, ``None``.
+  and is no holiday (Friday → Monday 08:00); with hours that never open, ``None``. A team open
+  around the clock every day (the server's default until an admin sets hours) has no opening
+  to go by: its next business day is the next Monday to Friday, at 9:00.
 * :func:`on_date` — a chosen local date and time.
 """
 
@@ -77,8 +79,16 @@ def next_business_day(now: float, hours: BusinessHours) -> float | None:
     (after today, whatever the hour now); ``None`` if that never happens."""
     zone = ZoneInfo(hours.timezone)
     today = _local(now, zone).date()
+    around_the_clock = all(
+        len(spans) == 1 and spans[0].start_s == 0 and spans[0].end_s == 86_400
+        for spans in hours.weekly
+    )
     for ahead in range(1, _LOOK_AHEAD_DAYS + 1):
         day = today + timedelta(days=ahead)
+        if around_the_clock:
+            if day.weekday() < 5 and day not in hours.holidays:
+                return at_local(day, MORNING, zone)
+            continue
         spans = hours.weekly[day.weekday()]
         if day in hours.holidays or not spans:
             continue

@@ -388,6 +388,16 @@ def test_a_queued_snooze_decides_until_it_is_settled(store: LocalStore) -> None:
         {"op_id": unsnooze.op_id, "outcome": "accepted"},
     ])  # fmt: skip
     assert ids(store, QueueFilter(View.UNCLAIMED)) == [5, 1]
+    # accepted, it still decides until the feed brings the mention (no flicker meanwhile)
+    snooze5 = store.enqueue("snooze", 5, {"until_customer": True})
+    store.apply_results([{"op_id": snooze5.op_id, "outcome": "accepted"}])
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [1]
+    detail = store.detail(5)
+    assert detail is not None and detail.snoozed and not detail.snooze_queued
+    store.apply_changes(_changes(11, mention(5, snooze_until_customer=True, snoozed_by=7)))
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [1]  # now the server's record says so
+    store.apply_changes(_changes(12, mention(5)))  # and when it wakes, it is back
+    assert ids(store, QueueFilter(View.UNCLAIMED)) == [5, 1]
     store.enqueue("snooze", 5, {"until_customer": True})
     assert store.rows(QueueFilter(View.SNOOZED), 0, 1, NOW)[0].snooze_until_customer
 

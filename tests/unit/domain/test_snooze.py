@@ -71,8 +71,10 @@ def test_next_business_day_is_the_next_opening_after_today() -> None:
 def test_next_business_day_of_hours_that_never_open_is_none() -> None:
     closed = BusinessHours.from_dict({"timezone": "Europe/Amsterdam", "weekly": {}})
     assert next_business_day(utc(2026, 1, 5, 9, 0), closed) is None
-    always = BusinessHours.always_open()  # the server's default: open 24/7 in UTC
-    assert next_business_day(utc(2026, 1, 5, 9, 0), always) == utc(2026, 1, 6, 0, 0)
+    # open around the clock (the server's default, in UTC): the next weekday at 9:00
+    always = BusinessHours.always_open()
+    assert next_business_day(utc(2026, 1, 5, 9, 0), always) == utc(2026, 1, 6, 9, 0)  # Mon
+    assert next_business_day(utc(2026, 1, 9, 9, 0), always) == utc(2026, 1, 12, 9, 0)  # Fri
 
 
 def test_a_picked_date_is_read_in_the_team_zone_and_a_skipped_time_moves_on() -> None:

@@ -215,6 +215,13 @@ class InboxQueue(QObject):
         intent = self._next
         here = self.model.filter.view
         if intent.kind == "show":  # the agent asked for this mention: it, or nothing
+            if position is None and here is View.ALL and intent.mention_id is not None:
+                # All leaves out the sleeping ones: nothing is selected meanwhile (no row the
+                # table picks by itself replaces the request)
+                self.clear_pane()
+                self._next = intent
+                self._look_in_snoozed(intent)
+                return
             self._next = KEEP
             if position is not None:
                 self.select_row(position, quiet=intent.mention_id == pane.current_id)
@@ -245,6 +252,28 @@ class InboxQueue(QObject):
                     )
                 )
         pane.update_actions()
+
+    def _look_in_snoozed(self, intent: Next) -> None:
+        """A mention asked for ("go to it") that All does not list: asleep, it is shown under
+        Snoozed instead; else it is not here (the Snoozed list says so, being asked for it)."""
+        mention_id = intent.mention_id
+        assert mention_id is not None
+        snoozed = dataclasses.replace(self.filter, view=View.SNOOZED)
+
+        def asleep(store: LocalStore) -> bool:
+            return store.position(snoozed, mention_id, time.time()) is not None
+
+        def done(found: bool) -> None:
+            if self._next != intent:
+                return  # the agent chose something else meanwhile
+            if found:
+                self._show_view(View.SNOOZED, intent)
+            else:
+                self._next = KEEP
+                self.clear_pane()
+                self.status.notice(self.tr("That mention is not on this computer yet."))
+
+        self.runner.db(asleep, done, receiver=self)
 
     def _refresh_list(self) -> None:
         """Reload the list, keeping the pane's mention. While a claim made here is followed
