@@ -63,7 +63,10 @@ def words_match(text: str, document: list[str]) -> bool:
     return all(any(t.startswith(w) for t in tokens) for w in words)
 
 
-def make_mention(rng: random.Random, mid: int, n_contacts: int) -> dict[str, Any]:
+def make_mention(
+    rng: random.Random, mid: int, n_contacts: int, *, snoozes: bool = False
+) -> dict[str, Any]:
+    """A random mention; with ``snoozes`` some are snoozed (until a time, or the customer)."""
     status = rng.choice(STATUSES)
     holder = rng.choice([None, ME, 8]) if status in ("claimed", "answered") else None
     return {
@@ -76,8 +79,8 @@ def make_mention(rng: random.Random, mid: int, n_contacts: int) -> dict[str, Any
         "tags": rng.sample(TAGS, rng.choice([0, 0, 1, 2])), "claim_agent_id": holder,
         "claim_epoch": 1, "lease_remaining_s": rng.choice([None, 600]) if holder else None,
         "replied_at": None, "closed_at": None, "updated_at": iso(START),
-        "snoozed_until": rng.choice([None] * 8 + [iso(START + 86400)]),
-        "snooze_until_customer": rng.random() < 0.05,
+        "snoozed_until": rng.choice([None] * 8 + [iso(START + 86400)]) if snoozes else None,
+        "snooze_until_customer": snoozes and rng.random() < 0.05,
     }  # fmt: skip
 
 

@@ -108,7 +108,7 @@ def seeded(tmp_path: Path) -> Iterator[tuple[LocalStore, Mirror, random.Random]]
     store = LocalStore(tmp_path / "client.db", clock=lambda: NOW)
     store.start_bootstrap(HEAD)
     contacts = [make_contact(c) for c in range(1, 31)]
-    mentions = [make_mention(rng, mid, len(contacts)) for mid in range(1, 401)]
+    mentions = [make_mention(rng, mid, len(contacts), snoozes=True) for mid in range(1, 401)]
     replies = [make_reply(rng, f"r{n}", rng.randint(1, 400)) for n in range(250)]
     for entity, items in (("contact", contacts), ("mention", mentions), ("reply", replies)):
         for start in range(0, len(items), 90):
@@ -184,7 +184,7 @@ def test_the_index_follows_change_pages(
             kind = rng.choice(["new", "update", "reply", "unreply", "rename", "delete"])
             if kind == "new":
                 mid = 1000 + round_no * 100 + len(changes)
-                m = make_mention(rng, mid, len(mirror.contacts))
+                m = make_mention(rng, mid, len(mirror.contacts), snoozes=True)
                 changes.append({"entity": "mention", "id": str(mid), "op": "upsert", "data": m})
                 mirror.mentions[mid] = m
             elif kind == "update":
@@ -253,7 +253,6 @@ def test_a_short_prefix_that_begins_many_terms(tmp_path: Path) -> None:
     for mid in range(1, 121):
         m = make_mention(rng, mid, 1)
         m["text"] = f"woord zz{mid:03d}"
-        m["snoozed_until"], m["snooze_until_customer"] = None, False  # All shows every one
         mentions.append(m)
     store.apply_bootstrap_page("mention", mentions, None)
     store.finish_bootstrap()

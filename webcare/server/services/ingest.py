@@ -583,7 +583,7 @@ def ingest(
                 conn, now, actor_id, "ingest", "channel", channel_id,
                 mentions=stats.mentions_new, replies=stats.replies_new,
             )  # fmt: skip
-        if fresh:  # the customer wrote again: what they snoozed in that thread wakes up
+        if fresh and not history:  # the customer wrote again: their snoozed thread wakes up
             snooze.wake_on_followups(conn, channel_id, [i for i, _m in fresh], now)
         if then is not None:
             then(conn, stats)

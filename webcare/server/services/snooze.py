@@ -13,7 +13,7 @@ it wakes it is back in the queue for whoever takes it first — bold for the age
 * the sweeper (:func:`wake_due`, beside the lease sweeper) finds ``snoozed_until`` passed;
 * the same customer writes again in the same thread, or in the same direct conversation
   (a messaging-window channel, a Telegram private chat), received after the snooze began
-  (:func:`wake_on_followups`, in ingest's transaction);
+  (:func:`wake_on_followups`, in ingest's transaction; live mentions, not imported history);
 
 and ends without waking (nobody's bold) when someone unsnoozes, claims, is assigned, or
 resolves it (:func:`end`).
