@@ -20,14 +20,10 @@ class Actions(RunnerBase):
 
     def moderate(self, channel_id: int) -> int:
         """Carry out this channel's queued platform actions (hide a spam comment) in order."""
-        loaded = self._runtime(channel_id)
-        if loaded is None:
+        job = self._job_connector("moderate", channel_id)
+        if job is None:
             return 0
-        _row, rt = loaded
-        try:
-            connector = self._connector("moderate", rt)
-        except ChannelError:
-            return 0
+        _rt, connector = job
         done = 0
         for _ in range(ACTIONS_PER_JOB):
             if self._stop.is_set():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from webcare.channels import registry
 from webcare.channels.base import Connector
+from webcare.channels.errors import ChannelError
 from webcare.server.services.channels import ChannelRuntime, runtime
 from webcare.storage.db import Database
 from webcare.storage.files import ContentStore
@@ -66,6 +67,25 @@ class RunnerBase:
         connector = registry.create(rt.connector, rt.info, rt.config, rt.secrets, clock=self.clock)
         self._cache[key] = Cached(rt.version, connector)
         return connector
+
+    def _job_connector(
+        self,
+        purpose: str,
+        channel_id: int,
+        failed: Callable[[int, ChannelError], None] | None = None,
+    ) -> tuple[ChannelRuntime, Connector] | None:
+        """A job's channel and connector; None when the channel is gone or its connector cannot
+        start (``failed`` is told why: the delivery and push jobs postpone the channel)."""
+        loaded = self._runtime(channel_id)
+        if loaded is None:
+            return None
+        _row, rt = loaded
+        try:
+            return rt, self._connector(purpose, rt)
+        except ChannelError as exc:
+            if failed is not None:
+                failed(channel_id, exc)
+            return None
 
     def _runtime(self, channel_id: int) -> tuple[sqlite3.Row, ChannelRuntime] | None:
         with self.db.read() as conn:

@@ -68,15 +68,10 @@ class Delivery(RunnerBase):
 
     def deliver(self, channel_id: int) -> int:
         """Deliver this channel's due replies in the order they were accepted; returns # sent."""
-        loaded = self._runtime(channel_id)
-        if loaded is None:
+        job = self._job_connector("deliver", channel_id, self._postpone_channel)
+        if job is None:
             return 0
-        _row, rt = loaded
-        try:
-            connector = self._connector("deliver", rt)
-        except ChannelError as exc:
-            self._postpone_channel(channel_id, exc)
-            return 0
+        _rt, connector = job
         sent = 0
         for _ in range(DELIVERIES_PER_JOB):
             if self._stop.is_set():

@@ -19,17 +19,14 @@ class MediaJobs(RunnerBase):
     def fetch_media(self, channel_id: int) -> int:
         """Fetch the channel's due files, one by one; returns how many were settled."""
         store = self.media_store
-        loaded = self._runtime(channel_id)
-        if store is None or loaded is None:
+        if store is None:
             return 0
-        _row, rt = loaded
+        job = self._job_connector("media", channel_id, self._media_cannot_start)
+        if job is None:
+            return 0
+        _rt, connector = job
         limit = self.media_max_bytes
         settled = 0
-        try:
-            connector = self._connector("media", rt)
-        except ChannelError as exc:  # not configured: the fetch job reports it to the admin
-            log.info("channel %s: media wait, the connector cannot start: %s", channel_id, exc)
-            return 0
         for _ in range(MEDIA_PER_JOB):
             if self._stop.is_set():
                 break
@@ -71,6 +68,11 @@ class MediaJobs(RunnerBase):
                 media.stored(self.db, item.id, now, mime=mime, size=len(blob.data), digest=digest)
             settled += 1
         return settled
+
+    @staticmethod
+    def _media_cannot_start(channel_id: int, exc: ChannelError) -> None:
+        # not configured: the fetch job reports it to the admin
+        log.info("channel %s: media wait, the connector cannot start: %s", channel_id, exc)
 
     def _media_later(self, item: media.Pending, message: str, wait_s: float | None) -> None:
         delay = backoff(item.attempts + 1, self.media_retry_base_s)

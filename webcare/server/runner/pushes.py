@@ -20,15 +20,10 @@ class Pushes(RunnerBase):
 
     def process_pushes(self, channel_id: int) -> int:
         """Parse this channel's stored deliveries, oldest first; returns how many were done."""
-        loaded = self._runtime(channel_id)
-        if loaded is None:
+        job = self._job_connector("push", channel_id, self._push_postponed)
+        if job is None:
             return 0
-        _row, rt = loaded
-        try:
-            connector = self._connector("push", rt)
-        except ChannelError as exc:
-            self._push_postponed(channel_id, exc)
-            return 0
+        rt, connector = job
         done = 0
         for _ in range(PUSHES_PER_JOB):
             if self._stop.is_set():
