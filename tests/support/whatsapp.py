@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.fakes.whatsapp import FakeWhatsApp
+from tests.support.connectors import build
+from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
 from webcare.channels import whatsapp
 from webcare.channels.base import ChannelInfo, IncomingMention, OutgoingReply
 
@@ -52,3 +53,15 @@ def reply_for(m: IncomingMention, text: str = "", **fields: Any) -> OutgoingRepl
 
 
 NOW = 1_790_000_000.0
+
+
+def connector(fake: FakeWhatsApp, clock: Clock) -> whatsapp.WhatsAppConnector:
+    """The WhatsApp connector on ``fake``'s number and business account, as the registry
+    builds it."""
+    return build(
+        whatsapp.WhatsAppConnector,
+        INFO,
+        {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID, "base_url": fake.base_url},
+        {"access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v"},
+        clock=clock,
+    )

@@ -32,7 +32,7 @@ from tests.support.fakes.mastodon import Request, Response
 from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp
 from tests.support.media import pdf, png
 from tests.support.server import TestServer, running_server, wait_until
-from tests.support.whatsapp import INFO, NOW, Clock, captured, mention_of, reply_for
+from tests.support.whatsapp import INFO, NOW, Clock, captured, connector, mention_of, reply_for
 from webcare.channels import graph, whatsapp
 from webcare.channels.base import MediaBlob, MediaRef
 from webcare.channels.errors import AuthFailed, ChannelError, MediaTooLarge, RateLimited
@@ -55,13 +55,7 @@ def fake(clock: Clock) -> Iterator[FakeWhatsApp]:
 
 @pytest.fixture
 def wa(fake: FakeWhatsApp, clock: Clock) -> Iterator[whatsapp.WhatsAppConnector]:
-    conn = build(
-        whatsapp.WhatsAppConnector,
-        INFO,
-        {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID, "base_url": fake.base_url},
-        {"access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v"},
-        clock=clock,
-    )
+    conn = connector(fake, clock)
     yield conn
     conn.close()
 

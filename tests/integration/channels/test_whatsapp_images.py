@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 from tests.support.channels import Agent, arrived, reply_state, upload, whatsapp_channel
-from tests.support.connectors import build
-from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, WABA_ID, FakeWhatsApp, status_error
+from tests.support.fakes.whatsapp import PHONE_NUMBER_ID, FakeWhatsApp, status_error
 from tests.support.media import gif, png
 from tests.support.server import Api, TestServer, running_server, wait_until
-from tests.support.whatsapp import INFO, Clock, captured, mention_of, reply_for
+from tests.support.whatsapp import Clock, captured, connector, mention_of, reply_for
 from webcare.channels import whatsapp
 from webcare.channels.base import IncomingMention, OutgoingMedia, OutgoingReply
 from webcare.channels.errors import ChannelError
@@ -41,13 +40,7 @@ def fake(clock: Clock) -> Iterator[FakeWhatsApp]:
 
 @pytest.fixture
 def wa(fake: FakeWhatsApp, clock: Clock) -> Iterator[whatsapp.WhatsAppConnector]:
-    conn = build(
-        whatsapp.WhatsAppConnector,
-        INFO,
-        {"phone_number_id": PHONE_NUMBER_ID, "waba_id": WABA_ID, "base_url": fake.base_url},
-        {"access_token": fake.token, "app_secret": fake.app_secret, "verify_token": "v"},
-        clock=clock,
-    )
+    conn = connector(fake, clock)
     yield conn
     conn.close()
 
