@@ -8,7 +8,7 @@ The colleagues come from the team server (``GET /v1/presence``) with whether the
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from webcare.domain.wire import PresenceRecord
 from webcare.ui.theme import colour
 from webcare.ui.widgets.conversation import plain_label
+from webcare.ui.widgets.template_picker import step_with_arrows
 
 #: as long as the server takes (``services.claims.MAX_HANDOVER_NOTE``)
 NOTE_MAX = 500
@@ -195,13 +196,8 @@ class HandoverPicker(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Up/Down in the filter box move through the list: no mouse needed.
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                step = 1 if event.key() == Qt.Key.Key_Down else -1
-                row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
-                self.list.setCurrentRow(row)
-                return True
+        if watched is self.search and step_with_arrows(self.list, event):
+            return True
         return super().eventFilter(watched, event)
 
     def accept(self) -> None:

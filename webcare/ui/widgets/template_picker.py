@@ -24,6 +24,19 @@ from webcare.ui.widgets.conversation import plain_label
 RenderFn = Callable[[Template], str]
 
 
+def step_with_arrows(items: QListWidget, event: QEvent) -> bool:
+    """Up/Down pressed in a picker's filter box: the list's current row moves one step (kept
+    in the list); True when the key was one of them."""
+    if event.type() != QEvent.Type.KeyPress:
+        return False
+    assert isinstance(event, QKeyEvent)
+    if event.key() not in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+        return False
+    step = 1 if event.key() == Qt.Key.Key_Down else -1
+    items.setCurrentRow(max(0, min(items.count() - 1, items.currentRow() + step)))
+    return True
+
+
 class TemplatePicker(QDialog):
     def __init__(
         self,
@@ -113,13 +126,8 @@ class TemplatePicker(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Up/Down in the filter box move through the list: no mouse needed.
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                step = 1 if event.key() == Qt.Key.Key_Down else -1
-                row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
-                self.list.setCurrentRow(row)
-                return True
+        if watched is self.search and step_with_arrows(self.list, event):
+            return True
         return super().eventFilter(watched, event)
 
     def accept(self) -> None:
