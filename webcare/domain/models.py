@@ -87,6 +87,7 @@ class RejectReason(StrEnum):
     TOO_LONG = "too_long"
     FORBIDDEN = "forbidden"
     OUTSIDE_WINDOW = "outside_window"  # the platform's messaging window has closed
+    CHANGED = "changed"  # an undo: the mention changed since the write it takes back
 
 
 @dataclass(frozen=True, slots=True)

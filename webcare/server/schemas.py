@@ -143,6 +143,9 @@ class MutationIn(BaseModel):
     until: float | None = Field(default=None, ge=0, le=PORTABLE_MAX, allow_inf_nan=False)
     #: ... or until the customer writes again in the thread or conversation.
     until_customer: bool = False
+    #: An undo: the ``op_id`` of this account's status, snooze, tag or priority write that
+    #: this write (its inverse) takes back; applied only while the mention is as it left it.
+    undoes: str | None = Field(default=None, pattern=OP_ID_PATTERN)
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> MutationIn:
@@ -164,6 +167,8 @@ class MutationIn(BaseModel):
             raise ValueError("only a reply can carry media_ids")
         if self.type is MutationType.SNOOZE and (self.until is None) == (not self.until_customer):
             raise ValueError("a snooze needs either until (a time) or until_customer: true")
+        if self.undoes is not None and self.type in (MutationType.REPLY, MutationType.NOTE):
+            raise ValueError("a reply or a note cannot undo a write")
         if self.type is not MutationType.SNOOZE and (self.until is not None or self.until_customer):
             raise ValueError("only a snooze has until or until_customer")
         return self

@@ -476,6 +476,24 @@ def m013_handover(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER REFERENCES users(id)")
 
 
+@migrations(name="m018_undo")
+def m018_undo(db: sqlite_utils.Database) -> None:
+    # An undo point per accepted status, snooze, tag or priority write (services/undo.py): the
+    # mention's workflow state just before and after it, so the same account can take the write
+    # back while nothing changed since; kept 15 minutes, pruned as new ones are written.
+    db.execute(
+        """CREATE TABLE undo_points (
+            op_id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            mention_id INTEGER NOT NULL REFERENCES mentions(id),
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX undo_points_created ON undo_points(created_at)")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     apply_migrations(migrations, conn)

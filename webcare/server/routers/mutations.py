@@ -60,6 +60,7 @@ def post_mutations(body: MutationBatchIn, user: CurrentUser, ctx: Ctx) -> dict[s
             else None,
             until=m.until,
             until_customer=m.until_customer,
+            undoes=m.undoes,
         )
         for m in body.mutations
     ]

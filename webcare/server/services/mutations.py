@@ -43,7 +43,7 @@ from webcare.domain.models import (
 )
 from webcare.domain.templates import unfilled_asks
 from webcare.server import changes, serialize
-from webcare.server.services import audit, snooze
+from webcare.server.services import audit, snooze, undo
 from webcare.server.services import media as media_service
 from webcare.server.services.accounts import AuthUser
 from webcare.server.services.claims import store_state
@@ -74,6 +74,8 @@ class Mutation:
     #: A snooze: the wake time (epoch seconds), or until the customer writes again.
     until: float | None = None
     until_customer: bool = False
+    #: An undo: the op id of this account's write it takes back (``services/undo.py``).
+    undoes: str | None = None
 
 
 class OutboxConflict(ConflictError):
@@ -142,6 +144,7 @@ _REJECT_TEXT = {
     RejectReason.TOO_LONG: "The reply is longer than the channel allows.",
     RejectReason.FORBIDDEN: "Your role does not allow this.",
     RejectReason.OUTSIDE_WINDOW: "The platform no longer accepts a reply to this message.",
+    RejectReason.CHANGED: "The mention changed since; nothing was undone.",
 }
 
 
@@ -563,11 +566,34 @@ def _apply(
         return _apply_reply(conn, user, client_id, m, row, now, lease_s)
     if m.type is MutationType.NOTE:
         return _apply_note(conn, user, client_id, m, now)
+    if m.undoes is not None:
+        return _apply_undo(conn, user, m, row, now, lease_s)
     if m.type is MutationType.SET_STATUS:
-        return _apply_status(conn, user, m, row, now)
-    if m.type in (MutationType.SNOOZE, MutationType.UNSNOOZE):
-        return _apply_snooze(conn, user, m, row, now)
-    return _apply_meta(conn, user, m, now)
+        result = _apply_status(conn, user, m, row, now)
+    elif m.type in (MutationType.SNOOZE, MutationType.UNSNOOZE):
+        result = _apply_snooze(conn, user, m, row, now)
+    else:
+        result = _apply_meta(conn, user, m, now)
+    if result["outcome"] == MutationOutcome.ACCEPTED.value:
+        undo.remember(conn, user.id, m.op_id, row, now)
+    return result
+
+
+def _apply_undo(
+    conn: sqlite3.Connection, user: AuthUser, m: Mutation, row: sqlite3.Row, now: float,
+    lease_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    """Take back the write ``m.undoes`` (see ``services/undo.py`` for the rule)."""
+    assert m.undoes is not None
+    reason, found = undo.problem(conn, user.id, m.undoes, row, now)
+    if reason is not None:
+        assert isinstance(found, str)
+        return _reject(m, reason, found)
+    assert isinstance(found, dict)
+    before = MentionStatus(row["status"])
+    after = undo.restore(conn, user.id, m.undoes, row, found, now, lease_s)
+    _queue_platform_action(conn, user, row, before, after, now)
+    return _result(m, MutationOutcome.ACCEPTED, message="Undone.")
 
 
 def _client(conn: sqlite3.Connection, user: AuthUser, client_id: str, now: float) -> int:
