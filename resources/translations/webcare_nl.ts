@@ -1892,6 +1892,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Niet gesluimerd: {m}</translation>
     </message>
     <message>
+        <source>Not changed: {m}</source>
+        <translation>Niet gewijzigd: {m}</translation>
+    </message>
+    <message>
         <source>Not sent: {m} Your text is kept with the mention.</source>
         <translation>Niet verzonden: {m} Je tekst blijft bij de vermelding bewaard.</translation>
     </message>
@@ -1938,6 +1942,38 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>{first} (and {n} more)</source>
         <translation>{first} (en nog {n})</translation>
+    </message>
+</context>
+<context>
+    <name>InboxUndo</name>
+    <message>
+        <source>Undo: {what}</source>
+        <extracomment>How long an action can be taken back from this window (seconds). the inverse writes queued by an undo, by their op id, until the server answered them</extracomment>
+        <translation>Ongedaan maken: {what}</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Er is niets ongedaan te maken.</translation>
+    </message>
+    <message>
+        <source>Undoing: {what}…</source>
+        <translation>Bezig met ongedaan maken: {what}…</translation>
+    </message>
+    <message>
+        <source>Undoing: {done} of {n}…</source>
+        <translation>Bezig met ongedaan maken: {done} van {n}…</translation>
+    </message>
+    <message>
+        <source>Undone: {what}.</source>
+        <translation>Ongedaan gemaakt: {what}.</translation>
+    </message>
+    <message>
+        <source>Not undone: {m}</source>
+        <translation>Niet ongedaan gemaakt: {m}</translation>
+    </message>
+    <message>
+        <source>Undone for {ok} of {n}; {bad} changed since and stay as they are.</source>
+        <translation>Ongedaan gemaakt voor {ok} van {n}; {bad} zijn intussen gewijzigd en blijven zoals ze zijn.</translation>
     </message>
 </context>
 <context>
@@ -2181,6 +2217,14 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Verbinden…</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>Ongedaan maken</translation>
+    </message>
+    <message>
+        <source>Take back the last action (Ctrl+Z)</source>
+        <translation>De laatste actie terugdraaien (Ctrl+Z)</translation>
+    </message>
+    <message>
         <source>&amp;Mention</source>
         <translation>&amp;Vermelding</translation>
     </message>
@@ -2211,6 +2255,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Resolve (clos&amp;e)</source>
         <translation>&amp;Afhandelen (sluiten)</translation>
+    </message>
+    <message>
+        <source>Und&amp;o the last action</source>
+        <translation>Laatste actie &amp;ongedaan maken</translation>
     </message>
     <message>
         <source>S&amp;ync now</source>

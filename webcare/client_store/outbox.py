@@ -45,6 +45,31 @@ class Outbox(StoreCore):
         assert entry is not None
         return entry
 
+    def enqueue_many(self, writes: Sequence[tuple[str, int, Json]]) -> list[str]:
+        """Commit several writes (``(type, mention_id, payload)``, in order) in one local
+        transaction — all or none; their op ids."""
+        op_ids: list[str] = []
+        with self.transaction() as conn:
+            client_id = self.client_id
+            (last,) = conn.execute(
+                "SELECT COALESCE(MAX(client_seq), 0) FROM outbox WHERE client_id = ?",
+                (client_id,),
+            ).fetchone()
+            now = self.clock()
+            rows = []
+            for seq, (type_, mention_id, payload) in enumerate(writes, start=last + 1):
+                op_id = f"op-{uuid.uuid4().hex}"
+                op_ids.append(op_id)
+                rows.append((client_id, seq, op_id, type_, mention_id, json.dumps(payload), now))
+            conn.executemany(
+                "INSERT INTO outbox(client_id, client_seq, op_id, type, mention_id, payload,"
+                " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
+                rows,
+            )
+            crash_point("outbox.before_commit")
+        crash_point("outbox.after_commit")
+        return op_ids
+
     def _entry(self, row: sqlite3.Row) -> OutboxEntry:
         return OutboxEntry(
             id=row["id"],

@@ -37,6 +37,7 @@ _GROUP_OF = {
     "spam": "mention",
     "snooze": "mention",
     "unsnooze": "mention",
+    "undo": "mention",
     "open_link": "mention",
     "reply": "writing",
     "template": "writing",

@@ -450,6 +450,13 @@ class MainWindow(QMainWindow):
         self.queued_label = QLabel("", self)
         self.queued_label.setObjectName("queuedCount")
         self.user_label = QLabel("", self)
+        # the last status action can be taken back for a few seconds (the undo part shows it)
+        self.undo_button = QPushButton(self.tr("Undo"), self)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.setToolTip(self.tr("Take back the last action (Ctrl+Z)"))
+        self.undo_button.setVisible(False)
+        self.statusBar().addPermanentWidget(self.undo_button)
         # names and server messages are untrusted: never interpreted as markup
         for status_label in (self.sync_label, self.queued_label, self.user_label):
             status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -524,6 +531,7 @@ class MainWindow(QMainWindow):
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
         a("reopen", self.tr("Reopen a close&d or spam mention"), ["Shift+E"], "mention")
+        a("undo", self.tr("Und&o the last action"), ["Ctrl+Z"], "mention")
         a("snooze", self.tr("Snoo&ze…"), ["S"], "mention")
         a("unsnooze", self.tr("&Unsnooze: back to the queue"), ["Shift+S"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")

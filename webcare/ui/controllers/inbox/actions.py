@@ -16,6 +16,7 @@ mention out of the list at once (the store's queries apply queued snoozes over t
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from webcare.client_store.records import MentionDetail
+from webcare.client_store.records import MentionDetail, OutboxEntry
 from webcare.client_store.store import LocalStore
 from webcare.domain.business_hours import BusinessHours
 from webcare.domain.errors import ClaimConflict, WebcareError
@@ -33,6 +34,7 @@ from webcare.net.agent_api import ApiClient
 from webcare.ui.controllers.inbox.pane import InboxPane
 from webcare.ui.controllers.inbox.queue import InboxQueue
 from webcare.ui.controllers.inbox.status import InboxStatus
+from webcare.ui.controllers.inbox.undo import InboxUndo, snooze_inverse, status_inverse
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
 from webcare.ui.text import minutes, one_line, wake_time
@@ -55,11 +57,13 @@ class InboxActions(QObject):
         queue: InboxQueue,
         pane: InboxPane,
         status: InboxStatus,
+        undo: InboxUndo,
         *,
         lease_s: float,
         parent: QObject,
     ) -> None:
         super().__init__(parent)
+        self.undo = undo
         self.window = window
         self.runner = runner
         self.api = api
@@ -377,12 +381,16 @@ class InboxActions(QObject):
             "open": self.tr("Reopened {who}: it is open again."),
         }
 
-        def done(_entry: object) -> None:
+        before = d.status
+
+        def done(entry: OutboxEntry) -> None:
             self.sync.wake_push()
             self.status.refresh_outbox_count()
-            self.status.notice(words[status].format(who=who))
+            said = words[status].format(who=who)
+            self.status.notice(said)
+            self.undo.offer(said, [status_inverse(mention_id, entry.op_id, before)])
 
-        def commit(store: LocalStore) -> object:
+        def commit(store: LocalStore) -> OutboxEntry:
             entry = store.enqueue("set_status", mention_id, {"status": status})
             self.sync.wake_push()
             return entry
@@ -482,13 +490,23 @@ class InboxActions(QObject):
                 who=who, when=wake_time(choice.until)
             )
 
-        def commit(store: LocalStore) -> object:
+        inverse = (
+            functools.partial(snooze_inverse, mention_id)
+            if choice is not None
+            else functools.partial(
+                snooze_inverse, mention_id, until=d.snoozed_until,
+                until_customer=d.snooze_until_customer,
+            )
+        )  # fmt: skip
+
+        def commit(store: LocalStore) -> OutboxEntry:
             return store.enqueue(type_, mention_id, payload)
 
-        def done(_entry: object) -> None:
+        def done(entry: OutboxEntry) -> None:
             self.sync.wake_push()
             self.status.refresh_outbox_count()
             self.status.notice(said)
+            self.undo.offer(said, [inverse(entry.op_id)])
             self.pane.drop_claim(mention_id)  # a snooze releases it (the server does the same)
             self.queue.refresh()
             self.queue.refresh_counts()

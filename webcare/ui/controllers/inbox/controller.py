@@ -5,6 +5,7 @@ client"), and uses only the parts below it (an import-linter contract keeps them
 
 * :class:`~.compose.InboxCompose` — replies, notes, templates, attachments, the outbox bubbles;
 * :class:`~.actions.InboxActions` — claim, release, hand over, resolve, spam, reopen, snooze;
+* :class:`~.undo.InboxUndo` — the last status action taken back (``Ctrl+Z``);
 * :class:`~.queue.InboxQueue` — the list on screen, its selection, the pending intent;
 * :class:`~.pane.InboxPane` — the selected mention's detail, presence and enabled actions;
 * :class:`~.status.InboxStatus` and :class:`~.drafts.Drafts` — the status bar, connection,
@@ -30,6 +31,7 @@ from webcare.ui.controllers.inbox.drafts import Drafts
 from webcare.ui.controllers.inbox.pane import InboxPane
 from webcare.ui.controllers.inbox.queue import InboxQueue
 from webcare.ui.controllers.inbox.status import InboxStatus
+from webcare.ui.controllers.inbox.undo import InboxUndo
 from webcare.ui.models.queue_model import QueueModel
 from webcare.ui.sync_service import SyncService
 from webcare.ui.tasks import TaskRunner
@@ -70,9 +72,10 @@ class InboxController(QObject):
         self.drafts = Drafts(window.detail.composer)
         self.pane = InboxPane(window, runner, api, self.status, self.drafts, me, self)
         self.queue = InboxQueue(window, runner, self.pane, self.status, me.id, self)
+        self.undo = InboxUndo(window, runner, sync, self.queue, self.pane, self.status, self)
         self.actions = InboxActions(
-            window, runner, api, sync, self.queue, self.pane, self.status, lease_s=lease_s,
-            parent=self,
+            window, runner, api, sync, self.queue, self.pane, self.status, self.undo,
+            lease_s=lease_s, parent=self,
         )  # fmt: skip
         self.compose = InboxCompose(
             window, runner, api, sync, self.pane, self.actions, self.status, self.drafts, self
@@ -92,7 +95,7 @@ class InboxController(QObject):
             ("snooze", actions.snooze), ("unsnooze", actions.unsnooze),
             ("next", queue.next_mention), ("previous", queue.previous_mention),
             ("refresh", self.refresh_all), ("shortcuts", self.show_shortcuts),
-            ("open_link", pane.open_link),
+            ("open_link", pane.open_link), ("undo", self.undo.undo),
         ):  # fmt: skip
             window.actions_by_name[name].triggered.connect(slot)
 
@@ -236,7 +239,7 @@ class InboxController(QObject):
 
     @Slot(object)
     def _on_pushed(self, result: PushResult) -> None:
-        self.status.on_pushed(result)
+        self.status.on_pushed(result, said=self.undo.on_pushed(result))
         self.pane.reload()
         if any(r.get("type") in ("snooze", "unsnooze") for r in result.results):
             # a settled snooze no longer decides over the server's record: list it as it is

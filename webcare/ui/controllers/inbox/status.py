@@ -9,6 +9,8 @@ tray, sound; a click on one about a mention opens it).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -20,6 +22,9 @@ from webcare.ui.prefs import Notifications
 from webcare.ui.tasks import TaskRunner, describe_error
 from webcare.ui.text import one_line, plain_tooltip
 from webcare.ui.widgets.main_window import MainWindow
+
+# writes with nothing the agent typed: a refusal is said once and put away
+_NOTHING_TYPED = frozenset({"snooze", "unsnooze", "set_status", "set_tags", "set_priority"})
 
 
 class InboxStatus(QObject):
@@ -132,7 +137,8 @@ class InboxStatus(QObject):
         self._replies[op_id] = (who, channel, 0)
 
     @Slot(object)
-    def on_pushed(self, result: PushResult) -> None:
+    def on_pushed(self, result: PushResult, said: Collection[str] = ()) -> None:
+        """The server's answers to pushed writes; ``said``: op ids another part reported."""
         self.refresh_outbox_count()
         for outcome in result.results:
             op_id = str(outcome.get("op_id", ""))
@@ -141,9 +147,17 @@ class InboxStatus(QObject):
             elif op_id in self._replies:
                 self._replies.pop(op_id)
         for rejected in result.rejected:
-            if rejected.get("type") in ("snooze", "unsnooze"):
+            if str(rejected.get("op_id", "")) in said:
+                continue
+            kind = rejected.get("type")
+            if kind in _NOTHING_TYPED:
                 # nothing typed to keep: said once, and the write is put away (not "not sent")
-                self.notice(self.tr("Not snoozed: {m}").format(m=rejected.get("message", "")))
+                words = (
+                    self.tr("Not snoozed: {m}")
+                    if kind in ("snooze", "unsnooze")
+                    else self.tr("Not changed: {m}")
+                )
+                self.notice(words.format(m=rejected.get("message", "")))
                 self._put_away(str(rejected.get("op_id", "")))
                 continue
             self.notice(
