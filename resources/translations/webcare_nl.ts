@@ -2257,10 +2257,6 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Afhandelen (sluiten)</translation>
     </message>
     <message>
-        <source>Und&amp;o the last action</source>
-        <translation>Laatste actie &amp;ongedaan maken</translation>
-    </message>
-    <message>
         <source>S&amp;ync now</source>
         <translation>Nu &amp;synchroniseren</translation>
     </message>
@@ -2295,6 +2291,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Reopen a close&amp;d or spam mention</source>
         <translation>Gesloten of spamvermelding &amp;heropenen</translation>
+    </message>
+    <message>
+        <source>Undo the last act&amp;ion</source>
+        <translation>Laatste actie on&amp;gedaan maken</translation>
     </message>
     <message>
         <source>Snoo&amp;ze…</source>

@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         a("resolve", self.tr("Resolve (clos&e)"), ["E"], "mention")
         a("spam", self.tr("Mark as s&pam"), ["!"], "mention")
         a("reopen", self.tr("Reopen a close&d or spam mention"), ["Shift+E"], "mention")
-        a("undo", self.tr("Und&o the last action"), ["Ctrl+Z"], "mention")
+        a("undo", self.tr("Undo the last act&ion"), ["Ctrl+Z"], "mention")
         a("snooze", self.tr("Snoo&ze…"), ["S"], "mention")
         a("unsnooze", self.tr("&Unsnooze: back to the queue"), ["Shift+S"], "mention")
         a("open_link", self.tr("&Open on the platform"), ["O"], "mention")
