@@ -434,7 +434,7 @@ def run_demo(
     signed in, anna signed in and away, so the picker shows each presence).
     """
     from webcare.server.config import ServerConfig
-    from webcare.server.demo import DEMO_PASSWORD, DEMO_TEMPLATES, seed
+    from webcare.server.demo import DEMO_PASSWORD, DEMO_TEMPLATES, seed, seed_people
     from webcare.server.run import ServerThread
     from webcare.storage.server_schema import open_server_db
 
@@ -443,6 +443,8 @@ def run_demo(
         database = open_server_db(db_path)
         try:
             seed(database, time.time())
+            if team_screenshots is not None:  # people on two channels: suggested merges
+                seed_people(database, time.time())
         finally:
             database.close()
         server = ServerThread(ServerConfig(db_path=db_path), port=port).start()

@@ -36,6 +36,7 @@ SHOTS: tuple[tuple[str, int | None, str], ...] = (
     ("reports", 4, "team-reports-templates"),
     ("workload", None, "team-workload"),
     ("audit", None, "team-audit"),
+    ("contacts", None, "team-contacts"),
     ("templates", None, "team-templates"),
     ("agents", None, "team-agents"),
     ("channels", None, "team-channels"),

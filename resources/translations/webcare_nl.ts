@@ -266,6 +266,18 @@
         <translation>Vermeldingen opgehaald</translation>
     </message>
     <message>
+        <source>Contacts merged</source>
+        <translation>Contacten samengevoegd</translation>
+    </message>
+    <message>
+        <source>Contacts split</source>
+        <translation>Contacten gesplitst</translation>
+    </message>
+    <message>
+        <source>Merge suggestion dismissed</source>
+        <translation>Voorstel tot samenvoegen afgewezen</translation>
+    </message>
+    <message>
         <source>Business hours changed</source>
         <translation>Openingstijden gewijzigd</translation>
     </message>
@@ -320,6 +332,10 @@
     <message>
         <source>channel {id}</source>
         <translation>kanaal {id}</translation>
+    </message>
+    <message>
+        <source>contact {id}</source>
+        <translation>contact {id}</translation>
     </message>
     <message>
         <source>nobody</source>
@@ -514,6 +530,18 @@
         <translation>de tijd was om; terug voor {name}</translation>
     </message>
     <message>
+        <source>{contact} merged into {into}: one person, one history</source>
+        <translation>{contact} samengevoegd met {into}: één persoon, één geschiedenis</translation>
+    </message>
+    <message>
+        <source>{contact} split from {into}: separate histories again</source>
+        <translation>{contact} losgemaakt van {into}: weer aparte geschiedenissen</translation>
+    </message>
+    <message>
+        <source>{contact} and {other} are not the same person: not suggested again</source>
+        <translation>{contact} en {other} zijn niet dezelfde persoon: niet meer voorgesteld</translation>
+    </message>
+    <message>
         <source>{name} held it until the claim ran out</source>
         <translation>{name} had hem opgepakt tot dat verliep</translation>
     </message>
@@ -543,6 +571,10 @@
     <message>
         <source>Channels</source>
         <translation>Kanalen</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacten</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1035,6 +1067,169 @@
     </message>
 </context>
 <context>
+    <name>ContactsView</name>
+    <message>
+        <source>Suggested merges</source>
+        <translation>Voorgestelde samenvoegingen</translation>
+    </message>
+    <message>
+        <source>No merges to suggest.</source>
+        <translation>Geen samenvoegingen voor te stellen.</translation>
+    </message>
+    <message>
+        <source>When two contacts write from the same e-mail address, or use the same handle on two channels, they are suggested here. Merge them to see their history as one; a merge can be split again.</source>
+        <translation>Als twee contacten vanaf hetzelfde e-mailadres schrijven, of op twee kanalen dezelfde gebruikersnaam hebben, worden ze hier voorgesteld. Voeg ze samen om hun geschiedenis als één te zien; een samenvoeging kun je weer splitsen.</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Samenvoegen</translation>
+    </message>
+    <message>
+        <source>Merge the selected pair: one person, one history</source>
+        <translation>Voeg het gekozen paar samen: één persoon, één geschiedenis</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>Niet dezelfde persoon</translation>
+    </message>
+    <message>
+        <source>Do not suggest this pair again</source>
+        <translation>Stel dit paar niet meer voor</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Search contacts by handle, name or address</source>
+        <translation>Zoek contacten op gebruikersnaam, naam of adres</translation>
+    </message>
+    <message>
+        <source>Search contacts</source>
+        <translation>Contacten zoeken</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Zoeken</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacten</translation>
+    </message>
+    <message>
+        <source>No contact found.</source>
+        <translation>Geen contact gevonden.</translation>
+    </message>
+    <message>
+        <source>Search for a handle, a name or an e-mail address; select two to merge.</source>
+        <translation>Zoek op een gebruikersnaam, een naam of een e-mailadres; kies er twee om samen te voegen.</translation>
+    </message>
+    <message>
+        <source>Merge the two selected</source>
+        <translation>Voeg de twee gekozen samen</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Splitsen</translation>
+    </message>
+    <message>
+        <source>Undo this contact&apos;s merge: separate histories</source>
+        <translation>Maak de samenvoeging van dit contact ongedaan: aparte geschiedenissen</translation>
+    </message>
+    <message>
+        <source>Type a handle, a name or an address to search for.</source>
+        <translation>Typ een gebruikersnaam, een naam of een adres om op te zoeken.</translation>
+    </message>
+    <message>
+        <source>same e-mail address {value}</source>
+        <translation>zelfde e-mailadres {value}</translation>
+    </message>
+    <message>
+        <source>same handle “{value}”</source>
+        <translation>zelfde gebruikersnaam “{value}”</translation>
+    </message>
+    <message>
+        <source>1 mention</source>
+        <translation>1 vermelding</translation>
+    </message>
+    <message>
+        <source>{n} mentions</source>
+        <translation>{n} vermeldingen</translation>
+    </message>
+    <message>
+        <source>{n} merged into it</source>
+        <translation>{n} ermee samengevoegd</translation>
+    </message>
+    <message>
+        <source>why</source>
+        <translation>waarom</translation>
+    </message>
+    <message>
+        <source>contact</source>
+        <translation>contact</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>kanalen</translation>
+    </message>
+    <message>
+        <source>to merge into it</source>
+        <translation>om ermee samen te voegen</translation>
+    </message>
+    <message>
+        <source>merged into {contact}</source>
+        <translation>samengevoegd met {contact}</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>naam</translation>
+    </message>
+    <message>
+        <source>mentions</source>
+        <translation>vermeldingen</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>samengevoegd</translation>
+    </message>
+    <message>
+        <source>Select two contacts first.</source>
+        <translation>Kies eerst twee contacten.</translation>
+    </message>
+    <message>
+        <source>Select one merged contact first.</source>
+        <translation>Kies eerst één samengevoegd contact.</translation>
+    </message>
+    <message>
+        <source>Select a suggested merge first.</source>
+        <translation>Kies eerst een voorgestelde samenvoeging.</translation>
+    </message>
+    <message>
+        <source>These two are merged already.</source>
+        <translation>Deze twee zijn al samengevoegd.</translation>
+    </message>
+    <message>
+        <source>These two were merged already.</source>
+        <translation>Deze twee waren al samengevoegd.</translation>
+    </message>
+    <message>
+        <source>Merged {contact} into {into}: one history in every inbox (recorded in the audit log).</source>
+        <translation>{contact} samengevoegd met {into}: één geschiedenis in elke inbox (vastgelegd in het auditlog).</translation>
+    </message>
+    <message>
+        <source>This contact was not merged.</source>
+        <translation>Dit contact was niet samengevoegd.</translation>
+    </message>
+    <message>
+        <source>Split {contact}: its history is its own again (in the audit log).</source>
+        <translation>{contact} gesplitst: de geschiedenis is weer apart (in het auditlog).</translation>
+    </message>
+    <message>
+        <source>This pair will not be suggested again.</source>
+        <translation>Dit paar wordt niet meer voorgesteld.</translation>
+    </message>
+</context>
+<context>
     <name>ConversationView</name>
     <message>
         <source>Conversation</source>
@@ -1143,6 +1338,10 @@
     <message>
         <source>{n} followers</source>
         <translation>{n} volgers</translation>
+    </message>
+    <message>
+        <source>also {handles}</source>
+        <translation>ook {handles}</translation>
     </message>
     <message>
         <source>No earlier conversations with this author.</source>
@@ -2261,6 +2460,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Nu &amp;synchroniseren</translation>
     </message>
     <message>
+        <source>C&amp;ontacts</source>
+        <translation>C&amp;ontacten</translation>
+    </message>
+    <message>
         <source>Click to open it</source>
         <translation>Klik om hem te openen</translation>
     </message>
@@ -3019,6 +3222,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>calendar time</source>
         <translation>kalendertijd</translation>
+    </message>
+    <message>
+        <source>written by {n} people</source>
+        <translation>geschreven door {n} personen</translation>
     </message>
     <message>
         <source>agent</source>
@@ -3810,6 +4017,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Audit log</source>
         <translation>Auditlog</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacten</translation>
     </message>
     <message>
         <source>Templates</source>

@@ -68,8 +68,8 @@ def test_menus_follow_the_role(open_client: OpenClient, team: TestServer) -> Non
     eva, lars, anna = open_client("eva"), open_client("lars"), open_client("anna")
     assert not any(n.startswith("team_") for n in eva.window.actions_by_name)
     assert sorted(n for n in lars.window.actions_by_name if n.startswith("team_")) == [
-        "team_audit", "team_reports", "team_workload"]  # fmt: skip
-    assert len([n for n in anna.window.actions_by_name if n.startswith("team_")]) == 7
+        "team_audit", "team_contacts", "team_reports", "team_workload"]  # fmt: skip
+    assert len([n for n in anna.window.actions_by_name if n.startswith("team_")]) == 8
     assert eva.window.menuBar().actions()[-1].text().replace("&", "") == "Help"
 
 

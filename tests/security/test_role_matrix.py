@@ -24,6 +24,7 @@ from tests.support.media import png
 from tests.support.server import PASSWORD, TestServer, running_server
 from webcare.channels import webhook
 from webcare.domain.models import Role
+from webcare.server.services import contacts
 
 SECURITY_MD = Path(__file__).resolve().parents[2] / "SECURITY.md"
 COLUMNS = (None, "agent", "lead", "admin")
@@ -166,6 +167,22 @@ def _unique() -> str:
     return uuid.uuid4().hex[:10]
 
 
+def _fresh_contact(w: World) -> int:
+    """A contact of its own (a new author's mention through the real ingest path)."""
+    (mid,) = w.server.add_mentions(1, author=f"p{_unique()}")
+    with w.server.ctx.db.read() as conn:
+        return int(
+            conn.execute("SELECT contact_id FROM mentions WHERE id = ?", (mid,)).fetchone()[0]
+        )
+
+
+def _merged_contact(w: World) -> int:
+    """A contact merged into the world's contact (so it can be split)."""
+    contact = _fresh_contact(w)
+    contacts.merge(w.server.ctx.db, w.server.users["anna"], contact, w.contact_id, 0.0)
+    return contact
+
+
 def _ingest(w: World, role: str | None) -> requests.Response:
     body = json.dumps({"mentions": []}).encode()
     return w.call(role, "POST", f"/v1/ingest/{w.channel_id}", data=body)
@@ -216,6 +233,20 @@ REQUESTS: dict[Key, Request] = {
     ("GET", "/v1/presence"): lambda w, r: w.call(r, "GET", "/v1/presence"),
     ("GET", "/v1/contacts/{contact_id}"): lambda w, r: w.call(
         r, "GET", f"/v1/contacts/{w.contact_id}"
+    ),
+    ("GET", "/v1/contacts"): lambda w, r: w.call(r, "GET", "/v1/contacts?q=jan"),
+    ("GET", "/v1/contacts/suggestions"): lambda w, r: w.call(r, "GET", "/v1/contacts/suggestions"),
+    ("POST", "/v1/contacts/suggestions/dismiss"): lambda w, r: w.call(
+        r,
+        "POST",
+        "/v1/contacts/suggestions/dismiss",
+        json={"contact_id": w.contact_id, "other_id": _fresh_contact(w)},
+    ),
+    ("POST", "/v1/contacts/{contact_id}/merge"): lambda w, r: w.call(
+        r, "POST", f"/v1/contacts/{_fresh_contact(w)}/merge", json={"into": w.contact_id}
+    ),
+    ("POST", "/v1/contacts/{contact_id}/split"): lambda w, r: w.call(
+        r, "POST", f"/v1/contacts/{_merged_contact(w)}/split"
     ),
     ("POST", "/v1/mutations"): lambda w, r: w.call(
         r,

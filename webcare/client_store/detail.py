@@ -102,32 +102,50 @@ class MentionDetails(StoreCore):
         )
 
     #: the author's conversations (threads): when begun, last written, what became of them.
-    #: Each query walks the author's mentions by ``mentions_contact`` (contact_id, created_at):
-    #: as many rows as the author has mentions, whatever the size of the store.
+    #: Each query walks the author's mentions by ``mentions_contact`` (contact_id, created_at),
+    #: per contact of the person (a merged contact's group): as many rows as the person has
+    #: mentions, whatever the size of the store. ``{ids}``: the group's contact ids.
     _CONVERSATIONS_SQL = (
         "SELECT COALESCE(thread_id, id) AS conv, MIN(created_at) AS started,"
         " MAX(created_at) AS last, COUNT(*) AS n,"
         " SUM(status IN ('open', 'claimed')) AS open_n, SUM(status = 'answered') AS answered_n,"
         " SUM(status = 'spam') AS spam_n"
-        " FROM mentions WHERE contact_id = ? GROUP BY conv"
+        " FROM mentions WHERE contact_id IN ({ids}) GROUP BY conv"
     )
     _OPEN_SQL = (
         "SELECT id, created_at, status, text FROM mentions INDEXED BY mentions_contact"
-        " WHERE contact_id = ? AND id != ? AND status IN ('open', 'claimed')"
+        " WHERE contact_id IN ({ids}) AND id != ? AND status IN ('open', 'claimed')"
         " ORDER BY created_at DESC LIMIT ?"
     )
     _TAGS_SQL = (
         "SELECT j.value AS tag, COUNT(*) AS n FROM mentions m, json_each(m.tags) j"
-        " WHERE m.contact_id = ? AND m.id != ? AND m.tags != '[]'"
+        " WHERE m.contact_id IN ({ids}) AND m.id != ? AND m.tags != '[]'"
         " GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?"
     )
+
+    def contact_group(self, contact_id: int) -> list[int]:
+        """Every contact of the same person as ``contact_id`` (itself first, then the rest in
+        id order): the contact it was merged into and every contact merged into that one.
+        A group is one level deep (the server refuses chains), so the person is
+        ``COALESCE(merged_into, id)``."""
+        row = self.conn.execute(
+            "SELECT COALESCE(merged_into, id) FROM contacts WHERE id = ?", (contact_id,)
+        ).fetchone()
+        head = int(row[0]) if row is not None else contact_id
+        others = {
+            int(r[0])
+            for r in self.conn.execute("SELECT id FROM contacts WHERE merged_into = ?", (head,))
+        }
+        return [contact_id, *sorted((others | {head}) - {contact_id})]
 
     def author_context(self, mention: sqlite3.Row) -> AuthorContext:
         """The author of ``mention`` (a row of :meth:`detail`): their earlier conversations
         and how they ended, their other open mentions, the tags of their other mentions."""
-        contact, mention_id = mention["contact_id"], mention["id"]
+        mention_id = mention["id"]
+        group = self.contact_group(mention["contact_id"])
+        ids = marks(group)
         conv = mention["thread_id"] or mention_id
-        rows = self.conn.execute(self._CONVERSATIONS_SQL, (contact,)).fetchall()
+        rows = self.conn.execute(self._CONVERSATIONS_SQL.format(ids=ids), group).fetchall()
         # earlier = begun before this mention's conversation began
         started = min([r["started"] for r in rows if r["conv"] == conv] or [mention["created_at"]])
         outcome = {"resolved": 0, "spam": 0, "answered": 0}
@@ -144,15 +162,28 @@ class MentionDetails(StoreCore):
             last = r["last"] if last is None else max(last, r["last"])
         opens = tuple(
             OtherMention(r["id"], r["created_at"], r["status"], r["text"])
-            for r in self.conn.execute(self._OPEN_SQL, (contact, mention_id, OPEN_SHOWN))
+            for r in self.conn.execute(
+                self._OPEN_SQL.format(ids=ids), (*group, mention_id, OPEN_SHOWN)
+            )
         )
         tags = tuple(
             r["tag"]
-            for r in self.conn.execute(self._TAGS_SQL, (contact, mention_id, AUTHOR_TAGS))
+            for r in self.conn.execute(
+                self._TAGS_SQL.format(ids=ids), (*group, mention_id, AUTHOR_TAGS)
+            )
             if isinstance(r["tag"], str)
         )
+        also = tuple(
+            f"{r['handle']} ({r['platform']})"
+            for r in self.conn.execute(
+                f"SELECT handle, platform FROM contacts WHERE id IN ({marks(group[1:])})"
+                " ORDER BY id",
+                group[1:],
+            )
+        ) if len(group) > 1 else ()  # fmt: skip
         return AuthorContext(
             platform=mention["platform"] or "",
+            also=also,
             earlier=sum(outcome.values()),
             resolved=outcome["resolved"],
             spam=outcome["spam"],
@@ -164,26 +195,32 @@ class MentionDetails(StoreCore):
         )
 
     def conversation(self, mention_id: int) -> list[ConversationItem]:
-        """The author's whole history with the team, across threads: oldest first."""
+        """The author's whole history with the team, across threads: oldest first. A merged
+        contact's history is the person's (every contact of the group), each mention under
+        its own handle and, then, with its channel."""
         row = self.conn.execute(
             "SELECT contact_id FROM mentions WHERE id = ?", (mention_id,)
         ).fetchone()
         if row is None:
             return []
-        if row["contact_id"] is None:
+        group = [] if row["contact_id"] is None else self.contact_group(row["contact_id"])
+        if not group:
             ids = [mention_id]
         else:
             ids = [
                 r[0]
                 for r in self.conn.execute(
-                    "SELECT id FROM mentions WHERE contact_id = ?", (row["contact_id"],)
+                    f"SELECT id FROM mentions WHERE contact_id IN ({marks(group)})", group
                 )
             ]
-        marks = ",".join("?" * len(ids))
+        in_ids = marks(ids)
+        merged = len(group) > 1
         items: list[ConversationItem] = []
         for r in self.conn.execute(
-            "SELECT m.id, m.created_at, m.text, m.status, c.handle, c.name FROM mentions m"
-            f" LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.id IN ({marks})",
+            "SELECT m.id, m.created_at, m.text, m.status, c.handle, c.name,"
+            " ch.name AS channel FROM mentions m"
+            " LEFT JOIN contacts c ON c.id = m.contact_id"
+            f" LEFT JOIN channels ch ON ch.id = m.channel_id WHERE m.id IN ({in_ids})",
             ids,
         ):
             items.append(
@@ -196,12 +233,13 @@ class MentionDetails(StoreCore):
                     r["text"],
                     state=r["status"],
                     current=r["id"] == mention_id,
+                    channel=(r["channel"] or "") if merged else "",
                 )
             )
         shown_ops: set[str] = set()
         for r in self.conn.execute(
             "SELECT r.*, u.display_name FROM replies r LEFT JOIN users u ON u.id = r.agent_id"
-            f" WHERE r.mention_id IN ({marks})",
+            f" WHERE r.mention_id IN ({in_ids})",
             ids,
         ):
             shown_ops.add(r["id"])
@@ -223,7 +261,7 @@ class MentionDetails(StoreCore):
         for r in self.conn.execute(
             "SELECT n.*, u.display_name, t.display_name AS handover_name FROM notes n"
             " LEFT JOIN users u ON u.id = n.agent_id LEFT JOIN users t ON t.id = n.handover_to"
-            f" WHERE n.mention_id IN ({marks})",
+            f" WHERE n.mention_id IN ({in_ids})",
             ids,
         ):
             shown_ops.add(r["id"])
@@ -242,7 +280,7 @@ class MentionDetails(StoreCore):
         me = self.me()
         for r in self.conn.execute(
             "SELECT * FROM outbox WHERE type IN ('reply', 'note') AND state != 'dismissed'"
-            f" AND mention_id IN ({marks})",
+            f" AND mention_id IN ({in_ids})",
             ids,
         ):
             if r["op_id"] in shown_ops:

@@ -68,6 +68,7 @@ def _contact_row(d: ContactRecord, _now: float) -> tuple[Any, ...]:
         d["handle"],
         d.get("name"),
         d.get("followers"),
+        d.get("merged_into"),
     )
 
 
@@ -162,7 +163,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
     ),
     "contact": (
         "contacts",
-        ("id", "platform", "platform_user_id", "handle", "name", "followers"),
+        ("id", "platform", "platform_user_id", "handle", "name", "followers", "merged_into"),
         _contact_row,
     ),
     "reply": (

@@ -124,6 +124,7 @@ class ConversationItem:
     receipt: str = ""  # a posted reply: what the platform says of it (delivered / read)
     private: bool = False  # a reply sent as a private message (to a comment's author)
     handover_to: str = ""  # a note that handed the mention over: the colleague's name
+    channel: str = ""  # a mention of a merged contact's history: the channel it came in on
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,8 @@ class AuthorContext:
     open_count: int = 0  # the author's other open mentions
     open_mentions: tuple[OtherMention, ...] = ()  # the newest of them (at most OPEN_SHOWN)
     tags: tuple[str, ...] = ()  # tags of the author's other mentions, most used first
+    #: a merged contact: the person's other contacts, as "handle (platform)", in id order
+    also: tuple[str, ...] = ()
 
 
 OPEN_SHOWN = 5

@@ -332,6 +332,17 @@ def m012_handover(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER")
 
 
+@migrations(name="m017_contact_merge")
+def m017_contact_merge(db: sqlite_utils.Database) -> None:
+    # a lead merged this contact into another one (the same person): the author history is
+    # the group's (the contact, and every contact merged into the same one); mentions keep
+    # their own contact_id, so a split (back to NULL) restores both histories
+    db.execute("ALTER TABLE contacts ADD COLUMN merged_into INTEGER")
+    db.execute(
+        "CREATE INDEX contacts_merged_into ON contacts(merged_into) WHERE merged_into IS NOT NULL"
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema of an open connection up to date."""
     apply_migrations(migrations, conn)

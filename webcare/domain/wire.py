@@ -121,6 +121,9 @@ class ContactRecord(TypedDict):
     handle: str
     name: str | None
     followers: int | None
+    #: merged by a lead into this contact (the same person); None when not merged. A group is
+    #: one level deep: the contact named here is never merged itself
+    merged_into: int | None
 
 
 class PlatformTemplateParameter(TypedDict):

@@ -50,6 +50,51 @@ class TeamApi:
             "the claim",
         )
 
+    # --- contacts: merge and split ----------------------------------------------------------
+
+    def contacts(self, query: str, *, limit: int = 50) -> list[Json]:
+        """Lead or admin: contacts whose handle, name or platform id contains ``query``."""
+        return expect_list(
+            self.client.call("GET", api_path("contacts"), params={"q": query, "limit": limit}),
+            "the contacts",
+        )
+
+    def merge_suggestions(self) -> list[Json]:
+        """Lead or admin: pairs of contacts that may be one person, with the reason."""
+        return expect_list(
+            self.client.call("GET", api_path("contacts", "suggestions")), "the suggested merges"
+        )
+
+    def merge_contacts(self, contact_id: int, into: int) -> Json:
+        """Lead or admin: merge ``contact_id`` into ``into`` (the same person).
+
+        Raises:
+            ConflictError: The merge would make a chain or a cycle, or it is merged elsewhere.
+        """
+        return expect_dict(
+            self.client.call(
+                "POST", api_path("contacts", contact_id, "merge"), json_body={"into": into}
+            ),
+            "the merge",
+        )
+
+    def split_contact(self, contact_id: int) -> Json:
+        """Lead or admin: undo ``contact_id``'s merge."""
+        return expect_dict(
+            self.client.call("POST", api_path("contacts", contact_id, "split")), "the split"
+        )
+
+    def dismiss_merge(self, contact_id: int, other_id: int) -> Json:
+        """Lead or admin: these two are not one person; stop suggesting them."""
+        return expect_dict(
+            self.client.call(
+                "POST",
+                api_path("contacts", "suggestions", "dismiss"),
+                json_body={"contact_id": contact_id, "other_id": other_id},
+            ),
+            "the dismissal",
+        )
+
     # --- templates --------------------------------------------------------------------------
 
     def create_template(self, fields: Json) -> Json:

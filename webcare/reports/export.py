@@ -15,17 +15,18 @@ _STATS = ("count", "median_s", "p90_s", "mean_s", "max_s")
 
 
 def response_times_rows(report: dict[str, Any]) -> list[Row]:
-    """One row per group (and the total), with first response and resolution figures."""
+    """One row per group (and the total), with first response and resolution figures and the
+    people who wrote (``contacts``: a merged contact counts once)."""
     header = [report["by"], "mentions", "answered"]
     header += [f"first_response_{s}" for s in _STATS]
     header += [f"resolution_{s}" for s in _STATS]
-    header += ["sla_breaches", "open_breaches"]
+    header += ["sla_breaches", "open_breaches", "contacts"]
     rows: list[Row] = [header]
     for group in [*report["groups"], report["summary"]]:
         row: list[Any] = [group["key"], group["mentions"], group["answered"]]
         row += [group["first_response"][s] for s in _STATS]
         row += [group["resolution"][s] for s in _STATS]
-        row += [group["sla_breaches"], group["open_breaches"]]
+        row += [group["sla_breaches"], group["open_breaches"], group.get("contacts", 0)]
         rows.append(row)
     return rows
 

@@ -103,6 +103,9 @@ class MentionTiming:
     agent_name: str | None = None
     closed_at: float | None = None
     author: str | None = None  # the customer's handle, to recognise the mention by
+    #: the person who wrote it: the canonical contact id (a merged contact's group), so a
+    #: person on two channels counts once in ``Group.contacts``
+    contact_id: int | None = None
 
     @property
     def waiting_until(self) -> float | None:
@@ -204,11 +207,13 @@ class Group:
     resolution: Summary
     sla_breaches: int
     open_breaches: int
+    contacts: int = 0  # distinct people who wrote (merged contacts once)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "mentions": self.mentions,
+            "contacts": self.contacts,
             "answered": self.answered,
             "first_response": self.first_response.as_dict(),
             "platform_response": self.platform_response.as_dict(),
@@ -232,6 +237,7 @@ def _group(key: str, items: list[Measured]) -> Group:
         resolution=Summary.of(res),
         sla_breaches=sum(1 for m in answered if m.breached),
         open_breaches=sum(1 for m in items if m.first_response_s is None and m.breached),
+        contacts=len({m.t.contact_id for m in items if m.t.contact_id is not None}),
     )
 
 

@@ -26,6 +26,7 @@ from webcare.server.context import ServerContext
 from webcare.server.routers import (
     auth,
     channels,
+    contacts,
     hooks,
     media,
     mentions,
@@ -492,7 +493,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.ctx = ctx
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
-                   channels, media):  # fmt: skip
+                   channels, media, contacts):  # fmt: skip
         app.include_router(module.router, responses=SIGNED_IN)
     app.include_router(misc.router)  # health needs no token; its other route says 401 itself
     app.include_router(hooks.router)  # the platform signs each delivery

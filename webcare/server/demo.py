@@ -8,11 +8,12 @@ from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 
+from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.domain.models import Role
 from webcare.domain.templates import TemplateFields
 from webcare.server.config import ServerConfig
 from webcare.server.run import serve_forever
-from webcare.server.services import accounts
+from webcare.server.services import accounts, ingest
 from webcare.server.services import templates as template_service
 from webcare.server.services.import_twcs import import_file
 from webcare.storage.db import Database
@@ -92,6 +93,45 @@ def seed(db: Database, now: float) -> None:
                     title=title, body=body, language=language, shortcut=shortcut, tags=tags
                 )
                 template_service.insert(conn, fields, None, now)
+
+
+#: People who wrote on more than one channel (the Contacts tab's suggested merges):
+#: (channel kind, channel name, platform user id, handle, name, minutes ago, text)
+DEMO_PEOPLE = (
+    ("mastodon", "@Webcare on Mastodon", "109001", "@sanne@mastodon.example", "Sanne de Vries",
+     300, "My router keeps dropping the connection every evening"),
+    ("twitter", "@Webcare on X", "4410001", "@Sanne", "Sanne de Vries",
+     120, "@Webcare still the same problem with my router, any news?"),
+    ("email", "Webcare e-mail", "pieter.jansen@example.org", "pieter.jansen@example.org",
+     "Pieter Jansen", 600, "Question about my invoice of November"),
+    ("webhook", "Webcare web form", "form-7731", "Pieter.Jansen@Example.org", "Pieter Jansen",
+     90, "I sent an e-mail about my invoice last week and heard nothing"),
+    ("bluesky", "@webcare.example on Bluesky", "did:plc:lotte", "lottevb.bsky.social",
+     "Lotte", 240, "Is there an outage in Utrecht right now?"),
+    ("mastodon", "@Webcare on Mastodon", "109002", "@LotteVB@social.example", "Lotte",
+     30, "Outage in Utrecht again, third time this week"),
+    ("twitter", "@Webcare on X", "4410002", "@bram_k", "Bram",
+     45, "@Webcare thanks for the quick help yesterday!"),
+)  # fmt: skip
+
+
+def seed_people(db: Database, now: float) -> None:
+    """Ingest :data:`DEMO_PEOPLE` (through the real ingest path, as history): the same person
+    on Mastodon and X, the same e-mail address by mail and by web form, one handle on Bluesky
+    and Mastodon — the suggestions the Contacts tab shows."""
+    channels: dict[tuple[str, str], list[IncomingMention]] = {}
+    for n, (kind, channel, user_id, handle, name, minutes, text) in enumerate(DEMO_PEOPLE):
+        channels.setdefault((kind, channel), []).append(
+            IncomingMention(
+                source_id=f"demo-person-{n}",
+                author=Author(platform_user_id=user_id, handle=handle, name=name),
+                text=text,
+                created_at=now - minutes * 60,
+            )
+        )
+    for (kind, channel), mentions in channels.items():
+        info = ChannelInfo(kind=kind, name=channel, brand="Webcare", handle="@Webcare")
+        ingest.ingest(db, Batch(channel=info, mentions=mentions), now, history=True)
 
 
 def run_demo_server(*, host: str, port: int, db: Path | None) -> int:

@@ -228,6 +228,19 @@ class AssignIn(TextIn):
     agent_id: int = ID
 
 
+class ContactMergeIn(TextIn):
+    """Merge the contact of the path into ``into`` (the same person)."""
+
+    into: int = ID
+
+
+class ContactDismissIn(TextIn):
+    """Stop suggesting these two contacts as one person."""
+
+    contact_id: int = ID
+    other_id: int = ID
+
+
 class HandoverIn(TextIn):
     """Pass a mention you hold to a colleague, with a note for them (plain text)."""
 

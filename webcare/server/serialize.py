@@ -259,6 +259,7 @@ def contact(row: sqlite3.Row, _now: float) -> ContactRecord:
         "handle": row["handle"],
         "name": row["name"],
         "followers": row["followers"],
+        "merged_into": row["merged_into"],
     }
 
 

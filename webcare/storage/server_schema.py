@@ -476,6 +476,33 @@ def m013_handover(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER REFERENCES users(id)")
 
 
+@migrations(name="m017_contact_merge")
+def m017_contact_merge(db: sqlite_utils.Database) -> None:
+    # A lead merges two contacts of the same person (Mastodon and e-mail, two X handles): the
+    # merged one points at the contact it joined (``merged_into``, never itself merged, so a
+    # group is one level deep); mentions keep their own contact_id and channel, so a split
+    # (merged_into back to NULL) restores both histories exactly. Who merged it and when is on
+    # the row for the Contacts tab; the audit log has the rest.
+    db.execute("ALTER TABLE contacts ADD COLUMN merged_into INTEGER REFERENCES contacts(id)")
+    db.execute("ALTER TABLE contacts ADD COLUMN merged_at REAL")
+    db.execute("ALTER TABLE contacts ADD COLUMN merged_by INTEGER REFERENCES users(id)")
+    db.execute(
+        "CREATE INDEX contacts_merged_into ON contacts(merged_into) WHERE merged_into IS NOT NULL"
+    )
+    # merge suggestions a lead dismissed (two contacts that are not the same person), the
+    # lower contact id first, so they are not suggested again
+    db.execute(
+        """CREATE TABLE contact_merge_dismissals (
+            low_id INTEGER NOT NULL REFERENCES contacts(id),
+            high_id INTEGER NOT NULL REFERENCES contacts(id),
+            dismissed_by INTEGER REFERENCES users(id),
+            dismissed_at REAL NOT NULL,
+            PRIMARY KEY (low_id, high_id),
+            CHECK (low_id < high_id)
+        )"""
+    )
+
+
 @migrations(name="m018_undo")
 def m018_undo(db: sqlite_utils.Database) -> None:
     # An undo point per accepted status, snooze, tag or priority write (services/undo.py): the

@@ -309,12 +309,16 @@ def test_author_context_counts_conversations_outcomes_and_open_mentions(
 
 def test_author_context_reads_only_the_authors_rows(store: LocalStore) -> None:
     """Every query of the author context walks the author's rows by ``mentions_contact``:
-    its cost follows the author's history, not the store's 1M mentions."""
+    its cost follows the author's history, not the store's 1M mentions — for one contact and
+    for a merged contact's group (two contacts here)."""
     _ann_history(store)
     sqls = [
-        (LocalStore._CONVERSATIONS_SQL, (2,)),
-        (LocalStore._OPEN_SQL, (2, 27, 5)),
-        (LocalStore._TAGS_SQL, (2, 27, 6)),
+        (LocalStore._CONVERSATIONS_SQL.format(ids=ids), (*group,))
+        for ids, group in (("?", (2,)), ("?,?", (2, 3)))
+    ] + [
+        (sql.format(ids=ids), (*group, 27, 5))
+        for sql in (LocalStore._OPEN_SQL, LocalStore._TAGS_SQL)
+        for ids, group in (("?", (2,)), ("?,?", (2, 3)))
     ]
     for sql, args in sqls:
         plan = [r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, args)]

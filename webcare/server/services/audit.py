@@ -97,10 +97,10 @@ def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:
     client never synced still read well; a few IN queries per page.
     """
     ids: dict[str, set[Any]] = {"mention": set(), "user": set(), "template": set(),
-                                "channel": set(), "reply": set()}  # fmt: skip
+                                "channel": set(), "reply": set(), "contact": set()}  # fmt: skip
     for e in entries:
         kind, key = e["entity"], e["entity_id"]
-        if kind in ("mention", "user", "template", "channel") and str(key).isdigit():
+        if kind in ("mention", "user", "template", "channel", "contact") and str(key).isdigit():
             ids[kind].add(int(key))
         elif kind == "reply":
             ids["reply"].add(str(key))
@@ -118,6 +118,12 @@ def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:
     users = _lookup(conn, "SELECT id, display_name FROM users WHERE id IN ({})", ids["user"])
     templates = _lookup(conn, "SELECT id, title FROM templates WHERE id IN ({})", ids["template"])
     channels = _lookup(conn, "SELECT id, name FROM channels WHERE id IN ({})", ids["channel"])
+    contacts = {
+        key: f"@{str(handle).lstrip('@')}" if handle else None
+        for key, handle in _lookup(
+            conn, "SELECT id, handle FROM contacts WHERE id IN ({})", ids["contact"]
+        ).items()
+    }
     for e in entries:
         kind, key = e["entity"], e["entity_id"]
         mention_id: int | None = None
@@ -132,9 +138,9 @@ def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:
             label = f"@{str(handle).lstrip('@')}" if handle else None
             text = str(text or "")[:200]
         elif str(key).isdigit():
-            label = {"user": users, "template": templates, "channel": channels}.get(kind, {}).get(
-                int(key)
-            )
+            named = {"user": users, "template": templates, "channel": channels,
+                     "contact": contacts}  # fmt: skip
+            label = named.get(kind, {}).get(int(key))
         e["entity_label"] = label
         e["entity_text"] = text
         e["mention_id"] = mention_id

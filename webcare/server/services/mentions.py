@@ -9,8 +9,8 @@ from typing import Any
 
 from webcare.domain.errors import NotFoundError
 from webcare.server import serialize
-from webcare.server.services import claims
-from webcare.storage.db import Database
+from webcare.server.services import claims, contacts
+from webcare.storage.db import Database, marks
 
 
 def detail(db: Database, mention_id: int, now: float) -> dict[str, Any]:
@@ -42,25 +42,33 @@ def detail(db: Database, mention_id: int, now: float) -> dict[str, Any]:
 
 def contact_history(db: Database, contact_id: int, now: float) -> dict[str, Any]:
     """An author with every mention of theirs (across threads and channels, oldest first) and
-    the replies each got."""
+    the replies each got. A merged contact's history is the whole group's (``merged``: the
+    other contacts of the same person); each mention keeps its own ``contact_id``."""
     with db.read() as conn:
         contact = serialize.load_one(conn, "contact", contact_id, now)
         if contact is None:
             raise NotFoundError(f"There is no contact with id {contact_id}.")
+        group = contacts.group_ids(conn, contact_id)
+        ids = marks(group)
         mentions = serialize.mentions(
             conn,
             conn.execute(
-                "SELECT * FROM mentions WHERE contact_id = ? ORDER BY created_at, id", (contact_id,)
+                f"SELECT * FROM mentions WHERE contact_id IN ({ids})"  # noqa: S608
+                " ORDER BY created_at, id",
+                group,
             ).fetchall(),
             now,
         )
         replies = serialize.replies(
             conn,
             conn.execute(
-                "SELECT r.* FROM replies r JOIN mentions m ON m.id = r.mention_id"
-                " WHERE m.contact_id = ? ORDER BY r.accepted_at, r.id",
-                (contact_id,),
+                f"SELECT r.* FROM replies r JOIN mentions m ON m.id = r.mention_id WHERE m.contact_id IN ({ids}) ORDER BY r.accepted_at, r.id",  # noqa: E501, S608
+                group,
             ).fetchall(),
             now,
         )
-    return {"contact": contact, "mentions": mentions, "replies": replies}
+        merged = [
+            c for i in group if i != contact_id
+            if (c := serialize.load_one(conn, "contact", i, now)) is not None
+        ]  # fmt: skip
+    return {"contact": contact, "merged": merged, "mentions": mentions, "replies": replies}

@@ -9,12 +9,14 @@ from webcare.domain.timeutil import iso
 from webcare.reports import response_times as rt
 from webcare.reports.response_times import GroupBy, MentionTiming, Report, SlaTargets
 from webcare.server.services import settings
+from webcare.server.services.contacts import CANONICAL_CONTACT_SQL
 from webcare.storage.db import Database
 
-_SQL = """
+# the person (a merged contact counts as the contact it was merged into): CANONICAL_CONTACT_SQL
+_SQL = f"""
 SELECT m.id, ch.name AS channel, ch.brand, m.received_at, m.created_at, m.priority, m.status,
        m.closed_at, r.accepted_at, r.posted_at, r.agent_id, u.display_name, u.brand AS agent_brand,
-       c.handle
+       c.handle, {CANONICAL_CONTACT_SQL} AS person
 FROM mentions m
 JOIN channels ch ON ch.id = m.channel_id
 LEFT JOIN contacts c ON c.id = m.contact_id
@@ -24,7 +26,7 @@ LEFT JOIN replies r ON r.id = (
 )
 LEFT JOIN users u ON u.id = r.agent_id
 WHERE m.received_at >= ? AND m.received_at < ?
-"""
+"""  # noqa: S608 - only our own constant is interpolated
 
 
 def load_timings(
@@ -58,6 +60,7 @@ def load_timings(
                 agent_name=agent,
                 closed_at=row["closed_at"],
                 author=row["handle"],
+                contact_id=row["person"],
             )
         )
     return out

@@ -53,6 +53,9 @@ def action_names() -> dict[str, str]:
         "channel.error": QCoreApplication.translate("Audit", "Fetch failed"),
         "channel.recovered": QCoreApplication.translate("Audit", "Fetching again"),
         "ingest": QCoreApplication.translate("Audit", "Mentions fetched"),
+        "contact.merge": QCoreApplication.translate("Audit", "Contacts merged"),
+        "contact.split": QCoreApplication.translate("Audit", "Contacts split"),
+        "contact.dismiss": QCoreApplication.translate("Audit", "Merge suggestion dismissed"),
         "settings.business_hours": QCoreApplication.translate("Audit", "Business hours changed"),
         "settings.sla_targets": QCoreApplication.translate("Audit", "SLA targets changed"),
         "settings.auto_ack": QCoreApplication.translate("Audit", "Out-of-hours reply changed"),
@@ -93,6 +96,7 @@ def subject_text(entry: dict[str, Any]) -> str:
         "user": QCoreApplication.translate("Audit", "account {id}"),
         "template": QCoreApplication.translate("Audit", "template {id}"),
         "channel": QCoreApplication.translate("Audit", "channel {id}"),
+        "contact": QCoreApplication.translate("Audit", "contact {id}"),
     }
     return kinds.get(entity, "{entity} {id}").format(entity=entity, id=key[:12])
 
@@ -378,7 +382,28 @@ def _nothing(_d: dict[str, Any], _who: Who) -> str:
     return ""
 
 
+def _contact_merge(d: dict[str, Any], _who: Who) -> str:
+    return QCoreApplication.translate(
+        "Audit", "{contact} merged into {into}: one person, one history"
+    ).format(contact=d.get("contact_name", "?"), into=d.get("into_name", "?"))
+
+
+def _contact_split(d: dict[str, Any], _who: Who) -> str:
+    return QCoreApplication.translate(
+        "Audit", "{contact} split from {into}: separate histories again"
+    ).format(contact=d.get("contact_name", "?"), into=d.get("into_name", "?"))
+
+
+def _contact_dismiss(d: dict[str, Any], _who: Who) -> str:
+    return QCoreApplication.translate(
+        "Audit", "{contact} and {other} are not the same person: not suggested again"
+    ).format(contact=d.get("contact_name", "?"), other=d.get("other_name", "?"))
+
+
 _DESCRIBE: dict[str, Callable[[dict[str, Any], Who], str]] = {
+    "contact.merge": _contact_merge,
+    "contact.split": _contact_split,
+    "contact.dismiss": _contact_dismiss,
     "auth.login": _login,
     "auth.logout": _nothing,
     "claim.grant": _claim_grant,

@@ -48,6 +48,7 @@ class AuditView(QWidget):
             (self.tr("Templates"), "template"),
             (self.tr("Accounts"), "user"),
             (self.tr("Channels"), "channel"),
+            (self.tr("Contacts"), "contact"),
             (self.tr("Settings"), "settings"),
         ):
             self.entity.addItem(label, value)

@@ -358,6 +358,9 @@ class ReportsView(QWidget):
                 if data["basis"] == "business"
                 else self.tr("calendar time"),
             )
+            # people, not handles: a contact merged into another counts once
+            + " · "
+            + self.tr("written by {n} people").format(n=s.get("contacts", 0))
         )
         groups = {
             "agent": self.tr("agent"),

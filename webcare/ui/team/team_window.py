@@ -16,6 +16,7 @@ from webcare.ui.team.agents_view import AgentsView
 from webcare.ui.team.audit_view import AuditView
 from webcare.ui.team.channels_view import ChannelsView
 from webcare.ui.team.common import ExportButton
+from webcare.ui.team.contacts_view import ContactsView
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
 from webcare.ui.team.templates_view import TemplatesView
@@ -26,6 +27,7 @@ TABS: dict[str, tuple[str, ...]] = {
     "reports": ("lead", "admin"),
     "workload": ("lead", "admin"),
     "audit": ("lead", "admin"),
+    "contacts": ("lead", "admin"),
     "templates": ("admin",),
     "agents": ("admin",),
     "channels": ("admin",),
@@ -67,6 +69,7 @@ class TeamWindow(QMainWindow):
             "reports": (self.tr("Reports"), lambda: ReportsView(runner, team, self)),
             "workload": (self.tr("Workload"), lambda: WorkloadView(runner, team, self)),
             "audit": (self.tr("Audit log"), lambda: AuditView(runner, team, self)),
+            "contacts": (self.tr("Contacts"), lambda: ContactsView(runner, team, self)),
             "templates": (self.tr("Templates"), lambda: TemplatesView(runner, team, self)),
             "agents": (self.tr("Agents"), lambda: AgentsView(runner, team, me_id, self)),
             "channels": (self.tr("Channels"), lambda: ChannelsView(runner, team, self)),

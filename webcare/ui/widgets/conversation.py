@@ -115,8 +115,9 @@ class MessageFrame(QFrame):
         if item.kind == "reply" and item.private:
             # "private reply · Read": the word put in front of what the header says
             kind = self.tr("private", "a reply sent as a private message") + " " + kind
-        parts = [item.author, when] + ([kind] if kind else [])
-        return " · ".join(parts)
+        # a merged contact's history: each mention says which channel it came in on
+        parts = [item.author, when] + ([item.channel] if item.channel else [])
+        return " · ".join(parts + ([kind] if kind else []))
 
 
 class ConversationView(QScrollArea):

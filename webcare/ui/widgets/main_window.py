@@ -197,9 +197,11 @@ class DetailPane(QWidget):
             if detail.followers is not None
             else ""
         )
-        bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
-        self.profile.setText(" · ".join(b for b in bits if b))
         context = detail.author
+        bits = [detail.handle if detail.name else "", followers, channel_label(detail.channel)]
+        if context.also:  # a merged contact: the same person's other handles
+            bits.append(self.tr("also {handles}").format(handles=", ".join(context.also)))
+        self.profile.setText(" · ".join(b for b in bits if b))
         self.history.setText(self._history_text(context) if detail.contact_id is not None else "")
         self.history.setVisible(bool(self.history.text()))
         self.tags.setText(self._tags_text(detail.tags, context.tags))
@@ -561,6 +563,7 @@ class MainWindow(QMainWindow):
             "reports": (self.tr("&Reports"), "Ctrl+Shift+R"),
             "workload": (self.tr("&Workload"), "Ctrl+Shift+W"),
             "audit": (self.tr("&Audit log"), "Ctrl+Shift+L"),
+            "contacts": (self.tr("C&ontacts"), "Ctrl+Shift+K"),
             "templates": (self.tr("&Templates"), "Ctrl+Shift+T"),
             "agents": (self.tr("A&gents"), "Ctrl+Shift+A"),
             "channels": (self.tr("&Channels"), "Ctrl+Shift+H"),
