@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from webcare.domain.templates import ask_fields
 from webcare.net.agent_api import ApiClient
 from webcare.net.team_api import TeamApi
+from webcare.ui.team.contacts_view import ContactsView
 from webcare.ui.team.reports_view import ReportsView
 from webcare.ui.team.settings_view import SettingsView
 from webcare.ui.team.templates_view import TemplatesView
@@ -166,6 +167,15 @@ class TeamScreenshots(QObject):
         if isinstance(view, SettingsView) and tab not in self.staged:
             self.staged.add(tab)
             stage_settings(view)
+        if isinstance(view, ContactsView) and tab not in self.staged:
+            self.staged.add(tab)  # a search too: the contacts a lead would merge by hand
+            view.search.setText("sanne")
+            view.search_contacts()
+            QTimer.singleShot(200, self.step)  # rendered once the search answered
+            return
+        if isinstance(view, ContactsView) and not view.found:
+            QTimer.singleShot(100, self.step)
+            return
         if isinstance(view, TemplatesView) and tab not in self.staged:
             self.staged.add(tab)
             stage_templates(view, "nl" if "nl" in self.suffix else "en")

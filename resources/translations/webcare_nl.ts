@@ -1177,6 +1177,10 @@
         <translation>om ermee samen te voegen</translation>
     </message>
     <message>
+        <source>Find any two contacts to merge, or a merged one to split.</source>
+        <translation>Zoek twee contacten om samen te voegen, of een samengevoegd contact om te splitsen.</translation>
+    </message>
+    <message>
         <source>merged into {contact}</source>
         <translation>samengevoegd met {contact}</translation>
     </message>

@@ -124,7 +124,7 @@ def test_dutch_inbox_and_team_window(open_in: OpenIn, team: TestServer, qtbot: Q
     team_window = session.controller.open_team("workload")
     qtbot.addWidget(team_window)
     tabs = [team_window.tabs.tabText(i) for i in range(team_window.tabs.count())]
-    assert tabs == ["Rapportages", "Werkverdeling", "Auditlog"]
+    assert tabs == ["Rapportages", "Werkverdeling", "Auditlog", "Contacten"]
     workload = team_window.views["workload"]
     assert isinstance(workload, WorkloadView)
     assert workload.release_button.text() == "Vrijgeven"

@@ -298,7 +298,7 @@ def test_lead_cannot_reach_admin_tabs(open_client: OpenClient, qtbot: QtBot) -> 
     session = open_client("lars")
     window = session.controller.open_team("reports")
     qtbot.addWidget(window)
-    assert sorted(window.views) == ["audit", "reports", "workload"]
+    assert sorted(window.views) == ["audit", "contacts", "reports", "workload"]
     assert window.open_tab("templates") is None
 
 

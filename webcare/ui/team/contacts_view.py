@@ -72,9 +72,10 @@ class ContactsView(QWidget):
         self.results = TableBlock(self.tr("Contacts"), "contacts", self)
         self.results.view.setSelectionMode(self.results.view.SelectionMode.ExtendedSelection)
         self.results.set_empty_text(
-            self.tr("No contact found."),
+            self.tr("Find any two contacts to merge, or a merged one to split."),
             self.tr("Search for a handle, a name or an e-mail address; select two to merge."),
         )
+        self.results.model.set_rows(self._found_header(), [])
         self.merge_selected_button = QPushButton(self.tr("Merge the two selected"), self)
         self.split_button = QPushButton(self.tr("Split"), self)
         self.split_button.setToolTip(self.tr("Undo this contact's merge: separate histories"))
@@ -144,14 +145,9 @@ class ContactsView(QWidget):
     def _show_suggestions(self, suggestions: list[dict[str, Any]]) -> None:
         self.suggested = suggestions
         self.suggestions.model.set_rows(
-            [self.tr("why"), self.tr("contact"), self.tr("to merge into it"), self.tr("channels")],
+            [self.tr("why"), self.tr("contact"), self.tr("to merge into it")],
             [
-                [
-                    self.reason_text(s),
-                    self._describe(s["contact"]),
-                    self._describe(s["other"]),
-                    ", ".join(sorted({*s["contact"]["channels"], *s["other"]["channels"]})),
-                ]
+                [self.reason_text(s), self._describe(s["contact"]), self._describe(s["other"])]
                 for s in suggestions
             ],
         )
@@ -182,18 +178,17 @@ class ContactsView(QWidget):
                     group,
                 ]
             )
-        self.results.model.set_rows(
-            [
-                self.tr("contact"),
-                self.tr("name"),
-                self.tr("channels"),
-                self.tr("mentions"),
-                self.tr("merged"),
-            ],
-            rows,
+        self.results.set_empty_text(
+            self.tr("No contact found."),
+            self.tr("Search for a handle, a name or an e-mail address; select two to merge."),
         )
+        self.results.model.set_rows(self._found_header(), rows)
         self._update_buttons()
         self.loaded.emit()
+
+    def _found_header(self) -> list[str]:
+        return [self.tr("contact"), self.tr("name"), self.tr("channels"), self.tr("mentions"),
+                self.tr("merged")]  # fmt: skip
 
     # --- selection and actions --------------------------------------------------------------
 
