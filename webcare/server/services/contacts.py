@@ -229,7 +229,22 @@ def search(db: Database, query: str, limit: int) -> list[dict[str, Any]]:
             " OR lower(platform_user_id) LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
             (like, like, like, limit),
         ).fetchall()
-        return _summaries(conn, found)
+        # the rest of each found contact's group: its head and the head's other members
+        heads = sorted({int(r["merged_into"] or r["id"]) for r in found})
+        seen = {int(r["id"]) for r in found}
+        extra: list[sqlite3.Row] = []
+        for part in chunks(heads):
+            extra += [
+                r
+                for r in conn.execute(
+                    f"SELECT * FROM contacts WHERE id IN ({marks(part)})"  # noqa: S608
+                    f" OR merged_into IN ({marks(part)})",
+                    [*part, *part],
+                )
+                if int(r["id"]) not in seen
+            ]
+        rows = sorted([*found, *extra], key=lambda r: int(r["id"]))
+        return _summaries(conn, rows)
 
 
 def email_of(platform: str, platform_user_id: str, handle: str) -> str | None:
