@@ -75,6 +75,7 @@ def bench_head(
         "users": cast("list[UserRecord]", users if users is not None else [me]),
         "channels": [],
         "templates": [],
+        "views": [],
         "counts": {},
     }
 
@@ -422,7 +423,7 @@ def queue_open_in_subprocess(store_path: Path) -> QueueResult:
 def search_queries(n: int, n_contacts: int, seed: int = 11) -> list[tuple[str, QueueFilter]]:
     """``n`` searches as an agent types them: words, ``@handle``, ``tag:``, ``prio:``,
     ``since:``, most combined with a status or channel filter. Returns (typed text, filter)."""
-    from webcare.client_store.search import parse_search
+    from webcare.domain.search_syntax import parse_search
 
     rng = random.Random(seed)
     words = sorted({w for w in VOCABULARY if len(w) >= 4 and w.isalpha()})

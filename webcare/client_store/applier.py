@@ -62,6 +62,8 @@ class SyncApplier(StoreCore):
             self._upsert(conn, "user", head["users"], now)
             self._upsert(conn, "channel", head["channels"], now)
             self._upsert(conn, "template", head["templates"], now)
+            # an older server sends no saved views: none
+            self._upsert(conn, "view", head.get("views", []), now)
             for key, value in (
                 ("db_id", head["db_id"]),
                 ("bootstrap_cursor", head["cursor"]),

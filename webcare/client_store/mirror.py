@@ -18,6 +18,7 @@ from webcare.domain.wire import (
     MentionRecord,
     NoteRecord,
     ReplyRecord,
+    SavedViewRecord,
     TemplateRecord,
     UserRecord,
 )
@@ -113,6 +114,14 @@ def _template_row(d: TemplateRecord, _now: float) -> tuple[Any, ...]:
     )
 
 
+def _view_row(d: SavedViewRecord, _now: float) -> tuple[Any, ...]:
+    return (
+        d["id"], d["owner_id"], d["name"], d["base"], d.get("search") or "",
+        d.get("status") or "", d.get("channel_id"), d.get("min_priority"), d["sort"],
+        int(bool(d["published"])), d.get("updated_by"), _t(d.get("updated_at")),
+    )  # fmt: skip
+
+
 def _user_row(d: UserRecord, _now: float) -> tuple[Any, ...]:
     return (
         d["id"],
@@ -195,6 +204,12 @@ TABLES: dict[str, tuple[str, tuple[str, ...], Callable[[Any, float], tuple[Any, 
          "last_error", "connector", "can_reply", "can_attach", "attach_max_bytes",
          "reply_window_s", "window_templates"),
         _channel_row,
+    ),
+    "view": (
+        "saved_views",
+        ("id", "owner_id", "name", "base", "search", "status", "channel_id", "min_priority",
+         "sort", "published", "updated_by", "updated_at"),
+        _view_row,
     ),
 }  # fmt: skip
 

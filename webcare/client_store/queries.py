@@ -15,6 +15,7 @@ from webcare.client_store.records import (
     Json,
     QueueFilter,
     QueueRow,
+    SavedView,
     Sort,
     Template,
     View,
@@ -82,6 +83,37 @@ class QueueQueries(TextSearch):
     def view_counts(self, now: float | None = None) -> dict[View, int]:
         t = now if now is not None else self.clock()
         return {view: self.count(QueueFilter(view=view), t) for view in View}
+
+    def saved_views(self) -> list[SavedView]:
+        """The saved views this account sees, as the list shows them: the team's first, then
+        its own, each by name (Ctrl+5 … Ctrl+9 open the first five in this order)."""
+        rows = self.conn.execute(
+            "SELECT v.*, u.display_name AS owner FROM saved_views v"
+            " LEFT JOIN users u ON u.id = v.owner_id"
+            " ORDER BY v.published DESC, v.name COLLATE NOCASE, v.id"
+        ).fetchall()
+        return [
+            SavedView(
+                id=r["id"],
+                owner_id=r["owner_id"],
+                name=r["name"],
+                base=r["base"],
+                search=r["search"],
+                status=r["status"],
+                channel_id=r["channel_id"],
+                min_priority=r["min_priority"],
+                sort=r["sort"],
+                published=bool(r["published"]),
+                owner=r["owner"] or "",
+            )
+            for r in rows
+        ]
+
+    def saved_view_counts(self, now: float | None = None) -> dict[int, int]:
+        """Each saved view's count, with the query its list runs (``count``: an index count,
+        or a search's walk capped at ``SEARCH_CAP``), never by loading its rows."""
+        t = now if now is not None else self.clock()
+        return {view.id: self.count(view.queue_filter(), t) for view in self.saved_views()}
 
     def rows(
         self,

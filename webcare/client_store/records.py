@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from webcare.domain.media import MAX_ATTACHMENTS
+from webcare.domain.search_syntax import parse_search
 from webcare.domain.wire import Json
 
 __all__ = ["Json"]  # re-exported: the store's callers name it from here
@@ -44,6 +45,71 @@ class QueueFilter:
     since: float | None = None
     until: float | None = None
     sort: Sort = Sort.NEWEST
+
+
+def build_filter(
+    view: View,
+    search: str,
+    *,
+    status: str = "",
+    channel_id: int | None = None,
+    min_priority: int | None = None,
+    sort: Sort = Sort.NEWEST,
+) -> tuple[QueueFilter, tuple[str, ...]]:
+    """The queue filter of a view, the search box's text and the filter boxes (the window's and
+    a saved view's alike), and what of the search could not be read."""
+    parsed = parse_search(search)
+    priorities = [p for p in (min_priority, parsed.min_priority) if p is not None]
+    return QueueFilter(
+        view=view,
+        text=parsed.text,
+        statuses=(status,) if status else (),
+        channel_id=channel_id,
+        tag=parsed.tag,
+        min_priority=max(priorities) if priorities else None,
+        since=parsed.since,
+        until=parsed.until,
+        sort=sort,
+    ), parsed.problems
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """A saved view as the server last sent it (the local store keeps it for offline use)."""
+
+    id: int
+    owner_id: int
+    name: str
+    base: str
+    search: str
+    status: str
+    channel_id: int | None
+    min_priority: int | None
+    sort: str
+    published: bool
+    #: who owns it (for a team view: who saved it)
+    owner: str = ""
+
+    @property
+    def view(self) -> View:
+        try:
+            return View(self.base)
+        except ValueError:  # a newer server's base view: the widest there is
+            return View.ALL
+
+    @property
+    def sort_order(self) -> Sort:
+        try:
+            return Sort(self.sort)
+        except ValueError:  # a newer server's sort order
+            return Sort.NEWEST
+
+    def queue_filter(self) -> QueueFilter:
+        """What the queue shows for it: the same filter the window builds from its boxes."""
+        return build_filter(
+            self.view, self.search, status=self.status, channel_id=self.channel_id,
+            min_priority=self.min_priority, sort=self.sort_order,
+        )[0]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -332,6 +332,20 @@ def m012_handover(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER")
 
 
+@migrations(name="m013_saved_views")
+def m013_saved_views(db: sqlite_utils.Database) -> None:
+    # the saved views this account sees (its own and the team's published ones), as the
+    # server sent them: the view list works from them offline; a mirror table (the applier's)
+    db.execute(
+        """CREATE TABLE saved_views (
+            id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL, name TEXT NOT NULL,
+            base TEXT NOT NULL, search TEXT NOT NULL, status TEXT NOT NULL, channel_id INTEGER,
+            min_priority INTEGER, sort TEXT NOT NULL, published INTEGER NOT NULL,
+            updated_by INTEGER, updated_at REAL
+        )"""
+    )
+
+
 @migrations(name="m017_contact_merge")
 def m017_contact_merge(db: sqlite_utils.Database) -> None:
     # a lead merged this contact into another one (the same person): the author history is

@@ -17,57 +17,9 @@ from webcare.client_store.core import StoreCore
 from webcare.client_store.filters import filter_where
 from webcare.client_store.records import QueueFilter, Sort, View
 from webcare.client_store.schema import ID_BITS, KEY_SQL, search_key
-from webcare.domain.timeutil import parse_iso
+from webcare.domain.search_syntax import PRIORITIES as _PRIORITIES
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TOKEN = re.compile(r"(?<!\S)(tag|since|until|prio):(\S+)", re.IGNORECASE)
-_PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedSearch:
-    text: str
-    tag: str | None = None
-    since: float | None = None
-    until: float | None = None
-    min_priority: int | None = None
-    problems: tuple[str, ...] = ()
-
-
-def parse_search(query: str) -> ParsedSearch:
-    """Split ``tag:x since:2017-10-11 until:2017-10-12 prio:high words`` into filters + words.
-
-    Dates are ISO 8601 and read as UTC, like every time in Webcare. Unreadable tokens are
-    reported, not silently dropped.
-    """
-    found: dict[str, str] = {}
-    problems: list[str] = []
-    for match in _TOKEN.finditer(query):
-        found[match.group(1).lower()] = match.group(2)
-    text = " ".join(_TOKEN.sub(" ", query).split())
-
-    def when(key: str) -> float | None:
-        if key not in found:
-            return None
-        try:
-            return parse_iso(found[key])
-        except ValueError:
-            problems.append(f"{key}: '{found[key]}' is not a date like 2017-10-11")
-            return None
-
-    priority = None
-    if "prio" in found:
-        priority = _PRIORITIES.get(found["prio"].lower())
-        if priority is None:
-            problems.append(f"prio: use one of {', '.join(_PRIORITIES)}")
-    return ParsedSearch(
-        text=text,
-        tag=found.get("tag", "").lower() or None,
-        since=when("since"),
-        until=when("until"),
-        min_priority=priority,
-        problems=tuple(problems),
-    )
 
 
 def fts_query(text: str) -> str | None:

@@ -243,6 +243,28 @@ class ChannelRecord(TypedDict):
     fetched_total: int
 
 
+class SavedViewRecord(TypedDict):
+    """A saved view (``/v1/views``, the feed's ``view``): a personal one goes only to its
+    owner; a published one (``published``) to everyone, and only leads and admins change it."""
+
+    id: int
+    owner_id: int
+    name: str
+    #: the built-in view it starts from: unclaimed | mine | all | answered | snoozed
+    base: str
+    #: the search box's text: words and tag: since: until: prio: tokens
+    search: str
+    #: the status filter ("" any)
+    status: str
+    channel_id: int | None
+    min_priority: int | None
+    #: newest | oldest | priority
+    sort: str
+    published: bool
+    updated_by: int | None
+    updated_at: str | None
+
+
 #: Every entity the change feed carries, and its record.
 EntityRecord = (
     MentionRecord
@@ -252,8 +274,9 @@ EntityRecord = (
     | TemplateRecord
     | UserRecord
     | ChannelRecord
+    | SavedViewRecord
 )
-Entity = Literal["mention", "contact", "reply", "note", "template", "user", "channel"]
+Entity = Literal["mention", "contact", "reply", "note", "template", "user", "channel", "view"]
 
 
 class ChangeRecord(TypedDict):
@@ -283,6 +306,8 @@ class BootstrapRecord(TypedDict):
     users: list[UserRecord]
     channels: list[ChannelRecord]
     templates: list[TemplateRecord]
+    #: the saved views this account sees (its own and the published ones)
+    views: list[SavedViewRecord]
     counts: dict[str, int]
 
 

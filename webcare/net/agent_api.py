@@ -15,6 +15,7 @@ from webcare.domain.wire import (
     BootstrapRecord,
     ChangesPage,
     PresenceRecord,
+    SavedViewRecord,
     UserRecord,
 )
 from webcare.net.errors import ServerError
@@ -298,6 +299,29 @@ class ApiClient(Transport):
         """The team's time zone, opening hours and holidays (what a snooze's "tomorrow 9:00"
         and "next business day" are computed in): ``timezone``, ``weekly``, ``holidays``."""
         return expect_dict(self.call("GET", api_path("business-hours")), "the team's hours")
+
+    # --- saved views ------------------------------------------------------------------------
+
+    def saved_views(self) -> list[SavedViewRecord]:
+        """My saved views and the team's published ones (the feed keeps the local copy)."""
+        answer = expect_list(self.call("GET", api_path("views")), "the saved views")
+        return cast("list[SavedViewRecord]", answer)
+
+    def create_view(self, fields: Json) -> SavedViewRecord:
+        """Save a view: ``name``, ``base``, ``search``, ``status``, ``channel_id``,
+        ``min_priority``, ``sort``, ``published`` (leads). ``ValidationError`` for a name in
+        use, a search the server cannot read, too many views; ``PermissionDenied`` for an agent
+        publishing."""
+        answer = self.call("POST", api_path("views"), json_body=fields)
+        return cast("SavedViewRecord", expect_dict(answer, "the saved view"))
+
+    def update_view(self, view_id: int, fields: Json) -> SavedViewRecord:
+        """Rename or change a view, publish or unpublish it (the fields given change)."""
+        answer = self.call("PATCH", api_path("views", view_id), json_body=fields)
+        return cast("SavedViewRecord", expect_dict(answer, "the saved view"))
+
+    def delete_view(self, view_id: int) -> None:
+        self.call("DELETE", api_path("views", view_id))
 
     # --- replies and their channel ----------------------------------------------------------
 

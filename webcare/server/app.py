@@ -33,6 +33,7 @@ from webcare.server.routers import (
     misc,
     platform_templates,
     reports,
+    saved_views,
     settings,
     sync,
     templates,
@@ -493,7 +494,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.ctx = ctx
     _install_error_handlers(app)
     for module in (auth, sync, mentions, mutations_router, templates, users, reports, settings,
-                   channels, media, contacts):  # fmt: skip
+                   channels, media, contacts, saved_views):  # fmt: skip
         app.include_router(module.router, responses=SIGNED_IN)
     app.include_router(misc.router)  # health needs no token; its other route says 401 itself
     app.include_router(hooks.router)  # the platform signs each delivery

@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from webcare.domain.wire import ChangeRecord, EntityRecord
+from webcare.domain.wire import ChangeRecord, EntityRecord, SavedViewRecord
 from webcare.server import serialize
 
-ENTITIES = ("mention", "contact", "reply", "note", "template", "user", "channel")
+ENTITIES = ("mention", "contact", "reply", "note", "template", "user", "channel", "view")
 
 
 def record(
@@ -72,8 +73,13 @@ class Page:
     head: int
 
 
-def read_page(conn: sqlite3.Connection, since: int, limit: int, now: float) -> Page:
-    """Read one page of changes after ``since``. Call inside one read transaction."""
+def read_page(
+    conn: sqlite3.Connection, since: int, limit: int, now: float, viewer: int | None = None
+) -> Page:
+    """Read one page of changes after ``since``, as ``viewer`` may see them. Call inside one
+    read transaction. Another account's personal saved view goes out as a deletion: nothing of
+    it leaves the server, and a view that was published and is personal again leaves the
+    other clients' stores."""
     low, head = floor(conn), max_seq(conn)
     if since < low:
         raise CursorInvalid("cursor_expired", low, head)
@@ -96,6 +102,12 @@ def read_page(conn: sqlite3.Connection, since: int, limit: int, now: float) -> P
     out: list[tuple[int, ChangeRecord]] = []
     for (entity, entity_id), (seq, op) in latest.items():
         data = loaded.get(entity, {}).get(entity_id) if op == "upsert" else None
+        if (
+            entity == "view"
+            and data is not None
+            and not serialize.visible_to(cast("SavedViewRecord", data), viewer)
+        ):
+            data = None
         item: ChangeRecord = {
             "seq": seq,
             "entity": entity,

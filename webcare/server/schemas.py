@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from webcare.domain.media import MAX_ATTACHMENTS
 from webcare.domain.models import MutationType, Role
 from webcare.domain.priority import MAX_RULES, MAX_WORDS
+from webcare.domain.saved_views import MAX_NAME as MAX_VIEW_NAME
+from webcare.domain.saved_views import MAX_SEARCH as MAX_VIEW_SEARCH
 from webcare.domain.templates import MAX_BODY as MAX_TEMPLATE_BODY
 from webcare.domain.templates import MAX_SHORTCUT, MAX_TITLE
 from webcare.domain.timeutil import PORTABLE_MAX
@@ -21,6 +23,7 @@ from webcare.domain.wire import (
     MentionRecord,
     NoteRecord,
     PresenceRecord,
+    SavedViewRecord,
     TemplateRecord,
     UserRecord,
 )
@@ -40,6 +43,7 @@ UserOut = UserRecord
 PresenceOut = PresenceRecord
 TemplateOut = TemplateRecord
 MediaOut = MediaRecord
+SavedViewOut = SavedViewRecord
 
 
 class ErrorOut(BaseModel):
@@ -266,6 +270,37 @@ class TemplateIn(TextIn):
     tags: list[str] = Field(default_factory=list, max_length=20)
 
 
+class SavedViewIn(TextIn):
+    """A saved view to create; the server checks the rest (``SavedViewFields``: unknown base
+    view or sort, a search it cannot read) and answers ``422`` with the reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=MAX_VIEW_NAME * 4)
+    base: str = Field(default="unclaimed", max_length=40)
+    search: str = Field(default="", max_length=MAX_VIEW_SEARCH * 4)
+    status: str = Field(default="", max_length=40)
+    channel_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    min_priority: int | None = Field(default=None, ge=0, le=3, strict=True)
+    sort: str = Field(default="newest", max_length=40)
+    published: bool = False
+
+
+class SavedViewPatchIn(TextIn):
+    """A change to a saved view: a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=MAX_VIEW_NAME * 4)
+    base: str | None = Field(default=None, max_length=40)
+    search: str | None = Field(default=None, max_length=MAX_VIEW_SEARCH * 4)
+    status: str | None = Field(default=None, max_length=40)
+    channel_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    min_priority: int | None = Field(default=None, ge=0, le=3, strict=True)
+    sort: str | None = Field(default=None, max_length=40)
+    published: bool | None = None
+
+
 class UserCreateIn(TextIn):
     username: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=100)
@@ -317,7 +352,7 @@ class MePatchIn(BaseModel):
 
 class ChangeOut(BaseModel):
     seq: int
-    entity: Literal["mention", "contact", "reply", "note", "template", "user", "channel"]
+    entity: Literal["mention", "contact", "reply", "note", "template", "user", "channel", "view"]
     id: str
     op: Literal["upsert", "delete"]
     data: dict[str, Any] | None
@@ -340,6 +375,7 @@ class BootstrapOut(BaseModel):
     users: list[UserOut]
     channels: list[dict[str, Any]]
     templates: list[TemplateOut]
+    views: list[SavedViewOut]
     counts: dict[str, int]
 
 

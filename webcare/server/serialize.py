@@ -25,6 +25,7 @@ from webcare.domain.wire import (
     MentionRecord,
     NoteRecord,
     ReplyRecord,
+    SavedViewRecord,
     TemplateRecord,
     UserRecord,
 )
@@ -313,6 +314,28 @@ def template(row: sqlite3.Row, _now: float) -> TemplateRecord:
     }
 
 
+def saved_view(row: sqlite3.Row, _now: float) -> SavedViewRecord:
+    return {
+        "id": row["id"],
+        "owner_id": row["owner_id"],
+        "name": row["name"],
+        "base": row["base"],
+        "search": row["search"],
+        "status": row["status"],
+        "channel_id": row["channel_id"],
+        "min_priority": row["min_priority"],
+        "sort": row["sort"],
+        "published": bool(row["published"]),
+        "updated_by": row["updated_by"],
+        "updated_at": _iso(row, "updated_at"),
+    }
+
+
+def visible_to(view: SavedViewRecord, user_id: int | None) -> bool:
+    """A published view is everyone's; a personal one only its owner's."""
+    return view["published"] or view["owner_id"] == user_id
+
+
 def user(row: sqlite3.Row, _now: float) -> UserRecord:
     return {
         "id": row["id"],
@@ -393,6 +416,7 @@ _TABLES: dict[str, tuple[str, Callable[[sqlite3.Row, float], EntityRecord]]] = {
     "template": ("templates", template),
     "user": ("users", user),
     "channel": ("channels", channel),
+    "view": ("saved_views", saved_view),
 }
 
 _CHUNK = 500
@@ -426,6 +450,10 @@ def load_one(
 def load_one(
     conn: sqlite3.Connection, entity: Literal["template"], entity_id: int | str, now: float
 ) -> TemplateRecord | None: ...
+@overload
+def load_one(
+    conn: sqlite3.Connection, entity: Literal["view"], entity_id: int | str, now: float
+) -> SavedViewRecord | None: ...
 @overload
 def load_one(
     conn: sqlite3.Connection, entity: Literal["contact"], entity_id: int | str, now: float

@@ -476,6 +476,32 @@ def m013_handover(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE notes ADD COLUMN handover_to INTEGER REFERENCES users(id)")
 
 
+@migrations(name="m014_saved_views")
+def m014_saved_views(db: sqlite_utils.Database) -> None:
+    # A saved view (GET/POST /v1/views): a name, a base view, filters, the search box's text
+    # and a sort; personal (only owner_id sees it) or published to the team (every account
+    # sees it; only leads and admins change it). A name is unique per owner, and among the
+    # published views.
+    db.execute(
+        """CREATE TABLE saved_views (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER NOT NULL REFERENCES users(id),
+            name TEXT NOT NULL,
+            base TEXT NOT NULL,
+            search TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',
+            channel_id INTEGER,
+            min_priority INTEGER,
+            sort TEXT NOT NULL,
+            published INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            updated_by INTEGER REFERENCES users(id)
+        )"""
+    )
+    db.execute("CREATE INDEX saved_views_owner ON saved_views(owner_id)")
+
+
 @migrations(name="m017_contact_merge")
 def m017_contact_merge(db: sqlite_utils.Database) -> None:
     # A lead merges two contacts of the same person (Mastodon and e-mail, two X handles): the

@@ -9,8 +9,9 @@ from typing import Any, cast
 import pytest
 
 from webcare.client_store.records import QueueFilter, Sort, View
-from webcare.client_store.search import ParsedSearch, fts_query, parse_search
+from webcare.client_store.search import fts_query
 from webcare.client_store.store import LocalStore
+from webcare.domain.search_syntax import ParsedSearch, parse_search
 from webcare.domain.timeutil import parse_iso
 from webcare.domain.wire import BootstrapRecord, ChangesPage
 

@@ -63,7 +63,7 @@ async def get_changes(
     deadline = loop.time() + min(wait, ctx.config.long_poll_max_s)
 
     def read() -> dict[str, Any]:
-        return sync.changes_page(ctx.db, since, limit, ctx.now())
+        return sync.changes_page(ctx.db, since, limit, ctx.now(), user.id)
 
     while True:
         event = ctx.notifier.current()

@@ -7,7 +7,7 @@ from typing import Any
 
 from webcare.domain.timeutil import iso
 from webcare.server import changes, serialize
-from webcare.server.services import accounts
+from webcare.server.services import accounts, saved_views
 from webcare.storage.db import Database
 
 #: the big entities, paged from ``/v1/bootstrap/{entity}``: their table -> serializer entity
@@ -30,6 +30,7 @@ def bootstrap(db: Database, user_id: int, now: float, *, lease_s: float) -> dict
             "users": serialize.all_of(conn, "user", now),
             "channels": serialize.all_of(conn, "channel", now),
             "templates": serialize.all_of(conn, "template", now),
+            "views": saved_views.visible(conn, user_id, now),
             "counts": counts,
         }
 
@@ -41,11 +42,14 @@ def bootstrap_page(db: Database, entity: str, after: int, limit: int, now: float
     return {"items": items, "next_after": nxt}
 
 
-def changes_page(db: Database, since: int, limit: int, now: float) -> dict[str, Any]:
-    """The changes after cursor ``since``; raises ``changes.CursorInvalid`` for a cursor that
-    cannot be served."""
+def changes_page(
+    db: Database, since: int, limit: int, now: float, viewer: int | None = None
+) -> dict[str, Any]:
+    """The changes after cursor ``since`` as ``viewer`` may see them (another account's personal
+    saved view is a deletion); raises ``changes.CursorInvalid`` for a cursor that cannot be
+    served."""
     with db.read() as conn:
-        page = changes.read_page(conn, since, limit, now)
+        page = changes.read_page(conn, since, limit, now, viewer)
         return {
             "db_id": changes.db_id(conn),
             "changes": page.changes,

@@ -45,6 +45,7 @@ _GROUP_OF = {
     "attach": "writing",
     "send": "writing",
     "refresh": "views",
+    "save_view": "views",
     "shortcuts": "window",
     "preferences": "window",
     "quit": "window",
@@ -82,7 +83,7 @@ def _group(action: QAction) -> str:
     name = action.objectName().removeprefix("action_")
     if name in _GROUP_OF:
         return _GROUP_OF[name]
-    if name.startswith("view_"):
+    if name.startswith(("view_", "saved_view_")):
         return "views"
     return _BY_MENU.get(str(action.property("menu") or ""), "window")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from webcare.client_store.records import AuthorContext, MentionDetail, View
+from webcare.client_store.records import AuthorContext, MentionDetail, SavedView, View
 from webcare.ui.resources import icon
 from webcare.ui.text import channel_label, day_label, one_line, plain_tooltip, relative_time
 from webcare.ui.widgets.composer import Composer
@@ -36,9 +36,15 @@ from webcare.ui.widgets.fit import (
 from webcare.ui.widgets.queue_view import QueueView
 
 VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED, View.SNOOZED)
-#: each view's key (Ctrl+5 … are left for saved views)
+#: each view's key (Ctrl+5 … are the saved views', ``SAVED_VIEW_KEYS``)
 VIEW_KEYS = {View.UNCLAIMED: "Ctrl+1", View.MINE: "Ctrl+2", View.ALL: "Ctrl+3",
              View.ANSWERED: "Ctrl+4", View.SNOOZED: "Z"}  # fmt: skip
+#: the first five saved views in the list (the team's first, then one's own)
+SAVED_VIEW_KEYS = ("Ctrl+5", "Ctrl+6", "Ctrl+7", "Ctrl+8", "Ctrl+9")
+#: the key of "Save view…" (Ctrl+Shift+S is the Team window's Settings)
+SAVE_VIEW_KEY = "Ctrl+S"
+#: the id of the saved view a row of the views list shows (None: a built-in view, a heading)
+SAVED_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # action -> its icon in resources/icons (checked by tests/unit/test_resources.py)
 ACTION_ICONS = {
@@ -276,6 +282,8 @@ class DetailPane(QWidget):
 
 class MainWindow(QMainWindow):
     viewSelected = Signal(object)  # noqa: N815 - View
+    savedViewSelected = Signal(int)  # noqa: N815 - a saved view's id (a click, Ctrl+5…9)
+    savedViewMenuRequested = Signal(int, QPoint)  # noqa: N815 - its context menu, where
     searchChanged = Signal(str)  # noqa: N815
     closing = Signal()
     bannerClicked = Signal()  # noqa: N815 - the banner over the queue (a notification)
@@ -318,9 +326,12 @@ class MainWindow(QMainWindow):
             item.setToolTip(tips[view])
             self.views.addItem(item)
         self.views.setCurrentRow(0)
-        self.views.currentRowChanged.connect(
-            lambda row: self.viewSelected.emit(VIEW_ORDER[row]) if row >= 0 else None
-        )
+        self.views.currentRowChanged.connect(self._view_row_changed)
+        # saved views below the built-in ones (set_saved_views): headings, names, counts
+        self.saved_views: list[SavedView] = []
+        self._saved_counts: dict[int, int] = {}
+        self.views.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.views.customContextMenuRequested.connect(self._views_menu)
 
         # queue with search and filters
         self.search = HintLineEdit(self)
@@ -381,7 +392,10 @@ class MainWindow(QMainWindow):
             self.tr("Words, @handle, tag:, prio:, since: and until: narrow the queue")
         )
         self.views.setAccessibleDescription(
-            self.tr("Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions")
+            self.tr(
+                "Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions; Ctrl+5 to Ctrl+9"
+                " open the first five saved views"
+            )
         )
 
         # one row while it fits, else the boxes wrap below the search box (never cut)
@@ -545,6 +559,18 @@ class MainWindow(QMainWindow):
         for row, view in enumerate(VIEW_ORDER):
             act = a(f"view_{view.value}", self._view_names[view], [VIEW_KEYS[view]], "view")
             act.triggered.connect(lambda _=False, r=row: self.views.setCurrentRow(r))
+        self._menus["view"].addSeparator()
+        a("save_view", self.tr("Sa&ve view…"), [SAVE_VIEW_KEY], "view")
+        for n, keys in enumerate(SAVED_VIEW_KEYS, start=1):
+            act = a(f"saved_view_{n}", self.tr("Saved view {n}").format(n=n), [keys], "view")
+            act.triggered.connect(lambda _=False, i=n - 1: self._open_saved(i))
+        # what can be done to the saved view on screen (also its context menu in the list)
+        a("rename_view", self.tr("&Rename saved view…"), [], "view")
+        a("delete_view", self.tr("&Delete saved view"), [], "view")
+        a("publish_view", self.tr("Pu&blish to the team"), [], "view")
+        a("unpublish_view", self.tr("Make it &personal again"), [], "view")
+        a("copy_view", self.tr("Cop&y to my views…"), [], "view")
+        self._menus["view"].addSeparator()
         a("refresh", self.tr("S&ync now"), ["F5"], "view")
         a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
         prefs = a("preferences", self.tr("&Preferences…"), ["Ctrl+,"], "help")
@@ -583,11 +609,133 @@ class MainWindow(QMainWindow):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def set_counts(self, counts: dict[View, int]) -> None:
+    def set_counts(self, counts: dict[View, int], saved: dict[int, int] | None = None) -> None:
+        """The built-in views' counts and (``saved``) the saved views', by id."""
         for row, view in enumerate(VIEW_ORDER):
             item = self.views.item(row)
             item.setText(f"{self._view_names[view]}  ({counts.get(view, 0)})")
+        if saved is not None:
+            self._saved_counts = dict(saved)
+            self._show_saved_counts()
         self._fit_views()
+
+    def _show_saved_counts(self) -> None:
+        names = {v.id: v.name for v in self.saved_views}
+        for item in self._saved_items():
+            view_id = int(item.data(SAVED_ID_ROLE))
+            count = self._saved_counts.get(view_id)
+            name = names.get(view_id, "")
+            item.setText(name if count is None else f"{name}  ({count:,})")
+
+    # --- saved views --------------------------------------------------------------------------
+
+    def _view_row_changed(self, row: int) -> None:
+        item = self.views.item(row) if row >= 0 else None
+        if item is None:
+            return
+        saved = item.data(SAVED_ID_ROLE)
+        if saved is not None:
+            self.savedViewSelected.emit(int(saved))
+        elif row < len(VIEW_ORDER):
+            self.viewSelected.emit(VIEW_ORDER[row])
+
+    def _saved_items(self) -> list[QListWidgetItem]:
+        items = (self.views.item(r) for r in range(len(VIEW_ORDER), self.views.count()))
+        return [item for item in items if item.data(SAVED_ID_ROLE) is not None]
+
+    def set_saved_views(self, views: list[SavedView]) -> None:
+        """List the saved views under the built-in ones: the team's under "Team views", one's
+        own under "My views" (in this order: Ctrl+5 … open the first five). The row on screen
+        stays marked; its counts come with ``set_counts``."""
+        current = self.current_saved_id()
+        self.saved_views = list(views)
+        lists = self.views
+        lists.blockSignals(True)
+        try:
+            while lists.count() > len(VIEW_ORDER):
+                lists.takeItem(len(VIEW_ORDER))
+            team = [v for v in views if v.published]
+            mine = [v for v in views if not v.published]
+            for title, group in ((self.tr("Team views"), team), (self.tr("My views"), mine)):
+                if not group:
+                    continue
+                heading = QListWidgetItem(title)
+                heading.setFlags(Qt.ItemFlag.NoItemFlags)  # not a view: never selected
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                lists.addItem(heading)
+                for view in group:
+                    item = QListWidgetItem(view.name)
+                    item.setData(SAVED_ID_ROLE, view.id)
+                    item.setToolTip(self.saved_view_tip(view))
+                    lists.addItem(item)
+            if current is not None:
+                self.mark_saved(current)
+        finally:
+            lists.blockSignals(False)
+        self._show_saved_counts()
+        for n in range(1, len(SAVED_VIEW_KEYS) + 1):
+            action = self.actions_by_name[f"saved_view_{n}"]
+            placed = views[n - 1] if n <= len(views) else None
+            action.setText(
+                self.tr("Saved view {n}: {name}").format(n=n, name=placed.name)
+                if placed is not None
+                else self.tr("Saved view {n}").format(n=n)
+            )
+        self._fit_views()
+
+    def saved_view_tip(self, view: SavedView) -> str:
+        """What a saved view shows, in words: whose it is, its base view, search and sort."""
+        sorts = {"newest": self.tr("Newest first"), "oldest": self.tr("Oldest first"),
+                 "priority": self.tr("Priority")}  # fmt: skip
+        base = self._view_names.get(view.view, view.base)
+        parts = [base]
+        if view.search:
+            parts.append(f"“{view.search}”")
+        if view.status:
+            parts.append(self.tr("status: {status}").format(status=view.status))
+        if view.min_priority is not None:
+            parts.append(self.tr("priority {n} and up").format(n=view.min_priority))
+        parts.append(sorts.get(view.sort, view.sort))
+        what = " · ".join(parts)
+        if view.published:
+            return plain_tooltip(
+                self.tr("Team view (published by {who}): {what}").format(
+                    who=view.owner or "?", what=what
+                )
+            )
+        return plain_tooltip(self.tr("Your view: {what}").format(what=what))
+
+    def current_saved_id(self) -> int | None:
+        item = self.views.currentItem()
+        saved = item.data(SAVED_ID_ROLE) if item is not None else None
+        return int(saved) if saved is not None else None
+
+    def mark_saved(self, view_id: int) -> bool:
+        """Mark the saved view's row as the one on screen (no signal); False: not listed."""
+        for item in self._saved_items():
+            if int(item.data(SAVED_ID_ROLE)) == view_id:
+                self.views.blockSignals(True)
+                self.views.setCurrentItem(item)
+                self.views.blockSignals(False)
+                return True
+        return False
+
+    def _open_saved(self, index: int) -> None:
+        """Ctrl+5 … Ctrl+9: the saved view in that place of the list."""
+        if index < len(self.saved_views):
+            view_id = self.saved_views[index].id
+            self.mark_saved(view_id)
+            self.savedViewSelected.emit(view_id)
+        else:
+            self.savedViewSelected.emit(-1 - index)  # none there: the controller says so
+
+    def _views_menu(self, pos: QPoint) -> None:
+        item = self.views.itemAt(pos)
+        saved = item.data(SAVED_ID_ROLE) if item is not None else None
+        if saved is not None:
+            self.savedViewMenuRequested.emit(int(saved), self.views.viewport().mapToGlobal(pos))
 
     def _fit_views(self) -> None:
         """The views pane: as wide as its longest label with its count (in any language, at

@@ -6,6 +6,8 @@ client"), and uses only the parts below it (an import-linter contract keeps them
 * :class:`~.compose.InboxCompose` — replies, notes, templates, attachments, the outbox bubbles;
 * :class:`~.actions.InboxActions` — claim, release, hand over, resolve, spam, reopen, snooze;
 * :class:`~.undo.InboxUndo` — the last status action taken back (``Ctrl+Z``);
+* :class:`~.saved_views.InboxSavedViews` — the saved views in the views list: open, save, rename,
+  delete, publish, copy;
 * :class:`~.queue.InboxQueue` — the list on screen, its selection, the pending intent;
 * :class:`~.pane.InboxPane` — the selected mention's detail, presence and enabled actions;
 * :class:`~.status.InboxStatus` and :class:`~.drafts.Drafts` — the status bar, connection,
@@ -30,6 +32,7 @@ from webcare.ui.controllers.inbox.compose import InboxCompose
 from webcare.ui.controllers.inbox.drafts import Drafts
 from webcare.ui.controllers.inbox.pane import InboxPane
 from webcare.ui.controllers.inbox.queue import InboxQueue
+from webcare.ui.controllers.inbox.saved_views import InboxSavedViews
 from webcare.ui.controllers.inbox.status import InboxStatus
 from webcare.ui.controllers.inbox.undo import InboxUndo
 from webcare.ui.models.queue_model import QueueModel
@@ -79,6 +82,9 @@ class InboxController(QObject):
         )  # fmt: skip
         self.compose = InboxCompose(
             window, runner, api, sync, self.pane, self.actions, self.status, self.drafts, self
+        )
+        self.saved_views = InboxSavedViews(
+            window, runner, api, self.queue, self.status, me.role, self
         )
         self._show_me()
         # a notification about one mention (handed to me) was clicked: show it
@@ -222,6 +228,7 @@ class InboxController(QObject):
 
     @Slot()
     def refresh_all(self) -> None:
+        self.saved_views.load()  # and then every counter
         self.queue.refresh()
         self.queue.refresh_counts()
         self.queue.refresh_channels()
@@ -234,6 +241,7 @@ class InboxController(QObject):
         """A change page (or a resync): each part takes what concerns it, in this order."""
         self.bootstrapped = True
         self.queue.on_changes(summary, resynced)  # the list, its counts, the channels
+        self.saved_views.on_changes(summary, resynced)  # the saved views listed
         self.pane.on_changes(summary, resynced)  # the pane's mention
         self.status.on_changes(summary, resynced, self.queue.filter)  # outbox, replies, news
 

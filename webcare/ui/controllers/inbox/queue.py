@@ -22,8 +22,7 @@ import time
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
 
-from webcare.client_store.records import ChangeSummary, QueueFilter, Sort, View
-from webcare.client_store.search import parse_search
+from webcare.client_store.records import ChangeSummary, QueueFilter, Sort, View, build_filter
 from webcare.client_store.store import LocalStore
 from webcare.ui.controllers.inbox.intent import FIRST, KEEP, Next
 from webcare.ui.controllers.inbox.pane import InboxPane, selected_id
@@ -94,7 +93,13 @@ class InboxQueue(QObject):
         self.model.set_filter(self.filter, keep_id=self._keep_id())
 
     def refresh_counts(self) -> None:
-        self.runner.db(lambda s: s.view_counts(), self.window.set_counts, receiver=self)
+        """The built-in views' counters and the saved views', counted in the local store with
+        each list's own query (no rows loaded)."""
+        self.runner.db(
+            lambda s: (s.view_counts(), s.saved_view_counts()),
+            lambda counts: self.window.set_counts(*counts),
+            receiver=self,
+        )
 
     def refresh_channels(self) -> None:
         self.runner.db(lambda s: s.channels(), self._fill_channels, receiver=self)
@@ -138,6 +143,14 @@ class InboxQueue(QObject):
         self._next = then
         self.model.set_filter(self.filter, keep_id=self._keep_id())
 
+    def show_filter(self, f: QueueFilter) -> None:
+        """A saved view was chosen (its filter; the window's boxes show it already): its first
+        row unless the pane's mention is in it, like a view chosen."""
+        self._search_timer.stop()  # a search typed a moment ago is replaced, not applied later
+        self.filter = f
+        self._next = FIRST
+        self.model.set_filter(f, keep_id=self._keep_id())
+
     def _sync_views_list(self, view: View) -> None:
         """The sidebar marks the view in effect, however it was chosen (key, click, follow)."""
         views = self.window.views
@@ -155,23 +168,16 @@ class InboxQueue(QObject):
 
     def _apply_filters(self) -> None:
         w = self.window
-        status = w.status_filter.currentData()
-        search = parse_search(w.search.text())
-        if search.problems:
-            self.status.notice("; ".join(search.problems))
-        chosen_priority = w.priority_filter.currentData()
-        priorities = [p for p in (chosen_priority, search.min_priority) if p is not None]
-        self.filter = QueueFilter(
-            view=self.filter.view,
-            text=search.text,
-            statuses=(status,) if status else (),
+        self.filter, problems = build_filter(
+            self.filter.view,
+            w.search.text(),
+            status=w.status_filter.currentData() or "",
             channel_id=w.channel_filter.currentData(),
-            tag=search.tag,
-            min_priority=max(priorities) if priorities else None,
-            since=search.since,
-            until=search.until,
+            min_priority=w.priority_filter.currentData(),
             sort=Sort(w.sort_box.currentData()),
         )
+        if problems:
+            self.status.notice("; ".join(problems))
         self._next = FIRST  # the agent chose another list (this also stops following a claim)
         self.model.set_filter(self.filter, keep_id=self.pane.current_id)
 
