@@ -234,6 +234,22 @@
         <translation>Sjabloon teruggezet</translation>
     </message>
     <message>
+        <source>View published to the team</source>
+        <translation>Weergave gepubliceerd voor het team</translation>
+    </message>
+    <message>
+        <source>Team view changed</source>
+        <translation>Teamweergave gewijzigd</translation>
+    </message>
+    <message>
+        <source>Team view made personal</source>
+        <translation>Teamweergave weer persoonlijk gemaakt</translation>
+    </message>
+    <message>
+        <source>Team view deleted</source>
+        <translation>Teamweergave verwijderd</translation>
+    </message>
+    <message>
         <source>Account added</source>
         <translation>Account toegevoegd</translation>
     </message>
@@ -336,6 +352,10 @@
     <message>
         <source>contact {id}</source>
         <translation>contact {id}</translation>
+    </message>
+    <message>
+        <source>saved view {id}</source>
+        <translation>opgeslagen weergave {id}</translation>
     </message>
     <message>
         <source>nobody</source>
@@ -478,6 +498,10 @@
         <translation>{error} (nieuwe poging over {delay})</translation>
     </message>
     <message>
+        <source>saved by {name}</source>
+        <translation>opgeslagen door {name}</translation>
+    </message>
+    <message>
         <source>version {v}</source>
         <translation>versie {v}</translation>
     </message>
@@ -575,6 +599,10 @@
     <message>
         <source>Contacts</source>
         <translation>Contacten</translation>
+    </message>
+    <message>
+        <source>Saved views</source>
+        <translation>Opgeslagen weergaven</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1292,7 +1320,7 @@
     <name>DetailPane</name>
     <message>
         <source>Go to it</source>
-        <extracomment>each view&apos;s key (Ctrl+5 … are left for saved views)</extracomment>
+        <extracomment>each view&apos;s key (Ctrl+5 … are the saved views&apos;, SAVED_VIEW_KEYS)</extracomment>
         <translation>Ga ernaartoe</translation>
     </message>
     <message>
@@ -2036,6 +2064,97 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     </message>
 </context>
 <context>
+    <name>InboxSavedViews</name>
+    <message>
+        <source>The saved view you had open is gone; the queue keeps its filters.</source>
+        <translation>De opgeslagen weergave die open stond is weg; de wachtrij houdt haar filters.</translation>
+    </message>
+    <message>
+        <source>There is no saved view {n} yet: save one with {key}.</source>
+        <translation>Er is nog geen opgeslagen weergave {n}: sla er een op met {key}.</translation>
+    </message>
+    <message>
+        <source>Saves what the queue shows now: {what}.</source>
+        <translation>Slaat op wat de wachtrij nu toont: {what}.</translation>
+    </message>
+    <message>
+        <source>You are offline. Saved views are kept on the team server, so this waits until it is back; nothing was changed. Your search and filters stay as they are.</source>
+        <translation>Je bent offline. Opgeslagen weergaven staan op de teamserver, dus dit wacht tot die terug is; er is niets gewijzigd. Je zoekopdracht en filters blijven zoals ze zijn.</translation>
+    </message>
+    <message>
+        <source>Save view</source>
+        <translation>Weergave opslaan</translation>
+    </message>
+    <message>
+        <source>Saved the view “{name}”.</source>
+        <translation>Weergave “{name}” opgeslagen.</translation>
+    </message>
+    <message>
+        <source>Rename view</source>
+        <translation>Weergave hernoemen</translation>
+    </message>
+    <message>
+        <source>A new name for “{name}”.</source>
+        <translation>Een nieuwe naam voor “{name}”.</translation>
+    </message>
+    <message>
+        <source>Renamed the view to “{name}”.</source>
+        <translation>Weergave hernoemd naar “{name}”.</translation>
+    </message>
+    <message>
+        <source>Copy to my views</source>
+        <translation>Naar mijn weergaven kopiëren</translation>
+    </message>
+    <message>
+        <source>Your own copy of the team&apos;s view “{name}”.</source>
+        <translation>Je eigen kopie van de teamweergave “{name}”.</translation>
+    </message>
+    <message>
+        <source>{name} (mine)</source>
+        <translation>{name} (van mij)</translation>
+    </message>
+    <message>
+        <source>Copied to your views as “{name}”.</source>
+        <translation>Gekopieerd naar je weergaven als “{name}”.</translation>
+    </message>
+    <message>
+        <source>Published “{name}” to the team.</source>
+        <translation>“{name}” gepubliceerd voor het team.</translation>
+    </message>
+    <message>
+        <source>“{name}” is no longer the team&apos;s: only {who} sees it now.</source>
+        <translation>“{name}” is niet meer van het team: alleen {who} ziet hem nu.</translation>
+    </message>
+    <message>
+        <source>Delete saved view?</source>
+        <translation>Opgeslagen weergave verwijderen?</translation>
+    </message>
+    <message>
+        <source>Delete the view “{name}”?</source>
+        <translation>Weergave “{name}” verwijderen?</translation>
+    </message>
+    <message>
+        <source>It disappears for the whole team.</source>
+        <translation>Hij verdwijnt voor het hele team.</translation>
+    </message>
+    <message>
+        <source>The mentions stay as they are; only the view goes.</source>
+        <translation>De vermeldingen blijven zoals ze zijn; alleen de weergave verdwijnt.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Verwijderen</translation>
+    </message>
+    <message>
+        <source>&amp;Keep it</source>
+        <translation>&amp;Bewaren</translation>
+    </message>
+    <message>
+        <source>Deleted the view “{name}”.</source>
+        <translation>Weergave “{name}” verwijderd.</translation>
+    </message>
+</context>
+<context>
     <name>InboxStatus</name>
     <message>
         <source>Could not save it on this computer: {reason}</source>
@@ -2404,6 +2523,10 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>Woorden, @handle, tag:, prio:, since: en until: beperken de wachtrij</translation>
     </message>
     <message>
+        <source>Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions; Ctrl+5 to Ctrl+9 open the first five saved views</source>
+        <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave; Z toont de sluimerende vermeldingen; Ctrl+5 tot Ctrl+9 openen de eerste vijf opgeslagen weergaven</translation>
+    </message>
+    <message>
         <source>Clear search</source>
         <translation>Zoekopdracht wissen</translation>
     </message>
@@ -2460,6 +2583,34 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>&amp;Afhandelen (sluiten)</translation>
     </message>
     <message>
+        <source>Sa&amp;ve view…</source>
+        <translation>Weergave &amp;opslaan…</translation>
+    </message>
+    <message>
+        <source>Saved view {n}</source>
+        <translation>Opgeslagen weergave {n}</translation>
+    </message>
+    <message>
+        <source>&amp;Rename saved view…</source>
+        <translation>Opgeslagen weergave &amp;hernoemen…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete saved view</source>
+        <translation>Opgeslagen weergave verwij&amp;deren</translation>
+    </message>
+    <message>
+        <source>Pu&amp;blish to the team</source>
+        <translation>&amp;Publiceren voor het team</translation>
+    </message>
+    <message>
+        <source>Make it personal a&amp;gain</source>
+        <translation>Weer persoon&amp;lijk maken</translation>
+    </message>
+    <message>
+        <source>Copy to &amp;my views…</source>
+        <translation>&amp;Kopiëren naar mijn weergaven…</translation>
+    </message>
+    <message>
         <source>S&amp;ync now</source>
         <translation>Nu &amp;synchroniseren</translation>
     </message>
@@ -2468,16 +2619,40 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
         <translation>C&amp;ontacten</translation>
     </message>
     <message>
+        <source>Team views</source>
+        <translation>Teamweergaven</translation>
+    </message>
+    <message>
+        <source>My views</source>
+        <translation>Mijn weergaven</translation>
+    </message>
+    <message>
+        <source>Saved view {n}: {name}</source>
+        <translation>Opgeslagen weergave {n}: {name}</translation>
+    </message>
+    <message>
+        <source>status: {status}</source>
+        <translation>status: {status}</translation>
+    </message>
+    <message>
+        <source>priority {n} and up</source>
+        <translation>prioriteit {n} en hoger</translation>
+    </message>
+    <message>
+        <source>Team view (published by {who}): {what}</source>
+        <translation>Teamweergave (gepubliceerd door {who}): {what}</translation>
+    </message>
+    <message>
+        <source>Your view: {what}</source>
+        <translation>Jouw weergave: {what}</translation>
+    </message>
+    <message>
         <source>Click to open it</source>
         <translation>Klik om hem te openen</translation>
     </message>
     <message>
         <source>&amp;Reply</source>
         <translation>&amp;Beantwoorden</translation>
-    </message>
-    <message>
-        <source>Ctrl+1 to Ctrl+4 switch views; Z shows the snoozed mentions</source>
-        <translation>Ctrl+1 tot Ctrl+4 wisselen van weergave; Z toont de sluimerende vermeldingen</translation>
     </message>
     <message>
         <source>Insert &amp;template…</source>
@@ -3472,6 +3647,33 @@ Ze verdwijnt voor het hele team uit de wachtrij.</translation>
     <message>
         <source>Priority of this rule</source>
         <translation>Prioriteit van deze regel</translation>
+    </message>
+</context>
+<context>
+    <name>SaveViewDialog</name>
+    <message>
+        <source>Name, e.g. Storingen NL</source>
+        <translation>Naam, bijv. Storingen NL</translation>
+    </message>
+    <message>
+        <source>Name of the view</source>
+        <translation>Naam van de weergave</translation>
+    </message>
+    <message>
+        <source>Publish to the team (everyone sees it; only leads change it)</source>
+        <translation>Publiceren voor het team (iedereen ziet hem; alleen teamleiders wijzigen hem)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Give the view a name.</source>
+        <translation>Geef de weergave een naam.</translation>
     </message>
 </context>
 <context>

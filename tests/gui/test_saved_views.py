@@ -156,6 +156,22 @@ def test_ctrl_s_saves_the_view_it_follows_the_agent_to_another_laptop_and_not_to
     press_save(qtbot, dialog)
     qtbot.waitUntil(lambda: row_texts(eva) == ["My views", "Storingen NL  (3)"], timeout=5000)
 
+    # deleted on one laptop, once confirmed: gone from both lists
+    ow.views.setCurrentRow(saved_row(other, "Storingen NL"))
+    ow.actions_by_name["delete_view"].trigger()
+    part = oc.saved_views
+    qtbot.waitUntil(
+        lambda: part.confirm_box is not None and part.confirm_box.isVisible(), timeout=3000
+    )
+    box = part.confirm_box
+    assert box is not None and "Delete the view “Storingen NL”?" in box.text()
+    qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: row_texts(eva) == [] and row_texts(other) == [], timeout=5000)
+    assert oc.last_notice == "Deleted the view “Storingen NL”."
+    assert "is gone" in c.last_notice  # the other laptop had it open
+    assert oc.model.rowCount() == 3  # the list on screen stays, under its base view
+    assert ow.views.currentRow() == 0
+
 
 def test_a_lead_publishes_a_view_for_everyone_and_an_agent_may_only_copy_it(
     open_client: OpenClient, team: TestServer, qtbot: QtBot
@@ -239,6 +255,12 @@ def test_saved_views_work_offline_from_the_local_copy_and_a_save_waits_with_a_re
     key(qtbot, session, "Ctrl+5")
     qtbot.waitUntil(lambda: c.model.rowCount() == 2, timeout=5000)
     assert w.search.text() == "@jan"
+    assert w.current_saved_id() == w.saved_views[0].id
+    # the agent changes its search: the queue follows, and the list marks the base view instead
+    w.search.setText("@jan storing")
+    assert w.current_saved_id() is None and w.views.currentRow() == 2  # All
+    key(qtbot, session, "Ctrl+5")
+    assert w.search.text() == "@jan" and w.current_saved_id() == w.saved_views[0].id
 
     # saving needs the server: the dialog says so and keeps the name
     key(qtbot, session, "Ctrl+S")

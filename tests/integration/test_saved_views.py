@@ -99,6 +99,9 @@ def test_published_view_is_everyones_and_only_leads_change_it(server: TestServer
         ("view.publish", team["owner_id"]),
         ("view.delete", team["owner_id"]),
     ]
+    # each reads with the view's name (kept after it was deleted) and whose it is
+    assert {e["entity_label"] for e in audit.json()} == {"Urgent"}
+    assert {tuple(e["names"].values()) for e in audit.json()} == {("Lisa",)}
 
 
 def test_bad_views_are_refused_with_a_reason(server: TestServer) -> None:

@@ -150,6 +150,12 @@ class World:
             conn.execute("UPDATE replies SET delivery_state = 'failed' WHERE id = ?", (op_id,))
         return op_id
 
+    def view_of(self, role: str | None) -> int:
+        """A personal saved view of ``role``'s account (an admin's for anonymous)."""
+        r = self.call(role or "admin", "POST", "/v1/views", json={"name": f"V {_unique()}"})
+        assert r.status_code == 201, r.text
+        return int(r.json()["id"])
+
     def upload_of(self, role: str | None) -> int:
         """An image ``role``'s account uploaded (an admin's for anonymous)."""
         r = self.call(
@@ -272,6 +278,16 @@ REQUESTS: dict[Key, Request] = {
         r, "POST", f"/v1/replies/{w.failed_reply_of(r)}/retry"
     ),
     ("GET", "/v1/templates"): lambda w, r: w.call(r, "GET", "/v1/templates"),
+    ("GET", "/v1/views"): lambda w, r: w.call(r, "GET", "/v1/views"),
+    ("POST", "/v1/views"): lambda w, r: w.call(
+        r, "POST", "/v1/views", json={"name": f"V {_unique()}", "search": "tag:storing"}
+    ),
+    ("PATCH", "/v1/views/{view_id}"): lambda w, r: w.call(
+        r, "PATCH", f"/v1/views/{w.view_of(r)}", json={"name": f"W {_unique()}"}
+    ),
+    ("DELETE", "/v1/views/{view_id}"): lambda w, r: w.call(
+        r, "DELETE", f"/v1/views/{w.view_of(r)}"
+    ),
     ("POST", "/v1/templates"): lambda w, r: w.call(
         r, "POST", "/v1/templates", json={"title": f"T {_unique()}", "body": "Hoi!"}
     ),
@@ -462,3 +478,27 @@ def test_an_agent_cannot_act_on_what_is_not_theirs(world: World) -> None:
     with world.server.ctx.db.read() as conn:
         role = conn.execute("SELECT role FROM users WHERE username = 'eva'").fetchone()[0]
     assert role == Role.AGENT.value
+
+
+def test_saved_views_an_agent_keeps_to_their_own(world: World) -> None:
+    """The conditions of the views rows: publishing and the team's views are a lead's, and
+    another account's personal view does not exist for anyone else (not even a lead)."""
+    r = world.call("agent", "POST", "/v1/views", json={"name": f"T {_unique()}", "published": True})
+    assert r.status_code == 403, r.text
+    team = world.call(
+        "lead", "POST", "/v1/views", json={"name": f"T {_unique()}", "published": True}
+    )
+    assert team.status_code == 201, team.text
+    team_id = team.json()["id"]
+    for method, body in (("PATCH", {"name": f"X {_unique()}"}), ("DELETE", None)):
+        r = world.call("agent", method, f"/v1/views/{team_id}", json=body)
+        assert r.status_code == 403, (method, r.text)
+    own = world.view_of("agent")
+    assert (
+        world.call("agent", "PATCH", f"/v1/views/{own}", json={"published": True}).status_code
+        == 403
+    )
+    for role in ("lead", "admin"):
+        assert world.call(role, "DELETE", f"/v1/views/{own}").status_code == 404
+        assert own not in [v["id"] for v in world.call(role, "GET", "/v1/views").json()]
+    assert world.call("admin", "DELETE", f"/v1/views/{team_id}").status_code == 204

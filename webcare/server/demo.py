@@ -10,10 +10,12 @@ from pathlib import Path
 
 from webcare.channels.base import Author, Batch, ChannelInfo, IncomingMention
 from webcare.domain.models import Role
+from webcare.domain.saved_views import SavedViewFields
 from webcare.domain.templates import TemplateFields
 from webcare.server.config import ServerConfig
 from webcare.server.run import serve_forever
 from webcare.server.services import accounts, ingest
+from webcare.server.services import saved_views as saved_view_service
 from webcare.server.services import templates as template_service
 from webcare.server.services.import_twcs import import_file
 from webcare.storage.db import Database
@@ -49,6 +51,12 @@ DEMO_TEMPLATES = (
     ("You're welcome", "en", "thanks-en", (),
      "You're welcome, {{customer_name}}! Have a great day. {{agent_signature}}"),
 )  # fmt: skip
+#: saved views: (owner, name, base view, search, sort, published): the lead's for the team,
+#: and one of eva's own (the inbox screenshot shows both with their counters)
+DEMO_VIEWS = (
+    ("lars", "Apple support", "unclaimed", "applesupport", "newest", True),
+    ("eva", "Updates, oldest first", "all", "update", "oldest", False),
+)
 
 
 def sample_path(stack: ExitStack) -> Path:
@@ -93,6 +101,12 @@ def seed(db: Database, now: float) -> None:
                     title=title, body=body, language=language, shortcut=shortcut, tags=tags
                 )
                 template_service.insert(conn, fields, None, now)
+    with db.write() as conn:
+        if conn.execute("SELECT 1 FROM saved_views LIMIT 1").fetchone() is None:
+            ids = dict(conn.execute("SELECT username, id FROM users").fetchall())
+            for owner, name, base, search, sort, published in DEMO_VIEWS:
+                view = SavedViewFields.create(name=name, base=base, search=search, sort=sort)
+                saved_view_service.insert(conn, ids[owner], view, published, now)
 
 
 #: People who wrote on more than one channel (the Contacts tab's suggested merges):

@@ -85,12 +85,13 @@ def query(
 
 
 #: detail fields that hold a user id (claims: who held it, who it went to)
-USER_FIELDS = ("holder", "previous_holder", "to", "snoozed_by")
+USER_FIELDS = ("holder", "previous_holder", "to", "snoozed_by", "owner_id")
 
 
 def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:
     """Say what each entry is about in words a lead reads: ``entity_label`` (the mention's
-    @handle, the account's or channel's name, the template's title), ``mention_id`` when it
+    @handle, the account's or channel's name, the template's title, the saved view's name as
+    it was then), ``mention_id`` when it
     is about a mention (a reply's too) and ``names``: the people its detail refers to by id.
 
     Resolved here, over the whole server database, so entries about mentions or accounts a
@@ -137,6 +138,8 @@ def _label(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> None:
             handle, text = mentions[mention_id]
             label = f"@{str(handle).lstrip('@')}" if handle else None
             text = str(text or "")[:200]
+        elif kind == "view" and isinstance(e["detail"], dict):
+            label = str(e["detail"].get("name") or "") or None  # kept: a deleted view too
         elif str(key).isdigit():
             named = {"user": users, "template": templates, "channel": channels,
                      "contact": contacts}  # fmt: skip

@@ -107,28 +107,42 @@ def _audit(
                  owner_id=view["owner_id"])  # fmt: skip
 
 
+def insert(
+    conn: sqlite3.Connection,
+    owner_id: int,
+    fields: SavedViewFields,
+    published: bool,
+    now: float,
+) -> int:
+    """Store a checked view of ``owner_id`` (inside a write transaction); its id."""
+    _check_name(conn, fields.name, owner_id, published, None)
+    _check_room(conn, owner_id, published)
+    _check_channel(conn, fields.channel_id)
+    cur = conn.execute(
+        "INSERT INTO saved_views(owner_id, name, base, search, status, channel_id,"
+        " min_priority, sort, published, created_at, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (owner_id, fields.name, fields.base, fields.search, fields.status, fields.channel_id,
+         fields.min_priority, fields.sort, int(published), now, now, owner_id),
+    )  # fmt: skip
+    view_id = int(cur.lastrowid or 0)
+    changes.record(conn, "view", view_id, now)
+    if published:
+        view = serialize.load_one(conn, "view", view_id, now)
+        assert view is not None
+        audit.record(conn, now, owner_id, "view.publish", "view", view_id, name=view["name"],
+                     owner_id=owner_id)  # fmt: skip
+    return view_id
+
+
 def create(
     db: Database, user: AuthUser, fields: SavedViewFields, published: bool, now: float
 ) -> SavedViewRecord:
     if published and not user.role.at_least(Role.LEAD):
         raise PermissionDenied("Only a lead or an admin publishes a view to the team.")
     with db.write() as conn:
-        _check_name(conn, fields.name, user.id, published, None)
-        _check_room(conn, user.id, published)
-        _check_channel(conn, fields.channel_id)
-        cur = conn.execute(
-            "INSERT INTO saved_views(owner_id, name, base, search, status, channel_id,"
-            " min_priority, sort, published, created_at, updated_at, updated_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user.id, fields.name, fields.base, fields.search, fields.status, fields.channel_id,
-             fields.min_priority, fields.sort, int(published), now, now, user.id),
-        )  # fmt: skip
-        view_id = int(cur.lastrowid or 0)
-        changes.record(conn, "view", view_id, now)
-        view = _load(conn, user, view_id, now)
-        if published:
-            _audit(conn, now, user, "view.publish", view)
-        return view
+        view_id = insert(conn, user.id, fields, published, now)
+        return _load(conn, user, view_id, now)
 
 
 def update(

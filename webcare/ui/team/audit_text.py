@@ -45,6 +45,10 @@ def action_names() -> dict[str, str]:
         "template.update": QCoreApplication.translate("Audit", "Template edited"),
         "template.archive": QCoreApplication.translate("Audit", "Template archived"),
         "template.restore": QCoreApplication.translate("Audit", "Template restored"),
+        "view.publish": QCoreApplication.translate("Audit", "View published to the team"),
+        "view.update": QCoreApplication.translate("Audit", "Team view changed"),
+        "view.unpublish": QCoreApplication.translate("Audit", "Team view made personal"),
+        "view.delete": QCoreApplication.translate("Audit", "Team view deleted"),
         "user.create": QCoreApplication.translate("Audit", "Account added"),
         "user.update": QCoreApplication.translate("Audit", "Account changed"),
         "channel.create": QCoreApplication.translate("Audit", "Channel added"),
@@ -97,6 +101,7 @@ def subject_text(entry: dict[str, Any]) -> str:
         "template": QCoreApplication.translate("Audit", "template {id}"),
         "channel": QCoreApplication.translate("Audit", "channel {id}"),
         "contact": QCoreApplication.translate("Audit", "contact {id}"),
+        "view": QCoreApplication.translate("Audit", "saved view {id}"),
     }
     return kinds.get(entity, "{entity} {id}").format(entity=entity, id=key[:12])
 
@@ -310,6 +315,13 @@ def _ingest(d: dict[str, Any], _who: Who) -> str:
     )
 
 
+def _view(d: dict[str, Any], who: Who) -> str:
+    """Whose view it is (its name is in the "what" column)."""
+    if d.get("owner_id") is None:
+        return ""
+    return QCoreApplication.translate("Audit", "saved by {name}").format(name=who(d["owner_id"]))
+
+
 def _template(d: dict[str, Any], _who: Who) -> str:
     """The title is in the "what" column already; an edit adds its version."""
     return (
@@ -430,6 +442,10 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], Who], str]] = {
     "template.update": _template,
     "template.archive": _nothing,
     "template.restore": _nothing,
+    "view.publish": _view,
+    "view.update": _view,
+    "view.unpublish": _view,
+    "view.delete": _view,
     "user.create": _user_create,
     "user.update": _user_update,
     "channel.create": _channel_create,

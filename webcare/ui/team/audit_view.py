@@ -49,6 +49,7 @@ class AuditView(QWidget):
             (self.tr("Accounts"), "user"),
             (self.tr("Channels"), "channel"),
             (self.tr("Contacts"), "contact"),
+            (self.tr("Saved views"), "view"),
             (self.tr("Settings"), "settings"),
         ):
             self.entity.addItem(label, value)

@@ -36,14 +36,14 @@ from webcare.ui.widgets.fit import (
 from webcare.ui.widgets.queue_view import QueueView
 
 VIEW_ORDER = (View.UNCLAIMED, View.MINE, View.ALL, View.ANSWERED, View.SNOOZED)
-#: each view's key (Ctrl+5 … are the saved views', ``SAVED_VIEW_KEYS``)
+#: each view's key (Ctrl+5 … are the saved views', SAVED_VIEW_KEYS)
 VIEW_KEYS = {View.UNCLAIMED: "Ctrl+1", View.MINE: "Ctrl+2", View.ALL: "Ctrl+3",
              View.ANSWERED: "Ctrl+4", View.SNOOZED: "Z"}  # fmt: skip
-#: the first five saved views in the list (the team's first, then one's own)
+# the first five saved views in the list (the team's first, then one's own)
 SAVED_VIEW_KEYS = ("Ctrl+5", "Ctrl+6", "Ctrl+7", "Ctrl+8", "Ctrl+9")
-#: the key of "Save view…" (Ctrl+Shift+S is the Team window's Settings)
+# the key of "Save view…" (Ctrl+Shift+S is the Team window's Settings)
 SAVE_VIEW_KEY = "Ctrl+S"
-#: the id of the saved view a row of the views list shows (None: a built-in view, a heading)
+# the id of the saved view a row of the views list shows (None: a built-in view, a heading)
 SAVED_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # action -> its icon in resources/icons (checked by tests/unit/test_resources.py)
@@ -568,8 +568,8 @@ class MainWindow(QMainWindow):
         a("rename_view", self.tr("&Rename saved view…"), [], "view")
         a("delete_view", self.tr("&Delete saved view"), [], "view")
         a("publish_view", self.tr("Pu&blish to the team"), [], "view")
-        a("unpublish_view", self.tr("Make it &personal again"), [], "view")
-        a("copy_view", self.tr("Cop&y to my views…"), [], "view")
+        a("unpublish_view", self.tr("Make it personal a&gain"), [], "view")
+        a("copy_view", self.tr("Copy to &my views…"), [], "view")
         self._menus["view"].addSeparator()
         a("refresh", self.tr("S&ync now"), ["F5"], "view")
         a("shortcuts", self.tr("&Keyboard shortcuts"), ["F1", "?"], "help")
@@ -721,6 +721,12 @@ class MainWindow(QMainWindow):
                 self.views.blockSignals(False)
                 return True
         return False
+
+    def mark_view(self, view: View) -> None:
+        """Mark a built-in view's row as the one on screen (no signal)."""
+        self.views.blockSignals(True)
+        self.views.setCurrentRow(VIEW_ORDER.index(view))
+        self.views.blockSignals(False)
 
     def _open_saved(self, index: int) -> None:
         """Ctrl+5 … Ctrl+9: the saved view in that place of the list."""

@@ -50,13 +50,19 @@ class InboxSavedViews(QObject):
         self.queue = queue
         self.status = status
         self.lead = role in (Role.LEAD.value, Role.ADMIN.value)  # may publish, change the team's
-        self.current: int | None = None  # the saved view on screen
         self._select_when_listed: int | None = None  # saved here: opened once the feed lists it
+        self._deleted: set[int] = set()  # deleted here: its leaving the list is no news
+        self._listed_before: list[SavedView] = []
         self.dialog: SaveViewDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.menu: QMenu | None = None
         window.savedViewSelected.connect(self.open)
         window.viewSelected.connect(self._left)
+        # the agent changes the search or a box: what is on screen is no longer the saved view
+        window.searchChanged.connect(self._boxes_changed)
+        for combo in (window.status_filter, window.channel_filter, window.priority_filter,
+                      window.sort_box):  # fmt: skip
+            combo.currentIndexChanged.connect(self._boxes_changed)
         window.savedViewMenuRequested.connect(self.show_menu)
         for name, slot in (
             ("save_view", self.save), ("rename_view", self.rename),
@@ -68,22 +74,33 @@ class InboxSavedViews(QObject):
 
     # --- the list -------------------------------------------------------------------------------
 
+    @property
+    def current(self) -> int | None:
+        """The saved view on screen: the one the views list marks."""
+        return self.window.current_saved_id()
+
     def load(self) -> None:
         self.runner.db(lambda s: s.saved_views(), self._listed, receiver=self)
 
     def _listed(self, views: list[SavedView]) -> None:
+        before = self.current
         self.window.set_saved_views(views)
         ids = {v.id for v in views}
         wanted = self._select_when_listed
         if wanted is not None and wanted in ids:
             self._select_when_listed = None
             self.open(wanted)
-        elif self.current is not None and self.current not in ids:
-            # deleted, or no longer the team's, elsewhere: the list on screen stays as it is
-            self.current = None
-            self.status.notice(
-                self.tr("The saved view you had open is gone; the queue keeps its filters.")
-            )
+        elif before is not None and before not in ids:
+            # deleted, or no longer the team's: the list on screen stays, under its base view
+            gone = next((v for v in self._listed_before if v.id == before), None)
+            if gone is not None:
+                self.window.mark_view(gone.view)
+            if before not in self._deleted:
+                self.status.notice(
+                    self.tr("The saved view you had open is gone; the queue keeps its filters.")
+                )
+        self._deleted &= ids
+        self._listed_before = views
         self.queue.refresh_counts()
         self.update_actions()
 
@@ -124,7 +141,6 @@ class InboxSavedViews(QObject):
         finally:
             for widget in boxes:
                 widget.blockSignals(False)
-        self.current = view.id
         w.mark_saved(view.id)
         self.queue.show_filter(view.queue_filter())
         self.update_actions()
@@ -132,8 +148,24 @@ class InboxSavedViews(QObject):
     @Slot(object)
     def _left(self, _view: object) -> None:
         """A built-in view was chosen: no saved view is on screen."""
-        self.current = None
         self.update_actions()
+
+    def _boxes_changed(self, *_args: object) -> None:
+        """The agent changed the search or a filter of the saved view on screen: the list marks
+        its base view instead (the queue shows what the boxes say, as always)."""
+        view = self.view(self.current)
+        if view is None:
+            return
+        w = self.window
+        now = (
+            " ".join(w.search.text().split()), w.status_filter.currentData() or "",
+            w.channel_filter.currentData(), w.priority_filter.currentData(),
+            w.sort_box.currentData(),
+        )  # fmt: skip
+        saved = (view.search, view.status, view.channel_id, view.min_priority, view.sort)
+        if now != saved:
+            w.mark_view(view.view)
+            self.update_actions()
 
     def update_actions(self) -> None:
         view = self.view(self.current)
@@ -152,6 +184,7 @@ class InboxSavedViews(QObject):
         """The context menu of a saved view in the list: what may be done to it."""
         if self.current != view_id:
             self.open(view_id)
+        self.update_actions()
         acts = self.window.actions_by_name
         menu = QMenu(self.window)
         menu.setObjectName("savedViewMenu")
@@ -338,6 +371,7 @@ class InboxSavedViews(QObject):
             self.confirm_box = None
             box.deleteLater()
             if box.clickedButton() is go:
+                self._deleted.add(view_id)
                 self._write(
                     lambda: self.api.delete_view(view_id),
                     self.tr("Deleted the view “{name}”.").format(name=name),
