@@ -357,6 +357,28 @@ def test_every_window_in_dutch_shows_no_english_from_the_catalogue(
         qtbot.waitUntil(lambda: controller.detail is not None, timeout=10_000)
         _settle(qtbot, session)
         english["inbox, snoozed"] = english_on_screen(window, known)
+        # "Save view…" (a lead's: with the publish box), the team view listed, its menu and
+        # the question before deleting it
+        saved = controller.saved_views
+        saved.save()
+        qtbot.waitUntil(lambda: saved.dialog is not None and saved.dialog.isVisible(), timeout=5000)
+        assert saved.dialog is not None
+        english["save view"] = english_on_screen(saved.dialog, known)
+        saved.dialog.name.setText("Gesluimerd team")
+        saved.dialog.publish.setChecked(True)
+        saved.dialog.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: saved.current is not None, timeout=10_000)
+        _settle(qtbot, session)
+        english["inbox, a team view"] = english_on_screen(window, known)
+        assert saved.current is not None
+        saved.show_menu(saved.current, window.views.mapToGlobal(window.views.rect().center()))
+        assert saved.menu is not None
+        english["saved view menu"] = english_on_screen(saved.menu, known)
+        saved.menu.close()
+        saved.delete()
+        assert saved.confirm_box is not None
+        english["delete a saved view"] = english_on_screen(saved.confirm_box, known)
+        saved.confirm_box.reject()
 
         team_window = controller.open_team("reports")
         qtbot.addWidget(team_window)
