@@ -19,6 +19,7 @@ from webcare.app import Session, WebcareApp
 from webcare.client_store.records import View
 from webcare.net.agent_api import ApiClient
 from webcare.server.run import ServerThread
+from webcare.ui.widgets.cheatsheet import shortcut_groups
 from webcare.ui.widgets.main_window import SAVED_ID_ROLE
 from webcare.ui.widgets.save_view_dialog import SaveViewDialog
 
@@ -128,6 +129,12 @@ def test_ctrl_s_saves_the_view_it_follows_the_agent_to_another_laptop_and_not_to
     assert ow.current_saved_id() == ow.saved_views[0].id
     rows = [oc.model.row_at(r) for r in range(3)]
     assert [r.id for r in rows if r is not None] == sorted(storingen)  # oldest first
+
+    # the cheat sheet and the preferences' list (both from the window's actions) name the keys
+    groups = dict(shortcut_groups(list(ow.actions_by_name.values())))
+    assert ("Save view…", "Ctrl+S") in groups["views"]
+    assert ("Saved view 1: Storingen", "Ctrl+5") in groups["views"]
+    assert ("Saved view 5", "Ctrl+9") in groups["views"]
 
     # the colleague never sees it
     qtbot.wait(500)
